@@ -1,0 +1,210 @@
+//! Composition: a tuple of layers is a model, and a model is a layer.
+//!
+//! `(Linear<2, 16>, Sigmoid, Linear<16, 1>)` implements [`Forward<[f32; 2]>`](Forward) exactly
+//! when each layer takes the previous layer's output; otherwise the compiler names the layer
+//! and the input it cannot take. Its forward pass runs the layers in order and keeps every
+//! intermediate activation in its cache; its backward pass runs them in reverse, handing each
+//! layer the cached input and output it needs (the chain rule over the computation graph).
+//! Tuples of 1 to 16 layers are models; a tuple can hold tuples, for deeper models.
+
+use rand::Rng;
+
+use crate::float::Float;
+use crate::init::{Init, Scheme};
+use crate::module::{Backward, Forward, ParamCount, Params};
+use crate::tensor::Zero;
+
+/// What a composed model keeps for one inner layer between forward and backward: the layer's
+/// own cache, its output (the next layer's input), and room for the gradient with respect to
+/// that output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link<C, O> {
+    /// The layer's own cache.
+    pub cache: C,
+    /// The layer's output from the last forward pass.
+    pub out: O,
+    /// The gradient of the loss with respect to `out`, filled by the backward pass.
+    pub grad: O,
+}
+
+impl<C: Zero, O: Zero> Zero for Link<C, O> {
+    const ZERO: Self = Link {
+        cache: C::ZERO,
+        out: O::ZERO,
+        grad: O::ZERO,
+    };
+}
+
+impl<X, L0: Forward<X>> Forward<X> for (L0,) {
+    type Output = L0::Output;
+    type Cache = L0::Cache;
+
+    fn infer(&self, x: &X) -> Self::Output {
+        self.0.infer(x)
+    }
+
+    fn forward(&self, x: &X, out: &mut Self::Output, cache: &mut Self::Cache) {
+        self.0.forward(x, out, cache);
+    }
+}
+
+impl<X, L0: Backward<X>> Backward<X> for (L0,) {
+    fn backward(
+        &self,
+        x: &X,
+        out: &Self::Output,
+        d_out: &Self::Output,
+        cache: &mut Self::Cache,
+        grads: &mut Self,
+        d_x: Option<&mut X>,
+    ) {
+        self.0.backward(x, out, d_out, cache, &mut grads.0, d_x);
+    }
+}
+
+/// Implements [`Forward`] and [`Backward`] for one tuple arity. Layer `k` takes `I_k` (the
+/// previous output type) to `O_k`; naming the intermediate types as parameters bound through
+/// `Output = O_k` lets every shape rule be a plain trait bound. `reversed` lists the inner
+/// layers from last to first with their predecessors, for the backward pass.
+macro_rules! seq_impl {
+    (
+        first ($L0:ident, $O0:ident);
+        middle [$(($Lm:ident, $Im:ident, $Om:ident, $m:tt, $pm:tt)),*];
+        last ($Ll:ident, $Il:ident, $Ol:ident, $l:tt, $pl:tt);
+        reversed [$(($r:tt, $pr:tt)),*];
+    ) => {
+        impl<X, $L0, $O0, $($Lm, $Om,)* $Ll, $Ol> Forward<X> for ($L0, $($Lm,)* $Ll)
+        where
+            $L0: Forward<X, Output = $O0>,
+            $($Lm: Forward<$Im, Output = $Om>,)*
+            $Ll: Forward<$Il, Output = $Ol>,
+            $O0: Zero,
+            $($Om: Zero,)*
+            $Ol: Zero,
+        {
+            type Output = $Ol;
+            type Cache = (
+                Link<<$L0 as Forward<X>>::Cache, $O0>,
+                $(Link<<$Lm as Forward<$Im>>::Cache, $Om>,)*
+                <$Ll as Forward<$Il>>::Cache,
+            );
+
+            #[inline]
+            fn infer(&self, x: &X) -> $Ol {
+                let y = self.0.infer(x);
+                $(let y = self.$m.infer(&y);)*
+                self.$l.infer(&y)
+            }
+
+            #[inline]
+            fn forward(&self, x: &X, out: &mut $Ol, cache: &mut Self::Cache) {
+                self.0.forward(x, &mut cache.0.out, &mut cache.0.cache);
+                $(self.$m.forward(&cache.$pm.out, &mut cache.$m.out, &mut cache.$m.cache);)*
+                self.$l.forward(&cache.$pl.out, out, &mut cache.$l);
+            }
+        }
+
+        impl<X, $L0, $O0, $($Lm, $Om,)* $Ll, $Ol> Backward<X> for ($L0, $($Lm,)* $Ll)
+        where
+            $L0: Backward<X, Output = $O0>,
+            $($Lm: Backward<$Im, Output = $Om>,)*
+            $Ll: Backward<$Il, Output = $Ol>,
+            $O0: Zero,
+            $($Om: Zero,)*
+            $Ol: Zero,
+        {
+            #[inline]
+            fn backward(
+                &self,
+                x: &X,
+                out: &$Ol,
+                d_out: &$Ol,
+                cache: &mut Self::Cache,
+                grads: &mut Self,
+                d_x: Option<&mut X>,
+            ) {
+                let last_in = &cache.$pl.out;
+                let d_last_in = Some(&mut cache.$pl.grad);
+                self.$l.backward(last_in, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in);
+                $(
+                    let link = &mut cache.$r;
+                    let (input, d_input) = (&cache.$pr.out, Some(&mut cache.$pr.grad));
+                    self.$r.backward(input, &link.out, &link.grad, &mut link.cache, &mut grads.$r, d_input);
+                )*
+                let first = &mut cache.0;
+                self.0.backward(x, &first.out, &first.grad, &mut first.cache, &mut grads.0, d_x);
+            }
+        }
+    };
+}
+
+/// Implements [`Zero`], [`ParamCount`], [`Params`] and [`Init`] for one tuple arity: the
+/// parameters of a model are those of its layers, in order.
+macro_rules! tuple_params {
+    ($($i:tt $L:ident),+) => {
+        impl<$($L: Zero),+> Zero for ($($L,)+) {
+            const ZERO: Self = ($($L::ZERO,)+);
+        }
+
+        impl<$($L: ParamCount),+> ParamCount for ($($L,)+) {
+            const PARAM_COUNT: usize = 0 $(+ $L::PARAM_COUNT)+;
+        }
+
+        impl<F: Float, $($L: Params<F>),+> Params<F> for ($($L,)+) {
+            fn visit(&self, f: &mut impl FnMut(&[F])) {
+                $(self.$i.visit(f);)+
+            }
+
+            fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F])) {
+                $(self.$i.visit_mut(f);)+
+            }
+
+            fn zip_mut<const K: usize>(
+                &mut self,
+                other: &Self,
+                mut state: [&mut Self; K],
+                f: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+            ) {
+                $(self.$i.zip_mut(&other.$i, state.each_mut().map(|s| &mut s.$i), f);)+
+            }
+        }
+
+        impl<$($L: Init),+> Init for ($($L,)+) {
+            fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
+                $(self.$i.init(scheme, rng);)+
+            }
+        }
+    };
+}
+
+seq_impl! { first (L0, O0); middle []; last (L1, O0, O1, 1, 0); reversed []; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0)]; last (L2, O1, O2, 2, 1); reversed [(1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1)]; last (L3, O2, O3, 3, 2); reversed [(2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2)]; last (L4, O3, O4, 4, 3); reversed [(3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3)]; last (L5, O4, O5, 5, 4); reversed [(4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4)]; last (L6, O5, O6, 6, 5); reversed [(5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5)]; last (L7, O6, O7, 7, 6); reversed [(6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6)]; last (L8, O7, O8, 8, 7); reversed [(7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7)]; last (L9, O8, O9, 9, 8); reversed [(8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7), (L9, O8, O9, 9, 8)]; last (L10, O9, O10, 10, 9); reversed [(9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7), (L9, O8, O9, 9, 8), (L10, O9, O10, 10, 9)]; last (L11, O10, O11, 11, 10); reversed [(10, 9), (9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7), (L9, O8, O9, 9, 8), (L10, O9, O10, 10, 9), (L11, O10, O11, 11, 10)]; last (L12, O11, O12, 12, 11); reversed [(11, 10), (10, 9), (9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7), (L9, O8, O9, 9, 8), (L10, O9, O10, 10, 9), (L11, O10, O11, 11, 10), (L12, O11, O12, 12, 11)]; last (L13, O12, O13, 13, 12); reversed [(12, 11), (11, 10), (10, 9), (9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7), (L9, O8, O9, 9, 8), (L10, O9, O10, 10, 9), (L11, O10, O11, 11, 10), (L12, O11, O12, 12, 11), (L13, O12, O13, 13, 12)]; last (L14, O13, O14, 14, 13); reversed [(13, 12), (12, 11), (11, 10), (10, 9), (9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+seq_impl! { first (L0, O0); middle [(L1, O0, O1, 1, 0), (L2, O1, O2, 2, 1), (L3, O2, O3, 3, 2), (L4, O3, O4, 4, 3), (L5, O4, O5, 5, 4), (L6, O5, O6, 6, 5), (L7, O6, O7, 7, 6), (L8, O7, O8, 8, 7), (L9, O8, O9, 9, 8), (L10, O9, O10, 10, 9), (L11, O10, O11, 11, 10), (L12, O11, O12, 12, 11), (L13, O12, O13, 13, 12), (L14, O13, O14, 14, 13)]; last (L15, O14, O15, 15, 14); reversed [(14, 13), (13, 12), (12, 11), (11, 10), (10, 9), (9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]; }
+tuple_params!(0 L0);
+tuple_params!(0 L0, 1 L1);
+tuple_params!(0 L0, 1 L1, 2 L2);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9, 10 L10);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9, 10 L10, 11 L11);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9, 10 L10, 11 L11, 12 L12);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9, 10 L10, 11 L11, 12 L12, 13 L13);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9, 10 L10, 11 L11, 12 L12, 13 L13, 14 L14);
+tuple_params!(0 L0, 1 L1, 2 L2, 3 L3, 4 L4, 5 L5, 6 L6, 7 L7, 8 L8, 9 L9, 10 L10, 11 L11, 12 L12, 13 L13, 14 L14, 15 L15);

@@ -1,0 +1,77 @@
+//! The scalar type of a model: `f32` by default, `f64` for gradient checks.
+
+use core::fmt::{Debug, Display};
+use core::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+
+use crate::tensor::Zero;
+
+/// A floating-point scalar a model can be built from.
+///
+/// Implemented for `f32` and `f64`. The elementary functions come from [`num_traits::Float`],
+/// which routes them through `libm` when the standard library is absent, so the same code runs
+/// on a host and on a microcontroller.
+///
+/// ```
+/// use typed_nn::Float;
+/// fn logistic<F: Float>(x: F) -> F {
+///     F::ONE / (F::ONE + (-x).exp())
+/// }
+/// assert_eq!(logistic(0.0f32), 0.5);
+/// assert_eq!(logistic(0.0f64), 0.5);
+/// ```
+pub trait Float:
+    num_traits::Float
+    + Zero
+    + Default
+    + Debug
+    + Display
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Send
+    + Sync
+    + 'static
+{
+    /// The number one.
+    const ONE: Self;
+    /// The number one half.
+    const HALF: Self;
+    /// The machine epsilon of the type.
+    const EPSILON: Self;
+    /// The size of one value in bytes.
+    const BYTES: usize;
+    /// Converts from `f64`, rounding to the nearest representable value.
+    fn from_f64(v: f64) -> Self;
+    /// Converts to `f64` without loss.
+    fn to_f64(self) -> f64;
+    /// Converts from a count, rounding to the nearest representable value.
+    fn from_usize(n: usize) -> Self {
+        Self::from_f64(n as f64)
+    }
+}
+
+macro_rules! impl_float {
+    ($t:ty) => {
+        impl Zero for $t {
+            const ZERO: Self = 0.0;
+        }
+        impl Float for $t {
+            const ONE: Self = 1.0;
+            const HALF: Self = 0.5;
+            const EPSILON: Self = <$t>::EPSILON;
+            const BYTES: usize = core::mem::size_of::<$t>();
+            #[inline(always)]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    };
+}
+
+impl_float!(f32);
+impl_float!(f64);

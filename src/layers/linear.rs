@@ -1,0 +1,211 @@
+//! The fully connected layer `y = W x + b`.
+
+use rand::Rng;
+
+use crate::float::Float;
+use crate::init::{Init, Scheme, uniform};
+use crate::kernels::{add_assign, axpy, dot};
+use crate::module::{Backward, Forward, ParamCount, Params};
+use crate::tensor::Zero;
+
+/// A fully connected layer from `IN` to `OUT` features: `y = W x + b`.
+///
+/// The weight is stored `[[F; IN]; OUT]`, row `o` holding the weights into output `o`: the
+/// layout of PyTorch's `nn.Linear.weight` (`[out, in]`, row-major), so weights move between the
+/// two without transposing. It takes one sample `[F; IN]` or a batch `[[F; IN]; B]`.
+///
+/// Two stacked `Linear` layers are one linear map (`W2 (W1 x + b1) + b2 = (W2 W1) x + ...`):
+/// a non-linearity between them is what lets a network learn more than a linear model.
+///
+/// ```
+/// use typed_nn::{Forward, Linear};
+/// let layer = Linear::<2, 1>::from_parts([[2.0, -1.0]], [0.5]);
+/// assert_eq!(layer.infer(&[3.0, 4.0]), [2.5]);
+/// assert_eq!(layer.infer(&[[1.0, 0.0], [0.0, 1.0]]), [[2.5], [-0.5]]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[repr(C)]
+pub struct Linear<const IN: usize, const OUT: usize, F = f32> {
+    /// Weights, `weight[o][i]` from input `i` to output `o`.
+    pub weight: [[F; IN]; OUT],
+    /// Biases, one per output.
+    pub bias: [F; OUT],
+}
+
+impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
+    /// A layer with the given weights (`[out][in]`) and biases; usable in `const` and `static`.
+    pub const fn from_parts(weight: [[F; IN]; OUT], bias: [F; OUT]) -> Self {
+        Self { weight, bias }
+    }
+
+    /// A layer with Glorot/Xavier uniform weights and zero biases, for sigmoid and tanh.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::SmallRng};
+    /// use typed_nn::Linear;
+    /// let a = Linear::<4, 3>::glorot(&mut SmallRng::seed_from_u64(1));
+    /// let b = Linear::<4, 3>::glorot(&mut SmallRng::seed_from_u64(1));
+    /// assert_eq!(a, b); // same seed, same bits
+    /// ```
+    pub fn glorot<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        Self::random(Scheme::Glorot, rng)
+    }
+
+    /// A layer with He/Kaiming uniform weights and zero biases, for ReLU.
+    pub fn he<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        Self::random(Scheme::He, rng)
+    }
+
+    /// A layer with weights drawn from `scheme` and zero biases.
+    pub fn random<R: Rng + ?Sized>(scheme: Scheme, rng: &mut R) -> Self {
+        let mut layer = Self::ZERO;
+        layer.init(scheme, rng);
+        layer
+    }
+
+    /// One sample forward: `out = W x + b`.
+    #[inline(always)]
+    fn forward_one(&self, x: &[F; IN], out: &mut [F; OUT]) {
+        for ((y, w), &b) in out.iter_mut().zip(&self.weight).zip(&self.bias) {
+            *y = b + dot(w, x);
+        }
+    }
+
+    /// One sample backward: `dW += dy x^T`, `db += dy`, and `dx = W^T dy` when asked for.
+    #[inline(always)]
+    fn backward_one(&self, x: &[F; IN], dy: &[F; OUT], grads: &mut Self, dx: Option<&mut [F; IN]>) {
+        for (gw, &d) in grads.weight.iter_mut().zip(dy) {
+            axpy(d, x, gw);
+        }
+        add_assign(&mut grads.bias, dy);
+        if let Some(dx) = dx {
+            dx.fill(F::ZERO);
+            for (w, &d) in self.weight.iter().zip(dy) {
+                axpy(d, w, dx);
+            }
+        }
+    }
+}
+
+impl<const IN: usize, const OUT: usize, F: Float> Zero for Linear<IN, OUT, F> {
+    const ZERO: Self = Self::from_parts([[F::ZERO; IN]; OUT], [F::ZERO; OUT]);
+}
+
+impl<const IN: usize, const OUT: usize, F: Float> Forward<[F; IN]> for Linear<IN, OUT, F> {
+    type Output = [F; OUT];
+    type Cache = ();
+
+    fn infer(&self, x: &[F; IN]) -> [F; OUT] {
+        let mut out = [F::ZERO; OUT];
+        self.forward_one(x, &mut out);
+        out
+    }
+
+    fn forward(&self, x: &[F; IN], out: &mut [F; OUT], _: &mut ()) {
+        self.forward_one(x, out);
+    }
+}
+
+impl<const IN: usize, const OUT: usize, F: Float> Backward<[F; IN]> for Linear<IN, OUT, F> {
+    fn backward(
+        &self,
+        x: &[F; IN],
+        _: &[F; OUT],
+        d_out: &[F; OUT],
+        _: &mut (),
+        grads: &mut Self,
+        d_x: Option<&mut [F; IN]>,
+    ) {
+        self.backward_one(x, d_out, grads, d_x);
+    }
+}
+
+impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Forward<[[F; IN]; B]>
+    for Linear<IN, OUT, F>
+{
+    type Output = [[F; OUT]; B];
+    type Cache = ();
+
+    fn infer(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
+        let mut out = [[F::ZERO; OUT]; B];
+        self.forward(x, &mut out, &mut ());
+        out
+    }
+
+    fn forward(&self, x: &[[F; IN]; B], out: &mut [[F; OUT]; B], _: &mut ()) {
+        for (x, y) in x.iter().zip(out.iter_mut()) {
+            self.forward_one(x, y);
+        }
+    }
+}
+
+impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Backward<[[F; IN]; B]>
+    for Linear<IN, OUT, F>
+{
+    fn backward(
+        &self,
+        x: &[[F; IN]; B],
+        _: &[[F; OUT]; B],
+        d_out: &[[F; OUT]; B],
+        _: &mut (),
+        grads: &mut Self,
+        d_x: Option<&mut [[F; IN]; B]>,
+    ) {
+        match d_x {
+            Some(d_x) => {
+                for ((x, dy), dx) in x.iter().zip(d_out).zip(d_x.iter_mut()) {
+                    self.backward_one(x, dy, grads, Some(dx));
+                }
+            }
+            None => {
+                for (x, dy) in x.iter().zip(d_out) {
+                    self.backward_one(x, dy, grads, None);
+                }
+            }
+        }
+    }
+}
+
+impl<const IN: usize, const OUT: usize, F> ParamCount for Linear<IN, OUT, F> {
+    const PARAM_COUNT: usize = IN * OUT + OUT;
+}
+
+impl<const IN: usize, const OUT: usize, F: Float> Params<F> for Linear<IN, OUT, F> {
+    fn visit(&self, f: &mut impl FnMut(&[F])) {
+        f(self.weight.as_flattened());
+        f(&self.bias);
+    }
+
+    fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F])) {
+        f(self.weight.as_flattened_mut());
+        f(&mut self.bias);
+    }
+
+    fn zip_mut<const K: usize>(
+        &mut self,
+        other: &Self,
+        mut state: [&mut Self; K],
+        f: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+    ) {
+        f(
+            self.weight.as_flattened_mut(),
+            other.weight.as_flattened(),
+            state.each_mut().map(|s| s.weight.as_flattened_mut()),
+        );
+        f(
+            &mut self.bias,
+            &other.bias,
+            state.each_mut().map(|s| &mut s.bias[..]),
+        );
+    }
+}
+
+impl<const IN: usize, const OUT: usize, F: Float> Init for Linear<IN, OUT, F> {
+    fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
+        let bound = scheme.bound(IN, OUT);
+        for w in self.weight.as_flattened_mut() {
+            *w = uniform(rng, bound);
+        }
+        self.bias.fill(F::ZERO);
+    }
+}

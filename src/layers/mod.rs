@@ -1,0 +1,12 @@
+//! The layers a model is composed of.
+
+mod activation;
+mod flatten;
+mod linear;
+mod softmax;
+
+pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
+pub use flatten::Flatten;
+pub use linear::Linear;
+pub use softmax::Softmax;
+pub(crate) use softmax::softmax_row;

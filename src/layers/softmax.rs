@@ -1,0 +1,80 @@
+//! Softmax over the innermost axis: turns logits into probabilities.
+
+use crate::float::Float;
+use crate::kernels::dot;
+use crate::module::{Backward, Forward, parameterless};
+use crate::tensor::{Tensor, Zero};
+
+/// Softmax over the innermost axis: `y_i = e^{x_i} / sum_j e^{x_j}`, for one sample `[F; C]`
+/// or for each row of a batch `[[F; C]; B]`.
+///
+/// It is stable for logits of any magnitude (the row maximum is subtracted first). Use it as
+/// the output layer of a classifier at inference. For training, prefer
+/// [`SoftmaxCrossEntropy`](crate::SoftmaxCrossEntropy) on the logits: it fuses softmax and
+/// cross-entropy into the gradient `p - t`, exact and finite where a separate softmax followed
+/// by `-ln p` would divide by probabilities that underflow to zero. A trained logit model
+/// `net` becomes a probability model as `(net, Softmax)`.
+///
+/// ```
+/// use typed_nn::{Forward, Softmax};
+/// let p = Softmax.infer(&[0.0f64, 0.0]);
+/// assert_eq!(p, [0.5, 0.5]);
+/// let p = Softmax.infer(&[[1e4f32, 0.0], [0.0, 1e4]]);
+/// assert_eq!(p, [[1.0, 0.0], [0.0, 1.0]]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Softmax;
+
+impl Zero for Softmax {
+    const ZERO: Self = Softmax;
+}
+
+parameterless!(Softmax);
+
+/// Writes the softmax of `logits` into `out`, both of the same length.
+#[inline(always)]
+pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) {
+    let max = logits.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
+    let mut sum = F::ZERO;
+    for (y, &x) in out.iter_mut().zip(logits) {
+        *y = (x - max).exp();
+        sum += *y;
+    }
+    let inv = F::ONE / sum;
+    out.iter_mut().for_each(|y| *y *= inv);
+}
+
+impl<T: Tensor> Forward<T> for Softmax {
+    type Output = T;
+    type Cache = ();
+
+    fn infer(&self, x: &T) -> T {
+        let mut y = T::ZERO;
+        self.forward(x, &mut y, &mut ());
+        y
+    }
+
+    fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
+        let rows = x.flat().chunks_exact(T::ROW);
+        for (x, y) in rows.zip(out.flat_mut().chunks_exact_mut(T::ROW)) {
+            softmax_row(x, y);
+        }
+    }
+}
+
+impl<T: Tensor> Backward<T> for Softmax {
+    /// The Jacobian of softmax is `diag(y) - y y^T`, so `dx = y * (dy - <dy, y>)`, row by row.
+    fn backward(&self, _: &T, out: &T, d_out: &T, _: &mut (), _: &mut Self, d_x: Option<&mut T>) {
+        let Some(d_x) = d_x else { return };
+        let rows = out
+            .flat()
+            .chunks_exact(T::ROW)
+            .zip(d_out.flat().chunks_exact(T::ROW));
+        for ((y, dy), dx) in rows.zip(d_x.flat_mut().chunks_exact_mut(T::ROW)) {
+            let inner = dot(dy, y);
+            for ((dx, &y), &dy) in dx.iter_mut().zip(y).zip(dy) {
+                *dx = y * (dy - inner);
+            }
+        }
+    }
+}

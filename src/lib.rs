@@ -1,0 +1,112 @@
+//! # typed-nn
+//!
+//! Multilayer perceptrons whose shapes are checked by the compiler.
+//!
+//! A model is a tuple of layers whose widths are const generics. `Linear<2, 16>` followed by
+//! `Sigmoid` and `Linear<16, 1>` is a network from 2 inputs through 16 hidden features to one
+//! output, and rustc checks every connection: a mis-wired network does not compile, and the
+//! error names the layer and the input it cannot take.
+//!
+//! ```
+//! use rand::{SeedableRng, rngs::SmallRng};
+//! use typed_nn::prelude::*;
+//!
+//! let mut rng = SmallRng::seed_from_u64(42);
+//! let mut net = (Linear::<2, 8>::glorot(&mut rng), Sigmoid, Linear::<8, 1>::glorot(&mut rng));
+//! let mut trainer = Trainer::new(Adam::new(0.05));
+//! let xor = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])];
+//! for _ in 0..500 {
+//!     for (x, t) in &xor {
+//!         trainer.step(&mut net, x, t, &BinaryCrossEntropy)?;
+//!     }
+//! }
+//! for (x, t) in &xor {
+//!     let logit = net.infer(x)[0];
+//!     assert_eq!(logit > 0.0, t[0] == 1.0);
+//! }
+//! # Ok::<(), typed_nn::train::TrainError>(())
+//! ```
+//!
+//! A width that does not fit is a compile error:
+//!
+//! ```compile_fail,E0277
+//! use typed_nn::prelude::*;
+//! let net = (Linear::<2, 16>::ZERO, Sigmoid, Linear::<8, 1>::ZERO);
+//! net.infer(&[0.0, 1.0]); // shape mismatch: `Linear<8, 1>` cannot take input `[f32; 16]`
+//! ```
+//!
+//! ## The ideas, and where they live
+//!
+//! - **A model M(x, w) trained by gradient descent on a loss.** Layers implement
+//!   [`Forward`]; [`Loss`] measures the error; an [`Optimizer`](optim::Optimizer) moves the
+//!   parameters `w` against the gradient.
+//! - **Linear and logistic regression are the one-layer case**: `Linear<D, 1>` with [`Mse`], or
+//!   with [`BinaryCrossEntropy`] on its logit.
+//! - **Hidden features** `h = sigma(W1 x + b1)`, `y = W2 h + b2`: `(Linear<D, H>, Sigmoid,
+//!   Linear<H, C>)`. The non-linearity is needed: two stacked linear maps are one linear map.
+//! - **Parameter counts** are associated consts ([`ParamCount`]): `D*H + H + H*C + C` for the
+//!   network above.
+//! - **Universal approximation**: two steep sigmoids make a bump; a sum of bumps approximates
+//!   any continuous function, which a hidden layer can represent.
+//! - **Backpropagation**: the forward pass caches intermediate values; the backward pass
+//!   ([`Backward`]) applies the chain rule in reverse order over the same graph, at a small
+//!   multiple of the forward cost. [`gradcheck`](gradcheck::gradcheck) verifies it against
+//!   finite differences.
+//! - **XOR**: a single perceptron cannot separate it; one hidden layer can (`examples/xor.rs`).
+//!
+//! ## Shapes
+//!
+//! A sample is a plain array `[F; N]`, a batch of `B` samples `[[F; N]; B]`; every layer and
+//! loss takes both. Activations take any shape, so widths are written once. Rules that need
+//! arithmetic, such as [`Flatten`]'s `R * C == N`, are proven with `typenum` ([`shape`]).
+//!
+//! ## Without the standard library
+//!
+//! The crate is `#![no_std]`. Without default features it needs no allocator: every buffer is
+//! an array whose size is known at compile time, models can be `static`, inference takes
+//! `&self`, and training needs only a [`Trainer`](train::Trainer) value.
+//!
+//! ## Features
+//!
+//! - `std` (default): implies `alloc`; reserved for file and data-set I/O.
+//! - `alloc`: boxed models and growable data sets.
+//!
+//! With neither, the crate builds for `thumbv7em-none-eabihf` and similar targets.
+#![no_std]
+#![deny(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod chain;
+mod float;
+pub mod gradcheck;
+pub mod init;
+mod kernels;
+pub mod layers;
+mod loss;
+pub mod module;
+pub mod optim;
+pub mod shape;
+mod tensor;
+pub mod train;
+
+pub use float::Float;
+pub use layers::*;
+pub use loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
+pub use module::{Backward, Forward, ParamCount, Params};
+pub use tensor::{Tensor, Zero};
+
+/// Everything a program that builds and trains a model needs, in one import.
+pub mod prelude {
+    pub use crate::Float;
+    pub use crate::init::{Init, Scheme};
+    pub use crate::layers::*;
+    pub use crate::loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
+    pub use crate::module::{Backward, Forward, ParamCount, Params};
+    pub use crate::optim::{Adam, Optimizer, Sgd, SgdMomentum};
+    pub use crate::tensor::{Tensor, Zero};
+    pub use crate::train::{Trainer, accuracy, argmax, shuffle_together};
+}

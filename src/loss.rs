@@ -1,0 +1,204 @@
+//! Losses and their gradients with respect to the prediction.
+//!
+//! Each loss is the mean over a sample's outputs (and over the samples of a batch), as in
+//! PyTorch's default `reduction='mean'`, so a learning rate means the same whatever the batch
+//! size. Each is stable: loss and gradient stay finite for logits of magnitude 1e4.
+
+use crate::float::Float;
+use crate::layers::softmax_row;
+use crate::tensor::Tensor;
+use crate::tensor::Zero;
+use num_traits::Float as _;
+
+/// A loss comparing a prediction `P` with a target `T`.
+///
+/// ```
+/// use typed_nn::{Loss, Mse};
+/// let mut grad = [0.0f32; 2];
+/// let loss = Mse.loss_grad(&[1.0, 3.0], &[1.0, 1.0], &mut grad);
+/// assert_eq!(loss, 2.0); // ((1-1)^2 + (3-1)^2) / 2
+/// assert_eq!(grad, [0.0, 2.0]); // 2 (p - t) / 2
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "loss `{Self}` cannot compare prediction `{P}` with target `{T}`",
+    label = "`{Self}` cannot compare `{P}` with `{T}`",
+    note = "the target must have the prediction's shape (a class index `usize` or `[usize; B]` for `SoftmaxCrossEntropy`)"
+)]
+pub trait Loss<P: Tensor, T> {
+    /// The loss value.
+    fn loss(&self, pred: &P, target: &T) -> P::Elem;
+
+    /// The loss value; writes the gradient of the loss with respect to `pred` into `grad`.
+    fn loss_grad(&self, pred: &P, target: &T, grad: &mut P) -> P::Elem;
+}
+
+/// Mean squared error, `mean((p - t)^2)`, for regression.
+///
+/// ```
+/// use typed_nn::{Loss, Mse};
+/// assert_eq!(Mse.loss(&[[0.0f64], [2.0]], &[[1.0], [1.0]]), 1.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mse;
+
+/// Binary cross-entropy on logits: `mean(max(z, 0) - z t + ln(1 + e^-|z|))`, the negative
+/// log-likelihood of targets `t` in `[0, 1]` under probabilities `sigmoid(z)`. Its gradient is
+/// `sigmoid(z) - t` (over the number of outputs): logistic regression is `Linear<D, 1>`
+/// trained with this loss.
+///
+/// ```
+/// use typed_nn::{BinaryCrossEntropy, Loss};
+/// let l = BinaryCrossEntropy.loss(&[0.0f64], &[1.0]);
+/// assert!((l - core::f64::consts::LN_2).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BinaryCrossEntropy;
+
+/// Softmax cross-entropy on logits, `logsumexp(z) - <t, z>` per sample: softmax and
+/// cross-entropy fused, with gradient `softmax(z) - t`.
+///
+/// The target is a class index (`usize` for one sample, `[usize; B]` for a batch) or a
+/// distribution of the logits' shape (one-hot, or soft labels summing to one). A class index
+/// that is not below the number of classes gives a NaN loss and a zero gradient for that
+/// sample: wrong, visibly, and reported as an error by [`Trainer`](crate::train::Trainer).
+///
+/// ```
+/// use typed_nn::{Loss, SoftmaxCrossEntropy};
+/// let logits = [2.0f64, 0.0, 0.0];
+/// let by_index = SoftmaxCrossEntropy.loss(&logits, &0);
+/// let by_one_hot = SoftmaxCrossEntropy.loss(&logits, &[1.0, 0.0, 0.0]);
+/// assert_eq!(by_index, by_one_hot);
+/// assert!(SoftmaxCrossEntropy.loss(&logits, &7).is_nan());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SoftmaxCrossEntropy;
+
+impl<P: Tensor> Loss<P, P> for Mse {
+    fn loss(&self, pred: &P, target: &P) -> P::Elem {
+        let mut sum = P::Elem::ZERO;
+        for (&p, &t) in pred.flat().iter().zip(target.flat()) {
+            sum += (p - t) * (p - t);
+        }
+        sum / P::Elem::from_usize(P::LEN)
+    }
+
+    fn loss_grad(&self, pred: &P, target: &P, grad: &mut P) -> P::Elem {
+        let scale = P::Elem::from_f64(2.0) / P::Elem::from_usize(P::LEN);
+        let pairs = pred.flat().iter().zip(target.flat());
+        for (g, (&p, &t)) in grad.flat_mut().iter_mut().zip(pairs) {
+            *g = scale * (p - t);
+        }
+        self.loss(pred, target)
+    }
+}
+
+impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
+    fn loss(&self, logits: &P, target: &P) -> P::Elem {
+        let mut sum = P::Elem::ZERO;
+        for (&z, &t) in logits.flat().iter().zip(target.flat()) {
+            sum += z.max(P::Elem::ZERO) - z * t + (-z.abs()).exp().ln_1p();
+        }
+        sum / P::Elem::from_usize(P::LEN)
+    }
+
+    fn loss_grad(&self, logits: &P, target: &P, grad: &mut P) -> P::Elem {
+        let scale = P::Elem::ONE / P::Elem::from_usize(P::LEN);
+        let pairs = logits.flat().iter().zip(target.flat());
+        for (g, (&z, &t)) in grad.flat_mut().iter_mut().zip(pairs) {
+            let p = P::Elem::ONE / (P::Elem::ONE + (-z).exp());
+            *g = scale * (p - t);
+        }
+        self.loss(logits, target)
+    }
+}
+
+/// `logsumexp(z)` computed without overflow.
+fn log_sum_exp<F: Float>(z: &[F]) -> F {
+    let max = z.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
+    let sum = z.iter().fold(F::ZERO, |s, &v| s + (v - max).exp());
+    max + sum.ln()
+}
+
+/// One sample's cross-entropy against a distribution `t`, and its gradient scaled by `scale`.
+fn soft_target_row<F: Float>(z: &[F], t: &[F], grad: Option<(&mut [F], F)>) -> F {
+    let total: F = t.iter().fold(F::ZERO, |s, &v| s + v);
+    let inner = z.iter().zip(t).fold(F::ZERO, |s, (&z, &t)| s + z * t);
+    if let Some((g, scale)) = grad {
+        softmax_row(z, g);
+        for (g, &t) in g.iter_mut().zip(t) {
+            *g = scale * (*g * total - t);
+        }
+    }
+    log_sum_exp(z) * total - inner
+}
+
+/// One sample's cross-entropy against class `c`, and its gradient scaled by `scale`.
+fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
+    let Some(&zc) = z.get(c) else {
+        if let Some((g, _)) = grad {
+            g.fill(F::ZERO);
+        }
+        return F::nan();
+    };
+    if let Some((g, scale)) = grad {
+        softmax_row(z, g);
+        g[c] -= F::ONE;
+        g.iter_mut().for_each(|g| *g *= scale);
+    }
+    log_sum_exp(z) - zc
+}
+
+impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
+    fn loss(&self, logits: &P, target: &P) -> P::Elem {
+        let rows = logits
+            .flat()
+            .chunks_exact(P::ROW)
+            .zip(target.flat().chunks_exact(P::ROW));
+        let sum = rows.fold(P::Elem::ZERO, |s, (z, t)| s + soft_target_row(z, t, None));
+        sum / P::Elem::from_usize(P::LEN / P::ROW)
+    }
+
+    fn loss_grad(&self, logits: &P, target: &P, grad: &mut P) -> P::Elem {
+        let scale = P::Elem::ONE / P::Elem::from_usize(P::LEN / P::ROW);
+        let rows = logits
+            .flat()
+            .chunks_exact(P::ROW)
+            .zip(target.flat().chunks_exact(P::ROW));
+        let grads = grad.flat_mut().chunks_exact_mut(P::ROW);
+        let sum = rows.zip(grads).fold(P::Elem::ZERO, |s, ((z, t), g)| {
+            s + soft_target_row(z, t, Some((g, scale)))
+        });
+        sum * scale
+    }
+}
+
+impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
+    fn loss(&self, logits: &[F; C], class: &usize) -> F {
+        class_row(logits, *class, None)
+    }
+
+    fn loss_grad(&self, logits: &[F; C], class: &usize, grad: &mut [F; C]) -> F {
+        class_row(logits, *class, Some((grad, F::ONE)))
+    }
+}
+
+impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
+    for SoftmaxCrossEntropy
+{
+    fn loss(&self, logits: &[[F; C]; B], classes: &[usize; B]) -> F {
+        let sum = logits
+            .iter()
+            .zip(classes)
+            .fold(F::ZERO, |s, (z, &c)| s + class_row(z, c, None));
+        sum / F::from_usize(B)
+    }
+
+    fn loss_grad(&self, logits: &[[F; C]; B], classes: &[usize; B], grad: &mut [[F; C]; B]) -> F {
+        let scale = F::ONE / F::from_usize(B);
+        let rows = logits.iter().zip(classes).zip(grad.iter_mut());
+        let sum = rows.fold(F::ZERO, |s, ((z, &c), g)| {
+            s + class_row(z, c, Some((g, scale)))
+        });
+        sum * scale
+    }
+}

@@ -1,0 +1,173 @@
+//! The contracts every layer and every composed model fulfils.
+//!
+//! A layer maps an input `X` to an output ([`Forward`]), sends the gradient of the loss with
+//! respect to its output back to its input and its parameters ([`Backward`]), and exposes its
+//! parameters to optimizers ([`Params`]). A tuple of layers is itself a layer, so these traits
+//! describe a single `Linear` and a whole network alike.
+
+use crate::float::Float;
+use crate::tensor::Zero;
+
+/// A layer or model that maps an input of type `X` to an output.
+///
+/// `X` is a plain array: `[F; N]` for one sample, `[[F; N]; B]` for a batch of `B` samples.
+/// An implementation exists exactly when the shapes fit, so a mis-wired model is a compile
+/// error that names the layer and the input it cannot take.
+///
+/// ```
+/// use typed_nn::{Forward, Linear, Sigmoid};
+/// let net = (Linear::<2, 3>::from_parts([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [0.0; 3]), Sigmoid);
+/// let y = net.infer(&[0.0, 0.0]);
+/// assert_eq!(y, [0.5; 3]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "shape mismatch: `{Self}` cannot take input `{X}`",
+    label = "`{Self}` cannot take `{X}`",
+    note = "a layer takes the sample type `[F; IN]` or the batch type `[[F; IN]; B]` of its own width and float type"
+)]
+pub trait Forward<X> {
+    /// What the layer produces for input `X`.
+    type Output: Zero;
+    /// What a training forward pass keeps for the backward pass, besides the input and output
+    /// (for a composed model: every intermediate activation and its gradient).
+    type Cache: Zero;
+
+    /// Inference: computes the output and keeps nothing. Takes `&self`, so a model can be a
+    /// `static` in flash.
+    fn infer(&self, x: &X) -> Self::Output;
+
+    /// Training forward pass: writes the output into `out` and what backward needs into
+    /// `cache`. Both are overwritten, never read, so they can be reused from step to step.
+    fn forward(&self, x: &X, out: &mut Self::Output, cache: &mut Self::Cache);
+}
+
+/// A layer or model that can send a gradient backwards through itself.
+///
+/// Given the input `x`, the output `out` and `cache` of a [`Forward::forward`] call, and the
+/// gradient `d_out` of the loss with respect to `out`, `backward`:
+/// - **adds** the gradient with respect to every parameter into `grads`, a value of the layer's
+///   own type (so gradients, momentum and Adam moments all have the type of the model);
+/// - **writes** the gradient with respect to `x` into `d_x`, when asked for. The first layer of
+///   a model is not asked, which saves its largest product.
+///
+/// Composed models call their layers' `backward` in reverse order: the backward graph is the
+/// forward graph reversed, built by the type system.
+#[diagnostic::on_unimplemented(
+    message = "shape mismatch: `{Self}` cannot take input `{X}`",
+    label = "`{Self}` cannot take `{X}`"
+)]
+pub trait Backward<X>: Forward<X> {
+    /// Back-propagates `d_out`; see the trait documentation.
+    fn backward(
+        &self,
+        x: &X,
+        out: &Self::Output,
+        d_out: &Self::Output,
+        cache: &mut Self::Cache,
+        grads: &mut Self,
+        d_x: Option<&mut X>,
+    );
+}
+
+/// The number of trainable parameters, known at compile time.
+///
+/// ```
+/// use typed_nn::{Linear, ParamCount, Sigmoid};
+/// // D*H + H + H + 1 for a D-H-1 network.
+/// assert_eq!(<(Linear<3, 5>, Sigmoid, Linear<5, 1>)>::PARAM_COUNT, 3 * 5 + 5 + 5 + 1);
+/// ```
+pub trait ParamCount {
+    /// How many scalars the optimizer updates.
+    const PARAM_COUNT: usize;
+}
+
+/// Access to a layer's parameters as slices of `F`, for optimizers, initialisers and checks.
+///
+/// The order of the slices is fixed: layers in model order, and within a `Linear` the weight
+/// (row-major, `[out][in]`) before the bias.
+pub trait Params<F: Float>: ParamCount + Zero {
+    /// Calls `f` on every parameter slice, in order.
+    fn visit(&self, f: &mut impl FnMut(&[F]));
+
+    /// Calls `f` on every parameter slice, in order, mutably.
+    fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F]));
+
+    /// Walks `self`, `other` and `K` further values of the same type in step, calling `f` on
+    /// matching slices. Optimizers use it to update parameters from gradients and their state.
+    fn zip_mut<const K: usize>(
+        &mut self,
+        other: &Self,
+        state: [&mut Self; K],
+        f: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+    );
+
+    /// Sets every parameter to zero (for example, gradients before the next step).
+    fn set_zero(&mut self) {
+        self.visit_mut(&mut |s| s.fill(F::ZERO));
+    }
+
+    /// The `i`-th parameter in visiting order, or `None` past the end.
+    fn param(&self, i: usize) -> Option<F> {
+        let (mut offset, mut found) = (0, None);
+        self.visit(&mut |s| {
+            if found.is_none() && i >= offset && i < offset + s.len() {
+                found = Some(s[i - offset]);
+            }
+            offset += s.len();
+        });
+        found
+    }
+
+    /// Sets the `i`-th parameter in visiting order; returns `false` (and changes nothing) past
+    /// the end.
+    fn set_param(&mut self, i: usize, value: F) -> bool {
+        let (mut offset, mut done) = (0, false);
+        self.visit_mut(&mut |s| {
+            if !done && i >= offset && i < offset + s.len() {
+                s[i - offset] = value;
+                done = true;
+            }
+            offset += s.len();
+        });
+        done
+    }
+
+    /// The sum of the squares of all parameters.
+    fn squared_norm(&self) -> F {
+        let mut sum = F::ZERO;
+        self.visit(&mut |s| s.iter().for_each(|&v| sum += v * v));
+        sum
+    }
+
+    /// True when every parameter is finite (no NaN, no infinity).
+    fn all_finite(&self) -> bool {
+        let mut ok = true;
+        self.visit(&mut |s| ok &= s.iter().all(|v| v.is_finite()));
+        ok
+    }
+}
+
+/// Implements [`ParamCount`], [`Params`] and [`Init`](crate::init::Init) for a layer without
+/// trainable parameters; `parameterless!(Flatten<N>, const N)` for a layer with a const parameter.
+macro_rules! parameterless {
+    ($layer:ty $(, const $n:ident)?) => {
+        impl<$(const $n: usize)?> $crate::module::ParamCount for $layer {
+            const PARAM_COUNT: usize = 0;
+        }
+        impl<F: $crate::float::Float $(, const $n: usize)?> $crate::module::Params<F> for $layer {
+            fn visit(&self, _: &mut impl FnMut(&[F])) {}
+            fn visit_mut(&mut self, _: &mut impl FnMut(&mut [F])) {}
+            fn zip_mut<const K: usize>(
+                &mut self,
+                _: &Self,
+                _: [&mut Self; K],
+                _: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+            ) {
+            }
+        }
+        impl<$(const $n: usize)?> $crate::init::Init for $layer {
+            fn init<R: rand::Rng + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
+        }
+    };
+}
+pub(crate) use parameterless;

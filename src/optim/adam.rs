@@ -1,0 +1,82 @@
+use crate::float::Float;
+use crate::module::Params;
+use crate::optim::Optimizer;
+
+/// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
+/// added after the square root,
+///
+/// ```text
+/// m = b1 m + (1 - b1) g          m^ = m / (1 - b1^t)
+/// v = b2 v + (1 - b2) g^2        v^ = v / (1 - b2^t)
+/// p -= lr m^ / (sqrt(v^) + eps)
+/// ```
+///
+/// with PyTorch's defaults b1 = 0.9, b2 = 0.999, eps = 1e-8, and optional L2 weight decay
+/// (`g += weight_decay * p`, as in `torch.optim.Adam`). The moments have the model's type.
+///
+/// ```
+/// use typed_nn::{Linear, optim::{Adam, Optimizer}};
+/// let mut layer = Linear::<1, 1>::from_parts([[1.0]], [1.0]);
+/// let grads = Linear::<1, 1>::from_parts([[3.0]], [-0.001]);
+/// let mut adam = Adam::new(0.1);
+/// adam.step(&mut layer, &grads);
+/// // After bias correction the first step moves every parameter by lr against its gradient.
+/// assert!((layer.weight[0][0] - 0.9).abs() < 1e-6);
+/// assert!((layer.bias[0] - 1.1).abs() < 1e-4);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adam<M, F = f32> {
+    /// The learning rate.
+    pub lr: F,
+    /// Decay rate of the first moment.
+    pub beta1: F,
+    /// Decay rate of the second moment.
+    pub beta2: F,
+    /// Added to the root of the second moment, for numerical stability.
+    pub eps: F,
+    /// L2 penalty added to the gradient.
+    pub weight_decay: F,
+    /// Steps taken so far.
+    pub t: u32,
+    /// First moment (mean of gradients).
+    pub m: M,
+    /// Second moment (mean of squared gradients).
+    pub v: M,
+}
+
+impl<F: Float, M: Params<F>> Adam<M, F> {
+    /// Adam with learning rate `lr` and PyTorch's other defaults.
+    pub fn new(lr: F) -> Self {
+        Self {
+            lr,
+            beta1: F::from_f64(0.9),
+            beta2: F::from_f64(0.999),
+            eps: F::from_f64(1e-8),
+            weight_decay: F::ZERO,
+            t: 0,
+            m: M::ZERO,
+            v: M::ZERO,
+        }
+    }
+}
+
+impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
+    fn step(&mut self, model: &mut M, grads: &M) {
+        self.t = self.t.saturating_add(1);
+        let t = self.t as i32;
+        let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
+        // Bias corrections in f64, as PyTorch computes them in Python floats.
+        let correction1 = 1.0 - b1.to_f64().powi(t);
+        let correction2 = 1.0 - b2.to_f64().powi(t);
+        let step_size = F::from_f64(self.lr.to_f64() / correction1);
+        let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
+        model.zip_mut(grads, [&mut self.m, &mut self.v], &mut |p, g, [m, v]| {
+            for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+                let g = g + wd * *p;
+                *m = b1 * *m + (F::ONE - b1) * g;
+                *v = b2 * *v + (F::ONE - b2) * g * g;
+                *p -= step_size * *m / (v.sqrt() * inv_root_c2 + eps);
+            }
+        });
+    }
+}

@@ -1,0 +1,17 @@
+//! Optimizers: update a model's parameters from its gradients.
+//!
+//! Gradients and optimizer state (momentum, Adam's moments) are values of the model's own type,
+//! so an optimizer needs no allocation and its size is known at compile time.
+
+mod adam;
+mod sgd;
+
+pub use adam::Adam;
+pub use sgd::{Sgd, SgdMomentum};
+
+/// Updates a model `M` from gradients of the same type.
+pub trait Optimizer<M> {
+    /// One update step. The gradients are read, not cleared: zero them with
+    /// [`Params::set_zero`](crate::Params::set_zero) before accumulating the next ones.
+    fn step(&mut self, model: &mut M, grads: &M);
+}

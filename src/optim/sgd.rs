@@ -1,0 +1,81 @@
+use crate::float::Float;
+use crate::module::Params;
+use crate::optim::Optimizer;
+
+/// Plain stochastic gradient descent: `p -= lr * g`.
+///
+/// ```
+/// use typed_nn::{Linear, optim::{Optimizer, Sgd}};
+/// let mut layer = Linear::<1, 1>::from_parts([[1.0]], [0.0]);
+/// let grads = Linear::<1, 1>::from_parts([[2.0]], [-1.0]);
+/// Sgd::new(0.5).step(&mut layer, &grads);
+/// assert_eq!(layer, Linear::from_parts([[0.0]], [0.5]));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sgd<F = f32> {
+    /// The learning rate.
+    pub lr: F,
+}
+
+impl<F: Float> Sgd<F> {
+    /// SGD with learning rate `lr`.
+    pub const fn new(lr: F) -> Self {
+        Self { lr }
+    }
+}
+
+impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
+    fn step(&mut self, model: &mut M, grads: &M) {
+        let lr = self.lr;
+        model.zip_mut(grads, [], &mut |p, g, []| {
+            for (p, &g) in p.iter_mut().zip(g) {
+                *p -= lr * g;
+            }
+        });
+    }
+}
+
+/// SGD with momentum, as PyTorch defines it (no dampening): `v = momentum * v + g`,
+/// `p -= lr * v`. The velocity `v` has the model's type.
+///
+/// ```
+/// use typed_nn::{Linear, optim::{Optimizer, SgdMomentum}};
+/// let mut layer = Linear::<1, 1>::from_parts([[0.0]], [0.0]);
+/// let grads = Linear::<1, 1>::from_parts([[1.0]], [0.0]);
+/// let mut opt = SgdMomentum::new(0.1, 0.9);
+/// opt.step(&mut layer, &grads); // v = 1,   p = -0.1
+/// opt.step(&mut layer, &grads); // v = 1.9, p = -0.29
+/// assert!((layer.weight[0][0] + 0.29).abs() < 1e-6);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct SgdMomentum<M, F = f32> {
+    /// The learning rate.
+    pub lr: F,
+    /// The momentum factor, usually 0.9.
+    pub momentum: F,
+    /// The velocity, one value per parameter.
+    pub velocity: M,
+}
+
+impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
+    /// SGD with learning rate `lr` and momentum factor `momentum`, starting at rest.
+    pub const fn new(lr: F, momentum: F) -> Self {
+        Self {
+            lr,
+            momentum,
+            velocity: M::ZERO,
+        }
+    }
+}
+
+impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
+    fn step(&mut self, model: &mut M, grads: &M) {
+        let (lr, mu) = (self.lr, self.momentum);
+        model.zip_mut(grads, [&mut self.velocity], &mut |p, g, [v]| {
+            for ((p, &g), v) in p.iter_mut().zip(g).zip(v.iter_mut()) {
+                *v = mu * *v + g;
+                *p -= lr * *v;
+            }
+        });
+    }
+}

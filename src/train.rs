@@ -1,0 +1,258 @@
+//! Training loop helpers: one optimisation step, one epoch over a data set, shuffling, and
+//! classification metrics.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use rand::{Rng, RngExt};
+
+use crate::float::Float;
+use crate::loss::Loss;
+use crate::module::{Backward, Forward, Params};
+use crate::optim::Optimizer;
+use crate::tensor::{Tensor, Zero};
+
+/// Why training stopped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TrainError {
+    /// The loss was NaN or infinite at step `step`: the learning rate is too high, the data
+    /// holds a NaN, or a class index is out of range. The model was left as it was before that
+    /// step.
+    NonFiniteLoss {
+        /// The step (counted from 1) at which it happened.
+        step: u64,
+        /// The loss value.
+        loss: f64,
+    },
+    /// Inputs and targets of different lengths were given.
+    LengthMismatch {
+        /// The number of inputs.
+        inputs: usize,
+        /// The number of targets.
+        targets: usize,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::NonFiniteLoss { step, loss } => write!(
+                f,
+                "training diverged: loss is {loss} at step {step} (lower the learning rate, or check the data for NaN and the class indices)"
+            ),
+            TrainError::LengthMismatch { inputs, targets } => {
+                write!(
+                    f,
+                    "{inputs} inputs but {targets} targets: each input needs one target"
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for TrainError {}
+
+/// The working memory of training a model `M` on inputs `X` with optimizer `O`: gradients,
+/// the forward cache, and the output and its gradient. Its size is known at compile time and
+/// nothing in it allocates, so it fits in a `static` on a microcontroller.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::SmallRng};
+/// use typed_nn::{optim::Sgd, train::Trainer, Linear, Mse, Sigmoid};
+/// let mut rng = SmallRng::seed_from_u64(0);
+/// let mut net = (Linear::<1, 4>::glorot(&mut rng), Sigmoid, Linear::<4, 1>::glorot(&mut rng));
+/// let mut trainer = Trainer::new(Sgd::new(0.5));
+/// let first = trainer.step(&mut net, &[0.5], &[0.25], &Mse).unwrap();
+/// let mut last = first;
+/// for _ in 0..200 {
+///     last = trainer.step(&mut net, &[0.5], &[0.25], &Mse).unwrap();
+/// }
+/// assert!(last < first / 100.0);
+/// ```
+pub struct Trainer<M: Forward<X>, X, O> {
+    /// The optimizer and its state.
+    pub optimizer: O,
+    /// The gradients of the last step.
+    pub grads: M,
+    /// Steps taken so far.
+    pub steps: u64,
+    cache: M::Cache,
+    out: M::Output,
+    d_out: M::Output,
+    input: PhantomData<fn(&X)>,
+}
+
+impl<M: Forward<X> + Zero, X, O> Trainer<M, X, O> {
+    /// A trainer that updates with `optimizer`.
+    pub const fn new(optimizer: O) -> Self {
+        Self {
+            optimizer,
+            grads: M::ZERO,
+            steps: 0,
+            cache: M::Cache::ZERO,
+            out: M::Output::ZERO,
+            d_out: M::Output::ZERO,
+            input: PhantomData,
+        }
+    }
+
+    /// The model's output in the last step.
+    pub fn output(&self) -> &M::Output {
+        &self.out
+    }
+}
+
+impl<M, X, O, F> Trainer<M, X, O>
+where
+    M: Backward<X> + Params<F>,
+    M::Output: Tensor<Elem = F>,
+    O: Optimizer<M>,
+    F: Float,
+{
+    /// One step of gradient descent on one sample or batch: forward, loss, backward, update.
+    /// Returns the loss before the update, or an error (leaving the model unchanged) when the
+    /// loss is not finite.
+    pub fn step<T, L>(
+        &mut self,
+        model: &mut M,
+        x: &X,
+        target: &T,
+        loss: &L,
+    ) -> Result<F, TrainError>
+    where
+        L: Loss<M::Output, T>,
+    {
+        self.steps += 1;
+        model.forward(x, &mut self.out, &mut self.cache);
+        let value = loss.loss_grad(&self.out, target, &mut self.d_out);
+        if !value.is_finite() {
+            return Err(TrainError::NonFiniteLoss {
+                step: self.steps,
+                loss: value.to_f64(),
+            });
+        }
+        self.grads.set_zero();
+        model.backward(
+            x,
+            &self.out,
+            &self.d_out,
+            &mut self.cache,
+            &mut self.grads,
+            None,
+        );
+        self.optimizer.step(model, &self.grads);
+        Ok(value)
+    }
+}
+
+impl<M, S, O, F, const B: usize> Trainer<M, [S; B], O>
+where
+    M: Backward<[S; B]> + Params<F>,
+    M::Output: Tensor<Elem = F>,
+    O: Optimizer<M>,
+    F: Float,
+{
+    /// One pass over a data set in batches of `B` samples, returning the mean loss. A tail
+    /// of fewer than `B` samples is left out: shuffle between epochs (with
+    /// [`shuffle_together`]) so that every sample takes part.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::SmallRng};
+    /// use typed_nn::{optim::Adam, train::Trainer, Linear, SoftmaxCrossEntropy};
+    /// let inputs = [[1.0f32, 0.0], [0.0, 1.0], [0.9, 0.1], [0.2, 0.8]];
+    /// let classes = [0usize, 1, 0, 1];
+    /// let mut model = Linear::<2, 2>::glorot(&mut SmallRng::seed_from_u64(0));
+    /// let mut trainer = Trainer::<_, [[f32; 2]; 2], _>::new(Adam::new(0.05));
+    /// for _ in 0..100 {
+    ///     trainer.epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy).unwrap();
+    /// }
+    /// assert_eq!(typed_nn::train::accuracy(&model, &inputs, &classes), 1.0);
+    /// ```
+    pub fn epoch<T, L>(
+        &mut self,
+        model: &mut M,
+        inputs: &[S],
+        targets: &[T],
+        loss: &L,
+    ) -> Result<F, TrainError>
+    where
+        L: Loss<M::Output, [T; B]>,
+    {
+        if inputs.len() != targets.len() {
+            return Err(TrainError::LengthMismatch {
+                inputs: inputs.len(),
+                targets: targets.len(),
+            });
+        }
+        let (xs, _) = inputs.as_chunks::<B>();
+        let (ts, _) = targets.as_chunks::<B>();
+        let mut sum = F::ZERO;
+        for (x, t) in xs.iter().zip(ts) {
+            sum += self.step(model, x, t, loss)?;
+        }
+        Ok(sum / F::from_usize(xs.len().max(1)))
+    }
+}
+
+/// Shuffles inputs and targets with the same permutation (Fisher-Yates), in place.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::SmallRng};
+/// use typed_nn::train::shuffle_together;
+/// let mut xs = [10, 20, 30, 40];
+/// let mut ts = [1, 2, 3, 4];
+/// shuffle_together(&mut xs, &mut ts, &mut SmallRng::seed_from_u64(5)).unwrap();
+/// assert!(xs.iter().zip(&ts).all(|(x, t)| *x == 10 * t));
+/// ```
+pub fn shuffle_together<S, T, R: Rng + ?Sized>(
+    inputs: &mut [S],
+    targets: &mut [T],
+    rng: &mut R,
+) -> Result<(), TrainError> {
+    if inputs.len() != targets.len() {
+        return Err(TrainError::LengthMismatch {
+            inputs: inputs.len(),
+            targets: targets.len(),
+        });
+    }
+    for i in (1..inputs.len()).rev() {
+        let j = rng.random_range(0..=i);
+        inputs.swap(i, j);
+        targets.swap(i, j);
+    }
+    Ok(())
+}
+
+/// The index of the largest value (the first one on ties; 0 for an empty slice): the class a
+/// classifier predicts from its logits or probabilities.
+///
+/// ```
+/// assert_eq!(typed_nn::train::argmax(&[0.1f32, 0.7, 0.2]), 1);
+/// ```
+pub fn argmax<F: Float>(values: &[F]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) equals
+/// the target; 0 for an empty set.
+pub fn accuracy<M, const D: usize, const C: usize, F: Float>(
+    model: &M,
+    inputs: &[[F; D]],
+    classes: &[usize],
+) -> f64
+where
+    M: Forward<[F; D], Output = [F; C]>,
+{
+    let right = inputs
+        .iter()
+        .zip(classes)
+        .filter(|(x, c)| argmax(&model.infer(x)) == **c)
+        .count();
+    right as f64 / inputs.len().min(classes.len()).max(1) as f64
+}
