@@ -52,16 +52,17 @@ pub struct ReLU;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LeakyReLU {
-    /// The gradient for negative inputs.
-    pub slope: f32,
+    /// The gradient for negative inputs, rounded to the model's float type when used (kept in
+    /// `f64` so that `f64` models see exactly the slope written).
+    pub slope: f64,
 }
 
 impl LeakyReLU {
     /// PyTorch's default negative slope, 0.01.
-    pub const DEFAULT_SLOPE: f32 = 0.01;
+    pub const DEFAULT_SLOPE: f64 = 0.01;
 
     /// A leaky rectifier with the given negative slope.
-    pub const fn new(slope: f32) -> Self {
+    pub const fn new(slope: f64) -> Self {
         Self { slope }
     }
 }
@@ -120,7 +121,7 @@ impl Pointwise for LeakyReLU {
         if x > F::ZERO {
             x
         } else {
-            F::from_f64(self.slope as f64) * x
+            F::from_f64(self.slope) * x
         }
     }
     #[inline(always)]
@@ -128,7 +129,7 @@ impl Pointwise for LeakyReLU {
         if x > F::ZERO {
             F::ONE
         } else {
-            F::from_f64(self.slope as f64)
+            F::from_f64(self.slope)
         }
     }
 }

@@ -1,0 +1,78 @@
+//! Loss values against their definitions, and their stability at extreme logits.
+
+use typed_nn::prelude::*;
+
+#[test]
+fn mse_is_the_mean_of_squares_over_all_elements() {
+    let p = [[1.0f64, 2.0], [3.0, 4.0]];
+    let t = [[0.0, 0.0], [3.0, 2.0]];
+    assert_eq!(Mse.loss(&p, &t), (1.0 + 4.0 + 0.0 + 4.0) / 4.0);
+    let mut g = [[0.0; 2]; 2];
+    Mse.loss_grad(&p, &t, &mut g);
+    assert_eq!(g, [[0.5, 1.0], [0.0, 1.0]]);
+}
+
+#[test]
+fn binary_cross_entropy_matches_its_definition() {
+    for (z, t) in [(0.3f64, 1.0), (-1.2, 0.0), (2.0, 0.25)] {
+        let p = 1.0 / (1.0 + (-z).exp());
+        let expected = -(t * p.ln() + (1.0 - t) * (1.0 - p).ln());
+        assert!((BinaryCrossEntropy.loss(&[z], &[t]) - expected).abs() < 1e-12);
+        let mut g = [0.0];
+        BinaryCrossEntropy.loss_grad(&[z], &[t], &mut g);
+        assert!((g[0] - (p - t)).abs() < 1e-15);
+    }
+}
+
+#[test]
+fn softmax_cross_entropy_is_minus_log_probability() {
+    let z = [1.0f64, 2.0, 0.5];
+    let p = Softmax.infer(&z);
+    for c in 0..3 {
+        assert!((SoftmaxCrossEntropy.loss(&z, &c) + p[c].ln()).abs() < 1e-12);
+    }
+    let mut g = [0.0; 3];
+    SoftmaxCrossEntropy.loss_grad(&z, &1, &mut g);
+    assert!((g[0] - p[0]).abs() < 1e-15 && (g[1] - (p[1] - 1.0)).abs() < 1e-15);
+    // A batch is the mean of its samples.
+    let batch = SoftmaxCrossEntropy.loss(&[z, z], &[0, 2]);
+    let mean = (SoftmaxCrossEntropy.loss(&z, &0) + SoftmaxCrossEntropy.loss(&z, &2)) / 2.0;
+    assert!((batch - mean).abs() < 1e-15);
+}
+
+#[test]
+fn losses_stay_finite_for_logits_of_magnitude_1e4() {
+    for z in [1e4f32, -1e4] {
+        let mut g = [[0.0f32; 2]; 1];
+        let bce = BinaryCrossEntropy.loss_grad(&[[z, -z]], &[[1.0, 0.0]], &mut g);
+        assert!(
+            bce.is_finite() && g.iter().flatten().all(|v| v.is_finite()),
+            "{z}: {bce} {g:?}"
+        );
+
+        let mut g = [0.0f32; 3];
+        let ce = SoftmaxCrossEntropy.loss_grad(&[z, -z, 0.0], &1, &mut g);
+        assert!(
+            ce.is_finite() && g.iter().all(|v| v.is_finite()),
+            "{z}: {ce} {g:?}"
+        );
+
+        let ce = SoftmaxCrossEntropy.loss_grad(&[z, -z, 0.0], &[0.2, 0.3, 0.5], &mut g);
+        assert!(
+            ce.is_finite() && g.iter().all(|v| v.is_finite()),
+            "{z}: {ce} {g:?}"
+        );
+    }
+    // A confident right answer costs nothing; a confident wrong one costs its margin.
+    assert_eq!(SoftmaxCrossEntropy.loss(&[1e4f32, 0.0], &0), 0.0);
+    assert_eq!(SoftmaxCrossEntropy.loss(&[1e4f32, 0.0], &1), 1e4);
+    assert_eq!(BinaryCrossEntropy.loss(&[-1e4f32], &[1.0]), 1e4);
+}
+
+#[test]
+fn a_class_index_out_of_range_is_nan_not_a_panic() {
+    let mut g = [[1.0f32; 3]; 2];
+    let l = SoftmaxCrossEntropy.loss_grad(&[[0.0; 3]; 2], &[0, 3], &mut g);
+    assert!(l.is_nan());
+    assert_eq!(g[1], [0.0; 3]);
+}
