@@ -1,0 +1,8 @@
+// An 8 x 8 image has 64 pixels, not 63.
+use typed_nn::prelude::*;
+
+fn main() {
+    let net = (Flatten::<63>, Linear::<63, 10>::ZERO);
+    let image = [[0.0f32; 8]; 8];
+    let _ = net.infer(&image);
+}
