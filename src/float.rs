@@ -44,7 +44,7 @@ pub trait Float:
     /// Converts from `f64`, rounding to the nearest representable value.
     fn from_f64(v: f64) -> Self;
     /// Converts to `f64` without loss.
-    fn to_f64(self) -> f64;
+    fn as_f64(self) -> f64;
     /// Converts from a count, rounding to the nearest representable value.
     fn from_usize(n: usize) -> Self {
         Self::from_f64(n as f64)
@@ -66,7 +66,7 @@ macro_rules! impl_float {
                 v as $t
             }
             #[inline(always)]
-            fn to_f64(self) -> f64 {
+            fn as_f64(self) -> f64 {
                 self as f64
             }
         }

@@ -68,8 +68,8 @@
 //!
 //! ## Features
 //!
-//! - `std` (default): implies `alloc`; reserved for file and data-set I/O.
-//! - `alloc`: boxed models and growable data sets.
+//! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file.
+//! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation.
 //!
 //! With neither, the crate builds for `thumbv7em-none-eabihf` and similar targets.
 #![no_std]
@@ -81,6 +81,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod chain;
+#[cfg(feature = "alloc")]
+pub mod data;
 mod float;
 pub mod gradcheck;
 pub mod init;
@@ -110,3 +112,7 @@ pub mod prelude {
     pub use crate::tensor::{Tensor, Zero};
     pub use crate::train::{Trainer, accuracy, argmax, shuffle_together};
 }
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+struct ReadmeDoctests;

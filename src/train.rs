@@ -128,7 +128,7 @@ where
         if !value.is_finite() {
             return Err(TrainError::NonFiniteLoss {
                 step: self.steps,
-                loss: value.to_f64(),
+                loss: value.as_f64(),
             });
         }
         self.grads.set_zero();

@@ -28,8 +28,8 @@ fn binary_cross_entropy_matches_its_definition() {
 fn softmax_cross_entropy_is_minus_log_probability() {
     let z = [1.0f64, 2.0, 0.5];
     let p = Softmax.infer(&z);
-    for c in 0..3 {
-        assert!((SoftmaxCrossEntropy.loss(&z, &c) + p[c].ln()).abs() < 1e-12);
+    for (c, pc) in p.iter().enumerate() {
+        assert!((SoftmaxCrossEntropy.loss(&z, &c) + pc.ln()).abs() < 1e-12);
     }
     let mut g = [0.0; 3];
     SoftmaxCrossEntropy.loss_grad(&z, &1, &mut g);

@@ -66,9 +66,9 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
         let t = self.t as i32;
         let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
         // Bias corrections in f64, as PyTorch computes them in Python floats.
-        let correction1 = 1.0 - num_traits::Float::powi(b1.to_f64(), t);
-        let correction2 = 1.0 - num_traits::Float::powi(b2.to_f64(), t);
-        let step_size = F::from_f64(self.lr.to_f64() / correction1);
+        let correction1 = 1.0 - num_traits::Float::powi(b1.as_f64(), t);
+        let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
+        let step_size = F::from_f64(self.lr.as_f64() / correction1);
         let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
         model.zip_mut(grads, [&mut self.m, &mut self.v], &mut |p, g, [m, v]| {
             for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
