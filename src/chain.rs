@@ -12,7 +12,7 @@ use rand::Rng;
 use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::module::{Backward, Forward, ParamCount, Params};
-use crate::tensor::Zero;
+use crate::tensor::{Tensor, Zero};
 
 /// What a composed model keeps for one inner layer between forward and backward: the layer's
 /// own cache, its output (the next layer's input), and room for the gradient with respect to
@@ -38,6 +38,7 @@ impl<C: Zero, O: Zero> Zero for Link<C, O> {
 impl<X, L0: Forward<X>> Forward<X> for (L0,) {
     type Output = L0::Output;
     type Cache = L0::Cache;
+    const CACHE_FLOATS: usize = L0::CACHE_FLOATS;
 
     fn infer(&self, x: &X) -> Self::Output {
         self.0.infer(x)
@@ -78,9 +79,9 @@ macro_rules! seq_impl {
             $L0: Forward<X, Output = $O0>,
             $($Lm: Forward<$Im, Output = $Om>,)*
             $Ll: Forward<$Il, Output = $Ol>,
-            $O0: Zero,
-            $($Om: Zero,)*
-            $Ol: Zero,
+            $O0: Tensor,
+            $($Om: Tensor,)*
+            $Ol: Tensor,
         {
             type Output = $Ol;
             type Cache = (
@@ -88,6 +89,10 @@ macro_rules! seq_impl {
                 $(Link<<$Lm as Forward<$Im>>::Cache, $Om>,)*
                 <$Ll as Forward<$Il>>::Cache,
             );
+            // Each inner layer's own cache, plus its output and that output's gradient.
+            const CACHE_FLOATS: usize = <$L0 as Forward<X>>::CACHE_FLOATS + 2 * $O0::LEN
+                $(+ <$Lm as Forward<$Im>>::CACHE_FLOATS + 2 * $Om::LEN)*
+                + <$Ll as Forward<$Il>>::CACHE_FLOATS;
 
             #[inline]
             fn infer(&self, x: &X) -> $Ol {
@@ -109,9 +114,9 @@ macro_rules! seq_impl {
             $L0: Backward<X, Output = $O0>,
             $($Lm: Backward<$Im, Output = $Om>,)*
             $Ll: Backward<$Il, Output = $Ol>,
-            $O0: Zero,
-            $($Om: Zero,)*
-            $Ol: Zero,
+            $O0: Tensor,
+            $($Om: Tensor,)*
+            $Ol: Tensor,
         {
             #[inline]
             fn backward(

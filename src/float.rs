@@ -41,10 +41,18 @@ pub trait Float:
     const EPSILON: Self;
     /// The size of one value in bytes.
     const BYTES: usize;
+    /// The size of one value in bytes, as a `typenum` number, for buffers whose length is
+    /// computed at the type level (see [`io::to_image`](crate::io::to_image)).
+    type Size: typenum::Unsigned;
     /// Converts from `f64`, rounding to the nearest representable value.
     fn from_f64(v: f64) -> Self;
     /// Converts to `f64` without loss.
     fn as_f64(self) -> f64;
+    /// The little-endian bytes of the value, in the first `BYTES` bytes of `out`.
+    /// `out` must hold at least `BYTES` bytes.
+    fn write_le(self, out: &mut [u8]);
+    /// The value whose little-endian bytes start `bytes`, which must hold at least `BYTES`.
+    fn read_le(bytes: &[u8]) -> Self;
     /// Converts from a count, rounding to the nearest representable value.
     fn from_usize(n: usize) -> Self {
         Self::from_f64(n as f64)
@@ -52,7 +60,7 @@ pub trait Float:
 }
 
 macro_rules! impl_float {
-    ($t:ty) => {
+    ($t:ty, $size:ty) => {
         impl Zero for $t {
             const ZERO: Self = 0.0;
         }
@@ -61,6 +69,7 @@ macro_rules! impl_float {
             const HALF: Self = 0.5;
             const EPSILON: Self = <$t>::EPSILON;
             const BYTES: usize = core::mem::size_of::<$t>();
+            type Size = $size;
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
                 v as $t
@@ -69,9 +78,17 @@ macro_rules! impl_float {
             fn as_f64(self) -> f64 {
                 self as f64
             }
+            fn write_le(self, out: &mut [u8]) {
+                out[..Self::BYTES].copy_from_slice(&self.to_le_bytes());
+            }
+            fn read_le(bytes: &[u8]) -> Self {
+                let mut raw = [0u8; core::mem::size_of::<$t>()];
+                raw.copy_from_slice(&bytes[..Self::BYTES]);
+                <$t>::from_le_bytes(raw)
+            }
         }
     };
 }
 
-impl_float!(f32);
-impl_float!(f64);
+impl_float!(f32, typenum::U4);
+impl_float!(f64, typenum::U8);

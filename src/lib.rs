@@ -84,8 +84,10 @@ pub mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;
 mod float;
+pub mod footprint;
 pub mod gradcheck;
 pub mod init;
+pub mod io;
 mod kernels;
 pub mod layers;
 mod loss;
@@ -105,6 +107,7 @@ pub use tensor::{Tensor, Zero};
 pub mod prelude {
     pub use crate::Float;
     pub use crate::init::{Init, Scheme};
+    pub use crate::io::Image;
     pub use crate::layers::*;
     pub use crate::loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
     pub use crate::module::{Backward, Forward, ParamCount, Params};

@@ -6,7 +6,7 @@
 //! describe a single `Linear` and a whole network alike.
 
 use crate::float::Float;
-use crate::tensor::Zero;
+use crate::tensor::{Tensor, Zero};
 
 /// A layer or model that maps an input of type `X` to an output.
 ///
@@ -27,10 +27,13 @@ use crate::tensor::Zero;
 )]
 pub trait Forward<X> {
     /// What the layer produces for input `X`.
-    type Output: Zero;
+    type Output: Tensor;
     /// What a training forward pass keeps for the backward pass, besides the input and output
     /// (for a composed model: every intermediate activation and its gradient).
     type Cache: Zero;
+    /// How many floats `Cache` holds: the memory a training forward pass needs beyond the
+    /// input and output (see [`Footprint`](crate::footprint::Footprint)).
+    const CACHE_FLOATS: usize;
 
     /// Inference: computes the output and keeps nothing. Takes `&self`, so a model can be a
     /// `static` in flash.

@@ -7,8 +7,9 @@ use core::marker::PhantomData;
 use rand::{Rng, RngExt};
 
 use crate::float::Float;
+use crate::footprint::Footprint;
 use crate::loss::Loss;
-use crate::module::{Backward, Forward, Params};
+use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::optim::Optimizer;
 use crate::tensor::{Tensor, Zero};
 
@@ -82,7 +83,7 @@ pub struct Trainer<M: Forward<X>, X, O> {
     input: PhantomData<fn(&X)>,
 }
 
-impl<M: Forward<X> + Zero, X, O> Trainer<M, X, O> {
+impl<M: Forward<X> + Zero + ParamCount, X, O: Optimizer<M>> Trainer<M, X, O> {
     /// A trainer that updates with `optimizer`.
     pub const fn new(optimizer: O) -> Self {
         Self {
@@ -95,6 +96,12 @@ impl<M: Forward<X> + Zero, X, O> Trainer<M, X, O> {
             input: PhantomData,
         }
     }
+
+    /// Bytes of one training step's working set: the forward cache, the gradients, the
+    /// optimizer's state, and the output with its gradient. Together with the model itself
+    /// ([`Footprint::PARAM_BYTES`]) this is all the RAM training needs, beyond the stack.
+    pub const STEP_BYTES: usize =
+        M::CACHE_BYTES + M::PARAM_BYTES * (1 + O::STATE_COPIES) + 2 * M::OUTPUT_BYTES;
 
     /// The model's output in the last step.
     pub fn output(&self) -> &M::Output {

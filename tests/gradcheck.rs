@@ -267,6 +267,7 @@ fn gradcheck_catches_a_wrong_gradient() {
     impl Forward<[f64; 2]> for Broken {
         type Output = [f64; 1];
         type Cache = ();
+        const CACHE_FLOATS: usize = 0;
         fn infer(&self, x: &[f64; 2]) -> [f64; 1] {
             self.0.infer(x)
         }

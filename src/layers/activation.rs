@@ -155,6 +155,7 @@ macro_rules! elementwise_layer {
         impl<T: Tensor> Forward<T> for $layer {
             type Output = T;
             type Cache = ();
+            const CACHE_FLOATS: usize = 0;
 
             fn infer(&self, x: &T) -> T {
                 let mut y = *x;

@@ -31,6 +31,7 @@ where
 {
     type Output = [F; N];
     type Cache = ();
+    const CACHE_FLOATS: usize = 0;
 
     fn infer(&self, x: &[[F; C]; R]) -> [F; N] {
         let mut y = [F::ZERO; N];
@@ -70,6 +71,7 @@ where
 {
     type Output = [[F; N]; B];
     type Cache = ();
+    const CACHE_FLOATS: usize = 0;
 
     fn infer(&self, x: &[[[F; C]; R]; B]) -> [[F; N]; B] {
         let mut y = [[F::ZERO; N]; B];

@@ -94,6 +94,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Zero for Linear<IN, OUT, F> {
 impl<const IN: usize, const OUT: usize, F: Float> Forward<[F; IN]> for Linear<IN, OUT, F> {
     type Output = [F; OUT];
     type Cache = ();
+    const CACHE_FLOATS: usize = 0;
 
     fn infer(&self, x: &[F; IN]) -> [F; OUT] {
         let mut out = [F::ZERO; OUT];
@@ -125,6 +126,7 @@ impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Forward<[[F; I
 {
     type Output = [[F; OUT]; B];
     type Cache = ();
+    const CACHE_FLOATS: usize = 0;
 
     fn infer(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
         let mut out = [[F::ZERO; OUT]; B];

@@ -47,6 +47,7 @@ pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) {
 impl<T: Tensor> Forward<T> for Softmax {
     type Output = T;
     type Cache = ();
+    const CACHE_FLOATS: usize = 0;
 
     fn infer(&self, x: &T) -> T {
         let mut y = T::ZERO;

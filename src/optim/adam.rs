@@ -61,6 +61,8 @@ impl<F: Float, M: Params<F>> Adam<M, F> {
 }
 
 impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
+    const STATE_COPIES: usize = 2;
+
     fn step(&mut self, model: &mut M, grads: &M) {
         self.t = self.t.saturating_add(1);
         let t = self.t as i32;

@@ -11,6 +11,10 @@ pub use sgd::{Sgd, SgdMomentum};
 
 /// Updates a model `M` from gradients of the same type.
 pub trait Optimizer<M> {
+    /// How many copies of the model's parameters the optimizer keeps as state: 0 for SGD, 1
+    /// for momentum, 2 for Adam.
+    const STATE_COPIES: usize;
+
     /// One update step. The gradients are read, not cleared: zero them with
     /// [`Params::set_zero`](crate::Params::set_zero) before accumulating the next ones.
     fn step(&mut self, model: &mut M, grads: &M);

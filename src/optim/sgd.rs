@@ -25,6 +25,8 @@ impl<F: Float> Sgd<F> {
 }
 
 impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
+    const STATE_COPIES: usize = 0;
+
     fn step(&mut self, model: &mut M, grads: &M) {
         let lr = self.lr;
         model.zip_mut(grads, [], &mut |p, g, []| {
@@ -69,6 +71,8 @@ impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
 }
 
 impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
+    const STATE_COPIES: usize = 1;
+
     fn step(&mut self, model: &mut M, grads: &M) {
         let (lr, mu) = (self.lr, self.momentum);
         model.zip_mut(grads, [&mut self.velocity], &mut |p, g, [v]| {

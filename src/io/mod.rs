@@ -1,0 +1,9 @@
+//! Weights in and out: a model's parameters as a little-endian byte image.
+
+mod const_image;
+mod image;
+mod typed;
+
+pub use const_image::ConstImage;
+pub use image::{HEADER_BYTES, Image, ImageError, MAGIC, VERSION};
+pub use typed::{ImageLen, ParamLen, to_image};
