@@ -22,7 +22,9 @@ const CHECKS: usize = 64;
 const MAX_ERROR: f32 = 0.02;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "firmware/weights".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "firmware/weights".into());
     let mut rng = SmallRng::seed_from_u64(11);
     let mut net: Sine = Sine::ZERO;
     net.init(Scheme::Glorot, &mut rng);
