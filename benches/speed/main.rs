@@ -1,0 +1,339 @@
+//! Speed of training and inference against hand-written baselines, measured in one run.
+//!
+//! `cargo bench --bench speed` prints, for each workload, the crate's figure, the baselines'
+//! and the ratios. `-- --quick` runs every workload briefly (a smoke test, not a measurement).
+//!
+//! - W1 tiny: 2-16-1, sigmoid, MSE, SGD (lr 0.5), one sample per step: steps/s.
+//! - W2 small: 64-32-10, sigmoid, softmax cross-entropy, Adam (1e-3), batch 32: steps/s.
+//! - W3 medium: 784-256-10, ReLU, softmax cross-entropy, Adam, batch 64: samples/s.
+//! - W4 inference: 64-32-10, sigmoid, one sample, no cache: ns per inference.
+//!
+//! All figures are medians of repeated samples after a warm-up, on one thread. Both sides of a
+//! comparison start from the same weights and see the same data.
+
+mod floor;
+mod hand;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use rand::{RngExt, SeedableRng, rngs::SmallRng};
+use typed_nn::prelude::*;
+
+struct Timing {
+    quick: bool,
+}
+
+impl Timing {
+    /// Median nanoseconds per call of `f`.
+    fn ns_per_call(&self, mut f: impl FnMut()) -> f64 {
+        let (warm, sample_time, samples) = if self.quick {
+            (Duration::from_millis(5), Duration::from_millis(2), 3)
+        } else {
+            (Duration::from_millis(300), Duration::from_millis(40), 31)
+        };
+        let start = Instant::now();
+        let mut calls = 0u64;
+        while start.elapsed() < warm || calls < 3 {
+            f();
+            calls += 1;
+        }
+        let per_call = start.elapsed().as_secs_f64() / calls as f64;
+        let batch = ((sample_time.as_secs_f64() / per_call) as u64).max(1);
+        let mut results: Vec<f64> = (0..samples)
+            .map(|_| {
+                let t = Instant::now();
+                for _ in 0..batch {
+                    f();
+                }
+                t.elapsed().as_nanos() as f64 / batch as f64
+            })
+            .collect();
+        results.sort_by(f64::total_cmp);
+        results[results.len() / 2]
+    }
+}
+
+fn seeded_inputs<const D: usize>(n: usize, seed: u64) -> Vec<[f32; D]> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| core::array::from_fn(|_| rng.random_range(0.0..1.0)))
+        .collect()
+}
+
+fn classes(n: usize, c: usize, seed: u64) -> Vec<usize> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    (0..n).map(|_| rng.random_range(0..c)).collect()
+}
+
+/// A hand-written network with the crate model's weights.
+fn hand_copy<const I: usize, const H: usize, const O: usize, A>(
+    net: &(Linear<I, H>, A, Linear<H, O>),
+) -> hand::Mlp<I, H, O> {
+    hand::Mlp {
+        w1: net.0.weight,
+        b1: net.0.bias,
+        w2: net.2.weight,
+        b2: net.2.bias,
+    }
+}
+
+struct Row {
+    name: &'static str,
+    unit: &'static str,
+    ours: f64,
+    hand: f64,
+    floor: Option<f64>,
+    target: &'static str,
+}
+
+fn w1(t: &Timing) -> Row {
+    type Net = (Linear<2, 16>, Sigmoid, Linear<16, 1>);
+    let mut rng = SmallRng::seed_from_u64(1);
+    let mut net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
+    let mut hand_net = hand_copy(&net);
+    let xs = seeded_inputs::<2>(256, 2);
+    let ts: Vec<[f32; 1]> = xs.iter().map(|x| [(x[0] - x[1]).abs()]).collect();
+
+    let mut trainer = Trainer::new(Sgd::new(0.5));
+    let mut i = 0;
+    let ours = t.ns_per_call(|| {
+        i = (i + 1) % xs.len();
+        let loss = trainer.step(&mut net, black_box(&xs[i]), &ts[i], &Mse);
+        black_box(loss.ok());
+    });
+
+    let mut grads = hand::Mlp::<2, 16, 1>::zero();
+    let mut i = 0;
+    let hand = t.ns_per_call(|| {
+        i = (i + 1) % xs.len();
+        let (x, target) = (black_box(&xs[i]), &ts[i]);
+        let (mut z, mut h, mut y) = ([0.0; 16], [0.0; 16], [0.0; 1]);
+        hand_net.forward::<hand::Sigmoid>(x, &mut z, &mut h, &mut y);
+        let dy = [2.0 * (y[0] - target[0])];
+        grads = hand::Mlp::zero();
+        hand_net.backward::<hand::Sigmoid>(x, &z, &h, &dy, &mut grads);
+        hand_net.sgd(&grads, 0.5);
+        black_box(&hand_net);
+    });
+    Row {
+        name: "W1 tiny 2-16-1 SGD",
+        unit: "steps/s",
+        ours,
+        hand,
+        floor: None,
+        target: ">= 1.0x hand",
+    }
+}
+
+/// One batch of softmax cross-entropy gradients, by hand: dy = (softmax(y) - onehot) / B.
+#[allow(clippy::needless_range_loop)]
+fn hand_softmax_grad<const C: usize>(y: &[f32; C], class: usize, batch: usize) -> [f32; C] {
+    let max = y.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let mut e = [0.0; C];
+    let mut sum = 0.0;
+    for k in 0..C {
+        e[k] = (y[k] - max).exp();
+        sum += e[k];
+    }
+    for k in 0..C {
+        e[k] = (e[k] / sum - if k == class { 1.0 } else { 0.0 }) / batch as f32;
+    }
+    e
+}
+
+fn hand_batch_step<const I: usize, const H: usize, const O: usize, A: hand::Act, const B: usize>(
+    net: &mut hand::Mlp<I, H, O>,
+    state: &mut hand::AdamState<I, H, O>,
+    grads: &mut hand::Mlp<I, H, O>,
+    xs: &[[f32; I]; B],
+    cs: &[usize; B],
+    lr: f32,
+) {
+    *grads = hand::Mlp::zero();
+    for (x, &c) in xs.iter().zip(cs) {
+        let (mut z, mut h, mut y) = ([0.0; H], [0.0; H], [0.0; O]);
+        net.forward::<A>(x, &mut z, &mut h, &mut y);
+        let dy = hand_softmax_grad(&y, c, B);
+        net.backward::<A>(x, &z, &h, &dy, grads);
+    }
+    net.adam(grads, state, lr);
+}
+
+fn w2(t: &Timing) -> Row {
+    type Net = (Linear<64, 32>, Sigmoid, Linear<32, 10>);
+    const B: usize = 32;
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
+    let mut hand_net = hand_copy(&net);
+    let xs = seeded_inputs::<64>(B * 16, 4);
+    let cs = classes(B * 16, 10, 5);
+    let (xb, _) = xs.as_chunks::<B>();
+    let (cb, _) = cs.as_chunks::<B>();
+
+    let mut trainer = Trainer::<Net, [[f32; 64]; B], _>::new(Adam::new(1e-3));
+    let mut i = 0;
+    let ours = t.ns_per_call(|| {
+        i = (i + 1) % xb.len();
+        let loss = trainer.step(&mut net, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+        black_box(loss.ok());
+    });
+
+    let mut state = hand::AdamState {
+        m: hand::Mlp::zero(),
+        v: hand::Mlp::zero(),
+        t: 0,
+    };
+    let mut grads = hand::Mlp::zero();
+    let mut i = 0;
+    let hand = t.ns_per_call(|| {
+        i = (i + 1) % xb.len();
+        hand_batch_step::<64, 32, 10, hand::Sigmoid, B>(
+            &mut hand_net,
+            &mut state,
+            &mut grads,
+            black_box(&xb[i]),
+            &cb[i],
+            1e-3,
+        );
+        black_box(&hand_net);
+    });
+    Row {
+        name: "W2 small 64-32-10 Adam b32",
+        unit: "steps/s",
+        ours,
+        hand,
+        floor: None,
+        target: ">= 3x hand",
+    }
+}
+
+fn w3(t: &Timing) -> Row {
+    type Net = (Linear<784, 256>, ReLU, Linear<256, 10>);
+    const B: usize = 64;
+    let mut rng = SmallRng::seed_from_u64(6);
+    let mut net = Box::new(<Net as Zero>::ZERO);
+    net.0.init(Scheme::He, &mut rng);
+    net.2.init(Scheme::Glorot, &mut rng);
+    let mut hand_net = Box::new(hand_copy(&net));
+    let xs = seeded_inputs::<784>(B * 4, 7);
+    let cs = classes(B * 4, 10, 8);
+    let (xb, _) = xs.as_chunks::<B>();
+    let (cb, _) = cs.as_chunks::<B>();
+
+    let mut trainer = Box::new(Trainer::<Net, [[f32; 784]; B], _>::new(Adam::new(1e-3)));
+    let mut i = 0;
+    let ours = t.ns_per_call(|| {
+        i = (i + 1) % xb.len();
+        let loss = trainer.step(&mut net, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+        black_box(loss.ok());
+    });
+
+    let mut state = Box::new(hand::AdamState {
+        m: hand::Mlp::zero(),
+        v: hand::Mlp::zero(),
+        t: 0,
+    });
+    let mut grads = Box::new(hand::Mlp::zero());
+    let mut i = 0;
+    let hand = t.ns_per_call(|| {
+        i = (i + 1) % xb.len();
+        hand_batch_step::<784, 256, 10, hand::Relu, B>(
+            &mut hand_net,
+            &mut state,
+            &mut grads,
+            black_box(&xb[i]),
+            &cb[i],
+            1e-3,
+        );
+        black_box(&hand_net);
+    });
+
+    let mut gemm = floor::Floor::new(&xs[..B], &net.0.weight, &net.2.weight);
+    let floor = t.ns_per_call(|| {
+        gemm.step();
+        black_box(&gemm);
+    });
+    // Per sample: samples/s is B / step time.
+    Row {
+        name: "W3 medium 784-256-10 Adam b64",
+        unit: "samples/s",
+        ours: ours / B as f64,
+        hand: hand / B as f64,
+        floor: Some(floor / B as f64),
+        target: ">= 0.8x GEMM floor",
+    }
+}
+
+fn w4(t: &Timing) -> Row {
+    type Net = (Linear<64, 32>, Sigmoid, Linear<32, 10>);
+    let mut rng = SmallRng::seed_from_u64(9);
+    let net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
+    let hand_net = hand_copy(&net);
+    let xs = seeded_inputs::<64>(256, 10);
+    let mut i = 0;
+    let ours = t.ns_per_call(|| {
+        i = (i + 1) % xs.len();
+        black_box(net.infer(black_box(&xs[i])));
+    });
+    let mut i = 0;
+    let hand = t.ns_per_call(|| {
+        i = (i + 1) % xs.len();
+        let (mut z, mut h, mut y) = ([0.0; 32], [0.0; 32], [0.0; 10]);
+        hand_net.forward::<hand::Sigmoid>(black_box(&xs[i]), &mut z, &mut h, &mut y);
+        black_box(y);
+    });
+    Row {
+        name: "W4 inference 64-32-10",
+        unit: "ns/inference",
+        ours,
+        hand,
+        floor: None,
+        target: ">= 5x hand",
+    }
+}
+
+fn rate(unit: &str, ns: f64) -> String {
+    if unit.starts_with("ns") {
+        format!("{ns:.1}")
+    } else {
+        format!("{:.0}", 1e9 / ns)
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.starts_with('W'))
+        .collect();
+    let t = Timing { quick };
+    type Workload = fn(&Timing) -> Row;
+    let workloads: [(&str, Workload); 4] = [("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4)];
+    println!(
+        "| workload | unit | typed-nn | hand loops | GEMM floor | vs hand | vs floor | target |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (key, run) in workloads {
+        if !only.is_empty() && !only.iter().any(|o| o == key) {
+            continue;
+        }
+        let r = run(&t);
+        let floor = r.floor.map_or("".into(), |f| rate(r.unit, f));
+        let vs_floor = r.floor.map_or("".into(), |f| format!("{:.2}x", f / r.ours));
+        println!(
+            "| {} | {} | {} | {} | {} | {:.2}x | {} | {} |",
+            r.name,
+            r.unit,
+            rate(r.unit, r.ours),
+            rate(r.unit, r.hand),
+            floor,
+            r.hand / r.ours,
+            vs_floor,
+            r.target
+        );
+    }
+    if quick {
+        println!("(quick run: a smoke test, not a measurement)");
+    }
+}
