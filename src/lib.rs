@@ -91,6 +91,7 @@ pub mod io;
 mod kernels;
 pub mod layers;
 mod loss;
+mod math;
 pub mod module;
 pub mod optim;
 pub mod shape;

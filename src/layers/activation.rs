@@ -85,7 +85,7 @@ pub struct Identity;
 impl Pointwise for Sigmoid {
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
-        F::ONE / (F::ONE + (-x).exp())
+        F::ONE / (F::ONE + (-x).exp_fast())
     }
     #[inline(always)]
     fn slope<F: Float>(&self, _: F, y: F) -> F {

@@ -37,7 +37,7 @@ pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) {
     let max = logits.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
     let mut sum = F::ZERO;
     for (y, &x) in out.iter_mut().zip(logits) {
-        *y = (x - max).exp();
+        *y = (x - max).exp_fast();
         sum += *y;
     }
     let inv = F::ONE / sum;
