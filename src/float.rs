@@ -32,6 +32,7 @@ pub trait Float:
     + Send
     + Sync
     + 'static
+    + crate::simd::HasLanes
 {
     /// The number one.
     const ONE: Self;
@@ -58,6 +59,13 @@ pub trait Float:
     /// infinity above 88.37, NaN for NaN. For `f64`, the accurate `exp`, so that gradient
     /// checks see exact functions.
     fn exp_fast(self) -> Self;
+    /// `self * a + b` with a single rounding, as the hardware's fused multiply-add computes it.
+    /// The crate's kernels call it only where the CPU was found to have FMA; elsewhere (and
+    /// without `std`) it is `self * a + b`.
+    fn fused_mul_add(self, a: Self, b: Self) -> Self;
+    /// The square root, with the processor's instruction where the standard library provides
+    /// it (so that loops over it vectorise), through libm otherwise.
+    fn sqrt_fast(self) -> Self;
     /// Converts from a count, rounding to the nearest representable value.
     fn from_usize(n: usize) -> Self {
         Self::from_f64(n as f64)
@@ -86,6 +94,20 @@ macro_rules! impl_float {
             #[inline(always)]
             fn exp_fast(self) -> Self {
                 $exp(self)
+            }
+            #[inline(always)]
+            fn fused_mul_add(self, a: Self, b: Self) -> Self {
+                #[cfg(feature = "std")]
+                return <$t>::mul_add(self, a, b);
+                #[cfg(not(feature = "std"))]
+                return self * a + b;
+            }
+            #[inline(always)]
+            fn sqrt_fast(self) -> Self {
+                #[cfg(feature = "std")]
+                return <$t>::sqrt(self);
+                #[cfg(not(feature = "std"))]
+                return num_traits::Float::sqrt(self);
             }
             fn write_le(self, out: &mut [u8]) {
                 out[..Self::BYTES].copy_from_slice(&self.to_le_bytes());

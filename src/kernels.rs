@@ -1,79 +1,424 @@
-//! The inner loops every layer is built from, written so the compiler can vectorise them.
+//! The inner loops every layer is built from, and the run-time choice of instruction set.
 //!
-//! A float sum in one accumulator cannot be reordered, so it runs one add at a time; `dot` keeps
-//! eight independent partial sums instead. `axpy` accumulates along the contiguous dimension,
-//! which vectorises as it stands.
+//! Two matrix-product shapes cover every `Linear` pass on the layouts the crate uses:
+//! - [`gemm_nt`]: `out[i][j] = bias[j] + <a[i], b[j]>`, both operands contiguous along the
+//!   summed dimension (forward: `Y = X W^T`). A tile of rows of both operands keeps one
+//!   vector accumulator per pair in registers; lanes are summed once per tile.
+//! - [`gemm_broadcast`]: `out[r][j] (+)= sum_p A(r, p) b[p][j]`, one operand broadcast, the
+//!   other contiguous along the output (backward: `dW += dY^T X` and `dX = dY W`). No lane
+//!   sums at all.
+//!
+//! A float sum in one accumulator cannot be reordered, so it runs one add at a time; the tiles
+//! keep many independent partial sums instead. The vector width comes from [`Level`], chosen
+//! at run time by [`dispatch!`]; sizes are compile-time constants at every call.
 
 use crate::float::Float;
+use crate::simd::{Lanes, Scalar};
 
-/// Number of independent partial sums in [`dot`].
-const LANES: usize = 8;
-
-/// The dot product of two slices of equal length.
-#[inline(always)]
-pub(crate) fn dot<F: Float>(a: &[F], b: &[F]) -> F {
-    debug_assert_eq!(a.len(), b.len());
-    let mut acc = [F::ZERO; LANES];
-    let (a_body, a_tail) = a.as_chunks::<LANES>();
-    let (b_body, b_tail) = b.as_chunks::<LANES>();
-    for (ca, cb) in a_body.iter().zip(b_body) {
-        for k in 0..LANES {
-            acc[k] += ca[k] * cb[k];
-        }
-    }
-    let mut sum = F::ZERO;
-    for (&x, &y) in a_tail.iter().zip(b_tail) {
-        sum += x * y;
-    }
-    // Pairwise reduction of the lanes.
-    let mut width = LANES / 2;
-    while width > 0 {
-        for k in 0..width {
-            acc[k] += acc[k + width];
-        }
-        width /= 2;
-    }
-    acc[0] + sum
+/// The instruction set a kernel is compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// Whatever the target guarantees (SSE2 on x86-64, scalar on a Cortex-M).
+    Portable,
+    /// AVX2 with FMA: 8 `f32` lanes.
+    Avx2,
+    /// AVX-512: 16 `f32` lanes.
+    Avx512,
 }
 
-/// `y += alpha * x`, elementwise.
+/// Work (in multiply-adds, or element operations) below which a call into code compiled for
+/// wider vectors costs more than the vectors save.
+pub(crate) const DISPATCH_MIN_WORK: usize = 1024;
+
+/// Runs a kernel compiled for the best instruction set of this CPU (detected at run time under
+/// `std` on x86-64; the portable build elsewhere): `dispatch!(work, |level| body)`. `work` is
+/// the number of multiply-adds (or element operations) involved; small jobs run portable
+/// code inline. The kernel closure is forced inline into each instruction-set wrapper, which
+/// is what compiles its body for that instruction set.
+macro_rules! dispatch {
+    ($work:expr, |$level:ident| $body:expr $(,)?) => {
+        $crate::kernels::run_dispatched(
+            $work,
+            #[inline(always)]
+            |$level| $body,
+        )
+    };
+}
+pub(crate) use dispatch;
+
+/// See [`dispatch!`]; call through the macro.
 #[inline(always)]
-pub(crate) fn axpy<F: Float>(alpha: F, x: &[F], y: &mut [F]) {
-    debug_assert_eq!(x.len(), y.len());
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
+pub(crate) fn run_dispatched<R>(work: usize, kernel: impl FnOnce(Level) -> R) -> R {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if work >= DISPATCH_MIN_WORK {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports every feature `avx512` is compiled with.
+            return unsafe { x86::avx512(kernel) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: as above, for `avx2`.
+            return unsafe { x86::avx2(kernel) };
+        }
+    }
+    let _ = work;
+    kernel(Level::Portable)
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod x86 {
+    use super::Level;
+
+    /// The kernel, inlined here, is compiled with AVX-512 enabled.
+    #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+    pub(super) unsafe fn avx512<R>(kernel: impl FnOnce(Level) -> R) -> R {
+        kernel(Level::Avx512)
+    }
+
+    /// The kernel, inlined here, is compiled with AVX2 and FMA enabled.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn avx2<R>(kernel: impl FnOnce(Level) -> R) -> R {
+        kernel(Level::Avx2)
     }
 }
 
-/// `y += x`, elementwise.
+/// `out[i * n + j] = bias[j] + <a[i*k..][..k], b[j*k..][..k]>` for `i < m`, `j < n`.
 #[inline(always)]
-pub(crate) fn add_assign<F: Float>(y: &mut [F], x: &[F]) {
-    debug_assert_eq!(x.len(), y.len());
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += xi;
+pub(crate) fn gemm_nt<F: Float>(
+    level: Level,
+    (m, n, k): (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    bias: &[F],
+    out: &mut [F],
+) {
+    let fits = a.len() >= m * k && b.len() >= n * k && bias.len() >= n && out.len() >= m * n;
+    assert!(fits, "gemm_nt: operands smaller than {m} x {n} x {k}");
+    let shape = NtShape {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        bias: bias.as_ptr(),
+        out: out.as_mut_ptr(),
+    };
+    // SAFETY: the lengths were checked; the tiles address only rows < m, < n and columns < k.
+    unsafe {
+        match level {
+            Level::Avx512 => nt_tiles::<F::Wide, 4, 4, 8>(shape),
+            Level::Avx2 => nt_tiles::<F::Mid, 2, 4, 4>(shape),
+            Level::Portable => nt_tiles::<Scalar<F>, 2, 4, 4>(shape),
+        }
+    }
+}
+
+/// The operands of [`gemm_nt`], checked.
+#[derive(Clone, Copy)]
+struct NtShape<F> {
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const F,
+    b: *const F,
+    bias: *const F,
+    out: *mut F,
+}
+
+/// Covers the output with `RA x RB` tiles, and `1 x R1` and `1 x 1` at the edges.
+#[inline(always)]
+unsafe fn nt_tiles<V: Lanes, const RA: usize, const RB: usize, const R1: usize>(
+    s: NtShape<V::Elem>,
+) {
+    let mut i = 0;
+    while i + RA <= s.m {
+        let mut j = 0;
+        while j + RB <= s.n {
+            // SAFETY (here and below): rows i..i+RA < m and j..j+RB < n.
+            unsafe { nt_tile::<V, RA, RB>(s, i, j) };
+            j += RB;
+        }
+        while j < s.n {
+            unsafe { nt_tile::<V, RA, 1>(s, i, j) };
+            j += 1;
+        }
+        i += RA;
+    }
+    while i < s.m {
+        let mut j = 0;
+        while j + R1 <= s.n {
+            unsafe { nt_tile::<V, 1, R1>(s, i, j) };
+            j += R1;
+        }
+        while j < s.n {
+            unsafe { nt_tile::<V, 1, 1>(s, i, j) };
+            j += 1;
+        }
+        i += 1;
+    }
+}
+
+/// One `RA x RB` tile of dot products starting at row `i` of `a` and row `j` of `b`. Index
+/// loops name the register tile's coordinates most plainly.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn nt_tile<V: Lanes, const RA: usize, const RB: usize>(
+    s: NtShape<V::Elem>,
+    i: usize,
+    j: usize,
+) {
+    let k = s.k;
+    // SAFETY: the caller guarantees rows i..i+RA of a and j..j+RB of b exist, each k long.
+    let row_a = |r: usize, p: usize| unsafe { s.a.add((i + r) * k + p) };
+    let row_b = |c: usize, p: usize| unsafe { s.b.add((j + c) * k + p) };
+    let mut acc = [[V::zero(); RB]; RA];
+    let body = k - k % V::N;
+    let mut p = 0;
+    while p < body {
+        // SAFETY: p + N <= k.
+        let va: [V; RA] = core::array::from_fn(|r| unsafe { V::load(row_a(r, p)) });
+        let vb: [V; RB] = core::array::from_fn(|c| unsafe { V::load(row_b(c, p)) });
+        for r in 0..RA {
+            for c in 0..RB {
+                acc[r][c] = V::mul_add(va[r], vb[c], acc[r][c]);
+            }
+        }
+        p += V::N;
+    }
+    for r in 0..RA {
+        for c in 0..RB {
+            let mut sum = acc[r][c].sum();
+            for q in body..k {
+                // SAFETY: q < k.
+                sum += unsafe { *row_a(r, q) * *row_b(c, q) };
+            }
+            // SAFETY: i + r < m, j + c < n.
+            unsafe { *s.out.add((i + r) * s.n + j + c) = *s.bias.add(j + c) + sum };
+        }
+    }
+}
+
+/// Operand layouts of [`gemm_broadcast`]: `A(r, p) = a[r * a_row + p * a_step]`, row `p` of
+/// `b` starts at `p * b_row`, row `r` of `out` at `r * out_row`.
+#[derive(Clone, Copy)]
+pub(crate) struct Strides {
+    pub(crate) a_row: usize,
+    pub(crate) a_step: usize,
+    pub(crate) b_row: usize,
+    pub(crate) out_row: usize,
+}
+
+/// The operands of [`gemm_broadcast`], checked.
+#[derive(Clone, Copy)]
+struct BcShape<F> {
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const F,
+    b: *const F,
+    out: *mut F,
+    s: Strides,
+    accumulate: bool,
+}
+
+/// `out[r][j] = sum_p A(r, p) * b[p][j]` for `r < m`, `j < n`, `p < k`; added to `out` when
+/// `accumulate`, written over it otherwise.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn gemm_broadcast<F: Float>(
+    level: Level,
+    (m, n, k): (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    s: Strides,
+    accumulate: bool,
+    out: &mut [F],
+) {
+    // The largest index each operand is read or written at, plus one.
+    let end = |rows: usize, row: usize, cols: usize, col: usize| match (rows, cols) {
+        (0, _) | (_, 0) => 0,
+        _ => (rows - 1) * row + (cols - 1) * col + 1,
+    };
+    let fits = a.len() >= end(m, s.a_row, k, s.a_step)
+        && b.len() >= end(k, s.b_row, n, 1)
+        && out.len() >= end(m, s.out_row, n, 1);
+    assert!(
+        fits,
+        "gemm_broadcast: operands smaller than {m} x {n} x {k}"
+    );
+    let shape = BcShape {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        out: out.as_mut_ptr(),
+        s,
+        accumulate,
+    };
+    // SAFETY: the extents were checked; tiles address only r < m, j < n, p < k.
+    unsafe {
+        match level {
+            Level::Avx512 => bc_tiles::<F::Wide, 2, 8>(shape),
+            Level::Avx2 => bc_tiles::<F::Mid, 2, 6>(shape),
+            Level::Portable => bc_tiles::<Scalar<F>, 4, 2>(shape),
+        }
+    }
+}
+
+/// Covers the output with `RA x (NV * N)` tiles, then one-vector and one-column tiles at the
+/// right edge, and single rows at the bottom.
+#[inline(always)]
+unsafe fn bc_tiles<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>) {
+    let mut r = 0;
+    while r + RA <= s.m {
+        // SAFETY (both calls): rows r..r+RA (or r) are below m.
+        unsafe { bc_rows::<V, NV, RA>(s, r) };
+        r += RA;
+    }
+    while r < s.m {
+        unsafe { bc_rows::<V, NV, 1>(s, r) };
+        r += 1;
+    }
+}
+
+#[inline(always)]
+unsafe fn bc_rows<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>, r: usize) {
+    let mut j = 0;
+    // SAFETY (all calls): columns j..j + width are below n.
+    while j + NV * V::N <= s.n {
+        unsafe { bc_tile::<V, NV, RA>(s, r, j) };
+        j += NV * V::N;
+    }
+    while j + V::N <= s.n {
+        unsafe { bc_tile::<V, 1, RA>(s, r, j) };
+        j += V::N;
+    }
+    while j < s.n {
+        unsafe { bc_tile::<Scalar<V::Elem>, 1, RA>(s, r, j) };
+        j += 1;
+    }
+}
+
+/// One `RA x (NV * N)` tile: for each `p`, a row segment of `b` times `RA` broadcast values.
+#[inline(always)]
+unsafe fn bc_tile<V: Lanes, const NV: usize, const RA: usize>(
+    s: BcShape<V::Elem>,
+    r: usize,
+    j: usize,
+) {
+    let st = s.s;
+    let mut acc = [[V::zero(); NV]; RA];
+    for p in 0..s.k {
+        // SAFETY: p < k and the columns j..j + NV * N are below n.
+        let b_row = unsafe { s.b.add(p * st.b_row + j) };
+        let vb: [V; NV] = core::array::from_fn(|c| unsafe { V::load(b_row.add(c * V::N)) });
+        for (q, row) in acc.iter_mut().enumerate() {
+            // SAFETY: r + q < m and p < k.
+            let va = V::splat(unsafe { *s.a.add((r + q) * st.a_row + p * st.a_step) });
+            for c in 0..NV {
+                row[c] = V::mul_add(va, vb[c], row[c]);
+            }
+        }
+    }
+    for (q, row) in acc.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            // SAFETY: r + q < m and the columns are below n.
+            unsafe {
+                let dst = s.out.add((r + q) * st.out_row + j + c * V::N);
+                let v = if s.accumulate {
+                    V::add(V::load(dst), v)
+                } else {
+                    v
+                };
+                v.store(dst);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The levels this machine can run (the portable one always).
+    fn levels() -> Vec<Level> {
+        let mut out = vec![Level::Portable];
+        run_dispatched(DISPATCH_MIN_WORK, |l| {
+            if l != Level::Portable {
+                out.push(l)
+            }
+        });
+        out
+    }
+
+    fn data(n: usize, seed: f64) -> Vec<f64> {
+        (0..n).map(|i| ((i as f64 + seed) * 0.731).sin()).collect()
+    }
 
     #[test]
-    fn dot_matches_a_plain_sum_for_every_length() {
-        for n in 0..40 {
-            let a: [f64; 40] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
-            let b: [f64; 40] = core::array::from_fn(|i| (i as f64 * 0.11).cos());
-            let plain: f64 = a[..n].iter().zip(&b[..n]).map(|(x, y)| x * y).sum();
-            assert!((dot(&a[..n], &b[..n]) - plain).abs() < 1e-12, "length {n}");
+    fn gemm_nt_matches_plain_dot_products_for_every_edge() {
+        for level in levels() {
+            for (m, n, k) in [
+                (1, 1, 1),
+                (3, 5, 7),
+                (4, 4, 16),
+                (5, 9, 33),
+                (9, 17, 40),
+                (1, 10, 64),
+            ] {
+                let (a, b, bias) = (data(m * k, 1.0), data(n * k, 2.0), data(n, 3.0));
+                let mut out = vec![f64::NAN; m * n];
+                run_dispatched(DISPATCH_MIN_WORK, |l| {
+                    let l = if level == Level::Portable { level } else { l };
+                    gemm_nt(l, (m, n, k), &a, &b, &bias, &mut out)
+                });
+                for i in 0..m {
+                    for j in 0..n {
+                        let dot: f64 = (0..k).map(|p| a[i * k + p] * b[j * k + p]).sum();
+                        assert!(
+                            (out[i * n + j] - bias[j] - dot).abs() < 1e-12,
+                            "{level:?} {m}x{n}x{k}"
+                        );
+                    }
+                }
+            }
         }
     }
 
     #[test]
-    fn axpy_and_add_assign_accumulate() {
-        let mut y = [1.0f32, 2.0, 3.0];
-        axpy(2.0, &[1.0, 0.5, -1.0], &mut y);
-        assert_eq!(y, [3.0, 3.0, 1.0]);
-        add_assign(&mut y, &[1.0, 1.0, 1.0]);
-        assert_eq!(y, [4.0, 4.0, 2.0]);
+    fn gemm_broadcast_matches_plain_sums_in_both_modes() {
+        for level in levels() {
+            for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)] {
+                // A(r, p) = a[p * m + r]: the transposed access of dW += dY^T X.
+                let (a, b) = (data(m * k, 4.0), data(k * n, 5.0));
+                let s = Strides {
+                    a_row: 1,
+                    a_step: m,
+                    b_row: n,
+                    out_row: n,
+                };
+                let start = data(m * n, 6.0);
+                let mut added = start.clone();
+                let mut written = start.clone();
+                run_dispatched(DISPATCH_MIN_WORK, |l| {
+                    let l = if level == Level::Portable { level } else { l };
+                    gemm_broadcast(l, (m, n, k), &a, &b, s, true, &mut added);
+                    gemm_broadcast(l, (m, n, k), &a, &b, s, false, &mut written);
+                });
+                for r in 0..m {
+                    for j in 0..n {
+                        let sum: f64 = (0..k).map(|p| a[p * m + r] * b[p * n + j]).sum();
+                        assert!(
+                            (written[r * n + j] - sum).abs() < 1e-12,
+                            "{level:?} {m}x{n}x{k}"
+                        );
+                        assert!((added[r * n + j] - start[r * n + j] - sum).abs() < 1e-12);
+                    }
+                }
+            }
+        }
     }
 }

@@ -95,6 +95,7 @@ mod math;
 pub mod module;
 pub mod optim;
 pub mod shape;
+mod simd;
 mod tensor;
 pub mod train;
 

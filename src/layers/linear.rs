@@ -4,7 +4,7 @@ use rand::Rng;
 
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
-use crate::kernels::{add_assign, axpy, dot};
+use crate::kernels::{Strides, dispatch, gemm_broadcast, gemm_nt};
 use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::tensor::Zero;
 
@@ -63,27 +63,53 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         layer
     }
 
-    /// One sample forward: `out = W x + b`.
+    /// Forward for `B` samples stored row after row in `x`: `out = x W^T + b`.
     #[inline(always)]
-    fn forward_one(&self, x: &[F; IN], out: &mut [F; OUT]) {
-        for ((y, w), &b) in out.iter_mut().zip(&self.weight).zip(&self.bias) {
-            *y = b + dot(w, x);
-        }
+    fn forward_rows(&self, batch: usize, x: &[F], out: &mut [F]) {
+        let work = batch * IN * OUT;
+        dispatch!(work, |level| {
+            let weight = self.weight.as_flattened();
+            gemm_nt(level, (batch, OUT, IN), x, weight, &self.bias, out)
+        });
     }
 
-    /// One sample backward: `dW += dy x^T`, `db += dy`, and `dx = W^T dy` when asked for.
+    /// Backward for `B` samples stored row after row: `dW += dy^T x`, `db += sum of dy rows`,
+    /// and `dx = dy W` when asked for.
     #[inline(always)]
-    fn backward_one(&self, x: &[F; IN], dy: &[F; OUT], grads: &mut Self, dx: Option<&mut [F; IN]>) {
-        for (gw, &d) in grads.weight.iter_mut().zip(dy) {
-            axpy(d, x, gw);
-        }
-        add_assign(&mut grads.bias, dy);
-        if let Some(dx) = dx {
-            dx.fill(F::ZERO);
-            for (w, &d) in self.weight.iter().zip(dy) {
-                axpy(d, w, dx);
+    fn backward_rows(
+        &self,
+        batch: usize,
+        x: &[F],
+        dy: &[F],
+        grads: &mut Self,
+        dx: Option<&mut [F]>,
+    ) {
+        let work = batch * IN * OUT;
+        dispatch!(work, |level| {
+            // dW (OUT x IN) += sum over samples p of dy[p][o] * x[p][i].
+            let dw = Strides {
+                a_row: 1,
+                a_step: OUT,
+                b_row: IN,
+                out_row: IN,
+            };
+            let grad_w = grads.weight.as_flattened_mut();
+            gemm_broadcast(level, (OUT, IN, batch), dy, x, dw, true, grad_w);
+            for row in dy.chunks_exact(OUT) {
+                grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
             }
-        }
+            if let Some(dx) = dx {
+                // dx (B x IN) = sum over outputs p of dy[b][p] * W[p][i].
+                let s = Strides {
+                    a_row: OUT,
+                    a_step: 1,
+                    b_row: IN,
+                    out_row: IN,
+                };
+                let weight = self.weight.as_flattened();
+                gemm_broadcast(level, (batch, IN, OUT), dy, weight, s, false, dx);
+            }
+        });
     }
 }
 
@@ -98,12 +124,12 @@ impl<const IN: usize, const OUT: usize, F: Float> Forward<[F; IN]> for Linear<IN
 
     fn infer(&self, x: &[F; IN]) -> [F; OUT] {
         let mut out = [F::ZERO; OUT];
-        self.forward_one(x, &mut out);
+        self.forward_rows(1, x, &mut out);
         out
     }
 
     fn forward(&self, x: &[F; IN], out: &mut [F; OUT], _: &mut ()) {
-        self.forward_one(x, out);
+        self.forward_rows(1, x, out);
     }
 }
 
@@ -117,7 +143,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Backward<[F; IN]> for Linear<I
         grads: &mut Self,
         d_x: Option<&mut [F; IN]>,
     ) {
-        self.backward_one(x, d_out, grads, d_x);
+        self.backward_rows(1, x, d_out, grads, d_x.map(|d| &mut d[..]));
     }
 }
 
@@ -135,9 +161,7 @@ impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Forward<[[F; I
     }
 
     fn forward(&self, x: &[[F; IN]; B], out: &mut [[F; OUT]; B], _: &mut ()) {
-        for (x, y) in x.iter().zip(out.iter_mut()) {
-            self.forward_one(x, y);
-        }
+        self.forward_rows(B, x.as_flattened(), out.as_flattened_mut());
     }
 }
 
@@ -153,18 +177,9 @@ impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Backward<[[F; 
         grads: &mut Self,
         d_x: Option<&mut [[F; IN]; B]>,
     ) {
-        match d_x {
-            Some(d_x) => {
-                for ((x, dy), dx) in x.iter().zip(d_out).zip(d_x.iter_mut()) {
-                    self.backward_one(x, dy, grads, Some(dx));
-                }
-            }
-            None => {
-                for (x, dy) in x.iter().zip(d_out) {
-                    self.backward_one(x, dy, grads, None);
-                }
-            }
-        }
+        let (x, d_out) = (x.as_flattened(), d_out.as_flattened());
+        let d_x = d_x.map(|d| d.as_flattened_mut());
+        self.backward_rows(B, x, d_out, grads, d_x);
     }
 }
 

@@ -1,7 +1,6 @@
 //! Softmax over the innermost axis: turns logits into probabilities.
 
 use crate::float::Float;
-use crate::kernels::dot;
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
 
@@ -72,7 +71,10 @@ impl<T: Tensor> Backward<T> for Softmax {
             .chunks_exact(T::ROW)
             .zip(d_out.flat().chunks_exact(T::ROW));
         for ((y, dy), dx) in rows.zip(d_x.flat_mut().chunks_exact_mut(T::ROW)) {
-            let inner = dot(dy, y);
+            let inner = dy
+                .iter()
+                .zip(y)
+                .fold(T::Elem::ZERO, |s, (&d, &y)| s + d * y);
             for ((dx, &y), &dy) in dx.iter_mut().zip(y).zip(dy) {
                 *dx = y * (dy - inner);
             }

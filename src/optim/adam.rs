@@ -1,4 +1,5 @@
 use crate::float::Float;
+use crate::kernels::dispatch;
 use crate::module::Params;
 use crate::optim::Optimizer;
 
@@ -73,12 +74,15 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
         let step_size = F::from_f64(self.lr.as_f64() / correction1);
         let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
         model.zip_mut(grads, [&mut self.m, &mut self.v], &mut |p, g, [m, v]| {
-            for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-                let g = g + wd * *p;
-                *m = b1 * *m + (F::ONE - b1) * g;
-                *v = b2 * *v + (F::ONE - b2) * g * g;
-                *p -= step_size * *m / (v.sqrt() * inv_root_c2 + eps);
-            }
+            dispatch!(8 * p.len(), |_level| {
+                let slices = p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut());
+                for (((p, &g), m), v) in slices {
+                    let g = g + wd * *p;
+                    *m = b1 * *m + (F::ONE - b1) * g;
+                    *v = b2 * *v + (F::ONE - b2) * g * g;
+                    *p -= step_size * *m / (v.sqrt_fast() * inv_root_c2 + eps);
+                }
+            })
         });
     }
 }

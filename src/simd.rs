@@ -1,0 +1,230 @@
+//! Vectors of floats for the matrix kernels: one interface, implemented with AVX-512 and AVX2
+//! intrinsics on x86-64 and as a plain scalar everywhere.
+//!
+//! The x86 types may only be used inside code that `kernels::dispatch!` compiled for an
+//! instruction set the CPU was found to have; every method is inlined into that code.
+
+use crate::float::Float;
+
+/// A vector of `N` floats.
+///
+/// # Safety
+/// Implementations read and write `N` values through raw pointers; callers pass pointers valid
+/// for `N` elements, and use vector types only on CPUs that have their instructions.
+pub unsafe trait Lanes: Copy {
+    /// The scalar type.
+    type Elem: Float;
+    /// Number of lanes.
+    const N: usize;
+    /// All lanes zero.
+    fn zero() -> Self;
+    /// All lanes `v`.
+    fn splat(v: Self::Elem) -> Self;
+    /// Loads `N` values from `p` (no alignment needed).
+    ///
+    /// # Safety
+    /// `p` is valid for reading `N` values.
+    unsafe fn load(p: *const Self::Elem) -> Self;
+    /// Stores the lanes at `p`.
+    ///
+    /// # Safety
+    /// `p` is valid for writing `N` values.
+    unsafe fn store(self, p: *mut Self::Elem);
+    /// `a * b + c`, fused where the instruction set has it.
+    fn mul_add(a: Self, b: Self, c: Self) -> Self;
+    /// `a + b`.
+    fn add(a: Self, b: Self) -> Self;
+    /// The sum of the lanes.
+    fn sum(self) -> Self::Elem;
+}
+
+/// One float: the portable "vector".
+#[derive(Clone, Copy)]
+pub struct Scalar<F>(F);
+
+// SAFETY: reads and writes exactly one value.
+unsafe impl<F: Float> Lanes for Scalar<F> {
+    type Elem = F;
+    const N: usize = 1;
+    #[inline(always)]
+    fn zero() -> Self {
+        Scalar(F::ZERO)
+    }
+    #[inline(always)]
+    fn splat(v: F) -> Self {
+        Scalar(v)
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const F) -> Self {
+        // SAFETY: the caller guarantees `p` is readable.
+        Scalar(unsafe { *p })
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut F) {
+        // SAFETY: the caller guarantees `p` is writable.
+        unsafe { *p = self.0 }
+    }
+    #[inline(always)]
+    fn mul_add(a: Self, b: Self, c: Self) -> Self {
+        Scalar(a.0 * b.0 + c.0)
+    }
+    #[inline(always)]
+    fn add(a: Self, b: Self) -> Self {
+        Scalar(a.0 + b.0)
+    }
+    #[inline(always)]
+    fn sum(self) -> F {
+        self.0
+    }
+}
+
+/// The vector types a float has on this target: `Wide` for AVX-512, `Mid` for AVX2 (both
+/// `Scalar` off x86-64, where they are never selected).
+pub trait HasLanes: Sized {
+    /// 512-bit vectors.
+    type Wide: Lanes<Elem = Self>;
+    /// 256-bit vectors.
+    type Mid: Lanes<Elem = Self>;
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+mod portable_only {
+    use super::{HasLanes, Scalar};
+    impl HasLanes for f32 {
+        type Wide = Scalar<f32>;
+        type Mid = Scalar<f32>;
+    }
+    impl HasLanes for f64 {
+        type Wide = Scalar<f64>;
+        type Mid = Scalar<f64>;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{HasLanes, Lanes};
+    use core::arch::x86_64::*;
+
+    impl HasLanes for f32 {
+        type Wide = F32x16;
+        type Mid = F32x8;
+    }
+    impl HasLanes for f64 {
+        type Wide = F64x8;
+        type Mid = F64x4;
+    }
+
+    /// Implements [`Lanes`] for one intrinsic vector type. Each method is a single intrinsic
+    /// (the sums a short sequence), always inlined into kernels compiled for its features.
+    macro_rules! lanes {
+        ($name:ident, $vec:ty, $elem:ty, $n:expr, $zero:ident, $splat:ident, $load:ident,
+         $store:ident, $fma:ident, $add:ident, |$v:ident| $sum:block) => {
+            /// A vector register of floats.
+            #[derive(Clone, Copy)]
+            pub struct $name($vec);
+
+            // SAFETY: loads and stores exactly `N` values; constructed only in kernels that
+            // `dispatch!` selected for a CPU with these instructions.
+            unsafe impl Lanes for $name {
+                type Elem = $elem;
+                const N: usize = $n;
+                #[inline(always)]
+                fn zero() -> Self {
+                    // SAFETY: see the impl.
+                    $name(unsafe { $zero() })
+                }
+                #[inline(always)]
+                fn splat(v: $elem) -> Self {
+                    // SAFETY: see the impl.
+                    $name(unsafe { $splat(v) })
+                }
+                #[inline(always)]
+                unsafe fn load(p: *const $elem) -> Self {
+                    // SAFETY: the caller guarantees `N` readable values.
+                    $name(unsafe { $load(p) })
+                }
+                #[inline(always)]
+                unsafe fn store(self, p: *mut $elem) {
+                    // SAFETY: the caller guarantees `N` writable values.
+                    unsafe { $store(p, self.0) }
+                }
+                #[inline(always)]
+                fn mul_add(a: Self, b: Self, c: Self) -> Self {
+                    // SAFETY: see the impl.
+                    $name(unsafe { $fma(a.0, b.0, c.0) })
+                }
+                #[inline(always)]
+                fn add(a: Self, b: Self) -> Self {
+                    // SAFETY: see the impl.
+                    $name(unsafe { $add(a.0, b.0) })
+                }
+                #[inline(always)]
+                fn sum(self) -> $elem {
+                    let $v = self.0;
+                    // SAFETY: see the impl.
+                    unsafe { $sum }
+                }
+            }
+        };
+    }
+
+    lanes!(
+        F32x16,
+        __m512,
+        f32,
+        16,
+        _mm512_setzero_ps,
+        _mm512_set1_ps,
+        _mm512_loadu_ps,
+        _mm512_storeu_ps,
+        _mm512_fmadd_ps,
+        _mm512_add_ps,
+        |v| { _mm512_reduce_add_ps(v) }
+    );
+    lanes!(
+        F64x8,
+        __m512d,
+        f64,
+        8,
+        _mm512_setzero_pd,
+        _mm512_set1_pd,
+        _mm512_loadu_pd,
+        _mm512_storeu_pd,
+        _mm512_fmadd_pd,
+        _mm512_add_pd,
+        |v| { _mm512_reduce_add_pd(v) }
+    );
+    lanes!(
+        F32x8,
+        __m256,
+        f32,
+        8,
+        _mm256_setzero_ps,
+        _mm256_set1_ps,
+        _mm256_loadu_ps,
+        _mm256_storeu_ps,
+        _mm256_fmadd_ps,
+        _mm256_add_ps,
+        |v| {
+            let pair = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+            let quad = _mm_add_ps(pair, _mm_movehl_ps(pair, pair));
+            _mm_cvtss_f32(_mm_add_ss(quad, _mm_shuffle_ps::<1>(quad, quad)))
+        }
+    );
+    lanes!(
+        F64x4,
+        __m256d,
+        f64,
+        4,
+        _mm256_setzero_pd,
+        _mm256_set1_pd,
+        _mm256_loadu_pd,
+        _mm256_storeu_pd,
+        _mm256_fmadd_pd,
+        _mm256_add_pd,
+        |v| {
+            let pair = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
+            _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)))
+        }
+    );
+}
