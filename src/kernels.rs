@@ -14,6 +14,7 @@
 
 use crate::float::Float;
 use crate::simd::{Lanes, Scalar};
+use crate::tensor::Zero;
 
 /// The instruction set a kernel is compiled for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +29,10 @@ pub(crate) enum Level {
 
 /// Work (in multiply-adds, or element operations) below which a call into code compiled for
 /// wider vectors costs more than the vectors save.
-pub(crate) const DISPATCH_MIN_WORK: usize = 1024;
+pub(crate) const DISPATCH_MIN_WORK: usize = 256;
+
+/// The work of one element of an elementwise pass (an `exp`, a division), in multiply-adds.
+pub(crate) const ELEMENT_WORK: usize = 8;
 
 /// Runs a kernel compiled for the best instruction set of this CPU (detected at run time under
 /// `std` on x86-64; the portable build elsewhere): `dispatch!(work, |level| body)`. `work` is
@@ -103,12 +107,152 @@ pub(crate) fn gemm_nt<F: Float>(
         bias: bias.as_ptr(),
         out: out.as_mut_ptr(),
     };
+    // Packing pays off once several rows of `a` share each packed block of `b`.
+    let packed = m >= 4 && k >= 16;
     // SAFETY: the lengths were checked; the tiles address only rows < m, < n and columns < k.
     unsafe {
         match level {
+            Level::Avx512 if packed && n >= 2 * <F::Wide as Lanes>::N => {
+                nt_packed::<F::Wide, 2, 8>(shape)
+            }
             Level::Avx512 => nt_tiles::<F::Wide, 4, 4, 8>(shape),
+            Level::Avx2 if packed && n >= 2 * <F::Mid as Lanes>::N => {
+                nt_packed::<F::Mid, 2, 6>(shape)
+            }
             Level::Avx2 => nt_tiles::<F::Mid, 2, 4, 4>(shape),
             Level::Portable => nt_tiles::<Scalar<F>, 2, 4, 4>(shape),
+        }
+    }
+}
+
+/// Depth of a packed block of `b` in [`nt_packed`]: with 32 columns of `f32`, 16 KiB, which
+/// stays in the first-level cache next to the rows of `a` it meets.
+const PACK_DEPTH: usize = 128;
+/// Widest packed block, in columns (two AVX-512 vectors of `f32`).
+const PACK_WIDTH: usize = 32;
+
+/// `gemm_nt` for large products: each block of `NV * N` rows of `b` (`PACK_DEPTH` deep) is
+/// transposed once into a contiguous buffer, then every row of `a` meets it through
+/// broadcast tiles of `MR` rows, as in [`gemm_broadcast`]: no lane sums, and `b` is read from
+/// memory once instead of once per tile of `a`.
+#[inline(always)]
+unsafe fn nt_packed<V: Lanes, const NV: usize, const MR: usize>(s: NtShape<V::Elem>) {
+    let width = NV * V::N;
+    debug_assert!(width <= PACK_WIDTH);
+    let mut pack = [V::Elem::ZERO; PACK_DEPTH * PACK_WIDTH];
+    let mut j = 0;
+    while j < s.n {
+        let cols = width.min(s.n - j);
+        let mut k0 = 0;
+        while k0 < s.k {
+            let depth = PACK_DEPTH.min(s.k - k0);
+            for (p, row) in pack.chunks_exact_mut(width).take(depth).enumerate() {
+                for (c, v) in row.iter_mut().enumerate() {
+                    // SAFETY: j + c < n and k0 + p < k.
+                    *v = if c < cols {
+                        unsafe { *s.b.add((j + c) * s.k + k0 + p) }
+                    } else {
+                        V::Elem::ZERO
+                    };
+                }
+            }
+            let block = PackedBlock {
+                j,
+                cols,
+                k0,
+                depth,
+                first: k0 == 0,
+                pack: pack.as_ptr(),
+            };
+            let mut i = 0;
+            // SAFETY (both calls): rows i..i+MR (or i) are below m.
+            while i + MR <= s.m {
+                unsafe { packed_tile::<V, NV, MR>(s, block, i) };
+                i += MR;
+            }
+            while i < s.m {
+                unsafe { packed_tile::<V, NV, 1>(s, block, i) };
+                i += 1;
+            }
+            k0 += depth;
+        }
+        j += width;
+    }
+}
+
+/// One packed block of [`nt_packed`]: columns `j..j + cols` of the output, summed dimension
+/// `k0..k0 + depth`; `first` when the block starts the sum (and so starts from the bias).
+#[derive(Clone, Copy)]
+struct PackedBlock<F> {
+    j: usize,
+    cols: usize,
+    k0: usize,
+    depth: usize,
+    first: bool,
+    pack: *const F,
+}
+
+/// `R` rows of the output against one packed block.
+#[inline(always)]
+unsafe fn packed_tile<V: Lanes, const NV: usize, const R: usize>(
+    s: NtShape<V::Elem>,
+    blk: PackedBlock<V::Elem>,
+    i: usize,
+) {
+    let width = NV * V::N;
+    let full = blk.cols == width;
+    // Partial blocks at the right edge go through a buffer of the full width.
+    let mut edge = [V::Elem::ZERO; PACK_WIDTH];
+    let out_row = |r: usize| unsafe { s.out.add((i + r) * s.n + blk.j) };
+    let mut acc = [[V::zero(); NV]; R];
+    for (r, row) in acc.iter_mut().enumerate() {
+        // SAFETY: output row i + r < m, columns j..j + cols < n (bias likewise).
+        let src = match (blk.first, full) {
+            (true, true) => unsafe { s.bias.add(blk.j) },
+            (false, true) => out_row(r),
+            (first, false) => {
+                for (c, e) in edge.iter_mut().enumerate().take(blk.cols) {
+                    *e = unsafe {
+                        if first {
+                            *s.bias.add(blk.j + c)
+                        } else {
+                            *out_row(r).add(c)
+                        }
+                    };
+                }
+                edge.as_ptr()
+            }
+        };
+        for (c, v) in row.iter_mut().enumerate() {
+            *v = unsafe { V::load(src.add(c * V::N)) };
+        }
+    }
+    for p in 0..blk.depth {
+        // SAFETY: the pack holds depth rows of width values; a's rows i + r < m, k0 + p < k.
+        let vb: [V; NV] =
+            core::array::from_fn(|c| unsafe { V::load(blk.pack.add(p * width + c * V::N)) });
+        for (r, row) in acc.iter_mut().enumerate() {
+            let va = V::splat(unsafe { *s.a.add((i + r) * s.k + blk.k0 + p) });
+            for c in 0..NV {
+                row[c] = V::mul_add(va, vb[c], row[c]);
+            }
+        }
+    }
+    for (r, row) in acc.iter().enumerate() {
+        if full {
+            for (c, v) in row.iter().enumerate() {
+                // SAFETY: the full block's columns are below n.
+                unsafe { v.store(out_row(r).add(c * V::N)) };
+            }
+        } else {
+            for (c, v) in row.iter().enumerate() {
+                // SAFETY: the edge buffer holds the full width.
+                unsafe { v.store(edge.as_mut_ptr().add(c * V::N)) };
+            }
+            for (c, e) in edge.iter().enumerate().take(blk.cols) {
+                // SAFETY: only the block's columns below n are written.
+                unsafe { *out_row(r).add(c) = *e };
+            }
         }
     }
 }
@@ -266,37 +410,38 @@ pub(crate) fn gemm_broadcast<F: Float>(
     }
 }
 
-/// Covers the output with `RA x (NV * N)` tiles, then one-vector and one-column tiles at the
-/// right edge, and single rows at the bottom.
+/// Covers the output column block by column block (`NV * N` wide, then one vector, then one
+/// column at the right edge), each from the top in `RA`-row tiles: a block of `b` stays in the
+/// first-level cache while every row of `A` passes over it.
 #[inline(always)]
 unsafe fn bc_tiles<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>) {
-    let mut r = 0;
-    while r + RA <= s.m {
-        // SAFETY (both calls): rows r..r+RA (or r) are below m.
-        unsafe { bc_rows::<V, NV, RA>(s, r) };
-        r += RA;
+    let mut j = 0;
+    // SAFETY (all calls): columns j..j + width are below n.
+    while j + NV * V::N <= s.n {
+        unsafe { bc_column::<V, NV, RA>(s, j) };
+        j += NV * V::N;
     }
-    while r < s.m {
-        unsafe { bc_rows::<V, NV, 1>(s, r) };
-        r += 1;
+    while j + V::N <= s.n {
+        unsafe { bc_column::<V, 1, RA>(s, j) };
+        j += V::N;
+    }
+    while j < s.n {
+        unsafe { bc_column::<Scalar<V::Elem>, 1, RA>(s, j) };
+        j += 1;
     }
 }
 
 #[inline(always)]
-unsafe fn bc_rows<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>, r: usize) {
-    let mut j = 0;
-    // SAFETY (all calls): columns j..j + width are below n.
-    while j + NV * V::N <= s.n {
+unsafe fn bc_column<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>, j: usize) {
+    let mut r = 0;
+    // SAFETY (both calls): rows r..r+RA (or r) are below m.
+    while r + RA <= s.m {
         unsafe { bc_tile::<V, NV, RA>(s, r, j) };
-        j += NV * V::N;
+        r += RA;
     }
-    while j + V::N <= s.n {
-        unsafe { bc_tile::<V, 1, RA>(s, r, j) };
-        j += V::N;
-    }
-    while j < s.n {
-        unsafe { bc_tile::<Scalar<V::Elem>, 1, RA>(s, r, j) };
-        j += 1;
+    while r < s.m {
+        unsafe { bc_tile::<V, NV, 1>(s, r, j) };
+        r += 1;
     }
 }
 

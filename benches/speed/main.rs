@@ -24,33 +24,72 @@ struct Timing {
     quick: bool,
 }
 
+/// A workload's body, run `n` times per call (so the timed loop has no indirect call inside).
+type Case<'a> = Box<dyn FnMut(u64) + 'a>;
+
+fn case<'a>(mut f: impl FnMut() + 'a) -> Case<'a> {
+    Box::new(move |n| {
+        for _ in 0..n {
+            f()
+        }
+    })
+}
+
+/// Medians over rounds: nanoseconds per call of each case, and each case's time over the
+/// first case's time, taken round by round.
+struct Compared {
+    ns: Vec<f64>,
+    ratio: Vec<f64>,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 impl Timing {
-    /// Median nanoseconds per call of `f`.
-    fn ns_per_call(&self, mut f: impl FnMut()) -> f64 {
-        let (warm, sample_time, samples) = if self.quick {
+    /// Times the cases in interleaved rounds, so that a machine that slows down or speeds up
+    /// (it is shared) affects every case of a round alike.
+    fn compare(&self, cases: &mut [Case]) -> Compared {
+        let (warm, sample_time, rounds) = if self.quick {
             (Duration::from_millis(5), Duration::from_millis(2), 3)
         } else {
-            (Duration::from_millis(300), Duration::from_millis(40), 31)
+            (Duration::from_millis(300), Duration::from_millis(20), 41)
         };
-        let start = Instant::now();
-        let mut calls = 0u64;
-        while start.elapsed() < warm || calls < 3 {
-            f();
-            calls += 1;
-        }
-        let per_call = start.elapsed().as_secs_f64() / calls as f64;
-        let batch = ((sample_time.as_secs_f64() / per_call) as u64).max(1);
-        let mut results: Vec<f64> = (0..samples)
-            .map(|_| {
-                let t = Instant::now();
-                for _ in 0..batch {
-                    f();
+        let batches: Vec<u64> = cases
+            .iter_mut()
+            .map(|run| {
+                let start = Instant::now();
+                let mut calls = 0u64;
+                while start.elapsed() < warm || calls < 3 {
+                    run(1);
+                    calls += 1;
                 }
-                t.elapsed().as_nanos() as f64 / batch as f64
+                let per_call = start.elapsed().as_secs_f64() / calls as f64;
+                ((sample_time.as_secs_f64() / per_call) as u64).max(1)
             })
             .collect();
-        results.sort_by(f64::total_cmp);
-        results[results.len() / 2]
+        let mut times = vec![Vec::new(); cases.len()];
+        let mut ratios = vec![Vec::new(); cases.len()];
+        for _ in 0..rounds {
+            let round: Vec<f64> = cases
+                .iter_mut()
+                .zip(&batches)
+                .map(|(run, &n)| {
+                    let t = Instant::now();
+                    run(n);
+                    t.elapsed().as_nanos() as f64 / n as f64
+                })
+                .collect();
+            for (c, &ns) in round.iter().enumerate() {
+                times[c].push(ns);
+                ratios[c].push(ns / round[0]);
+            }
+        }
+        Compared {
+            ns: times.into_iter().map(median).collect(),
+            ratio: ratios.into_iter().map(median).collect(),
+        }
     }
 }
 
@@ -81,10 +120,36 @@ fn hand_copy<const I: usize, const H: usize, const O: usize, A>(
 struct Row {
     name: &'static str,
     unit: &'static str,
+    /// Nanoseconds per sample (per step divided by the batch, for samples/s).
     ours: f64,
     hand: f64,
     floor: Option<f64>,
+    /// Speed-ups over the baselines: their time over ours, median of rounds.
+    vs_hand: f64,
+    vs_floor: Option<f64>,
     target: &'static str,
+}
+
+impl Row {
+    fn new(
+        name: &'static str,
+        unit: &'static str,
+        per: usize,
+        c: Compared,
+        target: &'static str,
+    ) -> Row {
+        let per = per as f64;
+        Row {
+            name,
+            unit,
+            ours: c.ns[0] / per,
+            hand: c.ns[1] / per,
+            floor: c.ns.get(2).map(|f| f / per),
+            vs_hand: c.ratio[1],
+            vs_floor: c.ratio.get(2).copied(),
+            target,
+        }
+    }
 }
 
 fn w1(t: &Timing) -> Row {
@@ -97,7 +162,7 @@ fn w1(t: &Timing) -> Row {
 
     let mut trainer = Trainer::new(Sgd::new(0.5));
     let mut i = 0;
-    let ours = t.ns_per_call(|| {
+    let ours = case(|| {
         i = (i + 1) % xs.len();
         let loss = trainer.step(&mut net, black_box(&xs[i]), &ts[i], &Mse);
         black_box(loss.ok());
@@ -105,7 +170,7 @@ fn w1(t: &Timing) -> Row {
 
     let mut grads = hand::Mlp::<2, 16, 1>::zero();
     let mut i = 0;
-    let hand = t.ns_per_call(|| {
+    let hand = case(|| {
         i = (i + 1) % xs.len();
         let (x, target) = (black_box(&xs[i]), &ts[i]);
         let (mut z, mut h, mut y) = ([0.0; 16], [0.0; 16], [0.0; 1]);
@@ -116,14 +181,8 @@ fn w1(t: &Timing) -> Row {
         hand_net.sgd(&grads, 0.5);
         black_box(&hand_net);
     });
-    Row {
-        name: "W1 tiny 2-16-1 SGD",
-        unit: "steps/s",
-        ours,
-        hand,
-        floor: None,
-        target: ">= 1.0x hand",
-    }
+    let c = t.compare(&mut [ours, hand]);
+    Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, c, ">= 1.0x hand")
 }
 
 /// One batch of softmax cross-entropy gradients, by hand: dy = (softmax(y) - onehot) / B.
@@ -173,7 +232,7 @@ fn w2(t: &Timing) -> Row {
 
     let mut trainer = Trainer::<Net, [[f32; 64]; B], _>::new(Adam::new(1e-3));
     let mut i = 0;
-    let ours = t.ns_per_call(|| {
+    let ours = case(|| {
         i = (i + 1) % xb.len();
         let loss = trainer.step(&mut net, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
         black_box(loss.ok());
@@ -186,7 +245,7 @@ fn w2(t: &Timing) -> Row {
     };
     let mut grads = hand::Mlp::zero();
     let mut i = 0;
-    let hand = t.ns_per_call(|| {
+    let hand = case(|| {
         i = (i + 1) % xb.len();
         hand_batch_step::<64, 32, 10, hand::Sigmoid, B>(
             &mut hand_net,
@@ -198,14 +257,8 @@ fn w2(t: &Timing) -> Row {
         );
         black_box(&hand_net);
     });
-    Row {
-        name: "W2 small 64-32-10 Adam b32",
-        unit: "steps/s",
-        ours,
-        hand,
-        floor: None,
-        target: ">= 3x hand",
-    }
+    let c = t.compare(&mut [ours, hand]);
+    Row::new("W2 small 64-32-10 Adam b32", "steps/s", 1, c, ">= 3x hand")
 }
 
 fn w3(t: &Timing) -> Row {
@@ -221,9 +274,10 @@ fn w3(t: &Timing) -> Row {
     let (xb, _) = xs.as_chunks::<B>();
     let (cb, _) = cs.as_chunks::<B>();
 
+    let mut gemm = floor::Floor::new(&xs[..B], &net.0.weight, &net.2.weight);
     let mut trainer = Box::new(Trainer::<Net, [[f32; 784]; B], _>::new(Adam::new(1e-3)));
     let mut i = 0;
-    let ours = t.ns_per_call(|| {
+    let ours = case(|| {
         i = (i + 1) % xb.len();
         let loss = trainer.step(&mut net, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
         black_box(loss.ok());
@@ -236,7 +290,7 @@ fn w3(t: &Timing) -> Row {
     });
     let mut grads = Box::new(hand::Mlp::zero());
     let mut i = 0;
-    let hand = t.ns_per_call(|| {
+    let hand = case(|| {
         i = (i + 1) % xb.len();
         hand_batch_step::<784, 256, 10, hand::Relu, B>(
             &mut hand_net,
@@ -249,20 +303,18 @@ fn w3(t: &Timing) -> Row {
         black_box(&hand_net);
     });
 
-    let mut gemm = floor::Floor::new(&xs[..B], &net.0.weight, &net.2.weight);
-    let floor = t.ns_per_call(|| {
+    let floor = case(|| {
         gemm.step();
         black_box(&gemm);
     });
-    // Per sample: samples/s is B / step time.
-    Row {
-        name: "W3 medium 784-256-10 Adam b64",
-        unit: "samples/s",
-        ours: ours / B as f64,
-        hand: hand / B as f64,
-        floor: Some(floor / B as f64),
-        target: ">= 0.8x GEMM floor",
-    }
+    let c = t.compare(&mut [ours, hand, floor]);
+    Row::new(
+        "W3 medium 784-256-10 Adam b64",
+        "samples/s",
+        B,
+        c,
+        ">= 0.8x GEMM floor",
+    )
 }
 
 fn w4(t: &Timing) -> Row {
@@ -272,25 +324,19 @@ fn w4(t: &Timing) -> Row {
     let hand_net = hand_copy(&net);
     let xs = seeded_inputs::<64>(256, 10);
     let mut i = 0;
-    let ours = t.ns_per_call(|| {
+    let ours = case(|| {
         i = (i + 1) % xs.len();
         black_box(net.infer(black_box(&xs[i])));
     });
     let mut i = 0;
-    let hand = t.ns_per_call(|| {
+    let hand = case(|| {
         i = (i + 1) % xs.len();
         let (mut z, mut h, mut y) = ([0.0; 32], [0.0; 32], [0.0; 10]);
         hand_net.forward::<hand::Sigmoid>(black_box(&xs[i]), &mut z, &mut h, &mut y);
         black_box(y);
     });
-    Row {
-        name: "W4 inference 64-32-10",
-        unit: "ns/inference",
-        ours,
-        hand,
-        floor: None,
-        target: ">= 5x hand",
-    }
+    let c = t.compare(&mut [ours, hand]);
+    Row::new("W4 inference 64-32-10", "ns/inference", 1, c, ">= 5x hand")
 }
 
 fn rate(unit: &str, ns: f64) -> String {
@@ -320,7 +366,7 @@ fn main() {
         }
         let r = run(&t);
         let floor = r.floor.map_or("".into(), |f| rate(r.unit, f));
-        let vs_floor = r.floor.map_or("".into(), |f| format!("{:.2}x", f / r.ours));
+        let vs_floor = r.vs_floor.map_or("".into(), |v| format!("{v:.2}x"));
         println!(
             "| {} | {} | {} | {} | {} | {:.2}x | {} | {} |",
             r.name,

@@ -2,6 +2,7 @@
 //! the width is never restated: `(Linear<2, 16>, Sigmoid, Linear<16, 1>)`.
 
 use crate::float::Float;
+use crate::kernels::{ELEMENT_WORK, dispatch};
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
 
@@ -158,26 +159,29 @@ macro_rules! elementwise_layer {
             const CACHE_FLOATS: usize = 0;
 
             fn infer(&self, x: &T) -> T {
-                let mut y = *x;
-                y.flat_mut().iter_mut().for_each(|v| *v = self.value(*v));
+                let mut y = T::ZERO;
+                self.forward(x, &mut y, &mut ());
                 y
             }
 
             fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
-                for (y, &x) in out.flat_mut().iter_mut().zip(x.flat()) {
-                    *y = self.value(x);
-                }
+                dispatch!(T::LEN * ELEMENT_WORK, |_level| {
+                    for (y, &x) in out.flat_mut().iter_mut().zip(x.flat()) {
+                        *y = self.value(x);
+                    }
+                })
             }
         }
 
         impl<T: Tensor> Backward<T> for $layer {
             fn backward(&self, x: &T, out: &T, d_out: &T, _: &mut (), _: &mut Self, d_x: Option<&mut T>) {
-                if let Some(d_x) = d_x {
+                let Some(d_x) = d_x else { return };
+                dispatch!(T::LEN * ELEMENT_WORK, |_level| {
                     let inputs = x.flat().iter().zip(out.flat()).zip(d_out.flat());
                     for (dx, ((&x, &y), &dy)) in d_x.flat_mut().iter_mut().zip(inputs) {
                         *dx = dy * self.slope(x, y);
                     }
-                }
+                })
             }
         }
 

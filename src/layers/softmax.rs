@@ -1,6 +1,7 @@
 //! Softmax over the innermost axis: turns logits into probabilities.
 
 use crate::float::Float;
+use crate::kernels::{ELEMENT_WORK, dispatch};
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
 
@@ -55,10 +56,12 @@ impl<T: Tensor> Forward<T> for Softmax {
     }
 
     fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
-        let rows = x.flat().chunks_exact(T::ROW);
-        for (x, y) in rows.zip(out.flat_mut().chunks_exact_mut(T::ROW)) {
-            softmax_row(x, y);
-        }
+        dispatch!(T::LEN * ELEMENT_WORK, |_level| {
+            let rows = x.flat().chunks_exact(T::ROW);
+            for (x, y) in rows.zip(out.flat_mut().chunks_exact_mut(T::ROW)) {
+                softmax_row(x, y);
+            }
+        })
     }
 }
 

@@ -19,3 +19,10 @@ pub trait Optimizer<M> {
     /// [`Params::set_zero`](crate::Params::set_zero) before accumulating the next ones.
     fn step(&mut self, model: &mut M, grads: &M);
 }
+
+/// `x`, or zero when `x` is subnormal: optimizer state decaying towards zero would otherwise
+/// spend its last hundred steps in the subnormal range, where arithmetic is very slow.
+#[inline(always)]
+pub(crate) fn flush_subnormal<F: crate::Float>(x: F) -> F {
+    if x.abs() < F::min_positive_value() { F::ZERO } else { x }
+}

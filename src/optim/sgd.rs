@@ -1,6 +1,6 @@
 use crate::float::Float;
 use crate::module::Params;
-use crate::optim::Optimizer;
+use crate::optim::{Optimizer, flush_subnormal};
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
 ///
@@ -38,7 +38,8 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
 }
 
 /// SGD with momentum, as PyTorch defines it (no dampening): `v = momentum * v + g`,
-/// `p -= lr * v`. The velocity `v` has the model's type.
+/// `p -= lr * v`. The velocity `v` has the model's type; like [`Adam`](crate::optim::Adam)'s
+/// moments, a velocity below the smallest normal float is stored as zero.
 ///
 /// ```
 /// use typed_nn::{Linear, optim::{Optimizer, SgdMomentum}};
@@ -77,7 +78,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
         let (lr, mu) = (self.lr, self.momentum);
         model.zip_mut(grads, [&mut self.velocity], &mut |p, g, [v]| {
             for ((p, &g), v) in p.iter_mut().zip(g).zip(v.iter_mut()) {
-                *v = mu * *v + g;
+                *v = flush_subnormal(mu * *v + g);
                 *p -= lr * *v;
             }
         });
