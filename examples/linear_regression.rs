@@ -71,13 +71,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Full-batch gradient descent, written out with the low-level API: backward adds each
-    // sample's gradient into `grads`, which is then averaged and applied.
+    // sample's gradient into `grads`, which is then averaged and applied (and cleared).
     let mut model = Linear::<D, 1, f64>::ZERO;
     let mut grads = Linear::<D, 1, f64>::ZERO;
     let mut optimizer = Sgd::new(LR);
     let n = train.len() as f64;
     for step in 0..=STEPS {
-        grads.set_zero();
         let mut loss = 0.0;
         for (x, &t) in train.features.iter().zip(&train.targets) {
             let mut y = [0.0];
@@ -90,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if step % (STEPS / 5) == 0 {
             println!("step {step:>6}: training MSE {loss:>10.3}");
         }
-        optimizer.step(&mut model, &grads);
+        optimizer.step(&mut model, &mut grads); // also clears grads for the next pass
     }
 
     let exact = least_squares(&train)?;

@@ -166,11 +166,10 @@ macro_rules! tuple_params {
 
             fn zip_mut<const K: usize>(
                 &mut self,
-                other: &Self,
-                mut state: [&mut Self; K],
-                f: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+                mut others: [&mut Self; K],
+                f: &mut impl FnMut(&mut [F], [&mut [F]; K]),
             ) {
-                $(self.$i.zip_mut(&other.$i, state.each_mut().map(|s| &mut s.$i), f);)+
+                $(self.$i.zip_mut(others.each_mut().map(|s| &mut s.$i), f);)+
             }
         }
 

@@ -113,7 +113,7 @@ pub(crate) fn gemm_nt<F: Float>(
     unsafe {
         match level {
             Level::Avx512 if packed && n >= 2 * <F::Wide as Lanes>::N => {
-                nt_packed::<F::Wide, 2, 8>(shape)
+                nt_packed::<F::Wide, 4, 6>(shape)
             }
             Level::Avx512 => nt_tiles::<F::Wide, 4, 4, 8>(shape),
             Level::Avx2 if packed && n >= 2 * <F::Mid as Lanes>::N => {
@@ -129,7 +129,7 @@ pub(crate) fn gemm_nt<F: Float>(
 /// stays in the first-level cache next to the rows of `a` it meets.
 const PACK_DEPTH: usize = 128;
 /// Widest packed block, in columns (two AVX-512 vectors of `f32`).
-const PACK_WIDTH: usize = 32;
+const PACK_WIDTH: usize = 64;
 
 /// `gemm_nt` for large products: each block of `NV * N` rows of `b` (`PACK_DEPTH` deep) is
 /// transposed once into a contiguous buffer, then every row of `a` meets it through

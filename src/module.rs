@@ -95,13 +95,12 @@ pub trait Params<F: Float>: ParamCount + Zero {
     /// Calls `f` on every parameter slice, in order, mutably.
     fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F]));
 
-    /// Walks `self`, `other` and `K` further values of the same type in step, calling `f` on
-    /// matching slices. Optimizers use it to update parameters from gradients and their state.
+    /// Walks `self` and `K` other values of the same type in step, calling `f` on matching
+    /// slices. Optimizers use it to update parameters from gradients and their own state.
     fn zip_mut<const K: usize>(
         &mut self,
-        other: &Self,
-        state: [&mut Self; K],
-        f: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+        others: [&mut Self; K],
+        f: &mut impl FnMut(&mut [F], [&mut [F]; K]),
     );
 
     /// Sets every parameter to zero (for example, gradients before the next step).
@@ -162,9 +161,8 @@ macro_rules! parameterless {
             fn visit_mut(&mut self, _: &mut impl FnMut(&mut [F])) {}
             fn zip_mut<const K: usize>(
                 &mut self,
-                _: &Self,
                 _: [&mut Self; K],
-                _: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+                _: &mut impl FnMut(&mut [F], [&mut [F]; K]),
             ) {
             }
         }

@@ -73,7 +73,7 @@ impl core::error::Error for TrainError {}
 pub struct Trainer<M: Forward<X>, X, O> {
     /// The optimizer and its state.
     pub optimizer: O,
-    /// The gradients of the last step.
+    /// Where the backward pass adds the gradients; the optimizer clears them after each step.
     pub grads: M,
     /// Steps taken so far.
     pub steps: u64,
@@ -138,16 +138,10 @@ where
                 loss: value.as_f64(),
             });
         }
-        self.grads.set_zero();
-        model.backward(
-            x,
-            &self.out,
-            &self.d_out,
-            &mut self.cache,
-            &mut self.grads,
-            None,
-        );
-        self.optimizer.step(model, &self.grads);
+        // The gradients are zero here: they start so, and each optimizer step clears them.
+        let (out, d_out) = (&self.out, &self.d_out);
+        model.backward(x, out, d_out, &mut self.cache, &mut self.grads, None);
+        self.optimizer.step(model, &mut self.grads);
         Ok(value)
     }
 }

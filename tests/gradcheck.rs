@@ -257,11 +257,10 @@ fn gradcheck_catches_a_wrong_gradient() {
         }
         fn zip_mut<const K: usize>(
             &mut self,
-            other: &Self,
-            state: [&mut Self; K],
-            f: &mut impl FnMut(&mut [f64], &[f64], [&mut [f64]; K]),
+            others: [&mut Self; K],
+            f: &mut impl FnMut(&mut [f64], [&mut [f64]; K]),
         ) {
-            self.0.zip_mut(&other.0, state.map(|s| &mut s.0), f)
+            self.0.zip_mut(others.map(|s| &mut s.0), f)
         }
     }
     impl Forward<[f64; 2]> for Broken {

@@ -23,10 +23,12 @@ fn params(m: &Net) -> Vec<f64> {
 fn sgd_subtracts_lr_times_gradient() {
     let (mut model, grads) = setup();
     let before = params(&model);
-    Sgd::new(0.1).step(&mut model, &grads);
+    let mut cleared = grads.clone();
+    Sgd::new(0.1).step(&mut model, &mut cleared);
     for (i, (b, a)) in before.iter().zip(params(&model)).enumerate() {
         assert_eq!(a, b - 0.1 * grads.param(i).unwrap());
     }
+    assert_eq!(cleared.squared_norm(), 0.0, "the step clears the gradients");
 }
 
 #[test]
@@ -39,7 +41,7 @@ fn momentum_follows_pytorch() {
         // Vary the gradient from step to step.
         let mut g = grads.clone();
         g.visit_mut(&mut |s| s.iter_mut().for_each(|v| *v *= 1.0 + step as f64));
-        opt.step(&mut model, &g);
+        opt.step(&mut model, &mut g.clone());
         for i in 0..reference.len() {
             velocity[i] = 0.9 * velocity[i] + g.param(i).unwrap();
             reference[i] -= 0.05 * velocity[i];
@@ -62,7 +64,9 @@ fn adam_follows_pytorch() {
     for t in 1..=20 {
         let mut g = grads.clone();
         g.visit_mut(&mut |s| s.iter_mut().for_each(|v| *v *= (t as f64 * 0.7).sin()));
-        opt.step(&mut model, &g);
+        let mut cleared = g.clone();
+        opt.step(&mut model, &mut cleared);
+        assert_eq!(cleared.squared_norm(), 0.0);
         for i in 0..n {
             let gi = g.param(i).unwrap() + wd * reference[i];
             m[i] = b1 * m[i] + (1.0 - b1) * gi;
@@ -83,11 +87,26 @@ fn adam_first_step_moves_each_parameter_by_lr() {
     // m^ = g and v^ = g^2 after one step, so the update is lr * g / (|g| + eps).
     let (mut model, grads) = setup();
     let before = params(&model);
-    Adam::new(0.001).step(&mut model, &grads);
+    Adam::new(0.001).step(&mut model, &mut grads.clone());
     for (i, (b, a)) in before.iter().zip(params(&model)).enumerate() {
         let g = grads.param(i).unwrap();
         assert!(((b - a) - 0.001 * g.signum()).abs() < 1e-9);
     }
+}
+
+#[test]
+fn momentum_state_that_decays_to_subnormal_is_flushed_to_zero() {
+    let (mut model, grads) = setup();
+    let mut opt = SgdMomentum::new(0.0, 0.5);
+    opt.step(&mut model, &mut grads.clone());
+    // With zero gradients the velocity halves each step: 1e-3 reaches the subnormal range
+    // (below 2.2e-308 for f64) after about 1010 steps, and must then be exactly zero.
+    for _ in 0..1100 {
+        opt.step(&mut model, &mut Net::ZERO);
+        opt.velocity
+            .visit(&mut |s| assert!(s.iter().all(|v| !v.is_subnormal())));
+    }
+    assert_eq!(opt.velocity.squared_norm(), 0.0);
 }
 
 #[test]

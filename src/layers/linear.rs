@@ -200,20 +200,12 @@ impl<const IN: usize, const OUT: usize, F: Float> Params<F> for Linear<IN, OUT, 
 
     fn zip_mut<const K: usize>(
         &mut self,
-        other: &Self,
-        mut state: [&mut Self; K],
-        f: &mut impl FnMut(&mut [F], &[F], [&mut [F]; K]),
+        mut others: [&mut Self; K],
+        f: &mut impl FnMut(&mut [F], [&mut [F]; K]),
     ) {
-        f(
-            self.weight.as_flattened_mut(),
-            other.weight.as_flattened(),
-            state.each_mut().map(|s| s.weight.as_flattened_mut()),
-        );
-        f(
-            &mut self.bias,
-            &other.bias,
-            state.each_mut().map(|s| &mut s.bias[..]),
-        );
+        let weights = others.each_mut().map(|o| o.weight.as_flattened_mut());
+        f(self.weight.as_flattened_mut(), weights);
+        f(&mut self.bias, others.each_mut().map(|o| &mut o.bias[..]));
     }
 }
 

@@ -23,9 +23,9 @@ use crate::optim::{Optimizer, flush_subnormal};
 /// ```
 /// use typed_nn::{Linear, optim::{Adam, Optimizer}};
 /// let mut layer = Linear::<1, 1>::from_parts([[1.0]], [1.0]);
-/// let grads = Linear::<1, 1>::from_parts([[3.0]], [-0.001]);
+/// let mut grads = Linear::<1, 1>::from_parts([[3.0]], [-0.001]);
 /// let mut adam = Adam::new(0.1);
-/// adam.step(&mut layer, &grads);
+/// adam.step(&mut layer, &mut grads);
 /// // After bias correction the first step moves every parameter by lr against its gradient.
 /// assert!((layer.weight[0][0] - 0.9).abs() < 1e-6);
 /// assert!((layer.bias[0] - 1.1).abs() < 1e-4);
@@ -69,7 +69,7 @@ impl<F: Float, M: Params<F>> Adam<M, F> {
 impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
     const STATE_COPIES: usize = 2;
 
-    fn step(&mut self, model: &mut M, grads: &M) {
+    fn step(&mut self, model: &mut M, grads: &mut M) {
         self.t = self.t.saturating_add(1);
         let t = self.t as i32;
         let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
@@ -78,11 +78,15 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
         let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
         let step_size = F::from_f64(self.lr.as_f64() / correction1);
         let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
-        model.zip_mut(grads, [&mut self.m, &mut self.v], &mut |p, g, [m, v]| {
+        model.zip_mut([grads, &mut self.m, &mut self.v], &mut |p, [g, m, v]| {
             dispatch!(8 * p.len(), |_level| {
-                let slices = p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut());
-                for (((p, &g), m), v) in slices {
-                    let g = g + wd * *p;
+                let slices = p
+                    .iter_mut()
+                    .zip(g.iter_mut())
+                    .zip(m.iter_mut())
+                    .zip(v.iter_mut());
+                for (((p, g), m), v) in slices {
+                    let g = core::mem::replace(g, F::ZERO) + wd * *p;
                     *m = flush_subnormal(b1 * *m + (F::ONE - b1) * g);
                     *v = flush_subnormal(b2 * *v + (F::ONE - b2) * g * g);
                     *p -= step_size * *m / (v.sqrt_fast() * inv_root_c2 + eps);

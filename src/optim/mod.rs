@@ -15,14 +15,18 @@ pub trait Optimizer<M> {
     /// for momentum, 2 for Adam.
     const STATE_COPIES: usize;
 
-    /// One update step. The gradients are read, not cleared: zero them with
-    /// [`Params::set_zero`](crate::Params::set_zero) before accumulating the next ones.
-    fn step(&mut self, model: &mut M, grads: &M);
+    /// One update step from the gradients, which it then resets to zero, ready for the next
+    /// backward pass to add into: PyTorch's `step()` and `zero_grad()` in one pass over memory.
+    fn step(&mut self, model: &mut M, grads: &mut M);
 }
 
 /// `x`, or zero when `x` is subnormal: optimizer state decaying towards zero would otherwise
 /// spend its last hundred steps in the subnormal range, where arithmetic is very slow.
 #[inline(always)]
 pub(crate) fn flush_subnormal<F: crate::Float>(x: F) -> F {
-    if x.abs() < F::min_positive_value() { F::ZERO } else { x }
+    if x.abs() < F::min_positive_value() {
+        F::ZERO
+    } else {
+        x
+    }
 }

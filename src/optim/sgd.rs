@@ -1,4 +1,5 @@
 use crate::float::Float;
+use crate::kernels::dispatch;
 use crate::module::Params;
 use crate::optim::{Optimizer, flush_subnormal};
 
@@ -7,9 +8,10 @@ use crate::optim::{Optimizer, flush_subnormal};
 /// ```
 /// use typed_nn::{Linear, optim::{Optimizer, Sgd}};
 /// let mut layer = Linear::<1, 1>::from_parts([[1.0]], [0.0]);
-/// let grads = Linear::<1, 1>::from_parts([[2.0]], [-1.0]);
-/// Sgd::new(0.5).step(&mut layer, &grads);
+/// let mut grads = Linear::<1, 1>::from_parts([[2.0]], [-1.0]);
+/// Sgd::new(0.5).step(&mut layer, &mut grads);
 /// assert_eq!(layer, Linear::from_parts([[0.0]], [0.5]));
+/// assert_eq!(grads, Linear::from_parts([[0.0]], [0.0])); // cleared for the next step
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sgd<F = f32> {
@@ -27,12 +29,15 @@ impl<F: Float> Sgd<F> {
 impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     const STATE_COPIES: usize = 0;
 
-    fn step(&mut self, model: &mut M, grads: &M) {
+    fn step(&mut self, model: &mut M, grads: &mut M) {
         let lr = self.lr;
-        model.zip_mut(grads, [], &mut |p, g, []| {
-            for (p, &g) in p.iter_mut().zip(g) {
-                *p -= lr * g;
-            }
+        model.zip_mut([grads], &mut |p, [g]| {
+            dispatch!(2 * p.len(), |_level| {
+                for (p, g) in p.iter_mut().zip(g.iter_mut()) {
+                    *p -= lr * *g;
+                    *g = F::ZERO;
+                }
+            })
         });
     }
 }
@@ -46,8 +51,8 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
 /// let mut layer = Linear::<1, 1>::from_parts([[0.0]], [0.0]);
 /// let grads = Linear::<1, 1>::from_parts([[1.0]], [0.0]);
 /// let mut opt = SgdMomentum::new(0.1, 0.9);
-/// opt.step(&mut layer, &grads); // v = 1,   p = -0.1
-/// opt.step(&mut layer, &grads); // v = 1.9, p = -0.29
+/// opt.step(&mut layer, &mut grads.clone()); // v = 1,   p = -0.1
+/// opt.step(&mut layer, &mut grads.clone()); // v = 1.9, p = -0.29
 /// assert!((layer.weight[0][0] + 0.29).abs() < 1e-6);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -74,13 +79,16 @@ impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
 impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
     const STATE_COPIES: usize = 1;
 
-    fn step(&mut self, model: &mut M, grads: &M) {
+    fn step(&mut self, model: &mut M, grads: &mut M) {
         let (lr, mu) = (self.lr, self.momentum);
-        model.zip_mut(grads, [&mut self.velocity], &mut |p, g, [v]| {
-            for ((p, &g), v) in p.iter_mut().zip(g).zip(v.iter_mut()) {
-                *v = flush_subnormal(mu * *v + g);
-                *p -= lr * *v;
-            }
+        model.zip_mut([grads, &mut self.velocity], &mut |p, [g, v]| {
+            dispatch!(3 * p.len(), |_level| {
+                for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
+                    *v = flush_subnormal(mu * *v + *g);
+                    *p -= lr * *v;
+                    *g = F::ZERO;
+                }
+            })
         });
     }
 }
