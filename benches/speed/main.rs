@@ -374,7 +374,7 @@ fn main() {
             rate(r.unit, r.ours),
             rate(r.unit, r.hand),
             floor,
-            r.hand / r.ours,
+            r.vs_hand,
             vs_floor,
             r.target
         );
