@@ -69,7 +69,8 @@
 //! ## Features
 //!
 //! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file.
-//! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation.
+//! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
+//!   models and training state built directly on the heap ([`boxed`]).
 //!
 //! With neither, the crate builds for `thumbv7em-none-eabihf` and similar targets.
 #![no_std]
@@ -80,6 +81,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+pub mod boxed;
 pub mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;

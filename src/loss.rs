@@ -115,7 +115,7 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
 /// `logsumexp(z)` computed without overflow.
 fn log_sum_exp<F: Float>(z: &[F]) -> F {
     let max = z.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
-    let sum = z.iter().fold(F::ZERO, |s, &v| s + (v - max).exp());
+    let sum = z.iter().fold(F::ZERO, |s, &v| s + (v - max).exp_fast());
     max + sum.ln()
 }
 

@@ -1,3 +1,5 @@
+//! Adam and its PyTorch defaults.
+
 use crate::float::Float;
 use crate::kernels::dispatch;
 use crate::module::Params;
@@ -50,14 +52,21 @@ pub struct Adam<M, F = f32> {
     pub v: M,
 }
 
+/// PyTorch's default decay rate of the first moment.
+pub const BETA1: f64 = 0.9;
+/// PyTorch's default decay rate of the second moment.
+pub const BETA2: f64 = 0.999;
+/// PyTorch's default epsilon.
+pub const EPS: f64 = 1e-8;
+
 impl<F: Float, M: Params<F>> Adam<M, F> {
     /// Adam with learning rate `lr` and PyTorch's other defaults.
     pub fn new(lr: F) -> Self {
         Self {
             lr,
-            beta1: F::from_f64(0.9),
-            beta2: F::from_f64(0.999),
-            eps: F::from_f64(1e-8),
+            beta1: F::from_f64(BETA1),
+            beta2: F::from_f64(BETA2),
+            eps: F::from_f64(EPS),
             weight_decay: F::ZERO,
             t: 0,
             m: M::ZERO,

@@ -3,7 +3,7 @@
 //! Gradients and optimizer state (momentum, Adam's moments) are values of the model's own type,
 //! so an optimizer needs no allocation and its size is known at compile time.
 
-mod adam;
+pub mod adam;
 mod sgd;
 
 pub use adam::Adam;

@@ -1,0 +1,148 @@
+//! Models and training state on the heap, built there directly.
+//!
+//! `Box::new(value)` builds the value on the stack first. A 784-256-10 network with Adam's
+//! state is over 3 MB, more than a test thread's 2 MiB stack (and in debug builds every move
+//! copies it again). The constructors here allocate zeroed memory and fill it in place, so
+//! nothing large ever passes through the stack.
+
+use alloc::boxed::Box;
+use core::ptr::addr_of_mut;
+
+use crate::float::Float;
+use crate::module::{Forward, ParamCount, Params};
+use crate::optim::{Adam, Optimizer, adam};
+use crate::tensor::Zero;
+use crate::train::Trainer;
+
+/// Types whose all-zero bytes are a valid value, equal to [`Zero::ZERO`].
+///
+/// # Safety
+/// Implement only for types made of floats, integers, arrays and tuples of such, and
+/// zero-sized layers, for which zeroed memory is exactly `Self::ZERO`.
+pub unsafe trait ZeroBits: Zero {}
+
+/// Implements [`ZeroBits`] for types with no fields other than zero-bits ones.
+macro_rules! zero_bits {
+    ($($t:ty),*) => {$(
+        // SAFETY: zero bytes are 0 (or the only value of a zero-sized type).
+        unsafe impl ZeroBits for $t {}
+    )*};
+}
+zero_bits!(f32, f64, usize, ());
+zero_bits!(
+    crate::Sigmoid,
+    crate::Tanh,
+    crate::ReLU,
+    crate::Identity,
+    crate::Softmax
+);
+
+// SAFETY: a zero-sized layer.
+unsafe impl<const N: usize> ZeroBits for crate::Flatten<N> {}
+// SAFETY: an array of zero-bits values.
+unsafe impl<T: ZeroBits + Copy, const N: usize> ZeroBits for [T; N] {}
+// SAFETY: two arrays of floats.
+unsafe impl<const IN: usize, const OUT: usize, F: Float> ZeroBits for crate::Linear<IN, OUT, F> {}
+// SAFETY: fields of zero-bits types.
+unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for crate::chain::Link<C, O> {}
+
+macro_rules! tuple_zero_bits {
+    ($($L:ident),+) => {
+        // SAFETY: every field is zero-bits.
+        unsafe impl<$($L: ZeroBits),+> ZeroBits for ($($L,)+) {}
+    };
+}
+tuple_zero_bits!(L0);
+tuple_zero_bits!(L0, L1);
+tuple_zero_bits!(L0, L1, L2);
+tuple_zero_bits!(L0, L1, L2, L3);
+tuple_zero_bits!(L0, L1, L2, L3, L4);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12);
+tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13);
+tuple_zero_bits!(
+    L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14
+);
+tuple_zero_bits!(
+    L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15
+);
+
+/// `T::ZERO` on the heap, never on the stack.
+///
+/// ```
+/// use typed_nn::boxed::zeroed;
+/// use typed_nn::{Linear, ReLU, Zero};
+/// type Mnist = (Linear<784, 256>, ReLU, Linear<256, 10>);
+/// let net: Box<Mnist> = zeroed();
+/// assert_eq!(net.2.bias, [0.0; 10]);
+/// ```
+pub fn zeroed<T: ZeroBits>() -> Box<T> {
+    // SAFETY: `ZeroBits` guarantees zeroed memory is a valid `T` (namely `T::ZERO`).
+    unsafe { Box::<T>::new_zeroed().assume_init() }
+}
+
+impl<M: ZeroBits, F: Float> Adam<M, F>
+where
+    M: Params<F>,
+{
+    /// [`Adam::new`] on the heap: the moments are zeroed in place.
+    pub fn boxed(lr: F) -> Box<Self> {
+        let mut adam = Box::<Self>::new_uninit();
+        let p = adam.as_mut_ptr();
+        // SAFETY: every field is written once before `assume_init`; the moments are zero-bits.
+        unsafe {
+            addr_of_mut!((*p).lr).write(lr);
+            addr_of_mut!((*p).beta1).write(F::from_f64(adam::BETA1));
+            addr_of_mut!((*p).beta2).write(F::from_f64(adam::BETA2));
+            addr_of_mut!((*p).eps).write(F::from_f64(adam::EPS));
+            addr_of_mut!((*p).weight_decay).write(F::ZERO);
+            addr_of_mut!((*p).t).write(0);
+            addr_of_mut!((*p).m).write_bytes(0, 1);
+            addr_of_mut!((*p).v).write_bytes(0, 1);
+            adam.assume_init()
+        }
+    }
+}
+
+impl<M, X, O> Trainer<M, X, O>
+where
+    M: Forward<X> + ZeroBits + ParamCount,
+    M::Cache: ZeroBits,
+    M::Output: ZeroBits,
+    O: Optimizer<M>,
+{
+    /// [`Trainer::new`] on the heap: gradients, cache and output buffers are zeroed in place.
+    /// Pair it with a boxed optimizer such as [`Adam::boxed`] for large models.
+    ///
+    /// ```
+    /// use typed_nn::optim::Adam;
+    /// use typed_nn::train::Trainer;
+    /// use typed_nn::{Linear, ReLU, boxed::zeroed};
+    /// type Mnist = (Linear<784, 256>, ReLU, Linear<256, 10>);
+    /// let trainer = Trainer::<Mnist, [[f32; 784]; 64], _>::boxed(Adam::boxed(1e-3));
+    /// assert_eq!(trainer.steps, 0);
+    /// ```
+    pub fn boxed(optimizer: O) -> Box<Self> {
+        let mut trainer = Box::<Self>::new_uninit();
+        // SAFETY: the zero-bits fields are zeroed, the others written, before `assume_init`.
+        unsafe {
+            trainer.as_mut_ptr().write_bytes(0, 1);
+            addr_of_mut!((*trainer.as_mut_ptr()).optimizer).write(optimizer);
+            trainer.assume_init()
+        }
+    }
+}
+
+/// A boxed optimizer is an optimizer, so large optimizer state can live on the heap.
+impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
+    const STATE_COPIES: usize = O::STATE_COPIES;
+    fn step(&mut self, model: &mut M, grads: &mut M) {
+        (**self).step(model, grads)
+    }
+}
