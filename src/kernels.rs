@@ -16,8 +16,10 @@ use crate::float::Float;
 use crate::simd::{Lanes, Scalar};
 use crate::tensor::Zero;
 
-/// The instruction set a kernel is compiled for.
+/// The instruction set a kernel is compiled for. Only `Portable` exists at run time without
+/// `std` or off x86-64; the kernels keep the other arms for the builds that have them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
 pub(crate) enum Level {
     /// Whatever the target guarantees (SSE2 on x86-64, scalar on a Cortex-M).
     Portable,
@@ -29,6 +31,7 @@ pub(crate) enum Level {
 
 /// Work (in multiply-adds, or element operations) below which a call into code compiled for
 /// wider vectors costs more than the vectors save.
+#[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
 pub(crate) const DISPATCH_MIN_WORK: usize = 256;
 
 /// The work of one element of an elementwise pass (an `exp`, a division), in multiply-adds.
