@@ -195,7 +195,8 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             .enumerate()
             .map(|(row, &t)| {
                 let value = t.as_f64();
-                if value >= 0.0 && value.fract() == 0.0 && value < usize::MAX as f64 {
+                let whole = num_traits::Float::fract(value) == 0.0;
+                if value >= 0.0 && whole && value < usize::MAX as f64 {
                     Ok(value as usize)
                 } else {
                     Err(DataError::NotAClass { row, value })
