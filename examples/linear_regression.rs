@@ -6,7 +6,7 @@
 //!
 //! Run: `cargo run --release --example linear_regression`
 
-use typed_nn::data::{Dataset, Standardizer};
+use typed_nn::data::Dataset;
 use typed_nn::prelude::*;
 
 const D: usize = 10;
@@ -60,10 +60,7 @@ fn least_squares(data: &Dataset<D, f64>) -> Result<[f64; D + 1], String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = Dataset::<D, f64>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/diabetes.csv"))?;
-    let (mut train, mut test) = data.split_every(5);
-    let scaler = Standardizer::fit(&train.features);
-    scaler.apply(&mut train.features);
-    scaler.apply(&mut test.features);
+    let (train, test) = data.standardized_split();
     println!(
         "diabetes: {} training and {} test patients, {D} standardised features",
         train.len(),

@@ -9,7 +9,7 @@
 //! Run: `cargo run --release --example logistic_regression`
 
 use rand::{SeedableRng, rngs::SmallRng};
-use typed_nn::data::{Dataset, Standardizer};
+use typed_nn::data::Dataset;
 use typed_nn::prelude::*;
 
 const D: usize = 30;
@@ -32,10 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         env!("CARGO_MANIFEST_DIR"),
         "/data/breast_cancer.csv"
     ))?;
-    let (mut train, mut test) = data.split_every(5);
-    let scaler = Standardizer::fit(&train.features);
-    scaler.apply(&mut train.features);
-    scaler.apply(&mut test.features);
+    let (train, test) = data.standardized_split();
     println!(
         "breast cancer: {} training and {} test tumours, {D} features",
         train.len(),

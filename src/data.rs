@@ -188,6 +188,25 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         (train, test)
     }
 
+    /// The canonical split of the bundled data sets (every fifth sample is a test sample), with
+    /// features standardised by the training samples' mean and standard deviation.
+    ///
+    /// ```
+    /// use typed_nn::data::Dataset;
+    /// let data = Dataset::<1>::from_csv("x,y\n10,0\n1,0\n3,0\n1,0\n3,0\n")?;
+    /// let (train, test) = data.standardized_split();
+    /// assert_eq!(train.features, vec![[-1.0], [1.0], [-1.0], [1.0]]);
+    /// assert_eq!(test.features, vec![[8.0]]);
+    /// # Ok::<(), typed_nn::data::DataError>(())
+    /// ```
+    pub fn standardized_split(&self) -> (Self, Self) {
+        let (mut train, mut test) = self.split_every(5);
+        let scaler = Standardizer::fit(&train.features);
+        scaler.apply(&mut train.features);
+        scaler.apply(&mut test.features);
+        (train, test)
+    }
+
     /// The targets as class indices, or an error naming the first that is not one.
     pub fn classes(&self) -> Result<Vec<usize>, DataError> {
         self.targets

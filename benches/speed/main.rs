@@ -265,7 +265,7 @@ fn w3(t: &Timing) -> Row {
     type Net = (Linear<784, 256>, ReLU, Linear<256, 10>);
     const B: usize = 64;
     let mut rng = SmallRng::seed_from_u64(6);
-    let mut net = Box::new(<Net as Zero>::ZERO);
+    let mut net: Box<Net> = typed_nn::boxed::zeroed();
     net.0.init(Scheme::He, &mut rng);
     net.2.init(Scheme::Glorot, &mut rng);
     let mut hand_net = Box::new(hand_copy(&net));
@@ -275,7 +275,7 @@ fn w3(t: &Timing) -> Row {
     let (cb, _) = cs.as_chunks::<B>();
 
     let mut gemm = floor::Floor::new(&xs[..B], &net.0.weight, &net.2.weight);
-    let mut trainer = Box::new(Trainer::<Net, [[f32; 784]; B], _>::new(Adam::new(1e-3)));
+    let mut trainer = Trainer::<Net, [[f32; 784]; B], _>::boxed(Adam::boxed(1e-3));
     let mut i = 0;
     let ours = case(|| {
         i = (i + 1) % xb.len();
