@@ -8,6 +8,7 @@
 use alloc::boxed::Box;
 use core::ptr::addr_of_mut;
 
+use crate::chain::for_each_tuple;
 use crate::float::Float;
 use crate::module::{Forward, ParamCount, Params};
 use crate::optim::{Adam, Optimizer, adam};
@@ -52,26 +53,7 @@ macro_rules! tuple_zero_bits {
         unsafe impl<$($L: ZeroBits),+> ZeroBits for ($($L,)+) {}
     };
 }
-tuple_zero_bits!(L0);
-tuple_zero_bits!(L0, L1);
-tuple_zero_bits!(L0, L1, L2);
-tuple_zero_bits!(L0, L1, L2, L3);
-tuple_zero_bits!(L0, L1, L2, L3, L4);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12);
-tuple_zero_bits!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13);
-tuple_zero_bits!(
-    L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14
-);
-tuple_zero_bits!(
-    L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15
-);
+for_each_tuple!(tuple_zero_bits);
 
 /// `T::ZERO` on the heap, never on the stack.
 ///

@@ -143,6 +143,34 @@ macro_rules! seq_impl {
     };
 }
 
+/// Invokes `$m!(L0)`, `$m!(L0, L1)`, ... up to 16 type parameters: one impl per tuple arity
+/// for traits whose impls need only the tuple's type parameters.
+macro_rules! for_each_tuple {
+    ($m:ident) => {
+        $m!(L0);
+        $m!(L0, L1);
+        $m!(L0, L1, L2);
+        $m!(L0, L1, L2, L3);
+        $m!(L0, L1, L2, L3, L4);
+        $m!(L0, L1, L2, L3, L4, L5);
+        $m!(L0, L1, L2, L3, L4, L5, L6);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7, L8);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12);
+        $m!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13);
+        $m!(
+            L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14
+        );
+        $m!(
+            L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15
+        );
+    };
+}
+pub(crate) use for_each_tuple;
+
 /// Implements [`Zero`], [`ParamCount`], [`Params`] and [`Init`] for one tuple arity: the
 /// parameters of a model are those of its layers, in order.
 macro_rules! tuple_params {

@@ -11,6 +11,7 @@ use core::ops::{Add, Mul};
 use generic_array::{ArrayLength, GenericArray};
 use typenum::{Const, Prod, Sum, ToUInt, U, U0, U12, Unsigned};
 
+use crate::chain::for_each_tuple;
 use crate::float::Float;
 use crate::io::image::Image;
 use crate::layers::{Flatten, Identity, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh};
@@ -47,12 +48,13 @@ impl<const N: usize> ParamLen for Flatten<N> {
     type Len = U0;
 }
 
-impl<L0: ParamLen> ParamLen for (L0,) {
-    type Len = L0::Len;
-}
-
 /// A tuple's count is its first layer's plus the rest's, so each arity reuses the one below.
 macro_rules! tuple_len {
+    ($L0:ident) => {
+        impl<$L0: ParamLen> ParamLen for ($L0,) {
+            type Len = $L0::Len;
+        }
+    };
     ($L0:ident $(, $L:ident)+) => {
         impl<$L0: ParamLen, $($L: ParamLen),+> ParamLen for ($L0, $($L),+)
         where
@@ -64,25 +66,7 @@ macro_rules! tuple_len {
         }
     };
 }
-tuple_len!(L0, L1);
-tuple_len!(L0, L1, L2);
-tuple_len!(L0, L1, L2, L3);
-tuple_len!(L0, L1, L2, L3, L4);
-tuple_len!(L0, L1, L2, L3, L4, L5);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7, L8);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12);
-tuple_len!(L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13);
-tuple_len!(
-    L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14
-);
-tuple_len!(
-    L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15
-);
+for_each_tuple!(tuple_len);
 
 /// The length of the byte image of model `M` with floats `F`: 12 + count x size.
 pub type ImageLen<M, F> = Sum<U12, Prod<<M as ParamLen>::Len, <F as Float>::Size>>;
