@@ -68,7 +68,8 @@
 //!
 //! ## Features
 //!
-//! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file.
+//! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file
+//!   and, on x86-64, the run-time choice of AVX-512 or AVX2 kernels.
 //! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
 //!   models and training state built directly on the heap ([`boxed`]).
 //!
