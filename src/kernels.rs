@@ -491,15 +491,21 @@ mod tests {
     use alloc::vec;
     use alloc::vec::Vec;
 
-    /// The levels this machine can run (the portable one always).
-    fn levels() -> Vec<Level> {
-        let mut out = vec![Level::Portable];
-        run_dispatched(DISPATCH_MIN_WORK, |l| {
-            if l != Level::Portable {
-                out.push(l)
+    /// Runs `f` compiled for every instruction set this machine has, the portable one always.
+    fn for_each_level(mut f: impl FnMut(Level)) {
+        f(Level::Portable);
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: the CPU has AVX2 and FMA.
+                unsafe { x86::avx2(&mut f) };
             }
-        });
-        out
+            if has!("avx512f") && has!("avx512vl") {
+                // SAFETY: the CPU has AVX-512.
+                unsafe { x86::avx512(&mut f) };
+            }
+        }
     }
 
     fn data(n: usize, seed: f64) -> Vec<f64> {
@@ -508,65 +514,68 @@ mod tests {
 
     #[test]
     fn gemm_nt_matches_plain_dot_products_for_every_edge() {
-        for level in levels() {
-            for (m, n, k) in [
-                (1, 1, 1),
-                (3, 5, 7),
-                (4, 4, 16),
-                (5, 9, 33),
-                (9, 17, 40),
-                (1, 10, 64),
-            ] {
-                let (a, b, bias) = (data(m * k, 1.0), data(n * k, 2.0), data(n, 3.0));
-                let mut out = vec![f64::NAN; m * n];
-                run_dispatched(DISPATCH_MIN_WORK, |l| {
-                    let l = if level == Level::Portable { level } else { l };
-                    gemm_nt(l, (m, n, k), &a, &b, &bias, &mut out)
-                });
-                for i in 0..m {
-                    for j in 0..n {
-                        let dot: f64 = (0..k).map(|p| a[i * k + p] * b[j * k + p]).sum();
-                        assert!(
-                            (out[i * n + j] - bias[j] - dot).abs() < 1e-12,
-                            "{level:?} {m}x{n}x{k}"
-                        );
+        let shapes = [
+            (1, 1, 1),
+            (3, 5, 7),
+            (4, 4, 16),
+            (5, 9, 33),
+            (9, 17, 40),
+            (1, 10, 64),
+            (19, 70, 300),
+            (8, 32, 128),
+            (6, 16, 17),
+        ];
+        let mut levels = Vec::new();
+        for_each_level(
+            #[inline(always)]
+            |level| {
+                levels.push(level);
+                for (m, n, k) in shapes {
+                    let (a, b, bias) = (data(m * k, 1.0), data(n * k, 2.0), data(n, 3.0));
+                    let mut out = vec![f64::NAN; m * n];
+                    gemm_nt(level, (m, n, k), &a, &b, &bias, &mut out);
+                    for i in 0..m {
+                        for j in 0..n {
+                            let dot: f64 = (0..k).map(|p| a[i * k + p] * b[j * k + p]).sum();
+                            let err = (out[i * n + j] - bias[j] - dot).abs();
+                            assert!(err < 1e-12, "{level:?} {m}x{n}x{k}");
+                        }
                     }
                 }
-            }
-        }
+            },
+        );
+        assert_eq!(levels[0], Level::Portable);
     }
 
     #[test]
     fn gemm_broadcast_matches_plain_sums_in_both_modes() {
-        for level in levels() {
-            for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)] {
-                // A(r, p) = a[p * m + r]: the transposed access of dW += dY^T X.
-                let (a, b) = (data(m * k, 4.0), data(k * n, 5.0));
-                let s = Strides {
-                    a_row: 1,
-                    a_step: m,
-                    b_row: n,
-                    out_row: n,
-                };
-                let start = data(m * n, 6.0);
-                let mut added = start.clone();
-                let mut written = start.clone();
-                run_dispatched(DISPATCH_MIN_WORK, |l| {
-                    let l = if level == Level::Portable { level } else { l };
-                    gemm_broadcast(l, (m, n, k), &a, &b, s, true, &mut added);
-                    gemm_broadcast(l, (m, n, k), &a, &b, s, false, &mut written);
-                });
-                for r in 0..m {
-                    for j in 0..n {
-                        let sum: f64 = (0..k).map(|p| a[p * m + r] * b[p * n + j]).sum();
-                        assert!(
-                            (written[r * n + j] - sum).abs() < 1e-12,
-                            "{level:?} {m}x{n}x{k}"
-                        );
-                        assert!((added[r * n + j] - start[r * n + j] - sum).abs() < 1e-12);
+        for_each_level(
+            #[inline(always)]
+            |level| {
+                for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)] {
+                    // A(r, p) = a[p * m + r]: the transposed access of dW += dY^T X.
+                    let (a, b) = (data(m * k, 4.0), data(k * n, 5.0));
+                    let s = Strides {
+                        a_row: 1,
+                        a_step: m,
+                        b_row: n,
+                        out_row: n,
+                    };
+                    let start = data(m * n, 6.0);
+                    let mut added = start.clone();
+                    let mut written = start.clone();
+                    gemm_broadcast(level, (m, n, k), &a, &b, s, true, &mut added);
+                    gemm_broadcast(level, (m, n, k), &a, &b, s, false, &mut written);
+                    for r in 0..m {
+                        for j in 0..n {
+                            let sum: f64 = (0..k).map(|p| a[p * m + r] * b[p * n + j]).sum();
+                            let (w, d) = (written[r * n + j], added[r * n + j] - start[r * n + j]);
+                            assert!((w - sum).abs() < 1e-12, "{level:?} {m}x{n}x{k}");
+                            assert!((d - sum).abs() < 1e-12, "{level:?} {m}x{n}x{k}");
+                        }
                     }
                 }
-            }
-        }
+            },
+        );
     }
 }
