@@ -2,10 +2,13 @@
 //!
 //! Each loss is the mean over a sample's outputs (and over the samples of a batch), as in
 //! PyTorch's default `reduction='mean'`, so a learning rate means the same whatever the batch
-//! size. Each is stable: loss and gradient stay finite for logits of magnitude 1e4.
+//! size. Each is stable: loss and gradient stay finite for logits of magnitude 1e4. Gradients
+//! of cross-entropy below about 2e-31 (for `f32`) are flushed to zero, so that the backward
+//! pass never computes on subnormal numbers.
 
 use crate::float::Float;
 use crate::layers::softmax_row;
+use crate::math::flush_tiny;
 use crate::tensor::Tensor;
 use crate::tensor::Zero;
 use num_traits::Float as _;
@@ -106,7 +109,7 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
         let pairs = logits.flat().iter().zip(target.flat());
         for (g, (&z, &t)) in grad.flat_mut().iter_mut().zip(pairs) {
             let p = P::Elem::ONE / (P::Elem::ONE + (-z).exp());
-            *g = scale * (p - t);
+            *g = flush_tiny(scale * (p - t));
         }
         self.loss(logits, target)
     }
@@ -126,7 +129,7 @@ fn soft_target_row<F: Float>(z: &[F], t: &[F], grad: Option<(&mut [F], F)>) -> F
     if let Some((g, scale)) = grad {
         softmax_row(z, g);
         for (g, &t) in g.iter_mut().zip(t) {
-            *g = scale * (*g * total - t);
+            *g = flush_tiny(scale * (*g * total - t));
         }
     }
     log_sum_exp(z) * total - inner
@@ -143,7 +146,7 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
     if let Some((g, scale)) = grad {
         softmax_row(z, g);
         g[c] -= F::ONE;
-        g.iter_mut().for_each(|g| *g *= scale);
+        g.iter_mut().for_each(|g| *g = flush_tiny(*g * scale));
     }
     log_sum_exp(z) - zc
 }

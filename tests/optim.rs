@@ -99,8 +99,8 @@ fn momentum_state_that_decays_to_subnormal_is_flushed_to_zero() {
     let (mut model, grads) = setup();
     let mut opt = SgdMomentum::new(0.0, 0.5);
     opt.step(&mut model, &mut grads.clone());
-    // With zero gradients the velocity halves each step: 1e-3 reaches the subnormal range
-    // (below 2.2e-308 for f64) after about 1010 steps, and must then be exactly zero.
+    // With zero gradients the velocity halves each step: 1e-3 would reach the subnormal range
+    // (below 2.2e-308 for f64) after about 1010 steps; it becomes exactly zero before.
     let mut no_gradient = Net::ZERO;
     for _ in 0..1100 {
         opt.step(&mut model, &mut no_gradient);

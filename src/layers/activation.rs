@@ -3,6 +3,7 @@
 
 use crate::float::Float;
 use crate::kernels::{ELEMENT_WORK, dispatch};
+use crate::math::flush_tiny;
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
 
@@ -179,7 +180,7 @@ macro_rules! elementwise_layer {
                 dispatch!(T::LEN * ELEMENT_WORK, |_level| {
                     let inputs = x.flat().iter().zip(out.flat()).zip(d_out.flat());
                     for (dx, ((&x, &y), &dy)) in d_x.flat_mut().iter_mut().zip(inputs) {
-                        *dx = dy * self.slope(x, y);
+                        *dx = flush_tiny(dy * self.slope(x, y));
                     }
                 })
             }

@@ -2,6 +2,7 @@
 
 use crate::float::Float;
 use crate::kernels::{ELEMENT_WORK, dispatch};
+use crate::math::flush_tiny;
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
 
@@ -79,7 +80,7 @@ impl<T: Tensor> Backward<T> for Softmax {
                 .zip(y)
                 .fold(T::Elem::ZERO, |s, (&d, &y)| s + d * y);
             for ((dx, &y), &dy) in dx.iter_mut().zip(y).zip(dy) {
-                *dx = y * (dy - inner);
+                *dx = flush_tiny(y * (dy - inner));
             }
         }
     }

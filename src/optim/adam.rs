@@ -2,8 +2,9 @@
 
 use crate::float::Float;
 use crate::kernels::dispatch;
+use crate::math::flush_tiny;
 use crate::module::Params;
-use crate::optim::{Optimizer, flush_subnormal};
+use crate::optim::Optimizer;
 
 /// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
 /// added after the square root,
@@ -17,9 +18,9 @@ use crate::optim::{Optimizer, flush_subnormal};
 /// with PyTorch's defaults b1 = 0.9, b2 = 0.999, eps = 1e-8, and optional L2 weight decay
 /// (`g += weight_decay * p`, as in `torch.optim.Adam`). The moments have the model's type.
 ///
-/// Moments smaller than the smallest normal float are stored as zero (what PyTorch does after
-/// `torch.set_flush_denormal(True)`). A moment whose gradient stays zero (a ReLU unit that no
-/// longer fires) decays geometrically through the subnormal range, where each operation costs
+/// Moments below about 2e-31 (for `f32`) are stored as zero, as with PyTorch's
+/// `torch.set_flush_denormal(True)`. A moment whose gradient stays zero (a ReLU unit that no
+/// longer fires) decays geometrically towards the subnormal range, where each operation costs
 /// the processor about a hundred times more; the update it contributes there is below 1e-30.
 ///
 /// ```
@@ -96,9 +97,10 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
                     .zip(v.iter_mut());
                 for (((p, g), m), v) in slices {
                     let g = core::mem::replace(g, F::ZERO) + wd * *p;
-                    *m = flush_subnormal(b1 * *m + (F::ONE - b1) * g);
-                    *v = flush_subnormal(b2 * *v + (F::ONE - b2) * g * g);
-                    *p -= step_size * *m / (v.sqrt_fast() * inv_root_c2 + eps);
+                    *m = flush_tiny(b1 * *m + (F::ONE - b1) * g);
+                    *v = flush_tiny(b2 * *v + (F::ONE - b2) * g * g);
+                    // m over its denominator first: the quotient of a tiny moment stays normal.
+                    *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
                 }
             })
         });

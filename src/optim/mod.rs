@@ -19,14 +19,3 @@ pub trait Optimizer<M> {
     /// backward pass to add into: PyTorch's `step()` and `zero_grad()` in one pass over memory.
     fn step(&mut self, model: &mut M, grads: &mut M);
 }
-
-/// `x`, or zero when `x` is subnormal: optimizer state decaying towards zero would otherwise
-/// spend its last hundred steps in the subnormal range, where arithmetic is very slow.
-#[inline(always)]
-pub(crate) fn flush_subnormal<F: crate::Float>(x: F) -> F {
-    if x.abs() < F::min_positive_value() {
-        F::ZERO
-    } else {
-        x
-    }
-}

@@ -1,7 +1,8 @@
 use crate::float::Float;
 use crate::kernels::dispatch;
+use crate::math::flush_tiny;
 use crate::module::Params;
-use crate::optim::{Optimizer, flush_subnormal};
+use crate::optim::Optimizer;
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
 ///
@@ -44,7 +45,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
 
 /// SGD with momentum, as PyTorch defines it (no dampening): `v = momentum * v + g`,
 /// `p -= lr * v`. The velocity `v` has the model's type; like [`Adam`](crate::optim::Adam)'s
-/// moments, a velocity below the smallest normal float is stored as zero.
+/// moments, a velocity below about 2e-31 (for `f32`) is stored as zero.
 ///
 /// ```
 /// use typed_nn::{Linear, optim::{Optimizer, SgdMomentum}};
@@ -84,7 +85,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
         model.zip_mut([grads, &mut self.velocity], &mut |p, [g, v]| {
             dispatch!(3 * p.len(), |_level| {
                 for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
-                    *v = flush_subnormal(mu * *v + *g);
+                    *v = flush_tiny(mu * *v + *g);
                     *p -= lr * *v;
                     *g = F::ZERO;
                 }
