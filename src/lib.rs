@@ -47,7 +47,8 @@
 //! - **Parameter counts** are associated consts ([`ParamCount`]): `D*H + H + H*C + C` for the
 //!   network above.
 //! - **Universal approximation**: two steep sigmoids make a bump; a sum of bumps approximates
-//!   any continuous function, which a hidden layer can represent.
+//!   any continuous function, which a hidden layer can represent (`examples/sine.rs` fits
+//!   sin on [0, 2 pi] within 0.02 with 32 tanh units).
 //! - **Backpropagation**: the forward pass caches intermediate values; the backward pass
 //!   ([`Backward`]) applies the chain rule in reverse order over the same graph, at a small
 //!   multiple of the forward cost. [`gradcheck`](gradcheck::gradcheck) verifies it against

@@ -1,0 +1,146 @@
+//! `out (+)= A b` with `A` broadcast one value at a time and `b` contiguous along the output:
+//! the backward products `dW += dY^T X` and `dX = dY W` of a `Linear` layer.
+
+use super::Level;
+use crate::float::Float;
+use crate::simd::{Lanes, Scalar};
+
+/// Operand layouts of [`gemm_broadcast`]: `A(r, p) = a[r * a_row + p * a_step]`, row `p` of
+/// `b` starts at `p * b_row`, row `r` of `out` at `r * out_row`.
+#[derive(Clone, Copy)]
+pub(crate) struct Strides {
+    pub(crate) a_row: usize,
+    pub(crate) a_step: usize,
+    pub(crate) b_row: usize,
+    pub(crate) out_row: usize,
+}
+
+/// The operands of [`gemm_broadcast`], checked.
+#[derive(Clone, Copy)]
+struct BcShape<F> {
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const F,
+    b: *const F,
+    out: *mut F,
+    s: Strides,
+    accumulate: bool,
+}
+
+/// `out[r][j] = sum_p A(r, p) * b[p][j]` for `r < m`, `j < n`, `p < k`; added to `out` when
+/// `accumulate`, written over it otherwise.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn gemm_broadcast<F: Float>(
+    level: Level,
+    (m, n, k): (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    s: Strides,
+    accumulate: bool,
+    out: &mut [F],
+) {
+    // The largest index each operand is read or written at, plus one.
+    let end = |rows: usize, row: usize, cols: usize, col: usize| match (rows, cols) {
+        (0, _) | (_, 0) => 0,
+        _ => (rows - 1) * row + (cols - 1) * col + 1,
+    };
+    let fits = a.len() >= end(m, s.a_row, k, s.a_step)
+        && b.len() >= end(k, s.b_row, n, 1)
+        && out.len() >= end(m, s.out_row, n, 1);
+    assert!(
+        fits,
+        "gemm_broadcast: operands smaller than {m} x {n} x {k}"
+    );
+    let shape = BcShape {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        out: out.as_mut_ptr(),
+        s,
+        accumulate,
+    };
+    // SAFETY: the extents were checked; tiles address only r < m, j < n, p < k.
+    unsafe {
+        match level {
+            Level::Avx512 => bc_tiles::<F::Wide, 2, 8>(shape),
+            Level::Avx2 => bc_tiles::<F::Mid, 2, 6>(shape),
+            Level::Portable => bc_tiles::<Scalar<F>, 4, 2>(shape),
+        }
+    }
+}
+
+/// Covers the output column block by column block (`NV * N` wide, then one vector, then one
+/// column at the right edge), each from the top in `RA`-row tiles: a block of `b` stays in the
+/// first-level cache while every row of `A` passes over it.
+#[inline(always)]
+unsafe fn bc_tiles<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>) {
+    let mut j = 0;
+    // SAFETY (all calls): columns j..j + width are below n.
+    while j + NV * V::N <= s.n {
+        unsafe { bc_column::<V, NV, RA>(s, j) };
+        j += NV * V::N;
+    }
+    while j + V::N <= s.n {
+        unsafe { bc_column::<V, 1, RA>(s, j) };
+        j += V::N;
+    }
+    while j < s.n {
+        unsafe { bc_column::<Scalar<V::Elem>, 1, RA>(s, j) };
+        j += 1;
+    }
+}
+
+#[inline(always)]
+unsafe fn bc_column<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>, j: usize) {
+    let mut r = 0;
+    // SAFETY (both calls): rows r..r+RA (or r) are below m.
+    while r + RA <= s.m {
+        unsafe { bc_tile::<V, NV, RA>(s, r, j) };
+        r += RA;
+    }
+    while r < s.m {
+        unsafe { bc_tile::<V, NV, 1>(s, r, j) };
+        r += 1;
+    }
+}
+
+/// One `RA x (NV * N)` tile: for each `p`, a row segment of `b` times `RA` broadcast values.
+#[inline(always)]
+unsafe fn bc_tile<V: Lanes, const NV: usize, const RA: usize>(
+    s: BcShape<V::Elem>,
+    r: usize,
+    j: usize,
+) {
+    let st = s.s;
+    let mut acc = [[V::zero(); NV]; RA];
+    for p in 0..s.k {
+        // SAFETY: p < k and the columns j..j + NV * N are below n.
+        let b_row = unsafe { s.b.add(p * st.b_row + j) };
+        let vb: [V; NV] = core::array::from_fn(|c| unsafe { V::load(b_row.add(c * V::N)) });
+        for (q, row) in acc.iter_mut().enumerate() {
+            // SAFETY: r + q < m and p < k.
+            let va = V::splat(unsafe { *s.a.add((r + q) * st.a_row + p * st.a_step) });
+            for c in 0..NV {
+                row[c] = V::mul_add(va, vb[c], row[c]);
+            }
+        }
+    }
+    for (q, row) in acc.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            // SAFETY: r + q < m and the columns are below n.
+            unsafe {
+                let dst = s.out.add((r + q) * st.out_row + j + c * V::N);
+                let v = if s.accumulate {
+                    V::add(V::load(dst), v)
+                } else {
+                    v
+                };
+                v.store(dst);
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The inner loops every layer is built from, and the run-time choice of instruction set.
+//!
+//! Two matrix-product shapes cover every `Linear` pass on the layouts the crate uses:
+//! - [`gemm_nt`]: `out[i][j] = bias[j] + <a[i], b[j]>`, both operands contiguous along the
+//!   summed dimension (forward: `Y = X W^T`). A tile of rows of both operands keeps one
+//!   vector accumulator per pair in registers; lanes are summed once per tile.
+//! - [`gemm_broadcast`]: `out[r][j] (+)= sum_p A(r, p) b[p][j]`, one operand broadcast, the
+//!   other contiguous along the output (backward: `dW += dY^T X` and `dX = dY W`). No lane
+//!   sums at all.
+//!
+//! A float sum in one accumulator cannot be reordered, so it runs one add at a time; the tiles
+//! keep many independent partial sums instead. The vector width comes from [`Level`], chosen
+//! at run time by [`dispatch!`]; sizes are compile-time constants at every call.
+
+mod broadcast;
+mod nt;
+
+pub(crate) use broadcast::{Strides, gemm_broadcast};
+pub(crate) use nt::gemm_nt;
+
+/// The instruction set a kernel is compiled for. Only `Portable` exists at run time without
+/// `std` or off x86-64; the kernels keep the other arms for the builds that have them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
+pub(crate) enum Level {
+    /// Whatever the target guarantees (SSE2 on x86-64, scalar on a Cortex-M).
+    Portable,
+    /// AVX2 with FMA: 8 `f32` lanes.
+    Avx2,
+    /// AVX-512: 16 `f32` lanes.
+    Avx512,
+}
+
+/// Work (in multiply-adds, or element operations) below which a call into code compiled for
+/// wider vectors costs more than the vectors save.
+#[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
+pub(crate) const DISPATCH_MIN_WORK: usize = 256;
+
+/// The work of one element of an elementwise pass (an `exp`, a division), in multiply-adds.
+pub(crate) const ELEMENT_WORK: usize = 8;
+
+/// Runs a kernel compiled for the best instruction set of this CPU (detected at run time under
+/// `std` on x86-64; the portable build elsewhere): `dispatch!(work, |level| body)`. `work` is
+/// the number of multiply-adds (or element operations) involved; small jobs run portable
+/// code inline. The kernel closure is forced inline into each instruction-set wrapper, which
+/// is what compiles its body for that instruction set.
+macro_rules! dispatch {
+    ($work:expr, |$level:ident| $body:expr $(,)?) => {
+        $crate::kernels::run_dispatched(
+            $work,
+            #[inline(always)]
+            |$level| $body,
+        )
+    };
+}
+pub(crate) use dispatch;
+
+/// See [`dispatch!`]; call through the macro.
+#[inline(always)]
+pub(crate) fn run_dispatched<R>(work: usize, kernel: impl FnOnce(Level) -> R) -> R {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if work >= DISPATCH_MIN_WORK {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports every feature `avx512` is compiled with.
+            return unsafe { x86::avx512(kernel) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: as above, for `avx2`.
+            return unsafe { x86::avx2(kernel) };
+        }
+    }
+    let _ = work;
+    kernel(Level::Portable)
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod x86 {
+    use super::Level;
+
+    /// The kernel, inlined here, is compiled with AVX-512 enabled.
+    #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+    pub(super) unsafe fn avx512<R>(kernel: impl FnOnce(Level) -> R) -> R {
+        kernel(Level::Avx512)
+    }
+
+    /// The kernel, inlined here, is compiled with AVX2 and FMA enabled.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn avx2<R>(kernel: impl FnOnce(Level) -> R) -> R {
+        kernel(Level::Avx2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// Runs `f` compiled for every instruction set this machine has, the portable one always.
+    fn for_each_level(mut f: impl FnMut(Level)) {
+        f(Level::Portable);
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: the CPU has AVX2 and FMA.
+                unsafe { x86::avx2(&mut f) };
+            }
+            if has!("avx512f") && has!("avx512vl") {
+                // SAFETY: the CPU has AVX-512.
+                unsafe { x86::avx512(&mut f) };
+            }
+        }
+    }
+
+    fn data(n: usize, seed: f64) -> Vec<f64> {
+        (0..n).map(|i| ((i as f64 + seed) * 0.731).sin()).collect()
+    }
+
+    #[test]
+    fn gemm_nt_matches_plain_dot_products_for_every_edge() {
+        let shapes = [
+            (1, 1, 1),
+            (3, 5, 7),
+            (4, 4, 16),
+            (5, 9, 33),
+            (9, 17, 40),
+            (1, 10, 64),
+            (19, 70, 300),
+            (8, 32, 128),
+            (6, 16, 17),
+        ];
+        let mut levels = Vec::new();
+        for_each_level(
+            #[inline(always)]
+            |level| {
+                levels.push(level);
+                for (m, n, k) in shapes {
+                    let (a, b, bias) = (data(m * k, 1.0), data(n * k, 2.0), data(n, 3.0));
+                    let mut out = vec![f64::NAN; m * n];
+                    gemm_nt(level, (m, n, k), &a, &b, &bias, &mut out);
+                    for i in 0..m {
+                        for j in 0..n {
+                            let dot: f64 = (0..k).map(|p| a[i * k + p] * b[j * k + p]).sum();
+                            let err = (out[i * n + j] - bias[j] - dot).abs();
+                            assert!(err < 1e-12, "{level:?} {m}x{n}x{k}");
+                        }
+                    }
+                }
+            },
+        );
+        assert_eq!(levels[0], Level::Portable);
+    }
+
+    #[test]
+    fn gemm_broadcast_matches_plain_sums_in_both_modes() {
+        for_each_level(
+            #[inline(always)]
+            |level| {
+                for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)] {
+                    // A(r, p) = a[p * m + r]: the transposed access of dW += dY^T X.
+                    let (a, b) = (data(m * k, 4.0), data(k * n, 5.0));
+                    let s = Strides {
+                        a_row: 1,
+                        a_step: m,
+                        b_row: n,
+                        out_row: n,
+                    };
+                    let start = data(m * n, 6.0);
+                    let mut added = start.clone();
+                    let mut written = start.clone();
+                    gemm_broadcast(level, (m, n, k), &a, &b, s, true, &mut added);
+                    gemm_broadcast(level, (m, n, k), &a, &b, s, false, &mut written);
+                    for r in 0..m {
+                        for j in 0..n {
+                            let sum: f64 = (0..k).map(|p| a[p * m + r] * b[p * n + j]).sum();
+                            let (w, d) = (written[r * n + j], added[r * n + j] - start[r * n + j]);
+                            assert!((w - sum).abs() < 1e-12, "{level:?} {m}x{n}x{k}");
+                            assert!((d - sum).abs() < 1e-12, "{level:?} {m}x{n}x{k}");
+                        }
+                    }
+                }
+            },
+        );
+    }
+}
