@@ -71,6 +71,8 @@
 //!
 //! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file
 //!   and, on x86-64, the run-time choice of AVX-512 or AVX2 kernels.
+//! - `parallel`: implies `std`; large layer passes and optimizer steps are split between two
+//!   threads of rayon's pool. Off by default: the default build is single-threaded.
 //! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
 //!   models and training state built directly on the heap ([`boxed`]).
 //!

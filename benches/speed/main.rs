@@ -339,6 +339,53 @@ fn w4(t: &Timing) -> Row {
     Row::new("W4 inference 64-32-10", "ns/inference", 1, c, ">= 5x hand")
 }
 
+/// W3 on rayon pools of two threads and of one, interleaved: the speed-up of the feature
+/// `parallel`.
+#[cfg(feature = "parallel")]
+fn w3_threads(t: &Timing) {
+    type Net = (Linear<784, 256>, ReLU, Linear<256, 10>);
+    const B: usize = 64;
+    let xs = seeded_inputs::<784>(B * 4, 7);
+    let cs = classes(B * 4, 10, 8);
+    let (xb, _) = xs.as_chunks::<B>();
+    let (cb, _) = cs.as_chunks::<B>();
+    let setup = || {
+        let mut rng = SmallRng::seed_from_u64(6);
+        let mut net: Box<Net> = typed_nn::boxed::zeroed();
+        net.0.init(Scheme::He, &mut rng);
+        net.2.init(Scheme::Glorot, &mut rng);
+        let trainer = Trainer::<Net, [[f32; 784]; B], _>::boxed(Adam::boxed(1e-3));
+        (net, trainer)
+    };
+    let pool = |threads| {
+        let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+        builder.build().expect("a thread pool for the benchmark")
+    };
+    let (two, one) = (pool(2), pool(1));
+    let ((mut net2, mut trainer2), (mut net1, mut trainer1)) = (setup(), setup());
+    let (mut i, mut j) = (0, 0);
+    let parallel = case(|| {
+        i = (i + 1) % xb.len();
+        let step = || trainer2.step(&mut net2, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+        black_box(two.install(step).ok());
+    });
+    let serial = case(|| {
+        j = (j + 1) % xb.len();
+        let step = || trainer1.step(&mut net1, black_box(&xb[j]), &cb[j], &SoftmaxCrossEntropy);
+        black_box(one.install(step).ok());
+    });
+    let c = t.compare(&mut [parallel, serial]);
+    println!();
+    println!("| feature `parallel` | unit | 2 threads | 1 thread | speed-up | target |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| W3 medium 784-256-10 Adam b64 | samples/s | {} | {} | {:.2}x | >= 1.6x one thread |",
+        rate("samples/s", c.ns[0] / B as f64),
+        rate("samples/s", c.ns[1] / B as f64),
+        c.ratio[1]
+    );
+}
+
 fn rate(unit: &str, ns: f64) -> String {
     if unit.starts_with("ns") {
         format!("{ns:.1}")
@@ -378,6 +425,10 @@ fn main() {
             vs_floor,
             r.target
         );
+    }
+    #[cfg(feature = "parallel")]
+    if only.is_empty() || only.iter().any(|o| o == "W3") {
+        w3_threads(&t);
     }
     if quick {
         println!("(quick run: a smoke test, not a measurement)");

@@ -16,7 +16,7 @@ mod broadcast;
 mod nt;
 
 pub(crate) use broadcast::{Strides, gemm_broadcast};
-pub(crate) use nt::gemm_nt;
+pub(crate) use nt::{gemm_nt, gemm_nt_two_threads};
 
 /// The instruction set a kernel is compiled for. Only `Portable` exists at run time without
 /// `std` or off x86-64; the kernels keep the other arms for the builds that have them.
@@ -35,6 +35,29 @@ pub(crate) enum Level {
 /// wider vectors costs more than the vectors save.
 #[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
 pub(crate) const DISPATCH_MIN_WORK: usize = 256;
+
+/// Work (in multiply-adds) above which a pass is split between two threads, with the feature
+/// `parallel`: far above the cost of handing half of it to another thread.
+pub(crate) const PARALLEL_MIN_WORK: usize = 1 << 20;
+
+/// Whether a pass of `work` multiply-adds should be split between two threads.
+#[inline(always)]
+pub(crate) const fn split(work: usize) -> bool {
+    cfg!(feature = "parallel") && work >= PARALLEL_MIN_WORK
+}
+
+/// Runs `a` and `b`: on two threads of rayon's pool with the feature `parallel`, one after
+/// the other without it. Call it where [`split`] said yes.
+#[inline]
+pub(crate) fn both(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    #[cfg(feature = "parallel")]
+    rayon::join(a, b);
+    #[cfg(not(feature = "parallel"))]
+    {
+        a();
+        b();
+    }
+}
 
 /// The work of one element of an elementwise pass (an `exp`, a division), in multiply-adds.
 pub(crate) const ELEMENT_WORK: usize = 8;

@@ -1,7 +1,7 @@
 //! `out = bias + a b^T` with both operands contiguous along the summed dimension: the forward
 //! product `Y = X W^T` of a `Linear` layer.
 
-use super::Level;
+use super::{Level, both, dispatch};
 use crate::float::Float;
 use crate::simd::{Lanes, Scalar};
 use crate::tensor::Zero;
@@ -16,7 +16,77 @@ pub(crate) fn gemm_nt<F: Float>(
     bias: &[F],
     out: &mut [F],
 ) {
-    let fits = a.len() >= m * k && b.len() >= n * k && bias.len() >= n && out.len() >= m * n;
+    let fits = out.len() >= m * n;
+    assert!(fits, "gemm_nt: output smaller than {m} x {n}");
+    // SAFETY: the output holds m rows of n.
+    unsafe { gemm_nt_into(level, (m, n, k), a, b, bias, out.as_mut_ptr(), n) }
+}
+
+/// [`gemm_nt`] with the output's columns shared out between two threads (the feature
+/// `parallel`): each packs and multiplies its own half of `b`, so nothing is done twice.
+pub(crate) fn gemm_nt_two_threads<F: Float>(
+    (m, n, k): (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    bias: &[F],
+    out: &mut [F],
+) {
+    assert!(out.len() >= m * n, "gemm_nt: output smaller than {m} x {n}");
+    // Whole packed blocks on each side.
+    let half = (n / 2).next_multiple_of(PACK_WIDTH).min(n);
+    let out = SharedOut(out.as_mut_ptr());
+    let run = |cols: core::ops::Range<usize>| {
+        let (start, width) = (cols.start, cols.len());
+        let (b, bias) = (
+            &b[(start * k).min(b.len())..],
+            &bias[start.min(bias.len())..],
+        );
+        dispatch!(m * width * k, |level| {
+            // SAFETY: the output holds m rows of n; this half writes columns `cols` only,
+            // the other half the rest, so the two never touch the same value.
+            unsafe { gemm_nt_into(level, (m, width, k), a, b, bias, out.at(start), n) }
+        })
+    };
+    both(|| run(0..half), || run(half..n));
+}
+
+/// The output of [`gemm_nt_two_threads`], shared by its two threads, which write disjoint
+/// columns.
+#[derive(Clone, Copy)]
+struct SharedOut<F>(*mut F);
+
+// SAFETY: the two threads write disjoint elements, and `both` joins them before the
+// borrow of the output ends.
+unsafe impl<F: Send> Send for SharedOut<F> {}
+// SAFETY: as above.
+unsafe impl<F: Send> Sync for SharedOut<F> {}
+
+impl<F> SharedOut<F> {
+    /// The address of column `j` of the first row.
+    ///
+    /// # Safety
+    /// `j` is within the output's first row.
+    unsafe fn at(self, j: usize) -> *mut F {
+        // SAFETY: see the function.
+        unsafe { self.0.add(j) }
+    }
+}
+
+/// `gemm_nt` into rows of `out_row` values starting at `out`.
+///
+/// # Safety
+/// `out` is valid for writing rows `0..m`, columns `0..n`, with rows `out_row` apart.
+#[inline(always)]
+unsafe fn gemm_nt_into<F: Float>(
+    level: Level,
+    (m, n, k): (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    bias: &[F],
+    out: *mut F,
+    out_row: usize,
+) {
+    let fits = a.len() >= m * k && b.len() >= n * k && bias.len() >= n;
     assert!(fits, "gemm_nt: operands smaller than {m} x {n} x {k}");
     let shape = NtShape {
         m,
@@ -25,7 +95,8 @@ pub(crate) fn gemm_nt<F: Float>(
         a: a.as_ptr(),
         b: b.as_ptr(),
         bias: bias.as_ptr(),
-        out: out.as_mut_ptr(),
+        out,
+        out_row,
     };
     // Packing pays off once several rows of `a` share each packed block of `b`.
     let packed = m >= 4 && k >= 16;
@@ -45,10 +116,10 @@ pub(crate) fn gemm_nt<F: Float>(
     }
 }
 
-/// Depth of a packed block of `b` in [`nt_packed`]: with 32 columns of `f32`, 16 KiB, which
+/// Depth of a packed block of `b` in [`nt_packed`]: with 64 columns of `f32`, 32 KiB, which
 /// stays in the first-level cache next to the rows of `a` it meets.
 const PACK_DEPTH: usize = 128;
-/// Widest packed block, in columns (two AVX-512 vectors of `f32`).
+/// Widest packed block, in columns (four AVX-512 vectors of `f32`).
 const PACK_WIDTH: usize = 64;
 
 /// `gemm_nt` for large products: each block of `NV * N` rows of `b` (`PACK_DEPTH` deep) is
@@ -123,7 +194,7 @@ unsafe fn packed_tile<V: Lanes, const NV: usize, const R: usize>(
     let full = blk.cols == width;
     // Partial blocks at the right edge go through a buffer of the full width.
     let mut edge = [V::Elem::ZERO; PACK_WIDTH];
-    let out_row = |r: usize| unsafe { s.out.add((i + r) * s.n + blk.j) };
+    let out_row = |r: usize| unsafe { s.out.add((i + r) * s.out_row + blk.j) };
     let mut acc = [[V::zero(); NV]; R];
     for (r, row) in acc.iter_mut().enumerate() {
         // SAFETY: output row i + r < m, columns j..j + cols < n (bias likewise).
@@ -187,6 +258,8 @@ struct NtShape<F> {
     b: *const F,
     bias: *const F,
     out: *mut F,
+    /// Distance between rows of `out`.
+    out_row: usize,
 }
 
 /// Covers the output with `RA x RB` tiles, and `1 x R1` and `1 x 1` at the edges.
@@ -257,7 +330,7 @@ unsafe fn nt_tile<V: Lanes, const RA: usize, const RB: usize>(
                 sum += unsafe { *row_a(r, q) * *row_b(c, q) };
             }
             // SAFETY: i + r < m, j + c < n.
-            unsafe { *s.out.add((i + r) * s.n + j + c) = *s.bias.add(j + c) + sum };
+            unsafe { *s.out.add((i + r) * s.out_row + j + c) = *s.bias.add(j + c) + sum };
         }
     }
 }

@@ -4,7 +4,9 @@ use rand::Rng;
 
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
-use crate::kernels::{Strides, dispatch, gemm_broadcast, gemm_nt};
+use crate::kernels::{
+    Strides, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, split,
+};
 use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::tensor::Zero;
 
@@ -63,18 +65,23 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         layer
     }
 
-    /// Forward for `B` samples stored row after row in `x`: `out = x W^T + b`.
+    /// Forward for `B` samples stored row after row in `x`: `out = x W^T + b`. Large passes
+    /// share the outputs out between two threads with the feature `parallel`.
     #[inline(always)]
     fn forward_rows(&self, batch: usize, x: &[F], out: &mut [F]) {
-        let work = batch * IN * OUT;
-        dispatch!(work, |level| {
-            let weight = self.weight.as_flattened();
-            gemm_nt(level, (batch, OUT, IN), x, weight, &self.bias, out)
-        });
+        let weight = self.weight.as_flattened();
+        if split(batch * IN * OUT) {
+            gemm_nt_two_threads((batch, OUT, IN), x, weight, &self.bias, out);
+        } else {
+            dispatch!(batch * IN * OUT, |level| {
+                gemm_nt(level, (batch, OUT, IN), x, weight, &self.bias, out)
+            });
+        }
     }
 
     /// Backward for `B` samples stored row after row: `dW += dy^T x`, `db += sum of dy rows`,
-    /// and `dx = dy W` when asked for.
+    /// and `dx = dy W` when asked for. With the feature `parallel`, large passes are split:
+    /// each thread computes half of the rows of `dW` and half of the samples of `dx`.
     #[inline(always)]
     fn backward_rows(
         &self,
@@ -84,31 +91,80 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         grads: &mut Self,
         dx: Option<&mut [F]>,
     ) {
-        let work = batch * IN * OUT;
-        dispatch!(work, |level| {
-            // dW (OUT x IN) += sum over samples p of dy[p][o] * x[p][i].
-            let dw = Strides {
+        for row in dy.chunks_exact(OUT) {
+            grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
+        }
+        let grad_w = grads.weight.as_flattened_mut();
+        if split(batch * IN * OUT) && batch >= 2 && OUT >= 2 {
+            let (rows, samples) = (OUT / 2, batch / 2);
+            let (w1, w2) = grad_w.split_at_mut(rows * IN);
+            let (dx1, dx2) = match dx {
+                Some(dx) => {
+                    let (a, b) = dx.split_at_mut(samples * IN);
+                    (Some(a), Some(b))
+                }
+                None => (None, None),
+            };
+            let (dy_lo, dy_hi) = dy.split_at(samples * OUT);
+            both(
+                || {
+                    self.weight_grad_part(0..rows, batch, x, dy, w1);
+                    if let Some(dx) = dx1 {
+                        self.input_grad_part(samples, dy_lo, dx);
+                    }
+                },
+                || {
+                    self.weight_grad_part(rows..OUT, batch, x, dy, w2);
+                    if let Some(dx) = dx2 {
+                        self.input_grad_part(batch - samples, dy_hi, dx);
+                    }
+                },
+            );
+        } else {
+            self.weight_grad_part(0..OUT, batch, x, dy, grad_w);
+            if let Some(dx) = dx {
+                self.input_grad_part(batch, dy, dx);
+            }
+        }
+    }
+
+    /// Rows `outputs` of `dW += dy^T x`, into `grad_w` (those rows only).
+    #[inline(always)]
+    fn weight_grad_part(
+        &self,
+        outputs: core::ops::Range<usize>,
+        batch: usize,
+        x: &[F],
+        dy: &[F],
+        grad_w: &mut [F],
+    ) {
+        let rows = outputs.len();
+        dispatch!(batch * IN * rows, |level| {
+            // dW[o][i] += sum over samples p of dy[p][o] * x[p][i].
+            let s = Strides {
                 a_row: 1,
                 a_step: OUT,
                 b_row: IN,
                 out_row: IN,
             };
-            let grad_w = grads.weight.as_flattened_mut();
-            gemm_broadcast(level, (OUT, IN, batch), dy, x, dw, true, grad_w);
-            for row in dy.chunks_exact(OUT) {
-                grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
-            }
-            if let Some(dx) = dx {
-                // dx (B x IN) = sum over outputs p of dy[b][p] * W[p][i].
-                let s = Strides {
-                    a_row: OUT,
-                    a_step: 1,
-                    b_row: IN,
-                    out_row: IN,
-                };
-                let weight = self.weight.as_flattened();
-                gemm_broadcast(level, (batch, IN, OUT), dy, weight, s, false, dx);
-            }
+            let dy = &dy[outputs.start..];
+            gemm_broadcast(level, (rows, IN, batch), dy, x, s, true, grad_w);
+        });
+    }
+
+    /// `dx = dy W` for `batch` samples.
+    #[inline(always)]
+    fn input_grad_part(&self, batch: usize, dy: &[F], dx: &mut [F]) {
+        dispatch!(batch * IN * OUT, |level| {
+            // dx[b][i] = sum over outputs p of dy[b][p] * W[p][i].
+            let s = Strides {
+                a_row: OUT,
+                a_step: 1,
+                b_row: IN,
+                out_row: IN,
+            };
+            let weight = self.weight.as_flattened();
+            gemm_broadcast(level, (batch, IN, OUT), dy, weight, s, false, dx);
         });
     }
 }

@@ -5,6 +5,7 @@ use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::Optimizer;
+use crate::optim::in_halves;
 
 /// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
 /// added after the square root,
@@ -88,7 +89,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
         let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
         let step_size = F::from_f64(self.lr.as_f64() / correction1);
         let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
-        model.zip_mut([grads, &mut self.m, &mut self.v], &mut |p, [g, m, v]| {
+        let update = |p: &mut [F], [g, m, v]: [&mut [F]; 3]| {
             dispatch!(8 * p.len(), |_level| {
                 let slices = p
                     .iter_mut()
@@ -103,6 +104,9 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
                     *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
                 }
             })
+        };
+        model.zip_mut([grads, &mut self.m, &mut self.v], &mut |p, state| {
+            in_halves(8 * p.len(), p, state, &update)
         });
     }
 }

@@ -3,6 +3,7 @@ use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::Optimizer;
+use crate::optim::in_halves;
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
 ///
@@ -32,13 +33,16 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         let lr = self.lr;
-        model.zip_mut([grads], &mut |p, [g]| {
+        let update = |p: &mut [F], [g]: [&mut [F]; 1]| {
             dispatch!(2 * p.len(), |_level| {
                 for (p, g) in p.iter_mut().zip(g.iter_mut()) {
                     *p -= lr * *g;
                     *g = F::ZERO;
                 }
             })
+        };
+        model.zip_mut([grads], &mut |p, state| {
+            in_halves(2 * p.len(), p, state, &update)
         });
     }
 }
@@ -82,7 +86,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         let (lr, mu) = (self.lr, self.momentum);
-        model.zip_mut([grads, &mut self.velocity], &mut |p, [g, v]| {
+        let update = |p: &mut [F], [g, v]: [&mut [F]; 2]| {
             dispatch!(3 * p.len(), |_level| {
                 for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
                     *v = flush_tiny(mu * *v + *g);
@@ -90,6 +94,10 @@ impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
                     *g = F::ZERO;
                 }
             })
+        };
+        let velocity = &mut self.velocity;
+        model.zip_mut([grads, velocity], &mut |p, state| {
+            in_halves(3 * p.len(), p, state, &update)
         });
     }
 }
