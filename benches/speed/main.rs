@@ -219,12 +219,40 @@ fn hand_batch_step<const I: usize, const H: usize, const O: usize, A: hand::Act,
     net.adam(grads, state, lr);
 }
 
+/// The hand-written network trained with Adam (lr 1e-3) on the batches in turn.
+fn hand_adam_case<
+    'a,
+    const I: usize,
+    const H: usize,
+    const O: usize,
+    A: hand::Act,
+    const B: usize,
+>(
+    mut net: Box<hand::Mlp<I, H, O>>,
+    xb: &'a [[[f32; I]; B]],
+    cb: &'a [[usize; B]],
+) -> Case<'a> {
+    let mut state = Box::new(hand::AdamState {
+        m: hand::Mlp::zero(),
+        v: hand::Mlp::zero(),
+        t: 0,
+    });
+    let mut grads = Box::new(hand::Mlp::zero());
+    let mut i = 0;
+    case(move || {
+        i = (i + 1) % xb.len();
+        let (x, c) = (black_box(&xb[i]), &cb[i]);
+        hand_batch_step::<I, H, O, A, B>(&mut net, &mut state, &mut grads, x, c, 1e-3);
+        black_box(&net);
+    })
+}
+
 fn w2(t: &Timing) -> Row {
     type Net = (Linear<64, 32>, Sigmoid, Linear<32, 10>);
     const B: usize = 32;
     let mut rng = SmallRng::seed_from_u64(3);
     let mut net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
-    let mut hand_net = hand_copy(&net);
+    let hand_net = hand_copy(&net);
     let xs = seeded_inputs::<64>(B * 16, 4);
     let cs = classes(B * 16, 10, 5);
     let (xb, _) = xs.as_chunks::<B>();
@@ -238,25 +266,7 @@ fn w2(t: &Timing) -> Row {
         black_box(loss.ok());
     });
 
-    let mut state = hand::AdamState {
-        m: hand::Mlp::zero(),
-        v: hand::Mlp::zero(),
-        t: 0,
-    };
-    let mut grads = hand::Mlp::zero();
-    let mut i = 0;
-    let hand = case(|| {
-        i = (i + 1) % xb.len();
-        hand_batch_step::<64, 32, 10, hand::Sigmoid, B>(
-            &mut hand_net,
-            &mut state,
-            &mut grads,
-            black_box(&xb[i]),
-            &cb[i],
-            1e-3,
-        );
-        black_box(&hand_net);
-    });
+    let hand = hand_adam_case::<64, 32, 10, hand::Sigmoid, B>(Box::new(hand_net), xb, cb);
     let c = t.compare(&mut [ours, hand]);
     Row::new("W2 small 64-32-10 Adam b32", "steps/s", 1, c, ">= 3x hand")
 }
@@ -268,7 +278,7 @@ fn w3(t: &Timing) -> Row {
     let mut net: Box<Net> = typed_nn::boxed::zeroed();
     net.0.init(Scheme::He, &mut rng);
     net.2.init(Scheme::Glorot, &mut rng);
-    let mut hand_net = Box::new(hand_copy(&net));
+    let hand_net = Box::new(hand_copy(&net));
     let xs = seeded_inputs::<784>(B * 4, 7);
     let cs = classes(B * 4, 10, 8);
     let (xb, _) = xs.as_chunks::<B>();
@@ -283,25 +293,7 @@ fn w3(t: &Timing) -> Row {
         black_box(loss.ok());
     });
 
-    let mut state = Box::new(hand::AdamState {
-        m: hand::Mlp::zero(),
-        v: hand::Mlp::zero(),
-        t: 0,
-    });
-    let mut grads = Box::new(hand::Mlp::zero());
-    let mut i = 0;
-    let hand = case(|| {
-        i = (i + 1) % xb.len();
-        hand_batch_step::<784, 256, 10, hand::Relu, B>(
-            &mut hand_net,
-            &mut state,
-            &mut grads,
-            black_box(&xb[i]),
-            &cb[i],
-            1e-3,
-        );
-        black_box(&hand_net);
-    });
+    let hand = hand_adam_case::<784, 256, 10, hand::Relu, B>(hand_net, xb, cb);
 
     let floor = case(|| {
         gemm.step();
