@@ -25,14 +25,6 @@ fn images(data: &Dataset<64>) -> Vec<Image> {
     data.features.iter().map(as_image).collect()
 }
 
-fn accuracy_on(net: &Net, images: &[Image], classes: &[usize]) -> f64 {
-    let right = images
-        .iter()
-        .zip(classes)
-        .filter(|(x, c)| argmax(&net.infer(*x)) == **c);
-    right.count() as f64 / images.len() as f64
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut data = Dataset::<64>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"))?;
     data.scale(1.0 / 16.0);
@@ -59,11 +51,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if epoch == 1 || epoch % (EPOCHS / 6) == 0 {
             println!(
                 "epoch {epoch:>4}: loss {loss:.4}, test accuracy {:.3}",
-                accuracy_on(&net, &test_x, &test_t)
+                accuracy(&net, &test_x, &test_t)
             );
         }
     }
-    let accuracy = accuracy_on(&net, &test_x, &test_t);
+    let accuracy = accuracy(&net, &test_x, &test_t);
     println!("\ntest accuracy {accuracy:.3} (scikit-learn's MLPClassifier: {REFERENCE_ACCURACY})");
     if accuracy < REFERENCE_ACCURACY - 0.02 {
         return Err("the network fell well short of the reference accuracy".into());

@@ -86,12 +86,15 @@ impl<P: Tensor> Loss<P, P> for Mse {
     }
 
     fn loss_grad(&self, pred: &P, target: &P, grad: &mut P) -> P::Elem {
-        let scale = P::Elem::from_f64(2.0) / P::Elem::from_usize(P::LEN);
+        let n = P::Elem::from_usize(P::LEN);
+        let scale = P::Elem::from_f64(2.0) / n;
+        let mut sum = P::Elem::ZERO;
         let pairs = pred.flat().iter().zip(target.flat());
         for (g, (&p, &t)) in grad.flat_mut().iter_mut().zip(pairs) {
+            sum += (p - t) * (p - t);
             *g = scale * (p - t);
         }
-        self.loss(pred, target)
+        sum / n
     }
 }
 
@@ -105,13 +108,22 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
     }
 
     fn loss_grad(&self, logits: &P, target: &P, grad: &mut P) -> P::Elem {
-        let scale = P::Elem::ONE / P::Elem::from_usize(P::LEN);
+        let one = P::Elem::ONE;
+        let scale = one / P::Elem::from_usize(P::LEN);
+        let mut sum = P::Elem::ZERO;
         let pairs = logits.flat().iter().zip(target.flat());
         for (g, (&z, &t)) in grad.flat_mut().iter_mut().zip(pairs) {
-            let p = P::Elem::ONE / (P::Elem::ONE + (-z).exp());
+            // One exp serves both: e = e^-|z| gives ln(1 + e^-|z|) and sigmoid(z).
+            let e = (-z.abs()).exp();
+            sum += z.max(P::Elem::ZERO) - z * t + e.ln_1p();
+            let p = if z >= P::Elem::ZERO {
+                one / (one + e)
+            } else {
+                e / (one + e)
+            };
             *g = flush_tiny(scale * (p - t));
         }
-        self.loss(logits, target)
+        sum * scale
     }
 }
 
@@ -126,13 +138,17 @@ fn log_sum_exp<F: Float>(z: &[F]) -> F {
 fn soft_target_row<F: Float>(z: &[F], t: &[F], grad: Option<(&mut [F], F)>) -> F {
     let total: F = t.iter().fold(F::ZERO, |s, &v| s + v);
     let inner = z.iter().zip(t).fold(F::ZERO, |s, (&z, &t)| s + z * t);
-    if let Some((g, scale)) = grad {
-        softmax_row(z, g);
-        for (g, &t) in g.iter_mut().zip(t) {
-            *g = flush_tiny(scale * (*g * total - t));
+    let lse = match grad {
+        Some((g, scale)) => {
+            let lse = softmax_row(z, g);
+            for (g, &t) in g.iter_mut().zip(t) {
+                *g = flush_tiny(scale * (*g * total - t));
+            }
+            lse
         }
-    }
-    log_sum_exp(z) * total - inner
+        None => log_sum_exp(z),
+    };
+    lse * total - inner
 }
 
 /// One sample's cross-entropy against class `c`, and its gradient scaled by `scale`.
@@ -143,12 +159,16 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
         }
         return F::nan();
     };
-    if let Some((g, scale)) = grad {
-        softmax_row(z, g);
-        g[c] -= F::ONE;
-        g.iter_mut().for_each(|g| *g = flush_tiny(*g * scale));
-    }
-    log_sum_exp(z) - zc
+    let lse = match grad {
+        Some((g, scale)) => {
+            let lse = softmax_row(z, g);
+            g[c] -= F::ONE;
+            g.iter_mut().for_each(|g| *g = flush_tiny(*g * scale));
+            lse
+        }
+        None => log_sum_exp(z),
+    };
+    lse - zc
 }
 
 impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {

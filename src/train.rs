@@ -242,13 +242,9 @@ pub fn argmax<F: Float>(values: &[F]) -> usize {
 
 /// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) equals
 /// the target; 0 for an empty set.
-pub fn accuracy<M, const D: usize, const C: usize, F: Float>(
-    model: &M,
-    inputs: &[[F; D]],
-    classes: &[usize],
-) -> f64
+pub fn accuracy<M, X, const C: usize, F: Float>(model: &M, inputs: &[X], classes: &[usize]) -> f64
 where
-    M: Forward<[F; D], Output = [F; C]>,
+    M: Forward<X, Output = [F; C]>,
 {
     let right = inputs
         .iter()

@@ -32,9 +32,10 @@ impl Zero for Softmax {
 
 parameterless!(Softmax);
 
-/// Writes the softmax of `logits` into `out`, both of the same length.
+/// Writes the softmax of `logits` into `out`, both of the same length, and returns
+/// `logsumexp(logits)`, which its normalisation computes anyway (cross-entropy needs it).
 #[inline(always)]
-pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) {
+pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) -> F {
     let max = logits.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
     let mut sum = F::ZERO;
     for (y, &x) in out.iter_mut().zip(logits) {
@@ -43,6 +44,7 @@ pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) {
     }
     let inv = F::ONE / sum;
     out.iter_mut().for_each(|y| *y *= inv);
+    max + sum.ln()
 }
 
 impl<T: Tensor> Forward<T> for Softmax {
