@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         expected.extend(net.infer(&[x])[0].to_le_bytes());
     }
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(format!("{dir}/sine.bin"), image.as_slice())?;
+    std::fs::write(format!("{dir}/sine.bin"), &image[..])?;
     std::fs::write(format!("{dir}/sine_expected.bin"), &expected)?;
     println!(
         "wrote {dir}/sine.bin ({} bytes, {} parameters) and {dir}/sine_expected.bin ({CHECKS} points)",

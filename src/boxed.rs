@@ -10,10 +10,10 @@ use core::ptr::addr_of_mut;
 
 use crate::chain::for_each_tuple;
 use crate::float::Float;
-use crate::module::{Forward, ParamCount, Params};
+use crate::module::Params;
 use crate::optim::{Adam, Optimizer, adam};
 use crate::tensor::Zero;
-use crate::train::Trainer;
+use crate::train::{StepBuffers, Trainer};
 
 /// Types whose all-zero bytes are a valid value, equal to [`Zero::ZERO`].
 ///
@@ -40,12 +40,16 @@ zero_bits!(
 
 // SAFETY: a zero-sized layer.
 unsafe impl<const N: usize> ZeroBits for crate::Flatten<N> {}
+// SAFETY: a zero-sized layer.
+unsafe impl<const N: usize> ZeroBits for crate::FlattenChannels<N> {}
 // SAFETY: an array of zero-bits values.
 unsafe impl<T: ZeroBits + Copy, const N: usize> ZeroBits for [T; N] {}
 // SAFETY: two arrays of floats.
 unsafe impl<const IN: usize, const OUT: usize, F: Float> ZeroBits for crate::Linear<IN, OUT, F> {}
 // SAFETY: fields of zero-bits types.
 unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for crate::chain::Link<C, O> {}
+// SAFETY: fields of zero-bits types.
+unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for StepBuffers<C, O> {}
 
 macro_rules! tuple_zero_bits {
     ($($L:ident),+) => {
@@ -92,12 +96,11 @@ where
     }
 }
 
-impl<M, X, O> Trainer<M, X, O>
+impl<M, X, O, C, Out> Trainer<M, X, O, StepBuffers<C, Out>>
 where
-    M: Forward<X> + ZeroBits + ParamCount,
-    M::Cache: ZeroBits,
-    M::Output: ZeroBits,
-    O: Optimizer<M>,
+    M: ZeroBits,
+    C: ZeroBits,
+    Out: ZeroBits,
 {
     /// [`Trainer::new`] on the heap: gradients, cache and output buffers are zeroed in place.
     /// Pair it with a boxed optimizer such as [`Adam::boxed`] for large models.
@@ -122,6 +125,7 @@ where
 }
 
 /// A boxed optimizer is an optimizer, so large optimizer state can live on the heap.
+#[diagnostic::do_not_recommend]
 impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
     const STATE_COPIES: usize = O::STATE_COPIES;
     fn step(&mut self, model: &mut M, grads: &mut M) {

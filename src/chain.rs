@@ -145,6 +145,7 @@ macro_rules! seq_impl {
 
 /// Invokes `$m!(L0)`, `$m!(L0, L1)`, ... up to 16 type parameters: one impl per tuple arity
 /// for traits whose impls need only the tuple's type parameters.
+#[cfg(feature = "alloc")]
 macro_rules! for_each_tuple {
     ($m:ident) => {
         $m!(L0);
@@ -169,6 +170,7 @@ macro_rules! for_each_tuple {
         );
     };
 }
+#[cfg(feature = "alloc")]
 pub(crate) use for_each_tuple;
 
 /// Implements [`Zero`], [`ParamCount`], [`Params`] and [`Init`] for one tuple arity: the
@@ -183,6 +185,8 @@ macro_rules! tuple_params {
             const PARAM_COUNT: usize = 0 $(+ $L::PARAM_COUNT)+;
         }
 
+        // A float mismatch is reported once, for the whole model, not once per layer.
+        #[diagnostic::do_not_recommend]
         impl<F: Float, $($L: Params<F>),+> Params<F> for ($($L,)+) {
             fn visit(&self, f: &mut impl FnMut(&[F])) {
                 $(self.$i.visit(f);)+

@@ -42,9 +42,6 @@ pub trait Float:
     const EPSILON: Self;
     /// The size of one value in bytes.
     const BYTES: usize;
-    /// The size of one value in bytes, as a `typenum` number, for buffers whose length is
-    /// computed at the type level (see [`io::to_image`](crate::io::to_image)).
-    type Size: typenum::Unsigned;
     /// Converts from `f64`, rounding to the nearest representable value.
     fn from_f64(v: f64) -> Self;
     /// Converts to `f64` without loss.
@@ -73,7 +70,7 @@ pub trait Float:
 }
 
 macro_rules! impl_float {
-    ($t:ty, $size:ty, $exp:expr) => {
+    ($t:ty, $exp:expr) => {
         impl Zero for $t {
             const ZERO: Self = 0.0;
         }
@@ -82,7 +79,6 @@ macro_rules! impl_float {
             const HALF: Self = 0.5;
             const EPSILON: Self = <$t>::EPSILON;
             const BYTES: usize = core::mem::size_of::<$t>();
-            type Size = $size;
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
                 v as $t
@@ -121,5 +117,5 @@ macro_rules! impl_float {
     };
 }
 
-impl_float!(f32, typenum::U4, crate::math::exp_f32);
-impl_float!(f64, typenum::U8, num_traits::Float::exp);
+impl_float!(f32, crate::math::exp_f32);
+impl_float!(f64, num_traits::Float::exp);

@@ -5,9 +5,25 @@
 //! produces with the central difference `(L(w + h) - L(w - h)) / 2h`, whose error is O(h^2),
 //! in `f64`.
 
-use crate::loss::Loss;
+use crate::float::Float;
+use crate::loss::ScoredBy;
 use crate::module::{Backward, Params};
 use crate::tensor::{Tensor, Zero};
+use crate::train::Elem;
+
+/// The float types [`gradcheck`] works in: `f64` only.
+///
+/// A central difference in `f32` loses about half of its seven digits to rounding, so it
+/// cannot tell a correct gradient from one that is slightly wrong. Build the model to check
+/// with `f64` layers (`Linear<IN, OUT, f64>`); the same code then runs in `f32`.
+#[diagnostic::on_unimplemented(
+    message = "gradcheck works in `f64`, but this model's input is `{Self}`",
+    label = "an `{Self}` model and input",
+    note = "finite differences in `f32` lose most digits to rounding: build the model with `Linear<IN, OUT, f64>` and an `f64` input to check it"
+)]
+pub trait CheckedInF64: Float {}
+
+impl CheckedInF64 for f64 {}
 
 /// The step of the central difference. With `f64` the rounding error of the difference
 /// (~1e-16 / h) and its truncation error (~h^2) are both far below 1e-8 for losses of order one.
@@ -60,12 +76,11 @@ impl GradCheck {
 fn loss_at<M, X, L, T>(model: &M, x: &X, loss: &L, target: &T, cache: &mut M::Cache) -> f64
 where
     M: Backward<X>,
-    M::Output: Tensor<Elem = f64>,
-    L: Loss<M::Output, T>,
+    M::Output: ScoredBy<L, T>,
 {
-    let mut out = M::Output::ZERO;
+    let (mut out, mut grad) = (M::Output::ZERO, M::Output::ZERO);
     model.forward(x, &mut out, cache);
-    loss.loss(&out, target)
+    ScoredBy::loss_grad(loss, &out, target, &mut grad).as_f64()
 }
 
 /// Checks the gradients of `loss(model(x), target)` with respect to every parameter of `model`
@@ -83,12 +98,15 @@ where
 /// assert_eq!(report.checked, 3 * 4 + 4 + 4 * 2 + 2 + 3);
 /// assert!(report.worst_error < 1e-6, "{report:?}");
 /// ```
+///
+/// Only `f64` models are checked ([`CheckedInF64`]): anything else is a compile error that
+/// says so.
 pub fn gradcheck<M, X, L, T>(model: &mut M, x: &X, loss: &L, target: &T) -> GradCheck
 where
-    M: Backward<X> + Params<f64>,
-    M::Output: Tensor<Elem = f64>,
-    X: Tensor<Elem = f64>,
-    L: Loss<M::Output, T>,
+    X: Tensor,
+    X::Elem: CheckedInF64,
+    M: Backward<X> + Params<Elem<M, X>>,
+    M::Output: ScoredBy<L, T>,
 {
     let mut cache = M::Cache::ZERO;
     let mut out = M::Output::ZERO;
@@ -96,7 +114,7 @@ where
     let mut grads = M::ZERO;
     let mut d_x = X::ZERO;
     model.forward(x, &mut out, &mut cache);
-    loss.loss_grad(&out, target, &mut d_out);
+    ScoredBy::loss_grad(loss, &out, target, &mut d_out);
     model.backward(x, &out, &d_out, &mut cache, &mut grads, Some(&mut d_x));
 
     let mut report = GradCheck {
@@ -110,24 +128,26 @@ where
         let (Some(value), Some(analytic)) = (model.param(i), grads.param(i)) else {
             break;
         };
-        model.set_param(i, value + STEP);
+        let step = Float::from_f64(STEP);
+        model.set_param(i, value + step);
         let plus = loss_at(model, x, loss, target, &mut cache);
-        model.set_param(i, value - STEP);
+        model.set_param(i, value - step);
         let minus = loss_at(model, x, loss, target, &mut cache);
         model.set_param(i, value);
-        report.record(Location::Param(i), analytic, (plus - minus) / (2.0 * STEP));
+        let numeric = (plus - minus) / (2.0 * STEP);
+        report.record(Location::Param(i), analytic.as_f64(), numeric);
     }
     let mut shifted = *x;
     for i in 0..X::LEN {
-        let value = x.flat()[i];
-        shifted.flat_mut()[i] = value + STEP;
+        let (value, step) = (x.flat()[i], X::Elem::from_f64(STEP));
+        shifted.flat_mut()[i] = value + step;
         let plus = loss_at(model, &shifted, loss, target, &mut cache);
-        shifted.flat_mut()[i] = value - STEP;
+        shifted.flat_mut()[i] = value - step;
         let minus = loss_at(model, &shifted, loss, target, &mut cache);
         shifted.flat_mut()[i] = value;
         report.record(
             Location::Input(i),
-            d_x.flat()[i],
+            d_x.flat()[i].as_f64(),
             (plus - minus) / (2.0 * STEP),
         );
     }

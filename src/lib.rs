@@ -59,7 +59,8 @@
 //!
 //! A sample is a plain array `[F; N]`, a batch of `B` samples `[[F; N]; B]`; every layer and
 //! loss takes both. Activations take any shape, so widths are written once. Rules that need
-//! arithmetic, such as [`Flatten`]'s `R * C == N`, are proven with `typenum` ([`shape`]).
+//! arithmetic, such as [`Flatten`]'s `R * C == N`, hold for every size and are checked when
+//! code is generated ([`shape`]).
 //!
 //! ## Without the standard library
 //!
@@ -108,7 +109,7 @@ pub mod train;
 
 pub use float::Float;
 pub use layers::*;
-pub use loss::{BinaryCrossEntropy, Loss, Mse, SoftmaxCrossEntropy};
+pub use loss::{BinaryCrossEntropy, Loss, Mse, ScoredBy, SoftmaxCrossEntropy};
 pub use module::{Backward, Forward, ParamCount, Params};
 pub use tensor::{Tensor, Zero};
 

@@ -35,6 +35,25 @@ pub trait Loss<P: Tensor, T> {
     fn loss_grad(&self, pred: &P, target: &T, grad: &mut P) -> P::Elem;
 }
 
+/// `P: ScoredBy<L, T>`: loss `L` compares prediction `P` with target `T`. Implemented for
+/// every [`Loss`].
+///
+/// [`Trainer`](crate::train::Trainer) states its loss bound this way, with the prediction as
+/// `Self`, so that a model whose shapes do not fit (whose prediction type is unknown) is
+/// reported once, for the shapes, and not again for the loss.
+#[doc(hidden)]
+pub trait ScoredBy<L, T>: Tensor {
+    /// [`Loss::loss_grad`].
+    fn loss_grad(loss: &L, pred: &Self, target: &T, grad: &mut Self) -> Self::Elem;
+}
+
+impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
+    #[inline(always)]
+    fn loss_grad(loss: &L, pred: &P, target: &T, grad: &mut P) -> P::Elem {
+        loss.loss_grad(pred, target, grad)
+    }
+}
+
 /// Mean squared error, `mean((p - t)^2)`, for regression.
 ///
 /// ```

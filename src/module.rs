@@ -88,6 +88,11 @@ pub trait ParamCount {
 ///
 /// The order of the slices is fixed: layers in model order, and within a `Linear` the weight
 /// (row-major, `[out][in]`) before the bias.
+#[diagnostic::on_unimplemented(
+    message = "float type mismatch: `{Self}` does not hold `{F}` parameters",
+    label = "`{Self}` does not hold `{F}` parameters",
+    note = "a model's layers, its optimizer, its data and its loss use one float type: `f32` unless a layer says `f64`, as in `Linear<IN, OUT, f64>`"
+)]
 pub trait Params<F: Float>: ParamCount + Zero {
     /// Calls `f` on every parameter slice, in order.
     fn visit(&self, f: &mut impl FnMut(&[F]));

@@ -8,9 +8,9 @@ use rand::{Rng, RngExt};
 
 use crate::float::Float;
 use crate::footprint::Footprint;
-use crate::loss::Loss;
-use crate::module::{Backward, Forward, ParamCount, Params};
-use crate::optim::Optimizer;
+use crate::loss::ScoredBy;
+use crate::module::{Backward, Forward, ParamCount};
+use crate::optim::{CheckedOptimizer, Optimizer};
 use crate::tensor::{Tensor, Zero};
 
 /// Why training stopped.
@@ -57,6 +57,11 @@ impl core::error::Error for TrainError {}
 /// the forward cache, and the output and its gradient. Its size is known at compile time and
 /// nothing in it allocates, so it fits in a `static` on a microcontroller.
 ///
+/// The struct itself requires nothing of `M`: the shape rules are checked by the method that
+/// needs them ([`step`](Trainer::step), [`epoch`](Trainer::epoch)), so a mis-wired model is
+/// one error at the call that uses it. `W` holds the forward pass's buffers; leave it to its
+/// default.
+///
 /// ```
 /// use rand::{SeedableRng, rngs::SmallRng};
 /// use typed_nn::{optim::Sgd, train::Trainer, Linear, Mse, Sigmoid};
@@ -70,51 +75,73 @@ impl core::error::Error for TrainError {}
 /// }
 /// assert!(last < first / 100.0);
 /// ```
-pub struct Trainer<M: Forward<X>, X, O> {
+pub struct Trainer<M, X, O, W = BuffersOf<M, X>> {
     /// The optimizer and its state.
     pub optimizer: O,
     /// Where the backward pass adds the gradients; the optimizer clears them after each step.
     pub grads: M,
     /// Steps taken so far.
     pub steps: u64,
-    cache: M::Cache,
-    out: M::Output,
-    d_out: M::Output,
+    buffers: W,
     input: PhantomData<fn(&X)>,
 }
 
-impl<M: Forward<X> + Zero + ParamCount, X, O: Optimizer<M>> Trainer<M, X, O> {
+/// What one training step of a model writes besides the gradients: the forward cache `C`, the
+/// output `O` and the gradient of the loss with respect to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepBuffers<C, O> {
+    /// What the forward pass keeps for the backward pass.
+    pub cache: C,
+    /// The model's output in the last step.
+    pub out: O,
+    /// The gradient of the loss with respect to `out`.
+    pub d_out: O,
+}
+
+impl<C: Zero, O: Zero> Zero for StepBuffers<C, O> {
+    const ZERO: Self = StepBuffers {
+        cache: C::ZERO,
+        out: O::ZERO,
+        d_out: O::ZERO,
+    };
+}
+
+/// The float type of model `M`'s output for input `X`.
+pub type Elem<M, X> = <<M as Forward<X>>::Output as Tensor>::Elem;
+
+/// The [`StepBuffers`] of model `M` on inputs `X`: the default last parameter of [`Trainer`].
+pub type BuffersOf<M, X> = StepBuffers<<M as Forward<X>>::Cache, <M as Forward<X>>::Output>;
+
+impl<M: Zero, X, O, C: Zero, Out: Zero> Trainer<M, X, O, StepBuffers<C, Out>> {
     /// A trainer that updates with `optimizer`.
     pub const fn new(optimizer: O) -> Self {
         Self {
             optimizer,
             grads: M::ZERO,
             steps: 0,
-            cache: M::Cache::ZERO,
-            out: M::Output::ZERO,
-            d_out: M::Output::ZERO,
+            buffers: StepBuffers::ZERO,
             input: PhantomData,
         }
     }
 
+    /// The model's output in the last step.
+    pub fn output(&self) -> &Out {
+        &self.buffers.out
+    }
+}
+
+impl<M: Forward<X> + ParamCount, X, O: Optimizer<M>> Trainer<M, X, O> {
     /// Bytes of one training step's working set: the forward cache, the gradients, the
     /// optimizer's state, and the output with its gradient. Together with the model itself
     /// ([`Footprint::PARAM_BYTES`]) this is all the RAM training needs, beyond the stack.
     pub const STEP_BYTES: usize =
         M::CACHE_BYTES + M::PARAM_BYTES * (1 + O::STATE_COPIES) + 2 * M::OUTPUT_BYTES;
-
-    /// The model's output in the last step.
-    pub fn output(&self) -> &M::Output {
-        &self.out
-    }
 }
 
-impl<M, X, O, F> Trainer<M, X, O>
+impl<M, X, O> Trainer<M, X, O, BuffersOf<M, X>>
 where
-    M: Backward<X> + Params<F>,
-    M::Output: Tensor<Elem = F>,
-    O: Optimizer<M>,
-    F: Float,
+    M: Backward<X>,
+    Elem<M, X>: CheckedOptimizer<O, M>,
 {
     /// One step of gradient descent on one sample or batch: forward, loss, backward, update.
     /// Returns the loss before the update, or an error (leaving the model unchanged) when the
@@ -125,33 +152,32 @@ where
         x: &X,
         target: &T,
         loss: &L,
-    ) -> Result<F, TrainError>
+    ) -> Result<Elem<M, X>, TrainError>
     where
-        L: Loss<M::Output, T>,
+        M::Output: ScoredBy<L, T>,
     {
         self.steps += 1;
-        model.forward(x, &mut self.out, &mut self.cache);
-        let value = loss.loss_grad(&self.out, target, &mut self.d_out);
-        if !value.is_finite() {
+        let buffers = &mut self.buffers;
+        model.forward(x, &mut buffers.out, &mut buffers.cache);
+        let value = ScoredBy::loss_grad(loss, &buffers.out, target, &mut buffers.d_out);
+        if !num_traits::Float::is_finite(value) {
             return Err(TrainError::NonFiniteLoss {
                 step: self.steps,
                 loss: value.as_f64(),
             });
         }
         // The gradients are zero here: they start so, and each optimizer step clears them.
-        let (out, d_out) = (&self.out, &self.d_out);
-        model.backward(x, out, d_out, &mut self.cache, &mut self.grads, None);
-        self.optimizer.step(model, &mut self.grads);
+        let (out, d_out) = (&buffers.out, &buffers.d_out);
+        model.backward(x, out, d_out, &mut buffers.cache, &mut self.grads, None);
+        Elem::<M, X>::step(&mut self.optimizer, model, &mut self.grads);
         Ok(value)
     }
 }
 
-impl<M, S, O, F, const B: usize> Trainer<M, [S; B], O>
+impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
 where
-    M: Backward<[S; B]> + Params<F>,
-    M::Output: Tensor<Elem = F>,
-    O: Optimizer<M>,
-    F: Float,
+    M: Backward<[S; B]>,
+    Elem<M, [S; B]>: CheckedOptimizer<O, M>,
 {
     /// One pass over a data set in batches of `B` samples, returning the mean loss. A tail
     /// of fewer than `B` samples is left out: shuffle between epochs (with
@@ -175,9 +201,9 @@ where
         inputs: &[S],
         targets: &[T],
         loss: &L,
-    ) -> Result<F, TrainError>
+    ) -> Result<Elem<M, [S; B]>, TrainError>
     where
-        L: Loss<M::Output, [T; B]>,
+        M::Output: ScoredBy<L, [T; B]>,
     {
         if inputs.len() != targets.len() {
             return Err(TrainError::LengthMismatch {
@@ -187,11 +213,11 @@ where
         }
         let (xs, _) = inputs.as_chunks::<B>();
         let (ts, _) = targets.as_chunks::<B>();
-        let mut sum = F::ZERO;
+        let mut sum = Elem::<M, [S; B]>::ZERO;
         for (x, t) in xs.iter().zip(ts) {
             sum += self.step(model, x, t, loss)?;
         }
-        Ok(sum / F::from_usize(xs.len().max(1)))
+        Ok(sum / Float::from_usize(xs.len().max(1)))
     }
 }
 

@@ -2,9 +2,8 @@
 
 mod common;
 
-use typed_nn::io::{ConstImage, HEADER_BYTES, Image, ImageError, ParamLen, to_image};
+use typed_nn::io::{ConstImage, HEADER_BYTES, Image, ImageError, to_image};
 use typed_nn::prelude::*;
-use typenum::Unsigned;
 
 type Net = (Linear<3, 4>, Tanh, Linear<4, 2>);
 
@@ -135,11 +134,17 @@ fn every_malformed_image_is_an_error_that_leaves_the_model_intact() {
 }
 
 #[test]
-fn type_level_lengths_match_the_parameter_counts() {
-    fn same<M: ParamLen + ParamCount>() {
-        assert_eq!(M::Len::USIZE, M::PARAM_COUNT);
+fn image_values_have_the_image_length_of_every_model() {
+    fn same<M: Image<f32> + Zero>() {
+        let image = to_image::<f32, M>(&M::ZERO);
+        assert_eq!(image.len(), M::IMAGE_BYTES);
+        assert_eq!(image.len(), HEADER_BYTES + 4 * M::PARAM_COUNT);
+        let mut back = M::ZERO;
+        back.read_image(&image).unwrap();
     }
-    same::<Linear<784, 256>>();
+    // Widths that typenum's table does not reach.
+    same::<Linear<2304, 7>>();
+    same::<(Flatten<3072>, Linear<3072, 3>, ReLU, Linear<3, 1025>)>();
     same::<Net>();
     same::<(
         Flatten<64>,
@@ -158,7 +163,11 @@ fn type_level_lengths_match_the_parameter_counts() {
         Linear<2, 1>,
     )>();
     let n = net();
-    assert_eq!(to_image::<f32, _>(&n).as_slice(), image_of(&n).as_slice());
+    assert_eq!(&to_image::<f32, _>(&n)[..], image_of(&n).as_slice());
+    let wide = to_image::<f64, _>(&Linear::<3, 2, f64>::from_parts([[1.5; 3]; 2], [-2.0; 2]));
+    let mut back = Linear::<3, 2, f64>::ZERO;
+    back.read_image(&wide).unwrap();
+    assert_eq!(back, Linear::from_parts([[1.5; 3]; 2], [-2.0; 2]));
 }
 
 #[test]

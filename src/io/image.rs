@@ -209,7 +209,16 @@ const fn first_four(bytes: &[u8]) -> [u8; 4] {
 /// ```
 pub trait Image<F: Float>: Params<F> {
     /// The length of the image: header and parameters.
-    const IMAGE_BYTES: usize = HEADER_BYTES + Self::PARAM_COUNT * F::BYTES;
+    ///
+    /// The header counts parameters in 32 bits: a model of more than 4,294,967,295 parameters
+    /// (16 GiB of `f32`) has no image, which `cargo build` reports when it uses this constant.
+    const IMAGE_BYTES: usize = {
+        assert!(
+            Self::PARAM_COUNT <= u32::MAX as usize,
+            "a byte image holds at most 4,294,967,295 parameters: its header counts them in 32 bits"
+        );
+        HEADER_BYTES + Self::PARAM_COUNT * F::BYTES
+    };
 
     /// Writes the image into the start of `out`; returns its length.
     fn write_image(&self, out: &mut [u8]) -> Result<usize, ImageError> {

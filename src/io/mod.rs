@@ -6,4 +6,4 @@ mod typed;
 
 pub use const_image::ConstImage;
 pub use image::{HEADER_BYTES, Image, ImageError, MAGIC, VERSION};
-pub use typed::{ImageLen, ParamLen, to_image};
+pub use typed::{ImageBytes, to_image};

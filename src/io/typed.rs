@@ -1,78 +1,66 @@
-//! Byte images whose length is computed at the type level.
+//! A model's byte image as a value whose length the compiler knows.
 //!
-//! A model's image is `12 + count * size_of::<F>()` bytes, where `count` is the sum of its
-//! layers' parameter counts. Stable Rust cannot write that length as an array length in generic
-//! code, so it is computed with `typenum` and the image is a `generic_array::GenericArray`:
-//! generic code can return a whole model's image by value, with no allocation and no
-//! buffer-size argument.
+//! A model of `count` parameters has an image of `12 + count * size_of::<F>()` bytes. Stable
+//! Rust cannot write that length as an array length in generic code, but it does not need
+//! to: a model holds its parameters inline, so it is at least `count * size_of::<F>()` bytes,
+//! and a header followed by storage the size of the model has room for the image, for every
+//! layer width.
 
-use core::ops::{Add, Mul};
+use core::fmt;
+use core::mem::{MaybeUninit, size_of};
+use core::ops::Deref;
 
-use generic_array::{ArrayLength, GenericArray};
-use typenum::{Const, Prod, Sum, ToUInt, U, U0, U12, Unsigned};
-
-use crate::chain::for_each_tuple;
 use crate::float::Float;
-use crate::io::image::Image;
-use crate::layers::{Flatten, Identity, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh};
+use crate::io::image::{HEADER_BYTES, Image};
 
-/// A model's parameter count as a `typenum` number. Its value equals
-/// [`ParamCount::PARAM_COUNT`](crate::ParamCount::PARAM_COUNT); layer dimensions must be at
-/// most 4096 for `typenum` to map them.
-pub trait ParamLen {
-    /// The parameter count.
-    type Len: Unsigned;
+/// The byte image of a model `M` (see [`Image`] for the layout), held by value: no allocation,
+/// no buffer-size argument. It dereferences to `[u8]`.
+///
+/// Its storage is a header followed by room the size of `M`: exactly the parameters' bytes
+/// for a model of `Linear` layers and activations, a few bytes more when a layer has settings
+/// (the slope of a `LeakyReLU`), which the image does not include.
+#[repr(C, packed)]
+pub struct ImageBytes<M> {
+    header: [u8; HEADER_BYTES],
+    // Holds the parameters' little-endian bytes, not an `M`: only its size is used.
+    params: MaybeUninit<M>,
+    len: usize,
 }
 
-impl<const IN: usize, const OUT: usize, F> ParamLen for Linear<IN, OUT, F>
-where
-    Const<IN>: ToUInt,
-    Const<OUT>: ToUInt,
-    U<IN>: Mul<U<OUT>>,
-    Prod<U<IN>, U<OUT>>: Add<U<OUT>>,
-    Sum<Prod<U<IN>, U<OUT>>, U<OUT>>: Unsigned,
-{
-    type Len = Sum<Prod<U<IN>, U<OUT>>, U<OUT>>;
+impl<M> Deref for ImageBytes<M> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        // SAFETY: the struct is packed (alignment 1, no padding), `len` is at most the header
+        // and storage, and `to_image` initialises every byte of both before handing it out.
+        unsafe { core::slice::from_raw_parts((self as *const Self).cast(), self.len) }
+    }
 }
 
-macro_rules! no_params {
-    ($($layer:ty),*) => {$(
-        impl ParamLen for $layer {
-            type Len = U0;
-        }
-    )*};
-}
-no_params!(Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax);
-
-impl<const N: usize> ParamLen for Flatten<N> {
-    type Len = U0;
+impl<M> AsRef<[u8]> for ImageBytes<M> {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
 }
 
-/// A tuple's count is its first layer's plus the rest's, so each arity reuses the one below.
-macro_rules! tuple_len {
-    ($L0:ident) => {
-        impl<$L0: ParamLen> ParamLen for ($L0,) {
-            type Len = $L0::Len;
-        }
-    };
-    ($L0:ident $(, $L:ident)+) => {
-        impl<$L0: ParamLen, $($L: ParamLen),+> ParamLen for ($L0, $($L),+)
-        where
-            ($($L,)+): ParamLen,
-            $L0::Len: Add<<($($L,)+) as ParamLen>::Len>,
-            Sum<$L0::Len, <($($L,)+) as ParamLen>::Len>: Unsigned,
-        {
-            type Len = Sum<$L0::Len, <($($L,)+) as ParamLen>::Len>;
-        }
-    };
+impl<M> fmt::Debug for ImageBytes<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ImageBytes({} bytes)", self.len())
+    }
 }
-for_each_tuple!(tuple_len);
 
-/// The length of the byte image of model `M` with floats `F`: 12 + count x size.
-pub type ImageLen<M, F> = Sum<U12, Prod<<M as ParamLen>::Len, <F as Float>::Size>>;
+/// Checked when code is generated: the model holds its parameters inline.
+struct SizeMatches<M, F>(M, F);
 
-/// The byte image of `model` (see [`Image`] for the layout), returned by value in an array
-/// whose length the compiler computes from the model's type.
+impl<F: Float, M: Image<F>> SizeMatches<M, F> {
+    const HOLDS: () = assert!(
+        size_of::<M>() >= M::PARAM_COUNT * F::BYTES,
+        "`to_image` needs a model that holds its parameters inline; use `Image::write_image`"
+    );
+}
+
+/// The byte image of `model` (see [`Image`] for the layout), returned by value in an
+/// [`ImageBytes`] whose length the compiler computes from the model's type.
 ///
 /// ```
 /// use typed_nn::io::{Image, to_image};
@@ -84,18 +72,24 @@ pub type ImageLen<M, F> = Sum<U12, Prod<<M as ParamLen>::Len, <F as Float>::Size
 /// net.read_image(&image)?;
 /// # Ok::<(), typed_nn::io::ImageError>(())
 /// ```
-pub fn to_image<F, M>(model: &M) -> GenericArray<u8, ImageLen<M, F>>
-where
-    F: Float,
-    M: Image<F> + ParamLen,
-    M::Len: Mul<F::Size>,
-    U12: Add<Prod<M::Len, F::Size>>,
-    ImageLen<M, F>: ArrayLength,
-{
-    let mut image = GenericArray::<u8, ImageLen<M, F>>::default();
-    // The length is `IMAGE_BYTES` by construction (the typenum sum mirrors `PARAM_COUNT`),
-    // which the crate's tests check for every layer kind, so this write cannot fail.
-    let written = model.write_image(&mut image);
-    debug_assert_eq!(written, Ok(image.len()));
+///
+/// For a model too large for the stack, write into a buffer with [`Image::write_image`].
+pub fn to_image<F: Float, M: Image<F>>(model: &M) -> ImageBytes<M> {
+    let () = SizeMatches::<M, F>::HOLDS;
+    let mut image = ImageBytes {
+        header: [0; HEADER_BYTES],
+        params: MaybeUninit::zeroed(),
+        len: M::IMAGE_BYTES,
+    };
+    // SAFETY: the header and the storage are initialised (by value and zeroed), the struct is
+    // packed so they are contiguous, `IMAGE_BYTES` fits in them (checked above), and the slice
+    // is dropped before `image` moves.
+    let bytes = unsafe {
+        let start = (&mut image as *mut ImageBytes<M>).cast::<u8>();
+        core::slice::from_raw_parts_mut(start, M::IMAGE_BYTES)
+    };
+    // The buffer is `IMAGE_BYTES` long, so this write cannot fail.
+    let written = model.write_image(bytes);
+    debug_assert_eq!(written, Ok(M::IMAGE_BYTES));
     image
 }

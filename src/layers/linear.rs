@@ -8,7 +8,8 @@ use crate::kernels::{
     Strides, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, split,
 };
 use crate::module::{Backward, Forward, ParamCount, Params};
-use crate::tensor::Zero;
+use crate::shape::{LinearInput, NonZeroWidths};
+use crate::tensor::{Tensor, Zero};
 
 /// A fully connected layer from `IN` to `OUT` features: `y = W x + b`.
 ///
@@ -36,7 +37,11 @@ pub struct Linear<const IN: usize, const OUT: usize, F = f32> {
 
 impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// A layer with the given weights (`[out][in]`) and biases; usable in `const` and `static`.
+    ///
+    /// `IN` and `OUT` must be at least 1 ([`NonZeroWidths`]): a layer without inputs or outputs
+    /// stops `cargo build`.
     pub const fn from_parts(weight: [[F; IN]; OUT], bias: [F; OUT]) -> Self {
+        let () = NonZeroWidths::<IN, OUT>::HOLD;
         Self { weight, bias }
     }
 
@@ -69,6 +74,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// share the outputs out between two threads with the feature `parallel`.
     #[inline(always)]
     fn forward_rows(&self, batch: usize, x: &[F], out: &mut [F]) {
+        let () = NonZeroWidths::<IN, OUT>::HOLD;
         let weight = self.weight.as_flattened();
         if split(batch * IN * OUT) {
             gemm_nt_two_threads((batch, OUT, IN), x, weight, &self.bias, out);
@@ -91,6 +97,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         grads: &mut Self,
         dx: Option<&mut [F]>,
     ) {
+        let () = NonZeroWidths::<IN, OUT>::HOLD;
         for row in dy.chunks_exact(OUT) {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
@@ -173,69 +180,44 @@ impl<const IN: usize, const OUT: usize, F: Float> Zero for Linear<IN, OUT, F> {
     const ZERO: Self = Self::from_parts([[F::ZERO; IN]; OUT], [F::ZERO; OUT]);
 }
 
-impl<const IN: usize, const OUT: usize, F: Float> Forward<[F; IN]> for Linear<IN, OUT, F> {
-    type Output = [F; OUT];
+/// One impl for samples and batches: which inputs fit is [`LinearInput`]'s rule, so a
+/// mismatch is reported with that trait's message, naming this layer and the input.
+impl<X, const IN: usize, const OUT: usize, F> Forward<X> for Linear<IN, OUT, F>
+where
+    F: Float,
+    X: LinearInput<IN, OUT, F>,
+{
+    type Output = X::Output;
     type Cache = ();
     const CACHE_FLOATS: usize = 0;
 
-    fn infer(&self, x: &[F; IN]) -> [F; OUT] {
-        let mut out = [F::ZERO; OUT];
-        self.forward_rows(1, x, &mut out);
+    fn infer(&self, x: &X) -> X::Output {
+        let mut out = X::Output::ZERO;
+        self.forward_rows(X::BATCH, x.flat(), out.flat_mut());
         out
     }
 
-    fn forward(&self, x: &[F; IN], out: &mut [F; OUT], _: &mut ()) {
-        self.forward_rows(1, x, out);
+    fn forward(&self, x: &X, out: &mut X::Output, _: &mut ()) {
+        self.forward_rows(X::BATCH, x.flat(), out.flat_mut());
     }
 }
 
-impl<const IN: usize, const OUT: usize, F: Float> Backward<[F; IN]> for Linear<IN, OUT, F> {
-    fn backward(
-        &self,
-        x: &[F; IN],
-        _: &[F; OUT],
-        d_out: &[F; OUT],
-        _: &mut (),
-        grads: &mut Self,
-        d_x: Option<&mut [F; IN]>,
-    ) {
-        self.backward_rows(1, x, d_out, grads, d_x.map(|d| &mut d[..]));
-    }
-}
-
-impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Forward<[[F; IN]; B]>
-    for Linear<IN, OUT, F>
-{
-    type Output = [[F; OUT]; B];
-    type Cache = ();
-    const CACHE_FLOATS: usize = 0;
-
-    fn infer(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
-        let mut out = [[F::ZERO; OUT]; B];
-        self.forward(x, &mut out, &mut ());
-        out
-    }
-
-    fn forward(&self, x: &[[F; IN]; B], out: &mut [[F; OUT]; B], _: &mut ()) {
-        self.forward_rows(B, x.as_flattened(), out.as_flattened_mut());
-    }
-}
-
-impl<const IN: usize, const OUT: usize, const B: usize, F: Float> Backward<[[F; IN]; B]>
-    for Linear<IN, OUT, F>
+impl<X, const IN: usize, const OUT: usize, F> Backward<X> for Linear<IN, OUT, F>
+where
+    F: Float,
+    X: LinearInput<IN, OUT, F>,
 {
     fn backward(
         &self,
-        x: &[[F; IN]; B],
-        _: &[[F; OUT]; B],
-        d_out: &[[F; OUT]; B],
+        x: &X,
+        _: &X::Output,
+        d_out: &X::Output,
         _: &mut (),
         grads: &mut Self,
-        d_x: Option<&mut [[F; IN]; B]>,
+        d_x: Option<&mut X>,
     ) {
-        let (x, d_out) = (x.as_flattened(), d_out.as_flattened());
-        let d_x = d_x.map(|d| d.as_flattened_mut());
-        self.backward_rows(B, x, d_out, grads, d_x);
+        let d_x = d_x.map(|d| d.flat_mut());
+        self.backward_rows(X::BATCH, x.flat(), d_out.flat(), grads, d_x);
     }
 }
 
@@ -267,6 +249,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Params<F> for Linear<IN, OUT, 
 
 impl<const IN: usize, const OUT: usize, F: Float> Init for Linear<IN, OUT, F> {
     fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
+        let () = NonZeroWidths::<IN, OUT>::HOLD;
         let bound = scheme.bound(IN, OUT);
         for w in self.weight.as_flattened_mut() {
             *w = uniform(rng, bound);

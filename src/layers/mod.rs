@@ -6,7 +6,7 @@ mod linear;
 mod softmax;
 
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
-pub use flatten::Flatten;
+pub use flatten::{Flatten, FlattenChannels};
 pub use linear::Linear;
 pub use softmax::Softmax;
 pub(crate) use softmax::softmax_row;

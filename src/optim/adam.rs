@@ -4,8 +4,8 @@ use crate::float::Float;
 use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
-use crate::optim::Optimizer;
 use crate::optim::in_halves;
+use crate::optim::{Optimizer, StateOf};
 
 /// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
 /// added after the square root,
@@ -77,7 +77,9 @@ impl<F: Float, M: Params<F>> Adam<M, F> {
     }
 }
 
-impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
+// Reported as "cannot update", not as the model's unmet `Params` bound.
+#[diagnostic::do_not_recommend]
+impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
     const STATE_COPIES: usize = 2;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
@@ -105,7 +107,8 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Adam<M, F> {
                 }
             })
         };
-        model.zip_mut([grads, &mut self.m, &mut self.v], &mut |p, state| {
+        let (m, v) = (M::state_mut(&mut self.m), M::state_mut(&mut self.v));
+        model.zip_mut([grads, m, v], &mut |p, state| {
             in_halves(8 * p.len(), p, state, &update)
         });
     }

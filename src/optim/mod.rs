@@ -34,7 +34,55 @@ pub(crate) fn in_halves<F: Send, const K: usize>(
     both(|| update(p_lo, lo), || update(p_hi, hi));
 }
 
+/// `M: StateOf<S>`: optimizer state of type `S` (momentum, Adam's moments) is state for model
+/// `M`, which holds only when `S` is `M`.
+///
+/// Optimizers state their bound in this direction, with the model as `Self`, so that the
+/// compiler learns the model's type from the model a program passes (not from the optimizer)
+/// and reports an optimizer made for another model as exactly that.
+#[diagnostic::on_unimplemented(
+    message = "this optimizer's state belongs to a model of type `{S}`, not `{Self}`",
+    label = "optimizer state of another model"
+)]
+pub trait StateOf<S> {
+    /// The state, seen as a value of the model's type.
+    fn state_mut(state: &mut S) -> &mut Self;
+}
+
+impl<M> StateOf<M> for M {
+    #[inline(always)]
+    fn state_mut(state: &mut M) -> &mut M {
+        state
+    }
+}
+
+/// `F: CheckedOptimizer<O, M>`: optimizer `O` updates model `M`, whose numbers are `F`.
+///
+/// Implemented for every [`Optimizer`]. [`Trainer`](crate::train::Trainer) states its
+/// optimizer bound this way, with the model's float type as `Self`, so that the optimizer is
+/// checked only for a model whose shapes fit: a mis-wired model is one error, not two.
+#[doc(hidden)]
+pub trait CheckedOptimizer<O, M> {
+    /// [`Optimizer::step`].
+    fn step(optimizer: &mut O, model: &mut M, grads: &mut M);
+}
+
+impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
+    #[inline(always)]
+    fn step(optimizer: &mut O, model: &mut M, grads: &mut M) {
+        optimizer.step(model, grads)
+    }
+}
+
 /// Updates a model `M` from gradients of the same type.
+///
+/// An optimizer with state (momentum, Adam's moments) belongs to one model type, and every
+/// optimizer to one float type: using it for another model is a compile error that names both.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot update a model of type `{M}`",
+    label = "this optimizer cannot update `{M}`",
+    note = "an optimizer's learning rate has the model's float type (`f32` unless its layers say `f64`), and an optimizer with state belongs to the model type it was made for"
+)]
 pub trait Optimizer<M> {
     /// How many copies of the model's parameters the optimizer keeps as state: 0 for SGD, 1
     /// for momentum, 2 for Adam.

@@ -2,8 +2,8 @@ use crate::float::Float;
 use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
-use crate::optim::Optimizer;
 use crate::optim::in_halves;
+use crate::optim::{Optimizer, StateOf};
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
 ///
@@ -28,6 +28,8 @@ impl<F: Float> Sgd<F> {
     }
 }
 
+// Reported as "cannot update", not as the model's unmet `Params` bound.
+#[diagnostic::do_not_recommend]
 impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     const STATE_COPIES: usize = 0;
 
@@ -81,7 +83,9 @@ impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
     }
 }
 
-impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
+// Reported as "cannot update", not as the model's unmet `Params` bound.
+#[diagnostic::do_not_recommend]
+impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> {
     const STATE_COPIES: usize = 1;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
@@ -95,7 +99,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for SgdMomentum<M, F> {
                 }
             })
         };
-        let velocity = &mut self.velocity;
+        let velocity = M::state_mut(&mut self.velocity);
         model.zip_mut([grads, velocity], &mut |p, state| {
             in_halves(3 * p.len(), p, state, &update)
         });

@@ -1,0 +1,192 @@
+//! Models with large input widths: 1000, 1500, 2304 (48 x 48), 3072 (32 x 32 x 3), 4097 and
+//! 10000 features, far beyond the small sizes of the other tests.
+//!
+//! Large widths take kernel paths that small ones never reach (the dispatch by size, long
+//! vector loops with a remainder: 4097 is one past a power of two), and most of them cannot be
+//! mapped to a type by typenum, whose table covers 0 to 1024 and a few larger numbers such as
+//! 2048, 4096 and 10000. Inference, training and byte images must work for every width;
+//! `to_image`, whose length is computed with typenum, is checked at the widths it can take
+//! (1000 and 10000).
+//!
+//! For each width, `(Linear<W, 8>, ReLU, Linear<8, 3>)` is compared with a plain f64
+//! reference written here: inference of one sample and of a batch of 4; one SGD step on MSE
+//! (the loss and every parameter after the update); the byte image round trip. Models,
+//! trainers and inputs are built on the heap: at 10000 inputs they are too large to be moved
+//! around safely on a debug test thread's 2 MiB stack.
+
+use rand::{RngExt, SeedableRng, rngs::SmallRng};
+use typed_nn::boxed::zeroed;
+use typed_nn::io::to_image;
+use typed_nn::prelude::*;
+
+type Mlp<const W: usize> = (Linear<W, 8>, ReLU, Linear<8, 3>);
+const BATCH: usize = 4;
+const LR: f32 = 0.1;
+
+/// The model's parameters in f64, and its forward and backward passes as plain loops.
+#[derive(Clone)]
+struct Reference {
+    w1: Vec<Vec<f64>>,
+    b1: Vec<f64>,
+    w2: Vec<Vec<f64>>,
+    b2: Vec<f64>,
+}
+
+fn wide(v: &[f32]) -> Vec<f64> {
+    v.iter().map(|&v| f64::from(v)).collect()
+}
+
+/// `w x + b`, with `w` stored `[out][in]`.
+fn affine(w: &[Vec<f64>], b: &[f64], x: &[f64]) -> Vec<f64> {
+    let dot = |row: &Vec<f64>| row.iter().zip(x).map(|(w, x)| w * x).sum::<f64>();
+    w.iter().zip(b).map(|(row, b)| dot(row) + b).collect()
+}
+
+/// Asserts `|got - want| <= abs + rel * |want|`.
+#[track_caller]
+fn assert_close(got: f64, want: f64, (abs, rel): (f64, f64), what: &str) {
+    let ok = (got - want).abs() <= abs + rel * want.abs();
+    assert!(ok, "{what}: got {got}, expected {want}");
+}
+
+fn fill(values: &mut [f32], rng: &mut SmallRng, bound: f32) {
+    values
+        .iter_mut()
+        .for_each(|v| *v = rng.random_range(-bound..bound));
+}
+
+impl Reference {
+    fn of<const W: usize>(m: &Mlp<W>) -> Self {
+        Self {
+            w1: m.0.weight.iter().map(|r| wide(r)).collect(),
+            b1: wide(&m.0.bias),
+            w2: m.2.weight.iter().map(|r| wide(r)).collect(),
+            b2: wide(&m.2.bias),
+        }
+    }
+
+    /// Every parameter, in the order of the byte image.
+    fn flat(&self) -> Vec<f64> {
+        let (w1, w2) = (self.w1.iter().flatten(), self.w2.iter().flatten());
+        w1.chain(&self.b1)
+            .chain(w2)
+            .chain(&self.b2)
+            .copied()
+            .collect()
+    }
+
+    /// The hidden pre-activations, the hidden features after ReLU, and the output.
+    fn forward(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let z = affine(&self.w1, &self.b1, x);
+        let h: Vec<f64> = z.iter().map(|&z| z.max(0.0)).collect();
+        let y = affine(&self.w2, &self.b2, &h);
+        (z, h, y)
+    }
+
+    /// The MSE loss of a batch (the mean over all its outputs) and the parameters after one
+    /// SGD step: `p -= lr * g`, summed sample by sample since the update is linear in `g`.
+    fn sgd_step(&self, xs: &[Vec<f64>], ts: &[Vec<f64>], lr: f64) -> (f64, Self) {
+        let n = (xs.len() * self.b2.len()) as f64;
+        let (mut loss, mut next) = (0.0, self.clone());
+        for (x, t) in xs.iter().zip(ts) {
+            let (z, h, y) = self.forward(x);
+            let dy: Vec<f64> = y.iter().zip(t).map(|(y, t)| 2.0 * (y - t) / n).collect();
+            loss += y.iter().zip(t).map(|(y, t)| (y - t) * (y - t)).sum::<f64>() / n;
+            for (o, &d) in dy.iter().enumerate() {
+                next.b2[o] -= lr * d;
+                for (w, &h) in next.w2[o].iter_mut().zip(&h) {
+                    *w -= lr * d * h;
+                }
+            }
+            for (j, &z) in z.iter().enumerate() {
+                let back: f64 = dy.iter().zip(&self.w2).map(|(d, row)| d * row[j]).sum();
+                let dz = back;
+                next.b1[j] -= lr * dz;
+                for (w, &x) in next.w1[j].iter_mut().zip(x) {
+                    *w -= lr * dz * x;
+                }
+            }
+        }
+        (loss, next)
+    }
+}
+
+/// Checks inference, one training step and the image round trip at width `W`; returns the
+/// trained model and its image.
+fn check_width<const W: usize>() -> (Box<Mlp<W>>, Vec<u8>) {
+    let mut rng = SmallRng::seed_from_u64(W as u64);
+    let mut model = zeroed::<Mlp<W>>();
+    model.init(Scheme::Glorot, &mut rng);
+    fill(&mut model.0.bias, &mut rng, 0.2);
+    fill(&mut model.2.bias, &mut rng, 0.5);
+    let mut xs = zeroed::<[[f32; W]; BATCH]>();
+    fill(xs.as_flattened_mut(), &mut rng, 1.0);
+    let ts: [[f32; 3]; BATCH] = core::array::from_fn(|_| rng.random());
+    let xs64: Vec<_> = xs.iter().map(|x| wide(x)).collect();
+    let ts64: Vec<_> = ts.iter().map(|t| wide(t)).collect();
+
+    // Inference, of one sample and of a batch.
+    let reference = Reference::of(&model);
+    let (one, batch) = (model.infer(&xs[0]), model.infer(&*xs));
+    for (b, x) in xs64.iter().enumerate() {
+        let (_, _, want) = reference.forward(x);
+        for (o, &want) in want.iter().enumerate() {
+            let what = format!("W={W}: output {o} of sample {b}");
+            assert_close(batch[b][o].into(), want, (1e-4, 1e-4), &what);
+            if b == 0 {
+                assert_close(one[o].into(), want, (1e-4, 1e-4), &what);
+            }
+        }
+    }
+    let hidden = xs64.iter().flat_map(|x| reference.forward(x).0);
+    let active = hidden.filter(|&z| z > 0.0).count();
+    assert!(
+        active > 0 && active < 8 * BATCH,
+        "W={W}: ReLU must both pass and block"
+    );
+
+    // One SGD step on MSE.
+    let (want_loss, want) = reference.sgd_step(&xs64, &ts64, LR.into());
+    let mut trainer = Trainer::<Mlp<W>, [[f32; W]; BATCH], _>::boxed(Sgd::new(LR));
+    let loss = trainer.step(&mut *model, &*xs, &ts, &Mse).unwrap();
+    assert_close(loss.into(), want_loss, (0.0, 1e-4), &format!("W={W}: loss"));
+    let (got, want) = (Reference::of(&model).flat(), want.flat());
+    assert_eq!(got.len(), <Mlp<W>>::PARAM_COUNT);
+    for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
+        assert_close(g, w, (1e-6, 1e-5), &format!("W={W}: parameter {i}"));
+    }
+
+    // The byte image round trip.
+    let mut bytes = vec![0u8; <Mlp<W> as Image<f32>>::IMAGE_BYTES];
+    assert_eq!(bytes.len(), 12 + 4 * (8 * W + 8 + 8 * 3 + 3));
+    assert_eq!(model.write_image(&mut bytes), Ok(bytes.len()));
+    let mut back = zeroed::<Mlp<W>>();
+    back.read_image(&bytes).unwrap();
+    assert!(back == model, "W={W}: the image did not restore the model");
+    (model, bytes)
+}
+
+macro_rules! width_test {
+    ($name:ident, $w:literal) => {
+        #[test]
+        fn $name() {
+            check_width::<$w>();
+        }
+    };
+    // Widths typenum maps: `to_image` also compiles, and must give the same bytes.
+    ($name:ident, $w:literal, to_image) => {
+        #[test]
+        fn $name() {
+            let (model, bytes) = check_width::<$w>();
+            let image = to_image::<f32, _>(&*model);
+            assert!(image[..] == bytes[..], "to_image differs from write_image");
+        }
+    };
+}
+
+width_test!(width_1000, 1000, to_image);
+width_test!(width_1500, 1500);
+width_test!(width_2304, 2304);
+width_test!(width_3072, 3072);
+width_test!(width_4097, 4097);
+width_test!(width_10000, 10000, to_image);
