@@ -101,11 +101,14 @@ where
 ///
 /// Only `f64` models are checked ([`CheckedInF64`]): anything else is a compile error that
 /// says so.
-pub fn gradcheck<M, X, L, T>(model: &mut M, x: &X, loss: &L, target: &T) -> GradCheck
+pub fn gradcheck<M: Backward<X> + Params<Elem<M, X>>, X: Tensor, L, T>(
+    model: &mut M,
+    x: &X,
+    loss: &L,
+    target: &T,
+) -> GradCheck
 where
-    X: Tensor,
     X::Elem: CheckedInF64,
-    M: Backward<X> + Params<Elem<M, X>>,
     M::Output: ScoredBy<L, T>,
 {
     let mut cache = M::Cache::ZERO;

@@ -95,6 +95,7 @@ pub struct BinaryCrossEntropy;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SoftmaxCrossEntropy;
 
+#[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for Mse {
     fn loss(&self, pred: &P, target: &P) -> P::Elem {
         let mut sum = P::Elem::ZERO;
@@ -117,6 +118,7 @@ impl<P: Tensor> Loss<P, P> for Mse {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
         let mut sum = P::Elem::ZERO;
@@ -190,6 +192,7 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
     lse - zc
 }
 
+#[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
         let rows = logits
@@ -214,6 +217,7 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
     fn loss(&self, logits: &[F; C], class: &usize) -> F {
         class_row(logits, *class, None)
@@ -224,6 +228,7 @@ impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
     for SoftmaxCrossEntropy
 {

@@ -147,19 +147,26 @@ impl<F: Float, const D: usize, const R: usize, const C: usize, const N: usize, c
     }
 }
 
+/// `a * b * c == n`, without overflow.
+const fn product_is(a: usize, b: usize, c: usize, n: usize) -> bool {
+    match a.checked_mul(b) {
+        Some(ab) => matches!(ab.checked_mul(c), Some(p) if p == n),
+        None => false,
+    }
+}
+
+// The assertions below stay on one line each: a failed one is quoted in the compiler's report.
+
 /// The rule of [`Flatten`](crate::Flatten): an `R x C` image flattens into `N` features only
 /// when `R * C == N`, and `N` is not zero. Checked when code is generated (see the module docs).
 pub struct FlattenSizes<const R: usize, const C: usize, const N: usize>;
 
+#[rustfmt::skip]
 impl<const R: usize, const C: usize, const N: usize> FlattenSizes<R, C, N> {
     /// 1 when the rule holds; evaluating it otherwise stops compilation.
     pub const SAMPLE: usize = {
         assert!(N > 0, "`Flatten<0>` has no features: N must be at least 1");
-        let product = R.checked_mul(C);
-        assert!(
-            matches!(product, Some(p) if p == N),
-            "cannot flatten: rows x columns must equal N in `Flatten<N>`"
-        );
+        assert!(product_is(R, C, 1, N), "cannot flatten: rows x columns must equal N in `Flatten<N>` (for channels, use `FlattenChannels<N>`)");
         1
     };
 }
@@ -169,21 +176,12 @@ impl<const R: usize, const C: usize, const N: usize> FlattenSizes<R, C, N> {
 /// generated (see the module docs).
 pub struct ChannelsSizes<const D: usize, const R: usize, const C: usize, const N: usize>;
 
+#[rustfmt::skip]
 impl<const D: usize, const R: usize, const C: usize, const N: usize> ChannelsSizes<D, R, C, N> {
     /// 1 when the rule holds; evaluating it otherwise stops compilation.
     pub const SAMPLE: usize = {
-        assert!(
-            N > 0,
-            "`FlattenChannels<0>` has no features: N must be at least 1"
-        );
-        let product = match D.checked_mul(R) {
-            Some(dr) => dr.checked_mul(C),
-            None => None,
-        };
-        assert!(
-            matches!(product, Some(p) if p == N),
-            "cannot flatten: channels x rows x columns must equal N in `FlattenChannels<N>`"
-        );
+        assert!(N > 0, "`FlattenChannels<0>` has no features: N must be at least 1");
+        assert!(product_is(D, R, C, N), "cannot flatten: channels x rows x columns must equal N in `FlattenChannels<N>`");
         1
     };
 }
@@ -192,17 +190,12 @@ impl<const D: usize, const R: usize, const C: usize, const N: usize> ChannelsSiz
 /// is generated (see the module docs).
 pub struct NonZeroWidths<const IN: usize, const OUT: usize>;
 
+#[rustfmt::skip]
 impl<const IN: usize, const OUT: usize> NonZeroWidths<IN, OUT> {
     /// Evaluating it stops compilation when `IN` or `OUT` is zero.
     pub const HOLD: () = {
-        assert!(
-            IN > 0,
-            "`Linear<0, OUT>` has no inputs: IN must be at least 1"
-        );
-        assert!(
-            OUT > 0,
-            "`Linear<IN, 0>` has no outputs: OUT must be at least 1"
-        );
+        assert!(IN > 0, "`Linear<0, OUT>` has no inputs: IN must be at least 1");
+        assert!(OUT > 0, "`Linear<IN, 0>` has no outputs: OUT must be at least 1");
     };
 }
 
@@ -210,10 +203,8 @@ impl<const IN: usize, const OUT: usize> NonZeroWidths<IN, OUT> {
 /// the module docs).
 pub struct NonEmptyBatch<const B: usize>;
 
+#[rustfmt::skip]
 impl<const B: usize> NonEmptyBatch<B> {
     /// `B`, when it is not zero; evaluating it otherwise stops compilation.
-    pub const SAMPLES: usize = {
-        assert!(B > 0, "a batch of 0 samples: B must be at least 1");
-        B
-    };
+    pub const SAMPLES: usize = { assert!(B > 0, "a batch of 0 samples: B must be at least 1"); B };
 }

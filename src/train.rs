@@ -268,10 +268,11 @@ pub fn argmax<F: Float>(values: &[F]) -> usize {
 
 /// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) equals
 /// the target; 0 for an empty set.
-pub fn accuracy<M, X, const C: usize, F: Float>(model: &M, inputs: &[X], classes: &[usize]) -> f64
-where
-    M: Forward<X, Output = [F; C]>,
-{
+pub fn accuracy<M: Forward<X, Output = [F; C]>, X, const C: usize, F: Float>(
+    model: &M,
+    inputs: &[X],
+    classes: &[usize],
+) -> f64 {
     let right = inputs
         .iter()
         .zip(classes)

@@ -1,10 +1,76 @@
-//! The compile-time promise: a mis-wired model does not compile, and says why in one line;
-//! the correctly wired versions do compile. Messages are pinned in `tests/ui/fail/*.stderr`
-//! (regenerate on purpose with `TRYBUILD=overwrite cargo test --test ui`).
+//! The compile-time promise: a mis-wired model does not compile, and says why in one line at
+//! the call that uses it; the correctly wired twin of every case does compile and run.
+//!
+//! - `tests/ui/fail/`: mistakes that `cargo check` reports (trait bounds).
+//! - `tests/ui/build_fail/`: rules on sizes that need arithmetic, reported when code is
+//!   generated (`cargo build`; see the crate's `shape` module).
+//! - `tests/ui/pass/`: the corrected twin of each case, and realistic large sizes.
+//!
+//! Messages are pinned in the `.stderr` files (regenerate on purpose with
+//! `TRYBUILD=overwrite cargo test --test ui`); `tests/ui/README.md` lists every case.
+
+use std::fs;
+use std::path::Path;
 
 #[test]
 fn shape_errors_are_compile_errors() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/fail/*.rs");
+    cases.compile_fail("tests/ui/build_fail/*.rs");
     cases.pass("tests/ui/pass/*.rs");
+}
+
+fn cases_in(dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every pinned message is one error diagnostic, short, and free of typenum's internals.
+#[test]
+fn every_message_is_one_short_error() {
+    // Errors found when code is generated carry notes on where the rule was evaluated.
+    for (dir, max_lines) in [("tests/ui/fail", 28), ("tests/ui/build_fail", 40)] {
+        for name in cases_in(dir) {
+            let path = format!("{dir}/{name}.stderr");
+            let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is missing"));
+            let errors = text.lines().filter(|l| l.starts_with("error")).count();
+            assert_eq!(errors, 1, "{path}: {errors} error diagnostics");
+            let lines = text.lines().count();
+            assert!(
+                lines <= max_lines,
+                "{path}: {lines} lines, more than {max_lines}"
+            );
+            for internal in ["UInt<", "UTerm", "B0", "B1", "ToUInt", "typenum::"] {
+                assert!(!text.contains(internal), "{path} shows `{internal}`");
+            }
+        }
+    }
+}
+
+/// Every mistake has a corrected twin that compiles, and the catalogue lists every case.
+#[test]
+fn every_mistake_has_a_twin_and_a_line_in_the_catalogue() {
+    let catalogue = fs::read_to_string("tests/ui/README.md").unwrap();
+    let mut total = 0;
+    for dir in ["tests/ui/fail", "tests/ui/build_fail"] {
+        for name in cases_in(dir) {
+            total += 1;
+            let twin = format!("tests/ui/pass/{name}.rs");
+            assert!(
+                Path::new(&twin).exists(),
+                "{dir}/{name}.rs has no twin {twin}"
+            );
+            assert!(
+                catalogue.contains(&format!("`{name}`")),
+                "{name} is not in tests/ui/README.md"
+            );
+        }
+    }
+    assert!(total >= 25, "only {total} compile-fail cases");
 }

@@ -1,4 +1,4 @@
-// The output layer expects 32 features; the hidden layer before it makes 16.
+// The last layer expects 32 features, the one before gives 16.
 use typed_nn::prelude::*;
 
 fn main() {

@@ -1,7 +1,7 @@
-// The first layer makes 16 features; the second expects 8.
+// The first layer's 16 outputs feed a layer of 3 inputs.
 use typed_nn::prelude::*;
 
 fn main() {
-    let net = (Linear::<4, 16>::ZERO, Linear::<8, 3>::ZERO, Sigmoid);
+    let net = (Linear::<4, 16>::ZERO, Linear::<3, 3>::ZERO, Sigmoid);
     let _ = net.infer(&[0.0; 4]);
 }

@@ -1,9 +1,7 @@
-// A 4-layer model whose third layer expects 9 features where the second makes 8.
+// The third of four linear layers expects 9 features, not 8.
 use typed_nn::prelude::*;
 
-type Net = (Linear<4, 16>, ReLU, Linear<16, 8>, ReLU, Linear<9, 8>, ReLU, Linear<8, 2>);
-
 fn main() {
-    let net = Net::ZERO;
-    let _ = net.infer(&[0.0; 4]);
+    type Four = (Linear<4, 16>, ReLU, Linear<16, 8>, ReLU, Linear<9, 8>, ReLU, Linear<8, 2>);
+    let _ = Four::ZERO.infer(&[0.0; 4]);
 }

@@ -1,4 +1,4 @@
-// A correct 2-16-1 model fed a sample of 3 features.
+// A model of 2 inputs given a sample of 3.
 use typed_nn::prelude::*;
 
 fn main() {

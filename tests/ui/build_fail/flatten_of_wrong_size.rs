@@ -3,6 +3,5 @@ use typed_nn::prelude::*;
 
 fn main() {
     let net = (Flatten::<63>, Linear::<63, 10>::ZERO);
-    let image = [[0.0f32; 8]; 8];
-    let _ = net.infer(&image);
+    let _ = net.infer(&[[0.0f32; 8]; 8]);
 }

@@ -1,0 +1,9 @@
+// f64 data for an f32 model, trained through `Trainer`.
+use typed_nn::prelude::*;
+
+fn main() {
+    let mut net = (Linear::<2, 4>::ZERO, Sigmoid, Linear::<4, 1>::ZERO);
+    let mut trainer = Trainer::new(Sgd::new(0.1));
+    let x: [f64; 2] = [0.0, 1.0];
+    let _ = trainer.step(&mut net, &x, &[1.0], &Mse);
+}

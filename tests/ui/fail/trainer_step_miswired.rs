@@ -1,0 +1,8 @@
+// A mis-wired model trained through `Trainer::step`: one error, at the step.
+use typed_nn::prelude::*;
+
+fn main() {
+    let mut net = (Linear::<2, 16>::ZERO, Sigmoid, Linear::<8, 1>::ZERO);
+    let mut trainer = Trainer::new(Sgd::new(0.1));
+    let _ = trainer.step(&mut net, &[0.0, 1.0], &[1.0], &Mse);
+}

@@ -1,0 +1,8 @@
+// The corrected twin of `fail/accuracy_miswired.rs`.
+use typed_nn::prelude::*;
+
+fn main() {
+    let net = (Linear::<4, 8>::ZERO, ReLU, Linear::<8, 3>::ZERO);
+    let inputs = [[0.0f32; 4]; 10];
+    let _ = accuracy(&net, &inputs, &[0; 10]);
+}

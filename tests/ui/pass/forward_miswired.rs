@@ -1,0 +1,9 @@
+// The corrected twin of `fail/forward_miswired.rs`.
+use typed_nn::prelude::*;
+
+fn main() {
+    let net = (Linear::<2, 3>::ZERO, Sigmoid, Linear::<3, 1>::ZERO);
+    let (mut out, mut cache) = Zero::ZERO;
+    net.forward(&[0.5f32, 1.0], &mut out, &mut cache);
+    let _: [f32; 1] = out;
+}
