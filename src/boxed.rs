@@ -110,7 +110,7 @@ where
     /// use typed_nn::train::Trainer;
     /// use typed_nn::{Linear, ReLU, boxed::zeroed};
     /// type Mnist = (Linear<784, 256>, ReLU, Linear<256, 10>);
-    /// let trainer = Trainer::<Mnist, [[f32; 784]; 64], _>::boxed(Adam::boxed(1e-3));
+    /// let trainer = Trainer::<Mnist, [[f32; 784]; 64], _>::boxed(Adam::<Mnist>::boxed(1e-3));
     /// assert_eq!(trainer.steps, 0);
     /// ```
     pub fn boxed(optimizer: O) -> Box<Self> {
