@@ -11,6 +11,12 @@ use crate::module::{Backward, Params};
 use crate::tensor::{Tensor, Zero};
 use crate::train::Elem;
 
+/// A model that [`gradcheck`] can check on input `X`: one with a backward pass and parameters
+/// of its output's float type. Implemented for every such model.
+pub trait Checkable<X>: Backward<X> + Params<Elem<Self, X>> {}
+
+impl<M: Backward<X> + Params<Elem<M, X>>, X> Checkable<X> for M {}
+
 /// The float types [`gradcheck`] works in: `f64` only.
 ///
 /// A central difference in `f32` loses about half of its seven digits to rounding, so it
@@ -101,7 +107,7 @@ where
 ///
 /// Only `f64` models are checked ([`CheckedInF64`]): anything else is a compile error that
 /// says so.
-pub fn gradcheck<M: Backward<X> + Params<Elem<M, X>>, X: Tensor, L, T>(
+pub fn gradcheck<M: Checkable<X>, X: Tensor, L, T>(
     model: &mut M,
     x: &X,
     loss: &L,

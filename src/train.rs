@@ -268,15 +268,24 @@ pub fn argmax<F: Float>(values: &[F]) -> usize {
 
 /// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) equals
 /// the target; 0 for an empty set.
-pub fn accuracy<M: Forward<X, Output = [F; C]>, X, const C: usize, F: Float>(
-    model: &M,
-    inputs: &[X],
-    classes: &[usize],
-) -> f64 {
+pub fn accuracy<M: Classifier<X>, X>(model: &M, inputs: &[X], classes: &[usize]) -> f64 {
     let right = inputs
         .iter()
         .zip(classes)
-        .filter(|(x, c)| argmax(&model.infer(x)) == **c)
+        .filter(|(x, c)| model.predict(x) == **c)
         .count();
     right as f64 / inputs.len().min(classes.len()).max(1) as f64
+}
+
+/// A model whose output for `X` is one score per class, `[F; C]`: implemented for every such
+/// model.
+pub trait Classifier<X> {
+    /// The predicted class: the [`argmax`] of the scores.
+    fn predict(&self, x: &X) -> usize;
+}
+
+impl<M: Forward<X, Output = [F; C]>, X, F: Float, const C: usize> Classifier<X> for M {
+    fn predict(&self, x: &X) -> usize {
+        argmax(&self.infer(x))
+    }
 }

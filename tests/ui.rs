@@ -35,8 +35,15 @@ fn cases_in(dir: &str) -> Vec<String> {
 #[test]
 fn every_message_is_one_short_error() {
     // Errors found when code is generated carry notes on where the rule was evaluated.
-    for (dir, max_lines) in [("tests/ui/fail", 28), ("tests/ui/build_fail", 40)] {
+    for (dir, max_lines) in [("tests/ui/fail", 25), ("tests/ui/build_fail", 40)] {
         for name in cases_in(dir) {
+            // A method of `Backward` called by hand: rustc adds the list of tuple impls of
+            // `Forward` and the supertrait bound, three lines past the limit.
+            let max_lines = if name == "backward_miswired" {
+                28
+            } else {
+                max_lines
+            };
             let path = format!("{dir}/{name}.stderr");
             let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is missing"));
             let errors = text.lines().filter(|l| l.starts_with("error")).count();
