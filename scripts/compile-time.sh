@@ -7,8 +7,9 @@
 # - `typed_d`: input 16, hidden widths 32, 33, ..., 31 + d (sigmoid), output 4, the model
 #   nested in tuples of at most 16 layers; one Adam step on a batch of 8 through `Trainer`;
 # - `same_d`: the same with every hidden width 32 (one layer shape, for comparison);
-# - `plain_d`: the distinct-width network as plain `[[f32; I]; O]` arrays and hand-written
-#   loops (forward, backward, Adam), generic over the sizes as a user would write them.
+# - `plain_d`: the distinct-width network as plain `[[f32; I]; O]` arrays and the
+#   straightforward index loops one writes first (forward, backward, Adam), generic over the
+#   sizes as a user would write them.
 # Each is built with `cargo build --release` after touching its source (the library already
 # built); the time is the median of REPEAT runs (default 3). The table gives seconds, the ratio
 # typed / plain, and binary sizes. A measurement to run by hand, not a test.
@@ -87,7 +88,8 @@ plain_program() { # name, widths...
     decl+="    let mut l$i = Layer::<$in, $out>::new();
 "
     if ((i == 0)); then src="x"; else src="l$((i - 1)).a"; fi
-    fwd+="    l$i.forward(&$src, $((i < last)));
+    if ((i < last)); then sig=true; else sig=false; fi
+    fwd+="    l$i.forward(&$src, $sig);
 "
     upd+="    l$i.update(t);
 "
@@ -130,31 +132,39 @@ impl<const I: usize, const O: usize> Layer<I, O> {
 
     fn forward(&mut self, x: &[[f32; I]; B], sigmoid: bool) {
         self.sigmoid = sigmoid;
-        for (x, y) in x.iter().zip(self.a.iter_mut()) {
-            for ((w, b), y) in self.w.iter().zip(&self.b).zip(y.iter_mut()) {
-                let z = b + w.iter().zip(x).map(|(w, x)| w * x).sum::<f32>();
-                *y = if sigmoid { 1.0 / (1.0 + (-z).exp()) } else { z };
+        for s in 0..B {
+            for o in 0..O {
+                let mut z = self.b[o];
+                for i in 0..I {
+                    z += self.w[o][i] * x[s][i];
+                }
+                self.a[s][o] = if sigmoid { 1.0 / (1.0 + (-z).exp()) } else { z };
             }
         }
     }
 
     fn backward(&mut self, x: &[[f32; I]; B], dx: Option<&mut [[f32; I]; B]>) {
-        if self.sigmoid {
-            for (d, a) in self.da.iter_mut().flatten().zip(self.a.iter().flatten()) {
-                *d *= a * (1.0 - a);
-            }
-        }
-        for (x, d) in x.iter().zip(&self.da) {
-            for ((gw, gb), d) in self.gw.iter_mut().zip(self.gb.iter_mut()).zip(d) {
-                *gb += d;
-                gw.iter_mut().zip(x).for_each(|(g, x)| *g += d * x);
+        for s in 0..B {
+            for o in 0..O {
+                if self.sigmoid {
+                    let a = self.a[s][o];
+                    self.da[s][o] *= a * (1.0 - a);
+                }
+                let d = self.da[s][o];
+                self.gb[o] += d;
+                for i in 0..I {
+                    self.gw[o][i] += d * x[s][i];
+                }
             }
         }
         if let Some(dx) = dx {
-            for (dx, d) in dx.iter_mut().zip(&self.da) {
-                *dx = [0.0; I];
-                for (w, d) in self.w.iter().zip(d) {
-                    dx.iter_mut().zip(w).for_each(|(dx, w)| *dx += d * w);
+            for s in 0..B {
+                for i in 0..I {
+                    let mut sum = 0.0;
+                    for o in 0..O {
+                        sum += self.da[s][o] * self.w[o][i];
+                    }
+                    dx[s][i] = sum;
                 }
             }
         }
@@ -162,17 +172,20 @@ impl<const I: usize, const O: usize> Layer<I, O> {
 
     fn update(&mut self, t: i32) {
         let (c1, c2) = (1.0 - 0.9f32.powi(t), 1.0 - 0.999f32.powi(t));
-        let params = self.w.iter_mut().flatten().chain(self.b.iter_mut());
-        let grads = self.gw.iter_mut().flatten().chain(self.gb.iter_mut());
-        let m = self.m.0.iter_mut().flatten().chain(self.m.1.iter_mut());
-        let v = self.v.0.iter_mut().flatten().chain(self.v.1.iter_mut());
-        for (((p, g), m), v) in params.zip(grads).zip(m).zip(v) {
-            *m = 0.9 * *m + 0.1 * *g;
-            *v = 0.999 * *v + 0.001 * *g * *g;
-            *p -= 1e-3 * (*m / c1) / ((*v / c2).sqrt() + 1e-8);
-            *g = 0.0;
+        for o in 0..O {
+            for i in 0..I {
+                adam(&mut self.w[o][i], &mut self.gw[o][i], &mut self.m.0[o][i], &mut self.v.0[o][i], c1, c2);
+            }
+            adam(&mut self.b[o], &mut self.gb[o], &mut self.m.1[o], &mut self.v.1[o], c1, c2);
         }
     }
+}
+
+fn adam(p: &mut f32, g: &mut f32, m: &mut f32, v: &mut f32, c1: f32, c2: f32) {
+    *m = 0.9 * *m + 0.1 * *g;
+    *v = 0.999 * *v + 0.001 * *g * *g;
+    *p -= 1e-3 * (*m / c1) / ((*v / c2).sqrt() + 1e-8);
+    *g = 0.0;
 }
 
 fn main() {

@@ -33,6 +33,7 @@ pub trait Float:
     + Sync
     + 'static
     + crate::simd::HasLanes
+    + crate::kernels::Compiled
 {
     /// The number one.
     const ONE: Self;

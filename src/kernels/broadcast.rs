@@ -8,11 +8,15 @@ use crate::simd::{Lanes, Scalar};
 /// Operand layouts of [`gemm_broadcast`]: `A(r, p) = a[r * a_row + p * a_step]`, row `p` of
 /// `b` starts at `p * b_row`, row `r` of `out` at `r * out_row`.
 #[derive(Clone, Copy)]
-pub(crate) struct Strides {
-    pub(crate) a_row: usize,
-    pub(crate) a_step: usize,
-    pub(crate) b_row: usize,
-    pub(crate) out_row: usize,
+pub struct Strides {
+    /// Step between rows `r` of `A`.
+    pub a_row: usize,
+    /// Step between summed indices `p` of `A`.
+    pub a_step: usize,
+    /// Step between rows of `b`.
+    pub b_row: usize,
+    /// Step between rows of `out`.
+    pub out_row: usize,
 }
 
 /// The operands of [`gemm_broadcast`], checked.

@@ -10,12 +10,24 @@
 //!
 //! A float sum in one accumulator cannot be reordered, so it runs one add at a time; the tiles
 //! keep many independent partial sums instead. The vector width comes from [`Level`], chosen
-//! at run time by [`dispatch!`]; sizes are compile-time constants at every call.
+//! at run time by [`dispatch!`].
+//!
+//! Compile time is part of the design: a product of at most [`INLINE_MAX_WORK`]
+//! multiply-adds is compiled into its call site, where its sizes are constants (tiny layers
+//! gain from full unrolling); a larger one calls one copy of the kernels per float type and
+//! instruction set, with its sizes as values. So each distinct layer shape adds only a thin
+//! shim, and a model of 64 distinct widths compiles the kernels once, not 64 times.
 
 mod broadcast;
+mod compiled;
 mod nt;
 
-pub(crate) use broadcast::{Strides, gemm_broadcast};
+pub use compiled::{AdamStep, Compiled};
+
+use crate::float::Float;
+
+pub use broadcast::Strides;
+pub(crate) use broadcast::gemm_broadcast;
 pub(crate) use nt::{gemm_nt, gemm_nt_two_threads};
 
 /// The instruction set a kernel is compiled for. Only `Portable` exists at run time without
@@ -35,6 +47,50 @@ pub(crate) enum Level {
 /// wider vectors costs more than the vectors save.
 #[cfg_attr(not(all(feature = "std", target_arch = "x86_64")), allow(dead_code))]
 pub(crate) const DISPATCH_MIN_WORK: usize = 256;
+
+/// Work (in multiply-adds) up to which a product is compiled into its call site, where its
+/// sizes are constants. Larger products run one copy of the kernels per float type, with
+/// sizes as values: a model of many distinct widths compiles them once, not once per layer.
+pub(crate) const INLINE_MAX_WORK: usize = 4096;
+
+/// [`gemm_nt`] for the best instruction set: inlined for small products, otherwise the copy
+/// compiled in this crate ([`Compiled::nt`]).
+#[inline(always)]
+pub(crate) fn product_nt<F: Float>(
+    dims: (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    bias: &[F],
+    out: &mut [F],
+) {
+    let work = dims.0 * dims.1 * dims.2;
+    if work <= INLINE_MAX_WORK {
+        dispatch!(work, |level| gemm_nt(level, dims, a, b, bias, out))
+    } else {
+        F::nt(dims, a, b, bias, out)
+    }
+}
+
+/// [`gemm_broadcast`] for the best instruction set: inlined for small products, otherwise
+/// the copy compiled in this crate ([`Compiled::broadcast`]).
+#[inline(always)]
+pub(crate) fn product_broadcast<F: Float>(
+    dims: (usize, usize, usize),
+    a: &[F],
+    b: &[F],
+    strides: Strides,
+    add: bool,
+    out: &mut [F],
+) {
+    let work = dims.0 * dims.1 * dims.2;
+    if work <= INLINE_MAX_WORK {
+        dispatch!(work, |level| gemm_broadcast(
+            level, dims, a, b, strides, add, out
+        ))
+    } else {
+        F::broadcast(dims, (a, b), strides, add, out)
+    }
+}
 
 /// Work (in multiply-adds) above which a pass is split between two threads, with the feature
 /// `parallel`: far above the cost of handing half of it to another thread.

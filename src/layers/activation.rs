@@ -2,13 +2,15 @@
 //! the width is never restated: `(Linear<2, 16>, Sigmoid, Linear<16, 1>)`.
 
 use crate::float::Float;
-use crate::kernels::{ELEMENT_WORK, dispatch};
+use crate::kernels::{ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
 use crate::math::flush_tiny;
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
 
 /// A function applied to every element, with its derivative.
 trait Pointwise {
+    /// The function, as the argument of the kernels compiled in this crate.
+    fn kind(&self) -> Activation;
     /// f(x).
     fn value<F: Float>(&self, x: F) -> F;
     /// f'(x), given x and y = f(x); each activation uses whichever is cheaper.
@@ -85,6 +87,9 @@ impl Default for LeakyReLU {
 pub struct Identity;
 
 impl Pointwise for Sigmoid {
+    fn kind(&self) -> Activation {
+        Activation::Sigmoid
+    }
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
         F::ONE / (F::ONE + (-x).exp_fast())
@@ -96,6 +101,9 @@ impl Pointwise for Sigmoid {
 }
 
 impl Pointwise for Tanh {
+    fn kind(&self) -> Activation {
+        Activation::Tanh
+    }
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
         x.tanh()
@@ -107,6 +115,9 @@ impl Pointwise for Tanh {
 }
 
 impl Pointwise for ReLU {
+    fn kind(&self) -> Activation {
+        Activation::ReLU
+    }
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
         if x > F::ZERO { x } else { F::ZERO }
@@ -118,6 +129,9 @@ impl Pointwise for ReLU {
 }
 
 impl Pointwise for LeakyReLU {
+    fn kind(&self) -> Activation {
+        Activation::LeakyReLU(self.slope)
+    }
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
         if x > F::ZERO {
@@ -137,6 +151,9 @@ impl Pointwise for LeakyReLU {
 }
 
 impl Pointwise for Identity {
+    fn kind(&self) -> Activation {
+        Activation::Identity
+    }
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
         x
@@ -144,6 +161,85 @@ impl Pointwise for Identity {
     #[inline(always)]
     fn slope<F: Float>(&self, _: F, _: F) -> F {
         F::ONE
+    }
+}
+
+/// Which elementwise function: the argument of the kernels compiled in this crate
+/// ([`Compiled`]), so that each is compiled once per float type, not once per layer shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Activation {
+    /// [`Sigmoid`].
+    Sigmoid,
+    /// [`Tanh`].
+    Tanh,
+    /// [`ReLU`].
+    ReLU,
+    /// [`LeakyReLU`] with its slope.
+    LeakyReLU(f64),
+    /// [`Identity`].
+    Identity,
+}
+
+impl Activation {
+    /// `y = f(x)` elementwise.
+    #[inline(always)]
+    pub(crate) fn values<F: Float>(self, x: &[F], y: &mut [F]) {
+        match self {
+            Activation::Sigmoid => values_loop(&Sigmoid, x, y),
+            Activation::Tanh => values_loop(&Tanh, x, y),
+            Activation::ReLU => values_loop(&ReLU, x, y),
+            Activation::LeakyReLU(slope) => values_loop(&LeakyReLU::new(slope), x, y),
+            Activation::Identity => values_loop(&Identity, x, y),
+        }
+    }
+
+    /// `dx = dy f'(x)` elementwise, from `[x, y, dy]`.
+    #[inline(always)]
+    pub(crate) fn slopes<F: Float>(self, xy_dy: [&[F]; 3], dx: &mut [F]) {
+        match self {
+            Activation::Sigmoid => slopes_loop(&Sigmoid, xy_dy, dx),
+            Activation::Tanh => slopes_loop(&Tanh, xy_dy, dx),
+            Activation::ReLU => slopes_loop(&ReLU, xy_dy, dx),
+            Activation::LeakyReLU(slope) => slopes_loop(&LeakyReLU::new(slope), xy_dy, dx),
+            Activation::Identity => slopes_loop(&Identity, xy_dy, dx),
+        }
+    }
+}
+
+/// `y = f(x)` elementwise: inlined for short tensors, otherwise the copy compiled in this
+/// crate (see [`INLINE_MAX_WORK`]), whatever the tensor's shape.
+#[inline(always)]
+fn values<A: Pointwise, F: Float>(act: &A, x: &[F], y: &mut [F]) {
+    if x.len() * ELEMENT_WORK <= INLINE_MAX_WORK {
+        dispatch!(x.len() * ELEMENT_WORK, |_level| values_loop(act, x, y))
+    } else {
+        F::values(act.kind(), x, y)
+    }
+}
+
+#[inline(always)]
+fn values_loop<A: Pointwise, F: Float>(act: &A, x: &[F], y: &mut [F]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = act.value(x);
+    }
+}
+
+/// `dx = dy f'(x)` elementwise from `[x, y, dy]`, inlined or not as [`values`].
+#[inline(always)]
+fn slopes<A: Pointwise, F: Float>(act: &A, xy_dy: [&[F]; 3], dx: &mut [F]) {
+    if dx.len() * ELEMENT_WORK <= INLINE_MAX_WORK {
+        dispatch!(dx.len() * ELEMENT_WORK, |_level| slopes_loop(
+            act, xy_dy, dx
+        ))
+    } else {
+        F::slopes(act.kind(), xy_dy, dx)
+    }
+}
+
+#[inline(always)]
+fn slopes_loop<A: Pointwise, F: Float>(act: &A, [x, y, dy]: [&[F]; 3], dx: &mut [F]) {
+    for (dx, ((&x, &y), &dy)) in dx.iter_mut().zip(x.iter().zip(y).zip(dy)) {
+        *dx = flush_tiny(dy * act.slope(x, y));
     }
 }
 
@@ -166,23 +262,14 @@ macro_rules! elementwise_layer {
             }
 
             fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
-                dispatch!(T::LEN * ELEMENT_WORK, |_level| {
-                    for (y, &x) in out.flat_mut().iter_mut().zip(x.flat()) {
-                        *y = self.value(x);
-                    }
-                })
+                values(self, x.flat(), out.flat_mut());
             }
         }
 
         impl<T: Tensor> Backward<T> for $layer {
             fn backward(&self, x: &T, out: &T, d_out: &T, _: &mut (), _: &mut Self, d_x: Option<&mut T>) {
                 let Some(d_x) = d_x else { return };
-                dispatch!(T::LEN * ELEMENT_WORK, |_level| {
-                    let inputs = x.flat().iter().zip(out.flat()).zip(d_out.flat());
-                    for (dx, ((&x, &y), &dy)) in d_x.flat_mut().iter_mut().zip(inputs) {
-                        *dx = flush_tiny(dy * self.slope(x, y));
-                    }
-                })
+                slopes(self, [x.flat(), out.flat(), d_out.flat()], d_x.flat_mut());
             }
         }
 

@@ -4,9 +4,7 @@ use rand::Rng;
 
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
-use crate::kernels::{
-    Strides, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, split,
-};
+use crate::kernels::{Strides, both, gemm_nt_two_threads, product_broadcast, product_nt, split};
 use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::shape::{LinearInput, NonZeroWidths};
 use crate::tensor::{Tensor, Zero};
@@ -79,9 +77,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         if split(batch * IN * OUT) {
             gemm_nt_two_threads((batch, OUT, IN), x, weight, &self.bias, out);
         } else {
-            dispatch!(batch * IN * OUT, |level| {
-                gemm_nt(level, (batch, OUT, IN), x, weight, &self.bias, out)
-            });
+            product_nt((batch, OUT, IN), x, weight, &self.bias, out);
         }
     }
 
@@ -145,34 +141,29 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grad_w: &mut [F],
     ) {
-        let rows = outputs.len();
-        dispatch!(batch * IN * rows, |level| {
-            // dW[o][i] += sum over samples p of dy[p][o] * x[p][i].
-            let s = Strides {
-                a_row: 1,
-                a_step: OUT,
-                b_row: IN,
-                out_row: IN,
-            };
-            let dy = &dy[outputs.start..];
-            gemm_broadcast(level, (rows, IN, batch), dy, x, s, true, grad_w);
-        });
+        // dW[o][i] += sum over samples p of dy[p][o] * x[p][i].
+        let s = Strides {
+            a_row: 1,
+            a_step: OUT,
+            b_row: IN,
+            out_row: IN,
+        };
+        let dy = &dy[outputs.start..];
+        product_broadcast((outputs.len(), IN, batch), dy, x, s, true, grad_w);
     }
 
     /// `dx = dy W` for `batch` samples.
     #[inline(always)]
     fn input_grad_part(&self, batch: usize, dy: &[F], dx: &mut [F]) {
-        dispatch!(batch * IN * OUT, |level| {
-            // dx[b][i] = sum over outputs p of dy[b][p] * W[p][i].
-            let s = Strides {
-                a_row: OUT,
-                a_step: 1,
-                b_row: IN,
-                out_row: IN,
-            };
-            let weight = self.weight.as_flattened();
-            gemm_broadcast(level, (batch, IN, OUT), dy, weight, s, false, dx);
-        });
+        // dx[b][i] = sum over outputs p of dy[b][p] * W[p][i].
+        let s = Strides {
+            a_row: OUT,
+            a_step: 1,
+            b_row: IN,
+            out_row: IN,
+        };
+        let weight = self.weight.as_flattened();
+        product_broadcast((batch, IN, OUT), dy, weight, s, false, dx);
     }
 }
 

@@ -5,6 +5,7 @@ mod flatten;
 mod linear;
 mod softmax;
 
+pub(crate) use activation::Activation;
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use flatten::{Flatten, FlattenChannels};
 pub use linear::Linear;

@@ -1,7 +1,7 @@
 //! Softmax over the innermost axis: turns logits into probabilities.
 
 use crate::float::Float;
-use crate::kernels::{ELEMENT_WORK, dispatch};
+use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
 use crate::math::flush_tiny;
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
@@ -47,6 +47,14 @@ pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) -> F {
     max + sum.ln()
 }
 
+/// Softmax of each row of `row` values.
+#[inline(always)]
+fn softmax_rows<F: Float>(row: usize, x: &[F], y: &mut [F]) {
+    for (x, y) in x.chunks_exact(row).zip(y.chunks_exact_mut(row)) {
+        softmax_row(x, y);
+    }
+}
+
 impl<T: Tensor> Forward<T> for Softmax {
     type Output = T;
     type Cache = ();
@@ -59,12 +67,12 @@ impl<T: Tensor> Forward<T> for Softmax {
     }
 
     fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
-        dispatch!(T::LEN * ELEMENT_WORK, |_level| {
-            let rows = x.flat().chunks_exact(T::ROW);
-            for (x, y) in rows.zip(out.flat_mut().chunks_exact_mut(T::ROW)) {
-                softmax_row(x, y);
-            }
-        })
+        let (x, y) = (x.flat(), out.flat_mut());
+        if T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK {
+            dispatch!(T::LEN * ELEMENT_WORK, |_level| softmax_rows(T::ROW, x, y))
+        } else {
+            T::Elem::softmax_rows(T::ROW, x, y)
+        }
     }
 }
 
