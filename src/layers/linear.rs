@@ -4,7 +4,9 @@ use rand::Rng;
 
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
-use crate::kernels::{Strides, both, gemm_nt_two_threads, product_broadcast, product_nt, split};
+use crate::kernels::{
+    Strides, both, dispatch, fixed_sizes, gemm_broadcast, gemm_nt, gemm_nt_two_threads, split,
+};
 use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::shape::{LinearInput, NonZeroWidths};
 use crate::tensor::{Tensor, Zero};
@@ -68,32 +70,43 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         layer
     }
 
-    /// Forward for `B` samples stored row after row in `x`: `out = x W^T + b`. Large passes
-    /// share the outputs out between two threads with the feature `parallel`.
+    /// Forward for the `X::BATCH` samples of `x`, stored row after row: `out = x W^T + b`.
+    ///
+    /// Products of a size where it pays ([`fixed_sizes`]) run kernels compiled for this
+    /// layer's sizes; the others call the library's kernels, which take sizes as values, so
+    /// that this layer adds no kernel code to the program. Large passes share the outputs out
+    /// between two threads with the feature `parallel`.
     #[inline(always)]
-    fn forward_rows(&self, batch: usize, x: &[F], out: &mut [F]) {
+    fn forward_rows<X: LinearInput<IN, OUT, F>>(&self, x: &[F], out: &mut [F]) {
         let () = NonZeroWidths::<IN, OUT>::HOLD;
         let weight = self.weight.as_flattened();
-        if split(batch * IN * OUT) {
-            gemm_nt_two_threads((batch, OUT, IN), x, weight, &self.bias, out);
+        if split(X::BATCH * IN * OUT) {
+            gemm_nt_two_threads((X::BATCH, OUT, IN), x, weight, &self.bias, out);
+        } else if const { fixed_sizes(X::BATCH * IN * OUT) } {
+            // The sizes are written inside the kernel closure, so that they stay constants in
+            // the code compiled for each instruction set.
+            dispatch!(X::BATCH * IN * OUT, |level| {
+                gemm_nt(level, (X::BATCH, OUT, IN), x, weight, &self.bias, out)
+            });
         } else {
-            product_nt((batch, OUT, IN), x, weight, &self.bias, out);
+            F::nt((X::BATCH, OUT, IN), x, weight, &self.bias, out);
         }
     }
 
-    /// Backward for `B` samples stored row after row: `dW += dy^T x`, `db += sum of dy rows`,
-    /// and `dx = dy W` when asked for. With the feature `parallel`, large passes are split:
-    /// each thread computes half of the rows of `dW` and half of the samples of `dx`.
+    /// Backward for the `X::BATCH` samples of `x`, stored row after row: `dW += dy^T x`,
+    /// `db += sum of dy rows`, and `dx = dy W` when asked for. With the feature `parallel`,
+    /// large passes are split: each thread computes half of the rows of `dW` and half of the
+    /// samples of `dx`.
     #[inline(always)]
-    fn backward_rows(
+    fn backward_rows<X: LinearInput<IN, OUT, F>>(
         &self,
-        batch: usize,
         x: &[F],
         dy: &[F],
         grads: &mut Self,
         dx: Option<&mut [F]>,
     ) {
         let () = NonZeroWidths::<IN, OUT>::HOLD;
+        let batch = X::BATCH;
         for row in dy.chunks_exact(OUT) {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
@@ -123,6 +136,18 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
                     }
                 },
             );
+        } else if const { fixed_sizes(X::BATCH * IN * OUT) } {
+            dispatch!(X::BATCH * IN * OUT, |level| {
+                let s = Self::WEIGHT_GRAD;
+                gemm_broadcast(level, (OUT, IN, X::BATCH), dy, x, s, true, grad_w)
+            });
+            if let Some(dx) = dx {
+                let weight = self.weight.as_flattened();
+                dispatch!(X::BATCH * IN * OUT, |level| {
+                    let s = Self::INPUT_GRAD;
+                    gemm_broadcast(level, (X::BATCH, IN, OUT), dy, weight, s, false, dx)
+                });
+            }
         } else {
             self.weight_grad_part(0..OUT, batch, x, dy, grad_w);
             if let Some(dx) = dx {
@@ -131,8 +156,24 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         }
     }
 
-    /// Rows `outputs` of `dW += dy^T x`, into `grad_w` (those rows only).
-    #[inline(always)]
+    /// `dW[o][i] += sum over samples p of dy[p][o] * x[p][i]`: `A(o, p) = dy[p][o]`.
+    const WEIGHT_GRAD: Strides = Strides {
+        a_row: 1,
+        a_step: OUT,
+        b_row: IN,
+        out_row: IN,
+    };
+
+    /// `dx[b][i] = sum over outputs p of dy[b][p] * W[p][i]`.
+    const INPUT_GRAD: Strides = Strides {
+        a_row: OUT,
+        a_step: 1,
+        b_row: IN,
+        out_row: IN,
+    };
+
+    /// Rows `outputs` of `dW += dy^T x`, into `grad_w` (those rows only), through the
+    /// library's kernels.
     fn weight_grad_part(
         &self,
         outputs: core::ops::Range<usize>,
@@ -141,29 +182,15 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grad_w: &mut [F],
     ) {
-        // dW[o][i] += sum over samples p of dy[p][o] * x[p][i].
-        let s = Strides {
-            a_row: 1,
-            a_step: OUT,
-            b_row: IN,
-            out_row: IN,
-        };
         let dy = &dy[outputs.start..];
-        product_broadcast((outputs.len(), IN, batch), dy, x, s, true, grad_w);
+        let dims = (outputs.len(), IN, batch);
+        F::broadcast(dims, (dy, x), Self::WEIGHT_GRAD, true, grad_w);
     }
 
-    /// `dx = dy W` for `batch` samples.
-    #[inline(always)]
+    /// `dx = dy W` for `batch` samples, through the library's kernels.
     fn input_grad_part(&self, batch: usize, dy: &[F], dx: &mut [F]) {
-        // dx[b][i] = sum over outputs p of dy[b][p] * W[p][i].
-        let s = Strides {
-            a_row: OUT,
-            a_step: 1,
-            b_row: IN,
-            out_row: IN,
-        };
         let weight = self.weight.as_flattened();
-        product_broadcast((batch, IN, OUT), dy, weight, s, false, dx);
+        F::broadcast((batch, IN, OUT), (dy, weight), Self::INPUT_GRAD, false, dx);
     }
 }
 
@@ -184,12 +211,12 @@ where
 
     fn infer(&self, x: &X) -> X::Output {
         let mut out = X::Output::ZERO;
-        self.forward_rows(X::BATCH, x.flat(), out.flat_mut());
+        self.forward_rows::<X>(x.flat(), out.flat_mut());
         out
     }
 
     fn forward(&self, x: &X, out: &mut X::Output, _: &mut ()) {
-        self.forward_rows(X::BATCH, x.flat(), out.flat_mut());
+        self.forward_rows::<X>(x.flat(), out.flat_mut());
     }
 }
 
@@ -208,7 +235,7 @@ where
         d_x: Option<&mut X>,
     ) {
         let d_x = d_x.map(|d| d.flat_mut());
-        self.backward_rows(X::BATCH, x.flat(), d_out.flat(), grads, d_x);
+        self.backward_rows::<X>(x.flat(), d_out.flat(), grads, d_x);
     }
 }
 

@@ -68,7 +68,7 @@ impl<T: Tensor> Forward<T> for Softmax {
 
     fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
         let (x, y) = (x.flat(), out.flat_mut());
-        if T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK {
+        if const { T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK } {
             dispatch!(T::LEN * ELEMENT_WORK, |_level| softmax_rows(T::ROW, x, y))
         } else {
             T::Elem::softmax_rows(T::ROW, x, y)
