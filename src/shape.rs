@@ -50,12 +50,15 @@ pub trait LinearInput<const IN: usize, const OUT: usize, F: Float>: Tensor<Elem 
     type Output: Tensor<Elem = F>;
     /// The number of samples.
     const BATCH: usize;
+    /// Evaluating it checks that a batch is not empty ([`NonEmptyBatch`]).
+    const NOT_EMPTY: ();
 }
 
 #[diagnostic::do_not_recommend]
 impl<F: Float, const IN: usize, const OUT: usize> LinearInput<IN, OUT, F> for [F; IN] {
     type Output = [F; OUT];
     const BATCH: usize = 1;
+    const NOT_EMPTY: () = ();
 }
 
 #[diagnostic::do_not_recommend]
@@ -63,7 +66,8 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> LinearInput<IN
     for [[F; IN]; B]
 {
     type Output = [[F; OUT]; B];
-    const BATCH: usize = NonEmptyBatch::<B>::SAMPLES;
+    const BATCH: usize = B;
+    const NOT_EMPTY: () = NonEmptyBatch::<B>::HOLD;
 }
 
 /// An input that `Flatten<N>` takes: one `R x C` sample `[[F; C]; R]` or a batch of them
@@ -205,6 +209,8 @@ pub struct NonEmptyBatch<const B: usize>;
 
 #[rustfmt::skip]
 impl<const B: usize> NonEmptyBatch<B> {
+    /// Evaluating it stops compilation when `B` is zero.
+    pub const HOLD: () = assert!(B > 0, "a batch of 0 samples: B must be at least 1");
     /// `B`, when it is not zero; evaluating it otherwise stops compilation.
-    pub const SAMPLES: usize = { assert!(B > 0, "a batch of 0 samples: B must be at least 1"); B };
+    pub const SAMPLES: usize = { let () = Self::HOLD; B };
 }

@@ -78,7 +78,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// between two threads with the feature `parallel`.
     #[inline(always)]
     fn forward_rows<X: LinearInput<IN, OUT, F>>(&self, x: &[F], out: &mut [F]) {
-        let () = NonZeroWidths::<IN, OUT>::HOLD;
+        let ((), ()) = (NonZeroWidths::<IN, OUT>::HOLD, X::NOT_EMPTY);
         let weight = self.weight.as_flattened();
         if split(X::BATCH * IN * OUT) {
             gemm_nt_two_threads((X::BATCH, OUT, IN), x, weight, &self.bias, out);
@@ -105,7 +105,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         grads: &mut Self,
         dx: Option<&mut [F]>,
     ) {
-        let () = NonZeroWidths::<IN, OUT>::HOLD;
+        let ((), ()) = (NonZeroWidths::<IN, OUT>::HOLD, X::NOT_EMPTY);
         let batch = X::BATCH;
         for row in dy.chunks_exact(OUT) {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
