@@ -7,24 +7,6 @@
 
 use super::{ELEMENT_WORK, Strides, dispatch, gemm_broadcast, gemm_nt};
 use crate::layers::{Activation, softmax_row};
-use crate::math::flush_tiny;
-
-/// The constants of one Adam update (see [`Adam`](crate::optim::Adam)).
-#[derive(Clone, Copy)]
-pub struct AdamStep<F> {
-    /// Decay of the first moment.
-    pub b1: F,
-    /// Decay of the second moment.
-    pub b2: F,
-    /// Learning rate over the first moment's bias correction.
-    pub step_size: F,
-    /// One over the root of the second moment's bias correction.
-    pub inv_root_c2: F,
-    /// Added to the root of the second moment.
-    pub eps: F,
-    /// L2 penalty added to the gradient.
-    pub weight_decay: F,
-}
 
 /// Kernels with their sizes as values, compiled in this crate for `f32` and `f64`.
 pub trait Compiled: Sized {
@@ -44,12 +26,6 @@ pub trait Compiled: Sized {
     fn slopes(act: Activation, xy_dy: [&[Self]; 3], dx: &mut [Self]);
     /// The softmax of each row of `row` values.
     fn softmax_rows(row: usize, x: &[Self], y: &mut [Self]);
-    /// One Adam update of `p` from the gradient `g` (cleared) and the moments `m`, `v`.
-    fn adam(p: &mut [Self], gmv: [&mut [Self]; 3], c: AdamStep<Self>);
-    /// `p -= lr g`, `g = 0`.
-    fn sgd(p: &mut [Self], g: &mut [Self], lr: Self);
-    /// `v = mu v + g`, `p -= lr v`, `g = 0`.
-    fn momentum(p: &mut [Self], gv: [&mut [Self]; 2], lr: Self, mu: Self);
 }
 
 macro_rules! compiled_for {
@@ -88,44 +64,6 @@ macro_rules! compiled_for {
                 dispatch!(x.len() * ELEMENT_WORK, |_level| {
                     for (x, y) in x.chunks_exact(row).zip(y.chunks_exact_mut(row)) {
                         softmax_row(x, y);
-                    }
-                })
-            }
-
-            #[inline(never)]
-            fn adam(p: &mut [$t], [g, m, v]: [&mut [$t]; 3], c: AdamStep<$t>) {
-                let one: $t = 1.0;
-                dispatch!(8 * p.len(), |_level| {
-                    let slices = p.iter_mut().zip(g.iter_mut()).zip(m.iter_mut()).zip(v.iter_mut());
-                    for (((p, g), m), v) in slices {
-                        let g = core::mem::replace(g, 0.0) + c.weight_decay * *p;
-                        *m = flush_tiny(c.b1 * *m + (one - c.b1) * g);
-                        *v = flush_tiny(c.b2 * *v + (one - c.b2) * g * g);
-                        // m over its denominator first: the quotient of a tiny moment stays
-                        // normal.
-                        let root = crate::float::Float::sqrt_fast(*v);
-                        *p -= c.step_size * (*m / (root * c.inv_root_c2 + c.eps));
-                    }
-                })
-            }
-
-            #[inline(never)]
-            fn sgd(p: &mut [$t], g: &mut [$t], lr: $t) {
-                dispatch!(2 * p.len(), |_level| {
-                    for (p, g) in p.iter_mut().zip(g.iter_mut()) {
-                        *p -= lr * *g;
-                        *g = 0.0;
-                    }
-                })
-            }
-
-            #[inline(never)]
-            fn momentum(p: &mut [$t], [g, v]: [&mut [$t]; 2], lr: $t, mu: $t) {
-                dispatch!(3 * p.len(), |_level| {
-                    for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
-                        *v = flush_tiny(mu * *v + *g);
-                        *p -= lr * *v;
-                        *g = 0.0;
                     }
                 })
             }

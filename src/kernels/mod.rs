@@ -23,7 +23,7 @@ mod broadcast;
 mod compiled;
 mod nt;
 
-pub use compiled::{AdamStep, Compiled};
+pub use compiled::Compiled;
 
 pub use broadcast::Strides;
 pub(crate) use broadcast::gemm_broadcast;

@@ -2,7 +2,7 @@
 //! the width is never restated: `(Linear<2, 16>, Sigmoid, Linear<16, 1>)`.
 
 use crate::float::Float;
-use crate::kernels::{ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
+use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
 use crate::math::flush_tiny;
 use crate::module::{Backward, Forward, parameterless};
 use crate::tensor::{Tensor, Zero};
@@ -206,33 +206,10 @@ impl Activation {
     }
 }
 
-/// `y = f(x)` elementwise: inlined for short tensors, otherwise the copy compiled in this
-/// crate (see [`INLINE_MAX_WORK`]), whatever the tensor's shape.
-#[inline(always)]
-fn values<A: Pointwise, F: Float>(act: &A, x: &[F], y: &mut [F]) {
-    if x.len() * ELEMENT_WORK <= INLINE_MAX_WORK {
-        dispatch!(x.len() * ELEMENT_WORK, |_level| values_loop(act, x, y))
-    } else {
-        F::values(act.kind(), x, y)
-    }
-}
-
 #[inline(always)]
 fn values_loop<A: Pointwise, F: Float>(act: &A, x: &[F], y: &mut [F]) {
     for (y, &x) in y.iter_mut().zip(x) {
         *y = act.value(x);
-    }
-}
-
-/// `dx = dy f'(x)` elementwise from `[x, y, dy]`, inlined or not as [`values`].
-#[inline(always)]
-fn slopes<A: Pointwise, F: Float>(act: &A, xy_dy: [&[F]; 3], dx: &mut [F]) {
-    if dx.len() * ELEMENT_WORK <= INLINE_MAX_WORK {
-        dispatch!(dx.len() * ELEMENT_WORK, |_level| slopes_loop(
-            act, xy_dy, dx
-        ))
-    } else {
-        F::slopes(act.kind(), xy_dy, dx)
     }
 }
 
@@ -262,14 +239,28 @@ macro_rules! elementwise_layer {
             }
 
             fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
-                values(self, x.flat(), out.flat_mut());
+                // Short tensors: a loop compiled for this shape, its length written inside the
+                // kernel closure so that it stays a constant. Long ones: the library's copy.
+                if const { T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK } {
+                    dispatch!(T::LEN * ELEMENT_WORK, |_level| {
+                        values_loop(self, x.flat(), out.flat_mut())
+                    })
+                } else {
+                    T::Elem::values(self.kind(), x.flat(), out.flat_mut())
+                }
             }
         }
 
         impl<T: Tensor> Backward<T> for $layer {
             fn backward(&self, x: &T, out: &T, d_out: &T, _: &mut (), _: &mut Self, d_x: Option<&mut T>) {
                 let Some(d_x) = d_x else { return };
-                slopes(self, [x.flat(), out.flat(), d_out.flat()], d_x.flat_mut());
+                if const { T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK } {
+                    dispatch!(T::LEN * ELEMENT_WORK, |_level| {
+                        slopes_loop(self, [x.flat(), out.flat(), d_out.flat()], d_x.flat_mut())
+                    })
+                } else {
+                    T::Elem::slopes(self.kind(), [x.flat(), out.flat(), d_out.flat()], d_x.flat_mut())
+                }
             }
         }
 

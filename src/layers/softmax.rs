@@ -67,11 +67,13 @@ impl<T: Tensor> Forward<T> for Softmax {
     }
 
     fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
-        let (x, y) = (x.flat(), out.flat_mut());
         if const { T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK } {
-            dispatch!(T::LEN * ELEMENT_WORK, |_level| softmax_rows(T::ROW, x, y))
+            // The shape is written inside the kernel closure, so that it stays a constant.
+            dispatch!(T::LEN * ELEMENT_WORK, |_level| {
+                softmax_rows(T::ROW, x.flat(), out.flat_mut())
+            })
         } else {
-            T::Elem::softmax_rows(T::ROW, x, y)
+            T::Elem::softmax_rows(T::ROW, x.flat(), out.flat_mut())
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Adam and its PyTorch defaults.
 
 use crate::float::Float;
-use crate::kernels::AdamStep;
+use crate::kernels::dispatch;
+use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::in_halves;
 use crate::optim::{Optimizer, StateOf};
@@ -90,15 +91,22 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
         let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
         let step_size = F::from_f64(self.lr.as_f64() / correction1);
         let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
-        let constants = AdamStep {
-            b1,
-            b2,
-            step_size,
-            inv_root_c2,
-            eps,
-            weight_decay: wd,
+        let update = |p: &mut [F], [g, m, v]: [&mut [F]; 3]| {
+            dispatch!(8 * p.len(), |_level| {
+                let slices = p
+                    .iter_mut()
+                    .zip(g.iter_mut())
+                    .zip(m.iter_mut())
+                    .zip(v.iter_mut());
+                for (((p, g), m), v) in slices {
+                    let g = core::mem::replace(g, F::ZERO) + wd * *p;
+                    *m = flush_tiny(b1 * *m + (F::ONE - b1) * g);
+                    *v = flush_tiny(b2 * *v + (F::ONE - b2) * g * g);
+                    // m over its denominator first: the quotient of a tiny moment stays normal.
+                    *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
+                }
+            })
         };
-        let update = |p: &mut [F], state: [&mut [F]; 3]| F::adam(p, state, constants);
         let (m, v) = (M::state_mut(&mut self.m), M::state_mut(&mut self.v));
         model.zip_mut([grads, m, v], &mut |p, state| {
             in_halves(8 * p.len(), p, state, &update)

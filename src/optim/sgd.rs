@@ -1,4 +1,6 @@
 use crate::float::Float;
+use crate::kernels::dispatch;
+use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::in_halves;
 use crate::optim::{Optimizer, StateOf};
@@ -33,7 +35,14 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         let lr = self.lr;
-        let update = |p: &mut [F], [g]: [&mut [F]; 1]| F::sgd(p, g, lr);
+        let update = |p: &mut [F], [g]: [&mut [F]; 1]| {
+            dispatch!(2 * p.len(), |_level| {
+                for (p, g) in p.iter_mut().zip(g.iter_mut()) {
+                    *p -= lr * *g;
+                    *g = F::ZERO;
+                }
+            })
+        };
         model.zip_mut([grads], &mut |p, state| {
             in_halves(2 * p.len(), p, state, &update)
         });
@@ -81,7 +90,15 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         let (lr, mu) = (self.lr, self.momentum);
-        let update = |p: &mut [F], state: [&mut [F]; 2]| F::momentum(p, state, lr, mu);
+        let update = |p: &mut [F], [g, v]: [&mut [F]; 2]| {
+            dispatch!(3 * p.len(), |_level| {
+                for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
+                    *v = flush_tiny(mu * *v + *g);
+                    *p -= lr * *v;
+                    *g = F::ZERO;
+                }
+            })
+        };
         let velocity = M::state_mut(&mut self.velocity);
         model.zip_mut([grads, velocity], &mut |p, state| {
             in_halves(3 * p.len(), p, state, &update)
