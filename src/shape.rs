@@ -67,6 +67,7 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> LinearInput<IN
 {
     type Output = [[F; OUT]; B];
     const BATCH: usize = B;
+    // One constant for every layer of the model, so that an empty batch is one error.
     const NOT_EMPTY: () = NonEmptyBatch::<B>::HOLD;
 }
 
@@ -87,7 +88,12 @@ pub trait FlattenInput<const N: usize>: Tensor {
 #[diagnostic::do_not_recommend]
 impl<F: Float, const R: usize, const C: usize, const N: usize> FlattenInput<N> for [[F; C]; R] {
     type Output = [F; N];
-    const CHECKED_BATCH: usize = FlattenSizes::<R, C, N>::SAMPLE;
+    #[rustfmt::skip]
+    const CHECKED_BATCH: usize = {
+        assert!(N > 0, "`Flatten<0>` has no features: N must be at least 1");
+        assert!(product_is(R, C, 1, N), "cannot flatten: rows x columns must equal N in `Flatten<N>` (for channels, use `FlattenChannels<N>`)");
+        1
+    };
 }
 
 #[diagnostic::do_not_recommend]
@@ -95,7 +101,13 @@ impl<F: Float, const R: usize, const C: usize, const N: usize, const B: usize> F
     for [[[F; C]; R]; B]
 {
     type Output = [[F; N]; B];
-    const CHECKED_BATCH: usize = FlattenSizes::<R, C, N>::SAMPLE * NonEmptyBatch::<B>::SAMPLES;
+    #[rustfmt::skip]
+    const CHECKED_BATCH: usize = {
+        assert!(N > 0, "`Flatten<0>` has no features: N must be at least 1");
+        assert!(product_is(R, C, 1, N), "cannot flatten: rows x columns must equal N in `Flatten<N>` (for channels, use `FlattenChannels<N>`)");
+        assert!(B > 0, "a batch of 0 samples: B must be at least 1");
+        B
+    };
 }
 
 /// An input that `FlattenChannels<N>` takes: one `D x R x C` image `[[[F; C]; R]; D]` (channels,
@@ -125,7 +137,12 @@ impl<F: Float, const D: usize, const R: usize, const C: usize, const N: usize> C
 {
     type Elem = F;
     type Output = [F; N];
-    const CHECKED_BATCH: usize = ChannelsSizes::<D, R, C, N>::SAMPLE;
+    #[rustfmt::skip]
+    const CHECKED_BATCH: usize = {
+        assert!(N > 0, "`FlattenChannels<0>` has no features: N must be at least 1");
+        assert!(product_is(D, R, C, N), "cannot flatten: channels x rows x columns must equal N in `FlattenChannels<N>`");
+        1
+    };
     fn flat(&self) -> &[F] {
         self.as_flattened().as_flattened()
     }
@@ -159,7 +176,32 @@ const fn product_is(a: usize, b: usize, c: usize, n: usize) -> bool {
     }
 }
 
-// The assertions below stay on one line each: a failed one is quoted in the compiler's report.
+// The assertions stay on one line each: a failed one is quoted in the compiler's report. The
+// inputs' constants assert directly (not through these functions), so that the report is short
+// and names the input and `N` ("evaluation of `<[[f32; 8]; 8] as FlattenInput<63>>::...`").
+
+/// 1 when an `r x c` image flattens into `n` features; stops compilation otherwise.
+#[rustfmt::skip]
+const fn flatten_sizes(r: usize, c: usize, n: usize) -> usize {
+    assert!(n > 0, "`Flatten<0>` has no features: N must be at least 1");
+    assert!(product_is(r, c, 1, n), "cannot flatten: rows x columns must equal N in `Flatten<N>` (for channels, use `FlattenChannels<N>`)");
+    1
+}
+
+/// 1 when a `d x r x c` image flattens into `n` features; stops compilation otherwise.
+#[rustfmt::skip]
+const fn channels_sizes(d: usize, r: usize, c: usize, n: usize) -> usize {
+    assert!(n > 0, "`FlattenChannels<0>` has no features: N must be at least 1");
+    assert!(product_is(d, r, c, n), "cannot flatten: channels x rows x columns must equal N in `FlattenChannels<N>`");
+    1
+}
+
+/// `b`, when it is not zero; stops compilation otherwise.
+#[rustfmt::skip]
+const fn non_empty(b: usize) -> usize {
+    assert!(b > 0, "a batch of 0 samples: B must be at least 1");
+    b
+}
 
 /// The rule of [`Flatten`](crate::Flatten): an `R x C` image flattens into `N` features only
 /// when `R * C == N`, and `N` is not zero. Checked when code is generated (see the module docs).
@@ -168,11 +210,7 @@ pub struct FlattenSizes<const R: usize, const C: usize, const N: usize>;
 #[rustfmt::skip]
 impl<const R: usize, const C: usize, const N: usize> FlattenSizes<R, C, N> {
     /// 1 when the rule holds; evaluating it otherwise stops compilation.
-    pub const SAMPLE: usize = {
-        assert!(N > 0, "`Flatten<0>` has no features: N must be at least 1");
-        assert!(product_is(R, C, 1, N), "cannot flatten: rows x columns must equal N in `Flatten<N>` (for channels, use `FlattenChannels<N>`)");
-        1
-    };
+    pub const SAMPLE: usize = flatten_sizes(R, C, N);
 }
 
 /// The rule of [`FlattenChannels`](crate::FlattenChannels): a `D x R x C` image flattens into
@@ -183,11 +221,7 @@ pub struct ChannelsSizes<const D: usize, const R: usize, const C: usize, const N
 #[rustfmt::skip]
 impl<const D: usize, const R: usize, const C: usize, const N: usize> ChannelsSizes<D, R, C, N> {
     /// 1 when the rule holds; evaluating it otherwise stops compilation.
-    pub const SAMPLE: usize = {
-        assert!(N > 0, "`FlattenChannels<0>` has no features: N must be at least 1");
-        assert!(product_is(D, R, C, N), "cannot flatten: channels x rows x columns must equal N in `FlattenChannels<N>`");
-        1
-    };
+    pub const SAMPLE: usize = channels_sizes(D, R, C, N);
 }
 
 /// The rule of [`Linear`](crate::Linear): at least one input and one output. Checked when code
@@ -212,5 +246,5 @@ impl<const B: usize> NonEmptyBatch<B> {
     /// Evaluating it stops compilation when `B` is zero.
     pub const HOLD: () = assert!(B > 0, "a batch of 0 samples: B must be at least 1");
     /// `B`, when it is not zero; evaluating it otherwise stops compilation.
-    pub const SAMPLES: usize = { let () = Self::HOLD; B };
+    pub const SAMPLES: usize = non_empty(B);
 }
