@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 embedded=""
-for dir in "$here/../../shared/embedded" /work/shared/embedded; do
+for dir in "$here/../../shared/embedded"; do
   [ -f "$dir/qemu-cortex-m.sh" ] && embedded=$dir && break
 done
 [ -n "$embedded" ] || { echo "no shared/embedded scripts beside the checkout" >&2; exit 2; }
