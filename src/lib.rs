@@ -32,7 +32,7 @@
 //! ```compile_fail,E0277
 //! use typed_nn::prelude::*;
 //! let net = (Linear::<2, 16>::ZERO, Sigmoid, Linear::<8, 1>::ZERO);
-//! net.infer(&[0.0, 1.0]); // shape mismatch: `Linear<8, 1>` cannot take input `[f32; 16]`
+//! net.infer(&[0.0, 1.0]); // shape mismatch: `Linear<8, 1, f32>` cannot take input `[f32; 16]`
 //! ```
 //!
 //! ## The ideas, and where they live
