@@ -1,13 +1,10 @@
-//! The "GEMM floor" of W3: the five matrix products of one training step of a 784-256-10
-//! network on a batch of 64, timed alone with `matrixmultiply`'s sgemm, on the layouts the
-//! crate uses (`[[f32; IN]; OUT]` weights, `[[f32; N]; B]` batches). No step can be much faster.
-
-const B: usize = 64;
-const D: usize = 784;
-const H: usize = 256;
-const C: usize = 10;
+//! The "GEMM floor" of a D-H-C network's training step on a batch of B: the five matrix
+//! products of one step, timed alone with `matrixmultiply`'s sgemm, on the layouts the crate
+//! uses (`[[f32; IN]; OUT]` weights, `[[f32; N]; B]` batches). No step can be much faster.
 
 pub struct Floor {
+    /// Batch, inputs, hidden features, classes.
+    sizes: [usize; 4],
     x: Vec<f32>,
     w1: Vec<f32>,
     w2: Vec<f32>,
@@ -20,15 +17,22 @@ pub struct Floor {
 }
 
 impl Floor {
-    pub fn new(x: &[[f32; D]], w1: &[[f32; D]; H], w2: &[[f32; H]; C]) -> Self {
+    /// The floor of a step on the batch `x` with first-layer weights `w1` and second `w2`.
+    pub fn new<const D: usize, const H: usize, const C: usize>(
+        x: &[[f32; D]],
+        w1: &[[f32; D]; H],
+        w2: &[[f32; H]; C],
+    ) -> Self {
+        let b = x.len();
         Floor {
+            sizes: [b, D, H, C],
             x: x.iter().flatten().copied().collect(),
             w1: w1.iter().flatten().copied().collect(),
             w2: w2.iter().flatten().copied().collect(),
-            h: vec![0.1; B * H],
-            y: vec![0.0; B * C],
-            dy: vec![0.01; B * C],
-            dh: vec![0.0; B * H],
+            h: vec![0.1; b * H],
+            y: vec![0.0; b * C],
+            dy: vec![0.01; b * C],
+            dh: vec![0.0; b * H],
             dw1: vec![0.0; H * D],
             dw2: vec![0.0; C * H],
         }
@@ -73,15 +77,42 @@ impl Floor {
 
     /// The five products of one step.
     pub fn step(&mut self) {
-        let (d, h, c) = (D as isize, H as isize, C as isize);
+        let [b, dn, hn, cn] = self.sizes;
+        let (d, h, c) = (dn as isize, hn as isize, cn as isize);
         // H = X W1^T, Y = H W2^T
-        Self::gemm(B, D, H, &self.x, d, 1, &self.w1, 1, d, 0.0, &mut self.h, h);
-        Self::gemm(B, H, C, &self.h, h, 1, &self.w2, 1, h, 0.0, &mut self.y, c);
+        Self::gemm(
+            b,
+            dn,
+            hn,
+            &self.x,
+            d,
+            1,
+            &self.w1,
+            1,
+            d,
+            0.0,
+            &mut self.h,
+            h,
+        );
+        Self::gemm(
+            b,
+            hn,
+            cn,
+            &self.h,
+            h,
+            1,
+            &self.w2,
+            1,
+            h,
+            0.0,
+            &mut self.y,
+            c,
+        );
         // dW2 += dY^T H, dH = dY W2, dW1 += dH^T X
         Self::gemm(
-            C,
-            B,
-            H,
+            cn,
+            b,
+            hn,
             &self.dy,
             1,
             c,
@@ -93,9 +124,9 @@ impl Floor {
             h,
         );
         Self::gemm(
-            B,
-            C,
-            H,
+            b,
+            cn,
+            hn,
             &self.dy,
             c,
             1,
@@ -107,9 +138,9 @@ impl Floor {
             h,
         );
         Self::gemm(
-            H,
-            B,
-            D,
+            hn,
+            b,
+            dn,
             &self.dh,
             1,
             h,

@@ -7,12 +7,15 @@
 //! - W2 small: 64-32-10, sigmoid, softmax cross-entropy, Adam (1e-3), batch 32: steps/s.
 //! - W3 medium: 784-256-10, ReLU, softmax cross-entropy, Adam, batch 64: samples/s.
 //! - W4 inference: 64-32-10, sigmoid, one sample, no cache: ns per inference.
+//! - The sweep: N-N-10 for N = 256 to 4096, ReLU, softmax cross-entropy, Adam and SGD, batch
+//!   64, beside the GEMM floor of the same step (`-- sweep` runs it alone).
 //!
 //! All figures are medians of repeated samples after a warm-up, on one thread. Both sides of a
 //! comparison start from the same weights and see the same data.
 
 mod floor;
 mod hand;
+mod sweep;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -390,15 +393,17 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let only: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| a.starts_with('W'))
+        .filter(|a| a.starts_with('W') || a == "sweep")
         .collect();
     let t = Timing { quick };
     type Workload = fn(&Timing) -> Row;
     let workloads: [(&str, Workload); 4] = [("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4)];
-    println!(
-        "| workload | unit | typed-nn | hand loops | GEMM floor | vs hand | vs floor | target |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
+    if only.is_empty() || only.iter().any(|o| o.starts_with('W')) {
+        println!(
+            "| workload | unit | typed-nn | hand loops | GEMM floor | vs hand | vs floor | target |"
+        );
+        println!("|---|---|---|---|---|---|---|---|");
+    }
     for (key, run) in workloads {
         if !only.is_empty() && !only.iter().any(|o| o == key) {
             continue;
@@ -421,6 +426,9 @@ fn main() {
     #[cfg(feature = "parallel")]
     if only.is_empty() || only.iter().any(|o| o == "W3") {
         w3_threads(&t);
+    }
+    if only.is_empty() || only.iter().any(|o| o == "sweep") {
+        sweep::sweep(&t);
     }
     if quick {
         println!("(quick run: a smoke test, not a measurement)");
