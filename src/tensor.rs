@@ -1,5 +1,6 @@
 //! Plain arrays as tensors: a sample is `[F; N]`, a batch `[[F; N]; B]`, a batch of matrices
-//! `[[[F; C]; R]; B]`. Elementwise layers and losses see any of them as one flat slice.
+//! `[[[F; C]; R]; B]`, a batch of images with channels `[[[[F; C]; R]; D]; B]`. Elementwise
+//! layers and losses see any of them as one flat slice.
 
 use crate::float::Float;
 
@@ -31,7 +32,7 @@ impl Zero for usize {
     const ZERO: Self = 0;
 }
 
-/// An array of floats of rank 1 to 3, viewed as one contiguous slice.
+/// An array of floats of rank 1 to 4, viewed as one contiguous slice.
 ///
 /// Arrays have no padding, so `[[F; N]; B]` is `B * N` floats in row-major order. `ROW` is the
 /// length of the innermost axis: the axis a softmax normalises over.
@@ -95,5 +96,23 @@ impl<F: Float, const C: usize, const R: usize, const B: usize> Tensor for [[[F; 
     #[inline(always)]
     fn flat_mut(&mut self) -> &mut [F] {
         self.as_flattened_mut().as_flattened_mut()
+    }
+}
+
+impl<F: Float, const C: usize, const R: usize, const D: usize, const B: usize> Tensor
+    for [[[[F; C]; R]; D]; B]
+{
+    type Elem = F;
+    const LEN: usize = C * R * D * B;
+    const ROW: usize = C;
+    #[inline(always)]
+    fn flat(&self) -> &[F] {
+        self.as_flattened().as_flattened().as_flattened()
+    }
+    #[inline(always)]
+    fn flat_mut(&mut self) -> &mut [F] {
+        self.as_flattened_mut()
+            .as_flattened_mut()
+            .as_flattened_mut()
     }
 }

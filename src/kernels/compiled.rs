@@ -6,7 +6,7 @@
 //! with this library, and a program only links to it, whatever its layers' widths.
 
 use super::{ELEMENT_WORK, Strides, dispatch, gemm_broadcast, gemm_nt};
-use crate::layers::{Activation, softmax_row};
+use crate::layers::{Activation, softmax_rows};
 
 /// Kernels with their sizes as values, compiled in this crate for `f32` and `f64`.
 pub trait Compiled: Sized {
@@ -61,11 +61,7 @@ macro_rules! compiled_for {
 
             #[inline(never)]
             fn softmax_rows(row: usize, x: &[$t], y: &mut [$t]) {
-                dispatch!(x.len() * ELEMENT_WORK, |_level| {
-                    for (x, y) in x.chunks_exact(row).zip(y.chunks_exact_mut(row)) {
-                        softmax_row(x, y);
-                    }
-                })
+                dispatch!(x.len() * ELEMENT_WORK, |_level| softmax_rows(row, x, y))
             }
         }
     )*};

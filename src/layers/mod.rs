@@ -10,4 +10,4 @@ pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use flatten::{Flatten, FlattenChannels};
 pub use linear::Linear;
 pub use softmax::Softmax;
-pub(crate) use softmax::softmax_row;
+pub(crate) use softmax::{softmax_row, softmax_rows};

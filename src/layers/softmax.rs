@@ -49,7 +49,7 @@ pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) -> F {
 
 /// Softmax of each row of `row` values.
 #[inline(always)]
-fn softmax_rows<F: Float>(row: usize, x: &[F], y: &mut [F]) {
+pub(crate) fn softmax_rows<F: Float>(row: usize, x: &[F], y: &mut [F]) {
     for (x, y) in x.chunks_exact(row).zip(y.chunks_exact_mut(row)) {
         softmax_row(x, y);
     }
