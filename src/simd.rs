@@ -36,6 +36,40 @@ pub unsafe trait Lanes: Copy {
     fn add(a: Self, b: Self) -> Self;
     /// The sum of the lanes.
     fn sum(self) -> Self::Elem;
+    /// Copies the `N x N` block at `src` (rows `src_row` apart) transposed to `dst` (rows
+    /// `dst_row` apart): `dst[q * dst_row + r] = src[r * src_row + q]`. One value at a time
+    /// unless the vector type has a faster way.
+    ///
+    /// # Safety
+    /// Both blocks are valid for `N` rows of `N` values, and do not overlap.
+    #[inline(always)]
+    unsafe fn transpose(
+        src: *const Self::Elem,
+        src_row: usize,
+        dst: *mut Self::Elem,
+        dst_row: usize,
+    ) {
+        for r in 0..Self::N {
+            for q in 0..Self::N {
+                // SAFETY: r, q < N.
+                unsafe { *dst.add(q * dst_row + r) = *src.add(r * src_row + q) };
+            }
+        }
+    }
+}
+
+/// Asks the processor to bring the cache line holding `p` into the first-level cache, ahead
+/// of its use; nothing where the target has no such hint.
+#[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    // SAFETY: a prefetch never faults, whatever the address.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// One float: the portable "vector".
@@ -118,7 +152,8 @@ mod x86 {
     /// (the sums a short sequence), always inlined into kernels compiled for its features.
     macro_rules! lanes {
         ($name:ident, $vec:ty, $elem:ty, $n:expr, $zero:ident, $splat:ident, $load:ident,
-         $store:ident, $fma:ident, $add:ident, |$v:ident| $sum:block) => {
+         $store:ident, $fma:ident, $add:ident, |$v:ident| $sum:block
+         $(, transpose: |$src:ident, $src_row:ident, $dst:ident, $dst_row:ident| $transpose:block)?) => {
             /// A vector register of floats.
             #[derive(Clone, Copy)]
             pub struct $name($vec);
@@ -164,6 +199,19 @@ mod x86 {
                     // SAFETY: see the impl.
                     unsafe { $sum }
                 }
+                $(
+                #[inline(always)]
+                unsafe fn transpose(
+                    $src: *const $elem,
+                    $src_row: usize,
+                    $dst: *mut $elem,
+                    $dst_row: usize,
+                ) {
+                    // SAFETY: the caller guarantees both blocks; the instructions are this
+                    // type's.
+                    unsafe { $transpose }
+                }
+                )?
             }
         };
     }
@@ -209,6 +257,29 @@ mod x86 {
             let pair = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
             let quad = _mm_add_ps(pair, _mm_movehl_ps(pair, pair));
             _mm_cvtss_f32(_mm_add_ss(quad, _mm_shuffle_ps::<1>(quad, quad)))
+        },
+        transpose: |src, src_row, dst, dst_row| {
+            let r: [__m256; 8] = core::array::from_fn(|i| _mm256_loadu_ps(src.add(i * src_row)));
+            // Pairs of rows interleaved, then quarters of columns, then halves.
+            let t: [__m256; 8] = core::array::from_fn(|i| {
+                let (a, b) = (r[i / 2 * 2], r[i / 2 * 2 + 1]);
+                if i % 2 == 0 { _mm256_unpacklo_ps(a, b) } else { _mm256_unpackhi_ps(a, b) }
+            });
+            let u: [__m256; 8] = core::array::from_fn(|i| {
+                let (a, b) = (t[i / 4 * 4 + i % 4 / 2], t[i / 4 * 4 + i % 4 / 2 + 2]);
+                if i % 2 == 0 {
+                    _mm256_shuffle_ps::<0x44>(a, b)
+                } else {
+                    _mm256_shuffle_ps::<0xEE>(a, b)
+                }
+            });
+            for q in 0..4 {
+                _mm256_storeu_ps(dst.add(q * dst_row), _mm256_permute2f128_ps::<0x20>(u[q], u[q + 4]));
+                _mm256_storeu_ps(
+                    dst.add((q + 4) * dst_row),
+                    _mm256_permute2f128_ps::<0x31>(u[q], u[q + 4]),
+                );
+            }
         }
     );
     lanes!(
@@ -225,6 +296,19 @@ mod x86 {
         |v| {
             let pair = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
             _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)))
+        },
+        transpose: |src, src_row, dst, dst_row| {
+            let r: [__m256d; 4] = core::array::from_fn(|i| _mm256_loadu_pd(src.add(i * src_row)));
+            let t = [
+                _mm256_unpacklo_pd(r[0], r[1]),
+                _mm256_unpackhi_pd(r[0], r[1]),
+                _mm256_unpacklo_pd(r[2], r[3]),
+                _mm256_unpackhi_pd(r[2], r[3]),
+            ];
+            _mm256_storeu_pd(dst, _mm256_permute2f128_pd::<0x20>(t[0], t[2]));
+            _mm256_storeu_pd(dst.add(dst_row), _mm256_permute2f128_pd::<0x20>(t[1], t[3]));
+            _mm256_storeu_pd(dst.add(2 * dst_row), _mm256_permute2f128_pd::<0x31>(t[0], t[2]));
+            _mm256_storeu_pd(dst.add(3 * dst_row), _mm256_permute2f128_pd::<0x31>(t[1], t[3]));
         }
     );
 }

@@ -6,6 +6,8 @@
 //! with this library, and a program only links to it, whatever its layers' widths.
 
 use super::{ELEMENT_WORK, Strides, dispatch, gemm_broadcast, gemm_nt};
+#[cfg(feature = "alloc")]
+use super::{Layout, Start, blocked};
 use crate::layers::{Activation, softmax_rows};
 
 /// Kernels with their sizes as values, compiled in this crate for `f32` and `f64`.
@@ -26,6 +28,18 @@ pub trait Compiled: Sized {
     fn slopes(act: Activation, xy_dy: [&[Self]; 3], dx: &mut [Self]);
     /// The softmax of each row of `row` values.
     fn softmax_rows(row: usize, x: &[Self], y: &mut [Self]);
+    /// `out[r][j] = start + sum_p A(r, p) B(p, j)` for `(m, n, k)` sizes, blocked for the
+    /// caches with both operands packed: for products whose operands outgrow the caches. Rows
+    /// of `out` are `out_row` apart. Needs scratch space, so it exists with an allocator.
+    #[cfg(feature = "alloc")]
+    fn blocked(
+        dims: (usize, usize, usize),
+        a: (&[Self], Layout),
+        b: (&[Self], Layout),
+        start: Start<'_, Self>,
+        out: &mut [Self],
+        out_row: usize,
+    );
 }
 
 macro_rules! compiled_for {
@@ -63,8 +77,88 @@ macro_rules! compiled_for {
             fn softmax_rows(row: usize, x: &[$t], y: &mut [$t]) {
                 dispatch!(x.len() * ELEMENT_WORK, |_level| softmax_rows(row, x, y))
             }
+
+            #[cfg(feature = "alloc")]
+            #[inline(never)]
+            fn blocked(
+                dims: (usize, usize, usize),
+                a: (&[$t], Layout),
+                b: (&[$t], Layout),
+                start: Start<'_, $t>,
+                out: &mut [$t],
+                out_row: usize,
+            ) {
+                let s = blocked::operands(dims, a, b, start, out, out_row);
+                let product = |s: blocked::Operands<$t>| {
+                    with_scratch(s, |s, scratch: &mut [$t]| {
+                        dispatch!(s.m * s.n * s.k, |level| {
+                            // SAFETY: the operands were checked and their slices stay
+                            // borrowed until this call returns; the scratch is this thread's.
+                            unsafe { blocked::gemm_blocked(level, s, scratch) }
+                        })
+                    })
+                };
+                // SAFETY: as above.
+                unsafe { blocked::run_split(s, &product) }
+            }
         }
     )*};
 }
 
 compiled_for!(f32, f64);
+
+/// Runs `f` with scratch space for the product `s`: a buffer kept by each thread under `std`
+/// (a product that needs it is large enough that a fresh allocation, with its page faults,
+/// would cost a tenth of its time), a fresh one otherwise.
+#[cfg(feature = "alloc")]
+fn with_scratch<F: Scratch>(
+    s: blocked::Operands<F>,
+    f: impl FnOnce(blocked::Operands<F>, &mut [F]),
+) {
+    let len = blocked::scratch_len((s.m, s.n, s.k));
+    F::with_buffer(len, |scratch| f(s, scratch))
+}
+
+/// A float type with a scratch buffer per thread.
+#[cfg(feature = "alloc")]
+trait Scratch: Sized {
+    /// Runs `f` with at least `len` values of scratch.
+    fn with_buffer(len: usize, f: impl FnOnce(&mut [Self]));
+}
+
+#[cfg(feature = "alloc")]
+macro_rules! scratch_for {
+    ($($t:ty),*) => {$(
+        impl Scratch for $t {
+            fn with_buffer(len: usize, f: impl FnOnce(&mut [$t])) {
+                #[cfg(feature = "std")]
+                {
+                    std::thread_local! {
+                        static BUFFER: core::cell::RefCell<alloc::vec::Vec<$t>> =
+                            const { core::cell::RefCell::new(alloc::vec::Vec::new()) };
+                    }
+                    let mut f = Some(f);
+                    BUFFER.with(|cell| {
+                        if let Ok(mut buffer) = cell.try_borrow_mut() {
+                            if buffer.len() < len {
+                                buffer.resize(len, 0.0);
+                            }
+                            if let Some(f) = f.take() {
+                                f(&mut buffer[..len]);
+                            }
+                        }
+                    });
+                    // Only when the thread's buffer is in use further up this thread's stack.
+                    if let Some(f) = f {
+                        f(&mut alloc::vec![0.0; len]);
+                    }
+                }
+                #[cfg(not(feature = "std"))]
+                f(&mut alloc::vec![0.0; len]);
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "alloc")]
+scratch_for!(f32, f64);

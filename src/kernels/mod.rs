@@ -12,17 +12,24 @@
 //! keep many independent partial sums instead. The vector width comes from [`Level`], chosen
 //! at run time by [`dispatch!`].
 //!
+//! Large products (from [`BLOCKED_MIN_WORK`] multiply-adds, with an allocator) run a third
+//! shape, blocked for the caches with both operands packed (`blocked`), which serves all
+//! three passes of a layer.
+//!
 //! Compile time is part of the design: a product of at most [`INLINE_MAX_WORK`]
 //! multiply-adds is compiled into its call site, where its sizes are constants (tiny layers
-//! gain from full unrolling); a medium one calls the copy of the kernels compiled in this
-//! crate for each float type and instruction set ([`Compiled`]), with its sizes as values; a
-//! large one (from [`FIXED_MIN_WORK`]) is compiled for its sizes again, which saves a tenth
-//! of its time. So each distinct small or medium layer shape adds only a thin shim.
+//! gain from full unrolling); every larger one calls the copy of the kernels compiled in this
+//! crate for each float type and instruction set ([`Compiled`]), with its sizes as values. So
+//! each distinct layer shape above the tiny ones adds only a thin shim.
 
+#[cfg(feature = "alloc")]
+mod blocked;
 mod broadcast;
 mod compiled;
 mod nt;
 
+#[cfg(feature = "alloc")]
+pub use blocked::{Layout, Start};
 pub use compiled::Compiled;
 
 pub use broadcast::Strides;
@@ -48,22 +55,28 @@ pub(crate) enum Level {
 pub(crate) const DISPATCH_MIN_WORK: usize = 256;
 
 /// Work (in multiply-adds) up to which a product is compiled into its call site, where its
-/// sizes are constants. Larger products, up to [`FIXED_MIN_WORK`], run the copy of the
+/// sizes are constants. Larger products run the copy of the
 /// kernels compiled in this crate, with sizes as values: a model of many distinct widths
 /// compiles them once, not once per layer.
 pub(crate) const INLINE_MAX_WORK: usize = 4096;
 
-/// Work (in multiply-adds) from which a product runs kernels compiled for its sizes again:
-/// there the constant sizes save about a tenth of the time (784-256-10 trained on batches of
-/// 64: 0.75x of the GEMM floor against 0.67x with sizes as values), and each such layer's
-/// compile time (about 0.4 s) is small beside its run time.
-pub(crate) const FIXED_MIN_WORK: usize = 1 << 20;
+/// Work (in multiply-adds) from which a product runs the kernels blocked for the caches, with
+/// both operands packed ([`Compiled::blocked`]), where the crate has an allocator for their
+/// scratch space. Below it the operands of a layer's pass stay in the second-level cache and
+/// the unpacked kernels, which need no scratch, are as fast.
+pub(crate) const BLOCKED_MIN_WORK: usize = 1 << 20;
 
-/// Whether a product of `work` multiply-adds runs kernels compiled for its own sizes (small
-/// ones, unrolled, and large ones) rather than the library's ([`Compiled`]). Evaluated in
-/// `const` context, so that the compiler generates only the branch taken.
-pub(crate) const fn fixed_sizes(work: usize) -> bool {
-    work <= INLINE_MAX_WORK || work >= FIXED_MIN_WORK
+/// Whether a product of `work` multiply-adds is compiled into its call site with its sizes as
+/// constants (tiny layers gain from full unrolling). Evaluated in `const` context, so that
+/// the compiler generates only the branch taken.
+pub(crate) const fn inline(work: usize) -> bool {
+    work <= INLINE_MAX_WORK
+}
+
+/// Whether a product of `work` multiply-adds runs blocked for the caches
+/// ([`BLOCKED_MIN_WORK`]).
+pub(crate) const fn blocked(work: usize) -> bool {
+    cfg!(feature = "alloc") && work >= BLOCKED_MIN_WORK
 }
 
 /// Work (in multiply-adds) above which a pass is split between two threads, with the feature
@@ -233,6 +246,74 @@ mod tests {
                             assert!((d - sum).abs() < 1e-12, "{level:?} {m}x{n}x{k}");
                         }
                     }
+                }
+            },
+        );
+    }
+
+    /// Every layout of the three passes, with sizes that leave partial panels and partial
+    /// blocks on every side (KC = 256, MC = 96, NC = 2048), in both float types.
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn gemm_blocked_matches_plain_sums_for_every_layout_and_edge() {
+        use blocked::{Layout, Start, gemm_blocked, operands, scratch_len};
+        fn check<F: crate::Float>(level: Level, (m, n, k): (usize, usize, usize), tol: f64) {
+            let f = |v: Vec<f64>| v.into_iter().map(F::from_f64).collect::<Vec<F>>();
+            let (a, b, bias) = (f(data(m * k, 1.0)), f(data(n * k, 2.0)), f(data(n, 3.0)));
+            let start = f(data(m * n, 4.0));
+            // (a's layout, b's layout): forward `x W^T`, weight gradient `dy^T x`, `dy W`.
+            let layouts = [
+                (Layout { row: k, col: 1 }, Layout { row: 1, col: k }),
+                (Layout { row: 1, col: m }, Layout { row: n, col: 1 }),
+                (Layout { row: k, col: 1 }, Layout { row: n, col: 1 }),
+            ];
+            for (a_at, b_at) in layouts {
+                let at = |x: &[F], l: Layout, r: usize, c: usize| x[r * l.row + c * l.col].as_f64();
+                for mode in 0..3 {
+                    let mut out = start.clone();
+                    let first = match mode {
+                        0 => Start::Zero,
+                        1 => Start::Add,
+                        _ => Start::Bias(&bias),
+                    };
+                    let s = operands((m, n, k), (&a, a_at), (&b, b_at), first, &mut out, n);
+                    let mut scratch = alloc::vec![F::ZERO; scratch_len((m, n, k))];
+                    // SAFETY: the operands were checked and stay borrowed.
+                    unsafe { gemm_blocked(level, s, &mut scratch) };
+                    for r in 0..m {
+                        for j in 0..n {
+                            let sum: f64 = (0..k)
+                                .map(|p| at(&a, a_at, r, p) * at(&b, b_at, p, j))
+                                .sum();
+                            let base = match mode {
+                                0 => 0.0,
+                                1 => start[r * n + j].as_f64(),
+                                _ => bias[j].as_f64(),
+                            };
+                            let err = (out[r * n + j].as_f64() - base - sum).abs();
+                            assert!(
+                                err < tol * (1.0 + sum.abs()),
+                                "{level:?} {m}x{n}x{k} mode {mode}: {err}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let shapes = [
+            (1, 1, 1),
+            (7, 17, 9),
+            (13, 40, 300),
+            (64, 33, 257),
+            (100, 2050, 5),
+            (97, 70, 520),
+        ];
+        for_each_level(
+            #[inline(always)]
+            |level| {
+                for dims in shapes {
+                    check::<f64>(level, dims, 1e-12);
+                    check::<f32>(level, dims, 1e-4);
                 }
             },
         );

@@ -4,8 +4,10 @@ use rand::Rng;
 
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
+#[cfg(feature = "alloc")]
+use crate::kernels::{Layout, Start};
 use crate::kernels::{
-    Strides, both, dispatch, fixed_sizes, gemm_broadcast, gemm_nt, gemm_nt_two_threads, split,
+    Strides, blocked, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, inline, split,
 };
 use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::shape::{LinearInput, NonZeroWidths};
@@ -72,25 +74,57 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
 
     /// Forward for the `X::BATCH` samples of `x`, stored row after row: `out = x W^T + b`.
     ///
-    /// Products of a size where it pays ([`fixed_sizes`]) run kernels compiled for this
-    /// layer's sizes; the others call the library's kernels, which take sizes as values, so
-    /// that this layer adds no kernel code to the program. Large passes share the outputs out
-    /// between two threads with the feature `parallel`.
+    /// Tiny products ([`inline`]) run kernels compiled for this layer's sizes; the others
+    /// call the library's kernels ([`Compiled`](crate::kernels::Compiled)), which take sizes
+    /// as values, so that this layer adds no kernel code to the program: blocked for the
+    /// caches when the operands outgrow them ([`blocked`]). Large passes share the outputs
+    /// out between two threads with the feature `parallel`.
     #[inline(always)]
     fn forward_rows<X: LinearInput<IN, OUT, F>>(&self, x: &[F], out: &mut [F]) {
         let ((), ()) = (NonZeroWidths::<IN, OUT>::HOLD, X::NOT_EMPTY);
         let weight = self.weight.as_flattened();
-        if split(X::BATCH * IN * OUT) {
-            gemm_nt_two_threads((X::BATCH, OUT, IN), x, weight, &self.bias, out);
-        } else if const { fixed_sizes(X::BATCH * IN * OUT) } {
+        let work = X::BATCH * IN * OUT;
+        if const { inline(X::BATCH * IN * OUT) } {
             // The sizes are written inside the kernel closure, so that they stay constants in
             // the code compiled for each instruction set.
             dispatch!(X::BATCH * IN * OUT, |level| {
                 gemm_nt(level, (X::BATCH, OUT, IN), x, weight, &self.bias, out)
             });
+        } else if const { blocked(X::BATCH * IN * OUT) } {
+            self.forward_blocked(X::BATCH, x, out);
+        } else if split(work) {
+            gemm_nt_two_threads((X::BATCH, OUT, IN), x, weight, &self.bias, out);
         } else {
             F::nt((X::BATCH, OUT, IN), x, weight, &self.bias, out);
         }
+    }
+
+    /// `out = x W^T + b` for `batch` samples, blocked for the caches.
+    #[cfg(feature = "alloc")]
+    fn forward_blocked(&self, batch: usize, x: &[F], out: &mut [F]) {
+        let weight = self.weight.as_flattened();
+        let (x_at, w_t_at) = (Layout { row: IN, col: 1 }, Layout { row: 1, col: IN });
+        let bias = Start::Bias(&self.bias);
+        F::blocked(
+            (batch, OUT, IN),
+            (x, x_at),
+            (weight, w_t_at),
+            bias,
+            out,
+            OUT,
+        );
+    }
+
+    /// Without an allocator there is no scratch space to pack into.
+    #[cfg(not(feature = "alloc"))]
+    fn forward_blocked(&self, batch: usize, x: &[F], out: &mut [F]) {
+        F::nt(
+            (batch, OUT, IN),
+            x,
+            self.weight.as_flattened(),
+            &self.bias,
+            out,
+        );
     }
 
     /// Backward for the `X::BATCH` samples of `x`, stored row after row: `dW += dy^T x`,
@@ -112,7 +146,21 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
         let grad_w = grads.weight.as_flattened_mut();
-        if split(batch * IN * OUT) && batch >= 2 && OUT >= 2 {
+        if const { inline(X::BATCH * IN * OUT) } {
+            dispatch!(X::BATCH * IN * OUT, |level| {
+                let s = Self::WEIGHT_GRAD;
+                gemm_broadcast(level, (OUT, IN, X::BATCH), dy, x, s, true, grad_w)
+            });
+            if let Some(dx) = dx {
+                let weight = self.weight.as_flattened();
+                dispatch!(X::BATCH * IN * OUT, |level| {
+                    let s = Self::INPUT_GRAD;
+                    gemm_broadcast(level, (X::BATCH, IN, OUT), dy, weight, s, false, dx)
+                });
+            }
+        } else if const { blocked(X::BATCH * IN * OUT) } {
+            self.backward_blocked(batch, x, dy, grad_w, dx);
+        } else if split(batch * IN * OUT) && batch >= 2 && OUT >= 2 {
             let (rows, samples) = (OUT / 2, batch / 2);
             let (w1, w2) = grad_w.split_at_mut(rows * IN);
             let (dx1, dx2) = match dx {
@@ -137,23 +185,60 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
                     }
                 },
             );
-        } else if const { fixed_sizes(X::BATCH * IN * OUT) } {
-            dispatch!(X::BATCH * IN * OUT, |level| {
-                let s = Self::WEIGHT_GRAD;
-                gemm_broadcast(level, (OUT, IN, X::BATCH), dy, x, s, true, grad_w)
-            });
-            if let Some(dx) = dx {
-                let weight = self.weight.as_flattened();
-                dispatch!(X::BATCH * IN * OUT, |level| {
-                    let s = Self::INPUT_GRAD;
-                    gemm_broadcast(level, (X::BATCH, IN, OUT), dy, weight, s, false, dx)
-                });
-            }
         } else {
             self.weight_grad_part(0..OUT, batch, x, dy, grad_w);
             if let Some(dx) = dx {
                 self.input_grad_part(batch, dy, dx);
             }
+        }
+    }
+
+    /// `dW += dy^T x` and `dx = dy W` for `batch` samples, blocked for the caches.
+    #[cfg(feature = "alloc")]
+    fn backward_blocked(
+        &self,
+        batch: usize,
+        x: &[F],
+        dy: &[F],
+        grad_w: &mut [F],
+        dx: Option<&mut [F]>,
+    ) {
+        let (dy_t_at, x_at) = (Layout { row: 1, col: OUT }, Layout { row: IN, col: 1 });
+        F::blocked(
+            (OUT, IN, batch),
+            (dy, dy_t_at),
+            (x, x_at),
+            Start::Add,
+            grad_w,
+            IN,
+        );
+        if let Some(dx) = dx {
+            let weight = self.weight.as_flattened();
+            let (dy_at, w_at) = (Layout { row: OUT, col: 1 }, Layout { row: IN, col: 1 });
+            F::blocked(
+                (batch, IN, OUT),
+                (dy, dy_at),
+                (weight, w_at),
+                Start::Zero,
+                dx,
+                IN,
+            );
+        }
+    }
+
+    /// Without an allocator there is no scratch space to pack into.
+    #[cfg(not(feature = "alloc"))]
+    fn backward_blocked(
+        &self,
+        batch: usize,
+        x: &[F],
+        dy: &[F],
+        grad_w: &mut [F],
+        dx: Option<&mut [F]>,
+    ) {
+        self.weight_grad_part(0..OUT, batch, x, dy, grad_w);
+        if let Some(dx) = dx {
+            self.input_grad_part(batch, dy, dx);
         }
     }
 

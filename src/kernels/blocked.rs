@@ -1,0 +1,417 @@
+//! Matrix products blocked for the caches, with both operands packed: the large passes of wide
+//! layers, whose operands do not fit in the first- or second-level cache.
+//!
+//! The loops follow Goto and van de Geijn ("Anatomy of high-performance matrix
+//! multiplication", ACM TOMS 34(3), 2008): a block of `b` `KC` deep and `NC` wide is copied
+//! into panels `NR` columns wide (it stays in the third-level cache), a block of `a` `MC` rows
+//! high into panels `MR` rows high (second-level cache), and a register tile of `MR x NR`
+//! outputs meets one panel of each (the panel of `b` stays in the first-level cache while the
+//! panels of `a` pass over it). Packing reads each operand with whatever strides it has and
+//! lays it out in the order the register tile consumes it, so one tile serves the forward
+//! product and both backward products, and rows far apart in memory (which share cache sets
+//! when a row is a multiple of 4 KiB) are never read side by side in the inner loop.
+
+use super::Level;
+use crate::float::Float;
+use crate::simd::{Lanes, Scalar, prefetch};
+use crate::tensor::Zero;
+
+/// Where element `(r, c)` of an operand lives: at `r * row + c * col`.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    /// Step between rows.
+    pub row: usize,
+    /// Step between columns.
+    pub col: usize,
+}
+
+/// What the output holds before the product is added: nothing, its own values, or a bias
+/// row repeated down every row.
+#[derive(Clone, Copy, Debug)]
+pub enum Start<'a, F> {
+    /// The output is overwritten.
+    Zero,
+    /// The product is added to the output.
+    Add,
+    /// The output is overwritten with `bias[j]` plus the product.
+    Bias(&'a [F]),
+}
+
+/// Depth of a packed block (the summed dimension), in values: a panel of `b` of 16 columns
+/// of `f32` (or 8 of `f64`) is then 16 KiB, half the first-level cache.
+const KC: usize = 256;
+/// Height of a packed block of `a`, in rows (a multiple of every `MR`): 96 x 256 `f32` is
+/// 96 KiB, a fifth of the second-level cache.
+const MC: usize = 96;
+/// Width of a packed block of `b`, in columns: 2048 x 256 `f32` is 2 MiB, in the third-level
+/// cache.
+const NC: usize = 2048;
+
+/// Values of scratch space [`gemm_blocked`] needs for a product of these sizes.
+pub(crate) const fn scratch_len((m, n, k): (usize, usize, usize)) -> usize {
+    // One more panel than the block holds, of the widest (16 rows, 64 columns), covers the
+    // rounding up to whole panels of every instruction set.
+    let kc = if k < KC { k } else { KC };
+    let mc = if m < MC { m } else { MC };
+    let nc = if n < NC { n } else { NC };
+    kc * (mc + 16 + nc + 64)
+}
+
+/// The operands of [`gemm_blocked`], checked.
+pub(crate) struct Operands<F> {
+    pub(crate) m: usize,
+    pub(crate) n: usize,
+    pub(crate) k: usize,
+    pub(crate) a: *const F,
+    pub(crate) a_at: Layout,
+    pub(crate) b: *const F,
+    pub(crate) b_at: Layout,
+    /// `None` for [`Start::Zero`] and [`Start::Add`] (see `add`).
+    pub(crate) bias: Option<*const F>,
+    pub(crate) add: bool,
+    pub(crate) out: *mut F,
+    pub(crate) out_row: usize,
+}
+
+impl<F> Clone for Operands<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F> Copy for Operands<F> {}
+
+// SAFETY: the pointers are only dereferenced while the slices they come from are borrowed;
+// two threads get disjoint output columns (see `split_columns`).
+unsafe impl<F: Send> Send for Operands<F> {}
+// SAFETY: as above.
+unsafe impl<F: Send> Sync for Operands<F> {}
+
+impl<F> Operands<F> {
+    /// The product restricted to output columns `start..start + width`.
+    ///
+    /// # Safety
+    /// `start + width <= n`.
+    pub(crate) unsafe fn columns(self, start: usize, width: usize) -> Self {
+        // SAFETY: column `start` exists in `b`, the bias and the output.
+        unsafe {
+            Self {
+                n: width,
+                b: self.b.add(start * self.b_at.col),
+                bias: self.bias.map(|b| b.add(start)),
+                out: self.out.add(start),
+                ..self
+            }
+        }
+    }
+}
+
+/// Checks that the slices hold every value the product reads or writes, and returns the
+/// product's operands.
+///
+/// # Panics
+/// When a slice is too short: callers pass their own buffers, so that is a bug in the crate.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn operands<'a, F>(
+    (m, n, k): (usize, usize, usize),
+    (a, a_at): (&'a [F], Layout),
+    (b, b_at): (&'a [F], Layout),
+    start: Start<'a, F>,
+    out: &'a mut [F],
+    out_row: usize,
+) -> Operands<F> {
+    // The largest index an operand is read at, plus one.
+    let end = |rows: usize, cols: usize, at: Layout| match (rows, cols) {
+        (0, _) | (_, 0) => 0,
+        _ => (rows - 1) * at.row + (cols - 1) * at.col + 1,
+    };
+    let bias_fits = match start {
+        Start::Bias(bias) => bias.len() >= n,
+        _ => true,
+    };
+    let out_at = Layout {
+        row: out_row,
+        col: 1,
+    };
+    let fits = a.len() >= end(m, k, a_at)
+        && b.len() >= end(k, n, b_at)
+        && out.len() >= end(m, n, out_at)
+        && bias_fits;
+    assert!(fits, "gemm_blocked: operands smaller than {m} x {n} x {k}");
+    // Every layer has at least one input and one output (`NonZeroWidths`).
+    assert!(k > 0, "gemm_blocked: nothing to sum");
+    Operands {
+        m,
+        n,
+        k,
+        a: a.as_ptr(),
+        a_at,
+        b: b.as_ptr(),
+        b_at,
+        bias: match start {
+            Start::Bias(bias) => Some(bias.as_ptr()),
+            _ => None,
+        },
+        add: matches!(start, Start::Add),
+        out: out.as_mut_ptr(),
+        out_row,
+    }
+}
+
+/// Runs `product` on `s`, or (with the feature `parallel`, for a large product) on each half
+/// of its output columns on its own thread.
+///
+/// # Safety
+/// As for [`gemm_blocked`].
+pub(crate) unsafe fn run_split<F: Send>(s: Operands<F>, product: &(impl Fn(Operands<F>) + Sync)) {
+    if !super::split(s.m * s.n * s.k) || s.n < 128 {
+        return product(s);
+    }
+    // Whole panels of every instruction set on each side.
+    let half = (s.n / 2).next_multiple_of(64);
+    // SAFETY: half < n; the two halves write disjoint columns, and `both` joins them before
+    // the caller's borrows end.
+    let (left, right) = unsafe { (s.columns(0, half), s.columns(half, s.n - half)) };
+    super::both(|| product(left), || product(right));
+}
+
+/// The product described by `s`, with `scratch` of at least [`scratch_len`] values.
+///
+/// # Safety
+/// `s` came from [`operands`] (possibly narrowed by [`Operands::columns`]) and its slices are
+/// still borrowed; `scratch` does not overlap them.
+#[inline(always)]
+pub(crate) unsafe fn gemm_blocked<F: Float>(level: Level, s: Operands<F>, scratch: &mut [F]) {
+    assert!(scratch.len() >= scratch_len((s.m, s.n, s.k)));
+    // SAFETY: the caller's promise, and scratch was checked.
+    unsafe {
+        match level {
+            Level::Avx512 => blocked::<F::Wide, 6, 2>(s, scratch),
+            Level::Avx2 => blocked::<F::Mid, 6, 2>(s, scratch),
+            Level::Portable => blocked::<Scalar<F>, 4, 4>(s, scratch),
+        }
+    }
+}
+
+/// The loops over blocks: columns of `b` by `NC`, depth by `KC`, rows of `a` by `MC`.
+#[inline(always)]
+unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize>(
+    s: Operands<V::Elem>,
+    scratch: &mut [V::Elem],
+) {
+    let nr = NV * V::N;
+    let (kc_max, mc_max) = (KC.min(s.k), MC.min(s.m));
+    let (a_pack, b_pack) = scratch.split_at_mut(kc_max * (mc_max + 16));
+    let mut jc = 0;
+    while jc < s.n {
+        let nc = NC.min(s.n - jc);
+        let mut pc = 0;
+        while pc < s.k {
+            let kc = KC.min(s.k - pc);
+            // SAFETY: the block lies inside b, and the pack holds nc rounded up to panels.
+            unsafe { pack_b::<V>(s, (pc, kc), (jc, nc), nr, b_pack) };
+            let mut ic = 0;
+            while ic < s.m {
+                let mc = MC.min(s.m - ic);
+                // SAFETY: as above, for a.
+                unsafe { pack_a::<V::Elem>(s, (ic, mc), (pc, kc), MR, a_pack) };
+                let mut jr = 0;
+                while jr < nc {
+                    let cols = nr.min(nc - jr);
+                    let b_panel = &b_pack[jr * kc..][..nr * kc];
+                    let mut ir = 0;
+                    while ir < mc {
+                        let rows = MR.min(mc - ir);
+                        let a_panel = &a_pack[ir * kc..][..MR * kc];
+                        let tile = Tile {
+                            row: ic + ir,
+                            col: jc + jr,
+                            rows,
+                            cols,
+                            first: pc == 0,
+                        };
+                        // SAFETY: the tile's rows and columns are inside the output.
+                        unsafe { micro::<V, MR, NV>(s, tile, kc, a_panel, b_panel) };
+                        ir += MR;
+                    }
+                    jr += nr;
+                }
+                ic += mc;
+            }
+            pc += kc;
+        }
+        jc += nc;
+    }
+}
+
+/// Copies rows `rows` (start, count) of `a`, depth `depth`, into panels of `mr` rows: panel
+/// `q`'s value `(r, p)` at `q * mr * kc + p * mr + r`, zero below the last row.
+///
+/// # Safety
+/// The rows and depth lie inside `a`; `pack` holds `count` rounded up to `mr`, times `kc`.
+#[inline(always)]
+unsafe fn pack_a<F: Float>(
+    s: Operands<F>,
+    (row0, rows): (usize, usize),
+    (p0, kc): (usize, usize),
+    mr: usize,
+    pack: &mut [F],
+) {
+    let at = s.a_at;
+    for (panel, dst) in pack
+        .chunks_exact_mut(mr * kc)
+        .take(rows.div_ceil(mr))
+        .enumerate()
+    {
+        let r0 = row0 + panel * mr;
+        let live = mr.min(row0 + rows - r0);
+        for (p, column) in dst.chunks_exact_mut(mr).enumerate() {
+            for (r, v) in column.iter_mut().enumerate() {
+                // SAFETY: row r0 + r < m and p0 + p < k.
+                *v = if r < live {
+                    unsafe { *s.a.add((r0 + r) * at.row + (p0 + p) * at.col) }
+                } else {
+                    F::ZERO
+                };
+            }
+        }
+    }
+}
+
+/// Copies columns `cols` (start, count) of `b`, depth `depth`, into panels of `nr` columns:
+/// panel `q`'s value `(p, c)` at `q * nr * kc + p * nr + c`, zero right of the last column.
+///
+/// # Safety
+/// The columns and depth lie inside `b`; `pack` holds `count` rounded up to `nr`, times `kc`.
+#[inline(always)]
+unsafe fn pack_b<V: Lanes>(
+    s: Operands<V::Elem>,
+    (p0, kc): (usize, usize),
+    (col0, cols): (usize, usize),
+    nr: usize,
+    pack: &mut [V::Elem],
+) {
+    let at = s.b_at;
+    for (panel, dst) in pack
+        .chunks_exact_mut(nr * kc)
+        .take(cols.div_ceil(nr))
+        .enumerate()
+    {
+        let c0 = col0 + panel * nr;
+        let live = nr.min(col0 + cols - c0);
+        let at_b = |p: usize, c: usize| {
+            // SAFETY: column c0 + c < n and p0 + p < k.
+            unsafe { *s.b.add((p0 + p) * at.row + (c0 + c) * at.col) }
+        };
+        let mut p = 0;
+        if at.row == 1 && live == nr {
+            // Each column is contiguous (the forward product's `W^T`): transpose blocks of
+            // `N x N` in registers.
+            while p + V::N <= kc {
+                for c in (0..nr).step_by(V::N) {
+                    // SAFETY: columns c0 + c.. c0 + c + N < n, depth p0 + p..+N < k; the pack
+                    // holds N rows of nr from row p.
+                    unsafe {
+                        let src = s.b.add((p0 + p) + (c0 + c) * at.col);
+                        V::transpose(src, at.col, dst.as_mut_ptr().add(p * nr + c), nr);
+                    }
+                }
+                p += V::N;
+            }
+        }
+        for (p, row) in dst.chunks_exact_mut(nr).enumerate().skip(p) {
+            for (c, v) in row.iter_mut().enumerate() {
+                *v = if c < live { at_b(p, c) } else { V::Elem::ZERO };
+            }
+        }
+    }
+}
+
+/// One register tile: output rows `row..row + rows`, columns `col..col + cols`; `first`
+/// when its sum starts here (from zero, the output or the bias).
+#[derive(Clone, Copy)]
+struct Tile {
+    row: usize,
+    col: usize,
+    rows: usize,
+    cols: usize,
+    first: bool,
+}
+
+/// `MR x NV` vectors of sums of one panel of `a` and one of `b`, added to the output.
+///
+/// # Safety
+/// The tile's rows and columns lie inside the output; the panels hold `kc` steps.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn micro<V: Lanes, const MR: usize, const NV: usize>(
+    s: Operands<V::Elem>,
+    t: Tile,
+    kc: usize,
+    a_panel: &[V::Elem],
+    b_panel: &[V::Elem],
+) {
+    let nr = NV * V::N;
+    let (ap, bp) = (a_panel.as_ptr(), b_panel.as_ptr());
+    // The output tile is read after the sums; asking for it now hides the wait for memory
+    // behind them (the output of `dW += dy^T x` is read once per step, from memory).
+    for r in 0..t.rows {
+        let row = s.out.wrapping_add((t.row + r) * s.out_row + t.col);
+        prefetch(row);
+        prefetch(row.wrapping_add(nr - 1));
+    }
+    let mut acc = [[V::zero(); NV]; MR];
+    for p in 0..kc {
+        // SAFETY: the panels hold kc steps of nr (and MR) values.
+        let vb: [V; NV] = core::array::from_fn(|v| unsafe { V::load(bp.add(p * nr + v * V::N)) });
+        for r in 0..MR {
+            let va = V::splat(unsafe { *ap.add(p * MR + r) });
+            for v in 0..NV {
+                acc[r][v] = V::mul_add(va, vb[v], acc[r][v]);
+            }
+        }
+    }
+    // What the sum starts from: the bias on the first block, unless the output is overwritten
+    // or added to; the output itself on later blocks.
+    let from_out = !t.first || s.add;
+    let bias = if t.first { s.bias } else { None };
+    let out = |r: usize| {
+        // SAFETY: row t.row + r < m, column t.col < n.
+        unsafe { s.out.add((t.row + r) * s.out_row + t.col) }
+    };
+    if t.rows == MR && t.cols == nr {
+        for (r, row) in acc.iter().enumerate() {
+            for (v, &sum) in row.iter().enumerate() {
+                // SAFETY: the full tile lies inside the output and the bias.
+                unsafe {
+                    let dst = out(r).add(v * V::N);
+                    let sum = match bias {
+                        Some(b) => V::add(V::load(b.add(t.col + v * V::N)), sum),
+                        None if from_out => V::add(V::load(dst), sum),
+                        None => sum,
+                    };
+                    sum.store(dst);
+                }
+            }
+        }
+        return;
+    }
+    // Edge tiles go through a buffer of the full width.
+    let mut edge = [[V::Elem::ZERO; 64]; MR];
+    for (r, row) in acc.iter().enumerate().take(t.rows) {
+        for (v, &sum) in row.iter().enumerate() {
+            // SAFETY: the buffer row holds 64 >= nr values.
+            unsafe { sum.store(edge[r].as_mut_ptr().add(v * V::N)) };
+        }
+        for (c, &sum) in edge[r].iter().enumerate().take(t.cols) {
+            // SAFETY: column t.col + c < n.
+            unsafe {
+                let dst = out(r).add(c);
+                *dst = match bias {
+                    Some(b) => *b.add(t.col + c) + sum,
+                    None if from_out => *dst + sum,
+                    None => sum,
+                };
+            }
+        }
+    }
+}
