@@ -73,9 +73,12 @@
 //! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file
 //!   and, on x86-64, the run-time choice of AVX-512 or AVX2 kernels.
 //! - `parallel`: implies `std`; large layer passes and optimizer steps are split between two
-//!   threads of rayon's pool. Off by default: the default build is single-threaded.
+//!   threads of rayon's pool. Off by default: the default build is single-threaded. Train
+//!   inside the pool (`pool.install(|| trainer.step(..))`) for the full speed-up: from a
+//!   thread outside it each split is handed to the pool and back.
 //! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
-//!   models and training state built directly on the heap ([`boxed`]).
+//!   models and training state built directly on the heap ([`boxed`]); products of large
+//!   layers blocked for the caches, whose scratch space each thread allocates once and keeps.
 //!
 //! With neither, the crate builds for `thumbv7em-none-eabihf` and similar targets.
 #![no_std]

@@ -13,12 +13,18 @@ use crate::{Timing, case, classes, floor, seeded_inputs};
 const B: usize = 64;
 const C: usize = 10;
 
-type Wide<const N: usize> = (Linear<N, N>, ReLU, Linear<N, C>);
+type Wide<const N: usize> = Net<N, N>;
+type Net<const D: usize, const H: usize> = (Linear<D, H>, ReLU, Linear<H, C>);
 
 /// A model on the heap with He and Glorot weights from `seed`.
 fn model<const N: usize>(seed: u64) -> Box<Wide<N>> {
+    net::<N, N>(seed)
+}
+
+/// A D-H-10 model on the heap with He and Glorot weights from `seed`.
+fn net<const D: usize, const H: usize>(seed: u64) -> Box<Net<D, H>> {
     let mut rng = SmallRng::seed_from_u64(seed);
-    let mut net: Box<Wide<N>> = typed_nn::boxed::zeroed();
+    let mut net: Box<Net<D, H>> = typed_nn::boxed::zeroed();
     net.0.init(Scheme::He, &mut rng);
     net.2.init(Scheme::Glorot, &mut rng);
     net
@@ -26,14 +32,19 @@ fn model<const N: usize>(seed: u64) -> Box<Wide<N>> {
 
 /// One row of the sweep: samples per second of Adam, SGD and the floor, and the ratios.
 fn width<const N: usize>(t: &Timing) {
-    let (mut adam_net, mut sgd_net) = (model::<N>(11), model::<N>(11));
-    let xs = seeded_inputs::<N>(B * 2, 12);
+    shape::<N, N>(t, &format!("{N}"));
+}
+
+/// A row of the sweep for a D-H-10 network.
+fn shape<const D: usize, const H: usize>(t: &Timing, label: &str) {
+    let (mut adam_net, mut sgd_net) = (net::<D, H>(11), net::<D, H>(11));
+    let xs = seeded_inputs::<D>(B * 2, 12);
     let cs = classes(B * 2, C, 13);
     let (xb, _) = xs.as_chunks::<B>();
     let (cb, _) = cs.as_chunks::<B>();
     let mut gemm = floor::Floor::new(&xs[..B], &adam_net.0.weight, &adam_net.2.weight);
-    let mut adam = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Adam::boxed(1e-3));
-    let mut sgd = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Sgd::new(1e-3));
+    let mut adam = Trainer::<Net<D, H>, [[f32; D]; B], _>::boxed(Adam::boxed(1e-3));
+    let mut sgd = Trainer::<Net<D, H>, [[f32; D]; B], _>::boxed(Sgd::new(1e-3));
     let (mut i, mut j) = (0, 0);
     let with_adam = case(|| {
         i = (i + 1) % xb.len();
@@ -62,13 +73,104 @@ fn width<const N: usize>(t: &Timing) {
     let c = t.compare(&mut [with_adam, with_sgd, floor]);
     let rate = |ns: f64| format!("{:.0}", 1e9 * B as f64 / ns);
     println!(
-        "| {N} | {} | {} | {} | {:.2}x | {:.2}x |",
+        "| {label} | {} | {} | {} | {:.2}x | {:.2}x |",
         rate(c.ns[0]),
         rate(c.ns[1]),
         rate(c.ns[2]),
         c.ratio[2],
         c.ratio[2] / c.ratio[1],
     );
+}
+
+/// One row of the two-thread sweep: the Adam step on a pool of two threads against the same
+/// binary's step on a pool of one (where every split runs on the calling thread).
+#[cfg(feature = "parallel")]
+fn threads<const N: usize>(t: &Timing) {
+    let pool = |threads| {
+        let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+        builder.build().expect("a thread pool for the benchmark")
+    };
+    let (two, one) = (pool(2), pool(1));
+    let (mut net2, mut net1) = (model::<N>(11), model::<N>(11));
+    let xs = seeded_inputs::<N>(B * 2, 12);
+    let cs = classes(B * 2, C, 13);
+    let (xb, _) = xs.as_chunks::<B>();
+    let (cb, _) = cs.as_chunks::<B>();
+    let mut trainer2 = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Adam::boxed(1e-3));
+    let mut trainer1 = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Adam::boxed(1e-3));
+    let (mut i, mut j) = (0, 0);
+    let parallel = case(|| {
+        i = (i + 1) % xb.len();
+        let step = || trainer2.step(&mut net2, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+        black_box(two.install(step).ok());
+    });
+    let serial = case(|| {
+        j = (j + 1) % xb.len();
+        let step = || trainer1.step(&mut net1, black_box(&xb[j]), &cb[j], &SoftmaxCrossEntropy);
+        black_box(one.install(step).ok());
+    });
+    let c = t.compare(&mut [parallel, serial]);
+    let rate = |ns: f64| format!("{:.0}", 1e9 * B as f64 / ns);
+    println!(
+        "| {N} | {} | {} | {:.2}x |",
+        rate(c.ns[0]),
+        rate(c.ns[1]),
+        c.ratio[1]
+    );
+}
+
+/// Adam's update alone at N = 4096 (16.8 million parameters, 64 MiB per array, far beyond the
+/// caches) against the machine's memory bandwidth, measured in the same run: a pass that
+/// reads and writes four arrays of the parameters' size in place, as Adam reads and writes
+/// the parameters, gradients (set back to zero) and both moments, with next to no arithmetic.
+fn adam_at_memory_speed(t: &Timing) {
+    const N: usize = 4096;
+    let mut net = model::<N>(11);
+    let mut grads = model::<N>(12);
+    let mut adam = Adam::boxed(1e-3);
+    let params = <Wide<N> as ParamCount>::PARAM_COUNT;
+    let mut arrays: Vec<Vec<f32>> = (0..4).map(|i| vec![i as f32 + 1.0; params]).collect();
+    let update = case(|| {
+        adam.step(&mut *net, &mut *grads);
+        black_box(&net);
+    });
+    let stream = case(|| {
+        let [a, b, c, d] = &mut arrays[..] else {
+            unreachable!("four arrays")
+        };
+        for (((a, b), c), d) in a
+            .iter_mut()
+            .zip(b.iter_mut())
+            .zip(c.iter_mut())
+            .zip(d.iter_mut())
+        {
+            *a *= 0.999;
+            *b *= 0.999;
+            *c *= 0.999;
+            *d *= 0.999;
+        }
+        black_box(&arrays);
+    });
+    let c = t.compare(&mut [update, stream]);
+    let bytes = (params * 4 * 2 * std::mem::size_of::<f32>()) as f64;
+    println!();
+    println!(
+        "| Adam update, N = {N} | time (ms) | bytes moved (MB) | GB/s | time vs memory speed | target |"
+    );
+    println!("|---|---:|---:|---:|---:|---|");
+    // c.ratio[1] is the stream's time over Adam's, per round.
+    let rows = [
+        ("Adam", c.ns[0], 1.0 / c.ratio[1], "<= 1.2x"),
+        ("4 arrays in place", c.ns[1], 1.0, ""),
+    ];
+    for (name, ns, vs_memory, target) in rows {
+        println!(
+            "| {name} | {:.2} | {:.0} | {:.1} | {vs_memory:.2}x | {target} |",
+            ns / 1e6,
+            bytes / 1e6,
+            bytes / ns,
+        );
+    }
 }
 
 /// The sweep, as a table of its own.
@@ -82,4 +184,16 @@ pub fn sweep(t: &Timing) {
     width::<1024>(t);
     width::<2048>(t);
     width::<4096>(t);
+    shape::<784, 256>(t, "W3's 784-256");
+    adam_at_memory_speed(t);
+    #[cfg(feature = "parallel")]
+    {
+        println!();
+        println!("| N | Adam, 2 threads (samples/s) | 1 thread (samples/s) | speed-up |");
+        println!("|---:|---:|---:|---:|");
+        threads::<256>(t);
+        threads::<1024>(t);
+        threads::<2048>(t);
+        threads::<4096>(t);
+    }
 }

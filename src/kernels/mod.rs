@@ -81,7 +81,7 @@ pub(crate) const fn blocked(work: usize) -> bool {
 
 /// Work (in multiply-adds) above which a pass is split between two threads, with the feature
 /// `parallel`: far above the cost of handing half of it to another thread.
-pub(crate) const PARALLEL_MIN_WORK: usize = 1 << 20;
+pub(crate) const PARALLEL_MIN_WORK: usize = 1 << 23;
 
 /// Whether a pass of `work` multiply-adds should be split between two threads.
 #[inline(always)]
@@ -91,6 +91,12 @@ pub(crate) const fn split(work: usize) -> bool {
 
 /// Runs `a` and `b`: on two threads of rayon's pool with the feature `parallel`, one after
 /// the other without it. Call it where [`split`] said yes.
+///
+/// `rayon::join` allocates nothing. Called from a thread outside the pool (a program's main
+/// thread) it hands both halves to the pool's threads and waits, which costs two hand-overs
+/// per split; inside the pool (`ThreadPool::install`) the caller runs one half itself. The
+/// alternative that runs one half on the calling thread from outside the pool
+/// (`rayon::in_place_scope`) allocates a job per split, which the training step must not.
 #[inline]
 pub(crate) fn both(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
     #[cfg(feature = "parallel")]
