@@ -47,15 +47,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut trainer = Trainer::<Net, [Image; BATCH], _>::new(Adam::new(1e-3));
     for epoch in 1..=EPOCHS {
         shuffle_together(&mut xs, &mut ts, &mut rng)?;
-        let loss = trainer.epoch(&mut net, &xs, &ts, &SoftmaxCrossEntropy)?;
+        let loss = trainer
+            .epoch(&mut net, &xs, &ts, &SoftmaxCrossEntropy)?
+            .mean_loss;
         if epoch == 1 || epoch % (EPOCHS / 6) == 0 {
             println!(
                 "epoch {epoch:>4}: loss {loss:.4}, test accuracy {:.3}",
-                accuracy(&net, &test_x, &test_t)
+                accuracy(&net, &test_x, &test_t)?
             );
         }
     }
-    let accuracy = accuracy(&net, &test_x, &test_t);
+    let accuracy = accuracy(&net, &test_x, &test_t)?;
     println!("\ntest accuracy {accuracy:.3} (scikit-learn's MLPClassifier: {REFERENCE_ACCURACY})");
     if accuracy < REFERENCE_ACCURACY - 0.02 {
         return Err("the network fell well short of the reference accuracy".into());

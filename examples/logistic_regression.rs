@@ -50,7 +50,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ts: Vec<[f32; 1]> = train.targets.iter().map(|&t| [t]).collect();
     for epoch in 1..=EPOCHS {
         shuffle_together(&mut xs, &mut ts, &mut rng)?;
-        let loss = trainer.epoch(&mut model, &xs, &ts, &BinaryCrossEntropy)?;
+        let loss = trainer
+            .epoch(&mut model, &xs, &ts, &BinaryCrossEntropy)?
+            .mean_loss;
         if epoch == 1 || epoch % (EPOCHS / 5) == 0 {
             println!(
                 "epoch {epoch:>4}: loss {loss:.4}, train accuracy {:.3}, test accuracy {:.3}",

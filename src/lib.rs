@@ -95,6 +95,7 @@ pub mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;
 mod float;
+pub mod eval;
 pub mod footprint;
 pub mod gradcheck;
 pub mod init;

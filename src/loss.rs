@@ -33,6 +33,15 @@ pub trait Loss<P: Tensor, T> {
 
     /// The loss value; writes the gradient of the loss with respect to `pred` into `grad`.
     fn loss_grad(&self, pred: &P, target: &T, grad: &mut P) -> P::Elem;
+
+    /// For a classification loss, how many of the first `samples` samples of `pred` are
+    /// classified as `target` says, out of how many decisions: `None` for losses that do not
+    /// classify (the default). [`Trainer::epoch`](crate::train::Trainer::epoch) reports it as
+    /// the training accuracy.
+    fn correct(&self, pred: &P, target: &T, samples: usize) -> Option<(usize, usize)> {
+        let _ = (pred, target, samples);
+        None
+    }
 }
 
 /// `P: ScoredBy<L, T>`: loss `L` compares prediction `P` with target `T`. Implemented for
@@ -45,6 +54,8 @@ pub trait Loss<P: Tensor, T> {
 pub trait ScoredBy<L, T>: Tensor {
     /// [`Loss::loss_grad`].
     fn loss_grad(loss: &L, pred: &Self, target: &T, grad: &mut Self) -> Self::Elem;
+    /// [`Loss::correct`].
+    fn correct(loss: &L, pred: &Self, target: &T, samples: usize) -> Option<(usize, usize)>;
 }
 
 impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
@@ -52,6 +63,26 @@ impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
     fn loss_grad(loss: &L, pred: &P, target: &T, grad: &mut P) -> P::Elem {
         loss.loss_grad(pred, target, grad)
     }
+
+    fn correct(loss: &L, pred: &P, target: &T, samples: usize) -> Option<(usize, usize)> {
+        loss.correct(pred, target, samples)
+    }
+}
+
+/// How many of the first `samples` rows of `pred` have their largest value where `target`'s
+/// row does (or, with `classes`, at the row's class index).
+fn argmax_matches<F: Float>(
+    pred: &[F],
+    row: usize,
+    samples: usize,
+    target: impl Fn(usize) -> usize,
+) -> (usize, usize) {
+    let rows = pred.chunks_exact(row).take(samples);
+    let right = rows
+        .enumerate()
+        .filter(|(i, z)| crate::train::argmax(z) == target(*i))
+        .count();
+    (right, samples.min(pred.len() / row.max(1)))
 }
 
 /// Mean squared error, `mean((p - t)^2)`, for regression.
@@ -146,6 +177,17 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
         }
         sum * scale
     }
+
+    /// Each output is a yes-or-no decision: logit above 0 against target above 1/2.
+    fn correct(&self, logits: &P, target: &P, samples: usize) -> Option<(usize, usize)> {
+        let outputs = (samples * P::ROW).min(P::LEN);
+        let pairs = logits.flat().iter().zip(target.flat()).take(outputs);
+        let half = P::Elem::from_f64(0.5);
+        let right = pairs
+            .filter(|(z, t)| (**z > P::Elem::ZERO) == (**t > half))
+            .count();
+        Some((right, outputs))
+    }
 }
 
 /// `logsumexp(z)` computed without overflow.
@@ -215,6 +257,13 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
         });
         sum * scale
     }
+
+    /// Right when the largest logit is at the target distribution's largest value.
+    fn correct(&self, logits: &P, target: &P, samples: usize) -> Option<(usize, usize)> {
+        let t = target.flat();
+        let at = |i: usize| crate::train::argmax(&t[i * P::ROW..][..P::ROW]);
+        Some(argmax_matches(logits.flat(), P::ROW, samples, at))
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -225,6 +274,10 @@ impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
 
     fn loss_grad(&self, logits: &[F; C], class: &usize, grad: &mut [F; C]) -> F {
         class_row(logits, *class, Some((grad, F::ONE)))
+    }
+
+    fn correct(&self, logits: &[F; C], class: &usize, samples: usize) -> Option<(usize, usize)> {
+        Some(argmax_matches(logits, C, samples, |_| *class))
     }
 }
 
@@ -247,5 +300,15 @@ impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
             s + class_row(z, c, Some((g, scale)))
         });
         sum * scale
+    }
+
+    fn correct(
+        &self,
+        logits: &[[F; C]; B],
+        classes: &[usize; B],
+        samples: usize,
+    ) -> Option<(usize, usize)> {
+        let flat = logits.as_flattened();
+        Some(argmax_matches(flat, C, samples, |i| classes[i]))
     }
 }

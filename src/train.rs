@@ -3,6 +3,7 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use core::ops::ControlFlow;
 
 use rand::{Rng, RngExt};
 
@@ -32,6 +33,13 @@ pub enum TrainError {
         /// The number of targets.
         targets: usize,
     },
+    /// An epoch was asked of a data set with fewer samples than one batch.
+    SmallerThanBatch {
+        /// The number of samples given.
+        samples: usize,
+        /// The batch size of the trainer.
+        batch: usize,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -47,6 +55,10 @@ impl fmt::Display for TrainError {
                     "{inputs} inputs but {targets} targets: each input needs one target"
                 )
             }
+            TrainError::SmallerThanBatch { samples, batch } => write!(
+                f,
+                "{samples} samples cannot fill one batch of {batch}: use a smaller batch size"
+            ),
         }
     }
 }
@@ -156,6 +168,22 @@ where
     where
         M::Output: ScoredBy<L, T>,
     {
+        self.step_rows(model, x, target, loss, None)
+    }
+
+    /// [`step`](Self::step), with the gradient taken over the first `live` rows of the output
+    /// only (each row one sample), as the mean over those rows, when `live` is given.
+    fn step_rows<T, L>(
+        &mut self,
+        model: &mut M,
+        x: &X,
+        target: &T,
+        loss: &L,
+        live: Option<usize>,
+    ) -> Result<Elem<M, X>, TrainError>
+    where
+        M::Output: ScoredBy<L, T>,
+    {
         self.steps += 1;
         let buffers = &mut self.buffers;
         model.forward(x, &mut buffers.out, &mut buffers.cache);
@@ -166,6 +194,16 @@ where
                 loss: value.as_f64(),
             });
         }
+        if let Some(live) = live {
+            // The batch mean over B rows scaled to a mean over the live rows; the padding
+            // rows contribute nothing.
+            let row = <M::Output as Tensor>::ROW;
+            let rows = <M::Output as Tensor>::LEN / row;
+            let scale = Elem::<M, X>::from_usize(rows) / Elem::<M, X>::from_usize(live.max(1));
+            let (kept, padding) = buffers.d_out.flat_mut().split_at_mut(live * row);
+            kept.iter_mut().for_each(|g| *g *= scale);
+            padding.fill(Zero::ZERO);
+        }
         // The gradients are zero here: they start so, and each optimizer step clears them.
         let (out, d_out) = (&buffers.out, &buffers.d_out);
         model.backward(x, out, d_out, &mut buffers.cache, &mut self.grads, None);
@@ -174,26 +212,68 @@ where
     }
 }
 
+/// What one epoch did: [`Trainer::epoch`] returns it and [`Trainer::fit`] passes it to its
+/// callback.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochReport<F> {
+    /// The epoch, counted from 1 by [`Trainer::fit`] (0 from [`Trainer::epoch`] alone).
+    pub epoch: usize,
+    /// The mean training loss over the epoch's samples, each sample weighted once.
+    pub mean_loss: F,
+    /// Samples that took part: every sample of the data set.
+    pub samples: usize,
+    /// Optimizer steps taken.
+    pub steps: usize,
+    /// For a classification loss, the fraction of the epoch's samples the model classified
+    /// right at the moment it took its step on them (the training accuracy, as Keras reports
+    /// it); `None` for other losses.
+    pub accuracy: Option<f64>,
+}
+
+impl<F: Float> fmt::Display for EpochReport<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "epoch {}: loss {:.6}, {} samples in {} steps",
+            self.epoch, self.mean_loss, self.samples, self.steps
+        )?;
+        match self.accuracy {
+            Some(a) => write!(f, ", accuracy {a:.4}"),
+            None => Ok(()),
+        }
+    }
+}
+
 impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
 where
     M: Backward<[S; B]>,
     Elem<M, [S; B]>: CheckedOptimizer<O, M>,
 {
-    /// One pass over a data set in batches of `B` samples, returning the mean loss. A tail
-    /// of fewer than `B` samples is left out: shuffle between epochs (with
-    /// [`shuffle_together`]) so that every sample takes part.
+    /// One pass over a data set in batches of `B` samples. Every sample takes part once:
+    /// when the data set does not divide into batches, the last step takes the remaining
+    /// samples, its batch filled up by repeating them, with the gradient taken over the
+    /// remaining samples alone (the padding rows' gradients are zero), so that each sample
+    /// weighs as in a full batch. The report's mean loss weighs each step's loss by its
+    /// samples; the last step's loss is the mean over its filled batch.
+    ///
+    /// A data set of fewer than `B` samples is an error: a batch size larger than the data
+    /// is almost always a mistake. Shuffle between epochs (with [`shuffle_together`]), or let
+    /// [`fit`](Self::fit) do it.
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::SmallRng};
     /// use typed_nn::{optim::Adam, train::Trainer, Linear, SoftmaxCrossEntropy};
-    /// let inputs = [[1.0f32, 0.0], [0.0, 1.0], [0.9, 0.1], [0.2, 0.8]];
-    /// let classes = [0usize, 1, 0, 1];
+    /// let inputs = [[1.0f32, 0.0], [0.0, 1.0], [0.9, 0.1], [0.2, 0.8], [0.8, 0.3]];
+    /// let classes = [0usize, 1, 0, 1, 0];
     /// let mut model = Linear::<2, 2>::glorot(&mut SmallRng::seed_from_u64(0));
     /// let mut trainer = Trainer::<_, [[f32; 2]; 2], _>::new(Adam::new(0.05));
+    /// let mut report = trainer.epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy)?;
+    /// assert_eq!((report.samples, report.steps), (5, 3)); // 2 + 2 + the last 1
     /// for _ in 0..100 {
-    ///     trainer.epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy).unwrap();
+    ///     report = trainer.epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy)?;
     /// }
-    /// assert_eq!(typed_nn::train::accuracy(&model, &inputs, &classes), 1.0);
+    /// assert_eq!(report.accuracy, Some(1.0));
+    /// # Ok::<(), typed_nn::train::TrainError>(())
     /// ```
     pub fn epoch<T, L>(
         &mut self,
@@ -201,8 +281,10 @@ where
         inputs: &[S],
         targets: &[T],
         loss: &L,
-    ) -> Result<Elem<M, [S; B]>, TrainError>
+    ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
     where
+        S: Copy,
+        T: Copy,
         M::Output: ScoredBy<L, [T; B]>,
     {
         if inputs.len() != targets.len() {
@@ -211,13 +293,135 @@ where
                 targets: targets.len(),
             });
         }
-        let (xs, _) = inputs.as_chunks::<B>();
-        let (ts, _) = targets.as_chunks::<B>();
-        let mut sum = Elem::<M, [S; B]>::ZERO;
-        for (x, t) in xs.iter().zip(ts) {
-            sum += self.step(model, x, t, loss)?;
+        if inputs.len() < B || B == 0 {
+            return Err(TrainError::SmallerThanBatch {
+                samples: inputs.len(),
+                batch: B,
+            });
         }
-        Ok(sum / Float::from_usize(xs.len().max(1)))
+        let (xs, x_tail) = inputs.as_chunks::<B>();
+        let (ts, t_tail) = targets.as_chunks::<B>();
+        let mut tally = Tally::default();
+        for (x, t) in xs.iter().zip(ts) {
+            let value = self.step_rows(model, x, t, loss, None)?;
+            tally.add(
+                value.as_f64(),
+                B,
+                ScoredBy::correct(loss, &self.buffers.out, t, B),
+            );
+        }
+        if !x_tail.is_empty() {
+            let live = x_tail.len();
+            let x: [S; B] = core::array::from_fn(|i| x_tail[i % live]);
+            let t: [T; B] = core::array::from_fn(|i| t_tail[i % live]);
+            let value = self.step_rows(model, &x, &t, loss, Some(live))?;
+            let correct = ScoredBy::correct(loss, &self.buffers.out, &t, live);
+            tally.add(value.as_f64(), live, correct);
+        }
+        Ok(tally.report())
+    }
+
+    /// Trains for up to `epochs` epochs, shuffling inputs and targets together before each
+    /// (with `rng`), and calls `each` with every epoch's report: return
+    /// [`ControlFlow::Break`] from it to stop early (a loss that is low enough, an accuracy
+    /// that stopped improving). Returns the last epoch's report.
+    ///
+    /// ```
+    /// use core::ops::ControlFlow;
+    /// use rand::{SeedableRng, rngs::SmallRng};
+    /// use typed_nn::{optim::Adam, train::Trainer, Linear, SoftmaxCrossEntropy};
+    /// let mut inputs = [[1.0f32, 0.0], [0.0, 1.0], [0.9, 0.1], [0.2, 0.8]];
+    /// let mut classes = [0usize, 1, 0, 1];
+    /// let mut rng = SmallRng::seed_from_u64(0);
+    /// let mut model = Linear::<2, 2>::glorot(&mut rng);
+    /// let mut trainer = Trainer::<_, [[f32; 2]; 2], _>::new(Adam::new(0.05));
+    /// let last = trainer.fit(
+    ///     &mut model, &mut inputs, &mut classes, &SoftmaxCrossEntropy, 1000, &mut rng,
+    ///     |report| {
+    ///         // println!("{report}") prints "epoch 1: loss 0.61..., 4 samples in 2 steps, ..."
+    ///         if report.mean_loss < 0.1 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    ///     },
+    /// )?;
+    /// assert!(last.mean_loss < 0.1 && last.epoch < 1000);
+    /// # Ok::<(), typed_nn::train::TrainError>(())
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn fit<T, L, R>(
+        &mut self,
+        model: &mut M,
+        inputs: &mut [S],
+        targets: &mut [T],
+        loss: &L,
+        epochs: usize,
+        rng: &mut R,
+        mut each: impl FnMut(&EpochReport<Elem<M, [S; B]>>) -> ControlFlow<()>,
+    ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
+    where
+        S: Copy,
+        T: Copy,
+        R: Rng + ?Sized,
+        M::Output: ScoredBy<L, [T; B]>,
+    {
+        let mut last = None;
+        for epoch in 1..=epochs {
+            shuffle_together(inputs, targets, rng)?;
+            let report = EpochReport {
+                epoch,
+                ..self.epoch(model, inputs, targets, loss)?
+            };
+            last = Some(report);
+            if each(&report).is_break() {
+                break;
+            }
+        }
+        // No epoch at all still checks the data, and reports nothing done.
+        match last {
+            Some(report) => Ok(report),
+            None => {
+                let (samples, batch) = (inputs.len(), B);
+                if targets.len() != samples {
+                    return Err(TrainError::LengthMismatch {
+                        inputs: samples,
+                        targets: targets.len(),
+                    });
+                }
+                if samples < batch {
+                    return Err(TrainError::SmallerThanBatch { samples, batch });
+                }
+                Ok(Tally::default().report())
+            }
+        }
+    }
+}
+
+/// Sums over an epoch's steps, for its [`EpochReport`].
+#[derive(Default)]
+struct Tally {
+    loss: f64,
+    samples: usize,
+    steps: usize,
+    correct: Option<(usize, usize)>,
+}
+
+impl Tally {
+    fn add(&mut self, loss: f64, samples: usize, correct: Option<(usize, usize)>) {
+        self.loss += loss * samples as f64;
+        self.samples += samples;
+        self.steps += 1;
+        if let Some((right, of)) = correct {
+            let (r, o) = self.correct.unwrap_or((0, 0));
+            self.correct = Some((r + right, o + of));
+        }
+    }
+
+    fn report<F: Float>(&self) -> EpochReport<F> {
+        EpochReport {
+            epoch: 0,
+            mean_loss: F::from_f64(self.loss / self.samples.max(1) as f64),
+            samples: self.samples,
+            steps: self.steps,
+            accuracy: self.correct.map(|(r, o)| r as f64 / o.max(1) as f64),
+        }
     }
 }
 
@@ -266,25 +470,19 @@ pub fn argmax<F: Float>(values: &[F]) -> usize {
     best
 }
 
-/// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) equals
-/// the target; 0 for an empty set.
-pub fn accuracy<M: Classifier<X>, X>(model: &M, inputs: &[X], classes: &[usize]) -> f64 {
-    let right = inputs
-        .iter()
-        .zip(classes)
-        .filter(|(x, c)| model.predict(x) == **c)
-        .count();
-    right as f64 / inputs.len().min(classes.len()).max(1) as f64
-}
+pub use crate::eval::accuracy;
 
 /// A model whose output for `X` is one score per class, `[F; C]`: implemented for every such
 /// model.
 pub trait Classifier<X> {
+    /// The number of classes scored.
+    const CLASSES: usize;
     /// The predicted class: the [`argmax`] of the scores.
     fn predict(&self, x: &X) -> usize;
 }
 
 impl<M: Forward<X, Output = [F; C]>, X, F: Float, const C: usize> Classifier<X> for M {
+    const CLASSES: usize = C;
     fn predict(&self, x: &X) -> usize {
         argmax(&self.infer(x))
     }

@@ -1,0 +1,328 @@
+//! Evaluation on held-out data: mean loss, accuracy, confusion matrix, mean squared error and
+//! R squared.
+//!
+//! Every function compares a model's outputs with targets given as two slices of the same
+//! length; different lengths, an empty set and a class index the model cannot predict are
+//! errors, never a number that looks like a result.
+
+use core::fmt;
+
+use crate::float::Float;
+use crate::loss::Loss;
+use crate::module::Forward;
+use crate::tensor::Tensor;
+use crate::train::{Classifier, argmax};
+
+/// Why an evaluation has no result.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EvalError {
+    /// Inputs and targets of different lengths were given.
+    LengthMismatch {
+        /// The number of inputs.
+        inputs: usize,
+        /// The number of targets.
+        targets: usize,
+    },
+    /// No samples were given.
+    Empty,
+    /// A target class is not one of the model's outputs.
+    ClassOutOfRange {
+        /// The sample's index (0-based).
+        sample: usize,
+        /// The class found.
+        class: usize,
+        /// The number of classes the model scores.
+        classes: usize,
+    },
+    /// An output's targets are all equal, so R squared (which divides by their variance) is
+    /// not defined.
+    ConstantTarget {
+        /// The output (0-based).
+        output: usize,
+    },
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::LengthMismatch { inputs, targets } => write!(
+                f,
+                "{inputs} inputs but {targets} targets: each input needs one target"
+            ),
+            EvalError::Empty => write!(f, "no samples to evaluate"),
+            EvalError::ClassOutOfRange {
+                sample,
+                class,
+                classes,
+            } => write!(
+                f,
+                "sample {sample}: class {class} is out of range for a model of {classes} classes (0 to {})",
+                classes.saturating_sub(1)
+            ),
+            EvalError::ConstantTarget { output } => write!(
+                f,
+                "output {output}: every target is the same, so R squared is not defined"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for EvalError {}
+
+/// Checks that there are as many targets as inputs, and at least one.
+fn paired<X, T>(inputs: &[X], targets: &[T]) -> Result<(), EvalError> {
+    if inputs.len() != targets.len() {
+        return Err(EvalError::LengthMismatch {
+            inputs: inputs.len(),
+            targets: targets.len(),
+        });
+    }
+    if inputs.is_empty() {
+        return Err(EvalError::Empty);
+    }
+    Ok(())
+}
+
+/// The mean of `loss` over the inputs (each input, a sample or a batch, weighs the same).
+///
+/// ```
+/// use typed_nn::{eval::mean_loss, Linear, Mse};
+/// let model = Linear::<1, 1>::from_parts([[2.0]], [0.0]);
+/// let loss = mean_loss(&model, &[[1.0], [2.0]], &[[2.0], [5.0]], &Mse)?;
+/// assert_eq!(loss, 0.5); // (0 + 1) / 2
+/// # Ok::<(), typed_nn::eval::EvalError>(())
+/// ```
+pub fn mean_loss<M, X, T, L>(
+    model: &M,
+    inputs: &[X],
+    targets: &[T],
+    loss: &L,
+) -> Result<f64, EvalError>
+where
+    M: Forward<X>,
+    L: Loss<M::Output, T>,
+{
+    paired(inputs, targets)?;
+    let sum: f64 = inputs
+        .iter()
+        .zip(targets)
+        .map(|(x, t)| loss.loss(&model.infer(x), t).as_f64())
+        .sum();
+    Ok(sum / inputs.len() as f64)
+}
+
+/// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) is the
+/// target class.
+///
+/// ```
+/// use typed_nn::{eval::{EvalError, accuracy}, Linear};
+/// let model = Linear::<1, 2>::from_parts([[1.0], [-1.0]], [0.0, 0.0]);
+/// assert_eq!(accuracy(&model, &[[1.0], [-1.0]], &[0, 0]), Ok(0.5));
+/// assert_eq!(
+///     accuracy(&model, &[[1.0]], &[0, 1]),
+///     Err(EvalError::LengthMismatch { inputs: 1, targets: 2 })
+/// );
+/// assert!(accuracy(&model, &[[1.0]], &[5]).is_err()); // the model has classes 0 and 1
+/// ```
+pub fn accuracy<M: Classifier<X>, X>(
+    model: &M,
+    inputs: &[X],
+    classes: &[usize],
+) -> Result<f64, EvalError> {
+    paired(inputs, classes)?;
+    let mut right = 0;
+    for (sample, (x, &class)) in inputs.iter().zip(classes).enumerate() {
+        check_class::<M, X>(sample, class)?;
+        right += usize::from(model.predict(x) == class);
+    }
+    Ok(right as f64 / inputs.len() as f64)
+}
+
+fn check_class<M: Classifier<X>, X>(sample: usize, class: usize) -> Result<(), EvalError> {
+    if class < M::CLASSES {
+        Ok(())
+    } else {
+        Err(EvalError::ClassOutOfRange {
+            sample,
+            class,
+            classes: M::CLASSES,
+        })
+    }
+}
+
+/// Counts of (true class, predicted class) pairs: row `t`, column `p` counts the samples of
+/// class `t` the model predicted as `p`. It prints as a table.
+///
+/// ```
+/// use typed_nn::{eval::confusion_matrix, Linear};
+/// let model = Linear::<1, 2>::from_parts([[1.0], [-1.0]], [0.0, 0.0]);
+/// let m = confusion_matrix(&model, &[[1.0], [-1.0], [2.0]], &[0, 0, 1])?;
+/// assert_eq!(m.counts, [[1, 1], [1, 0]]);
+/// assert_eq!(m.accuracy(), 1.0 / 3.0);
+/// print!("{m}");
+/// # Ok::<(), typed_nn::eval::EvalError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfusionMatrix<const C: usize> {
+    /// `counts[true][predicted]`.
+    pub counts: [[usize; C]; C],
+}
+
+impl<const C: usize> ConfusionMatrix<C> {
+    /// The number of samples counted.
+    pub fn total(&self) -> usize {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// The fraction on the diagonal (0 when empty).
+    pub fn accuracy(&self) -> f64 {
+        let right: usize = (0..C).map(|c| self.counts[c][c]).sum();
+        right as f64 / self.total().max(1) as f64
+    }
+
+    /// Of the samples of class `c`, the fraction predicted as `c` (`None` if there are none).
+    pub fn recall(&self, c: usize) -> Option<f64> {
+        let row: usize = self.counts.get(c)?.iter().sum();
+        (row > 0).then(|| self.counts[c][c] as f64 / row as f64)
+    }
+
+    /// Of the samples predicted as class `c`, the fraction that are `c` (`None` if there are
+    /// none).
+    pub fn precision(&self, c: usize) -> Option<f64> {
+        let column: usize = self
+            .counts
+            .iter()
+            .map(|row| *row.get(c).unwrap_or(&0))
+            .sum();
+        (c < C && column > 0).then(|| self.counts[c][c] as f64 / column as f64)
+    }
+}
+
+impl<const C: usize> fmt::Display for ConfusionMatrix<C> {
+    /// A Markdown table: one row per true class, one column per predicted class, and the
+    /// recall of each class.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = |mut n: usize| {
+            let mut d = 1;
+            while n >= 10 {
+                n /= 10;
+                d += 1;
+            }
+            d
+        };
+        let width = digits(self.total().max(C.saturating_sub(1)));
+        write!(f, "| true \\ predicted |")?;
+        for c in 0..C {
+            write!(f, " {c:>width$} |")?;
+        }
+        writeln!(f, " recall |")?;
+        write!(f, "|---|")?;
+        for _ in 0..C {
+            write!(f, "---:|")?;
+        }
+        writeln!(f, "---:|")?;
+        for (t, row) in self.counts.iter().enumerate() {
+            write!(f, "| {t} |")?;
+            for n in row {
+                write!(f, " {n:>width$} |")?;
+            }
+            match self.recall(t) {
+                Some(r) => writeln!(f, " {r:.3} |")?,
+                None => writeln!(f, " - |")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The confusion matrix of a classifier of `C` classes on single samples.
+pub fn confusion_matrix<M, X, F, const C: usize>(
+    model: &M,
+    inputs: &[X],
+    classes: &[usize],
+) -> Result<ConfusionMatrix<C>, EvalError>
+where
+    M: Forward<X, Output = [F; C]>,
+    F: Float,
+{
+    paired(inputs, classes)?;
+    let mut counts = [[0; C]; C];
+    for (sample, (x, &class)) in inputs.iter().zip(classes).enumerate() {
+        check_class::<M, X>(sample, class)?;
+        counts[class][argmax(&model.infer(x))] += 1;
+    }
+    Ok(ConfusionMatrix { counts })
+}
+
+/// The mean squared error of the model's outputs against the targets, over every output of
+/// every sample.
+///
+/// ```
+/// use typed_nn::{eval::mse, Linear};
+/// let model = Linear::<1, 1>::from_parts([[2.0]], [0.0]);
+/// assert_eq!(mse(&model, &[[1.0], [2.0]], &[[2.0], [5.0]]), Ok(0.5));
+/// ```
+pub fn mse<M: Forward<X>, X>(
+    model: &M,
+    inputs: &[X],
+    targets: &[M::Output],
+) -> Result<f64, EvalError> {
+    paired(inputs, targets)?;
+    let mut sum = 0.0;
+    for (x, t) in inputs.iter().zip(targets) {
+        let y = model.infer(x);
+        for (p, t) in y.flat().iter().zip(t.flat()) {
+            sum += (p.as_f64() - t.as_f64()) * (p.as_f64() - t.as_f64());
+        }
+    }
+    Ok(sum / (inputs.len() * <M::Output as Tensor>::LEN) as f64)
+}
+
+/// The coefficient of determination, `1 - SS_res / SS_tot`, of each output (over all
+/// samples, batches counted sample by sample), averaged over the outputs with equal weights
+/// (scikit-learn's `r2_score` with its default `multioutput='uniform_average'`). 1 is a
+/// perfect fit; 0 is no better than predicting each output's mean; it is negative for a
+/// model worse than that.
+///
+/// ```
+/// use typed_nn::{eval::r_squared, Linear};
+/// let model = Linear::<1, 1>::from_parts([[2.0]], [0.0]);
+/// let r2 = r_squared(&model, &[[1.0], [2.0], [3.0]], &[[2.0], [4.0], [7.0]])?;
+/// assert!((r2 - (1.0 - 1.0 / 12.5)).abs() < 1e-12); // SS_res 1, SS_tot 12.5
+/// # Ok::<(), typed_nn::eval::EvalError>(())
+/// ```
+pub fn r_squared<M: Forward<X>, X>(
+    model: &M,
+    inputs: &[X],
+    targets: &[M::Output],
+) -> Result<f64, EvalError> {
+    paired(inputs, targets)?;
+    let row = <M::Output as Tensor>::ROW;
+    let samples = (inputs.len() * <M::Output as Tensor>::LEN / row) as f64;
+    let mut total = 0.0;
+    for output in 0..row {
+        // Values of this output across every sample row.
+        let column = |t: &M::Output| -> f64 {
+            let flat = t.flat();
+            (0..flat.len() / row)
+                .map(|r| flat[r * row + output].as_f64())
+                .sum()
+        };
+        let mean = targets.iter().map(column).sum::<f64>() / samples;
+        let (mut res, mut tot) = (0.0, 0.0);
+        for (x, t) in inputs.iter().zip(targets) {
+            let y = model.infer(x);
+            let (y, t) = (y.flat(), t.flat());
+            for r in 0..t.len() / row {
+                let (p, v) = (y[r * row + output].as_f64(), t[r * row + output].as_f64());
+                res += (v - p) * (v - p);
+                tot += (v - mean) * (v - mean);
+            }
+        }
+        if tot == 0.0 {
+            return Err(EvalError::ConstantTarget { output });
+        }
+        total += 1.0 - res / tot;
+    }
+    Ok(total / row as f64)
+}

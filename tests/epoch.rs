@@ -1,0 +1,163 @@
+//! Epochs account for every sample: the tail that does not fill a batch takes part with the
+//! weight it would have in a full batch, the report counts it, and `fit` stops when told.
+
+mod common;
+
+use core::ops::ControlFlow;
+
+use common::rng;
+use typed_nn::prelude::*;
+use typed_nn::train::{EpochReport, TrainError};
+
+type Net = (Linear<2, 3, f64>, Tanh, Linear<3, 2, f64>);
+
+fn net() -> Net {
+    let mut net = Net::ZERO;
+    net.init(Scheme::Glorot, &mut rng(3));
+    net
+}
+
+const XS: [[f64; 2]; 5] = [[0.1, 0.9], [0.8, 0.2], [0.3, 0.3], [0.9, 0.7], [0.2, 0.6]];
+const CLASSES: [usize; 5] = [1, 0, 1, 0, 1];
+
+#[test]
+fn the_tail_takes_one_step_weighted_as_its_own_samples() {
+    // Batches of 2 over 5 samples: [0, 1], [2, 3], then sample 4 alone.
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Sgd::new(0.3));
+    let report = trainer
+        .epoch(&mut model, &XS, &CLASSES, &SoftmaxCrossEntropy)
+        .unwrap();
+    assert_eq!((report.samples, report.steps), (5, 3));
+
+    // The same three steps by hand: two batches, then the last sample on its own.
+    let mut by_hand = net();
+    let mut batches = Trainer::<Net, [[f64; 2]; 2], _>::new(Sgd::new(0.3));
+    let mut single = Trainer::<Net, [f64; 2], _>::new(Sgd::new(0.3));
+    let ce = SoftmaxCrossEntropy;
+    let a = batches
+        .step(&mut by_hand, &[XS[0], XS[1]], &[1, 0], &ce)
+        .unwrap();
+    let b = batches
+        .step(&mut by_hand, &[XS[2], XS[3]], &[1, 0], &ce)
+        .unwrap();
+    let c = single.step(&mut by_hand, &XS[4], &1, &ce).unwrap();
+
+    let flat = |m: &Net| {
+        let mut all = Vec::new();
+        m.visit(&mut |s: &[f64]| all.extend_from_slice(s));
+        all
+    };
+    let (got, want) = (flat(&model), flat(&by_hand));
+    assert_eq!(got.len(), Net::PARAM_COUNT);
+    for (g, w) in got.iter().zip(&want) {
+        assert!((g - w).abs() < 1e-14, "{g} vs {w}");
+    }
+    let mean = (2.0 * a + 2.0 * b + c) / 5.0;
+    assert!((report.mean_loss - mean).abs() < 1e-14);
+}
+
+#[test]
+fn a_data_set_that_divides_into_batches_has_no_tail_step() {
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Sgd::new(0.3));
+    let report = trainer
+        .epoch(&mut model, &XS[..4], &CLASSES[..4], &SoftmaxCrossEntropy)
+        .unwrap();
+    assert_eq!((report.samples, report.steps), (4, 2));
+}
+
+#[test]
+fn fewer_samples_than_one_batch_is_an_error() {
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 8], _>::new(Sgd::new(0.3));
+    let err = trainer.epoch(&mut model, &XS, &CLASSES, &SoftmaxCrossEntropy);
+    assert_eq!(
+        err,
+        Err(TrainError::SmallerThanBatch {
+            samples: 5,
+            batch: 8
+        })
+    );
+    assert!(err.unwrap_err().to_string().contains("5 samples"));
+    let (empty, none): ([[f64; 2]; 0], [usize; 0]) = ([], []);
+    let err = trainer.epoch(&mut model, &empty, &none, &SoftmaxCrossEntropy);
+    assert!(matches!(
+        err,
+        Err(TrainError::SmallerThanBatch { samples: 0, .. })
+    ));
+    assert_eq!(trainer.steps, 0, "no step was taken");
+}
+
+#[test]
+fn classifiers_report_accuracy_and_regressions_do_not() {
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Adam::new(0.05));
+    let mut report = None;
+    for _ in 0..300 {
+        report = Some(trainer.epoch(&mut model, &XS, &CLASSES, &SoftmaxCrossEntropy));
+    }
+    let report = report.unwrap().unwrap();
+    assert_eq!(report.accuracy, Some(1.0));
+    assert!(report.to_string().contains("accuracy 1.0000"));
+
+    let targets: Vec<[f64; 2]> = XS.iter().map(|x| [x[0] + x[1], x[0] - x[1]]).collect();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Adam::new(0.05));
+    let report = trainer.epoch(&mut model, &XS, &targets, &Mse).unwrap();
+    assert_eq!(report.accuracy, None);
+}
+
+#[test]
+fn the_tail_counts_only_its_own_samples_for_accuracy() {
+    // One sample in the tail, repeated to fill a batch of 4: it counts once.
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 4], _>::new(Sgd::new(0.0));
+    let report = trainer
+        .epoch(&mut model, &XS, &CLASSES, &SoftmaxCrossEntropy)
+        .unwrap();
+    let right = XS
+        .iter()
+        .zip(CLASSES)
+        .filter(|(x, c)| argmax(&model.infer(*x)) == *c)
+        .count();
+    assert_eq!(report.accuracy, Some(right as f64 / 5.0));
+}
+
+#[test]
+fn fit_shuffles_reports_each_epoch_and_stops_when_told() {
+    let mut model = net();
+    let (mut xs, mut cs) = (XS, CLASSES);
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Adam::new(0.05));
+    let mut seen: Vec<EpochReport<f64>> = Vec::new();
+    let last = trainer
+        .fit(
+            &mut model,
+            &mut xs,
+            &mut cs,
+            &SoftmaxCrossEntropy,
+            50,
+            &mut rng(9),
+            |r| {
+                seen.push(*r);
+                if r.epoch == 7 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )
+        .unwrap();
+    assert_eq!(last.epoch, 7);
+    assert_eq!(
+        seen.iter().map(|r| r.epoch).collect::<Vec<_>>(),
+        (1..=7).collect::<Vec<_>>()
+    );
+    assert!(seen.iter().all(|r| r.samples == 5 && r.steps == 3));
+    assert_eq!(trainer.steps, 21);
+    // Shuffled together: every input still has its own class.
+    for (x, c) in xs.iter().zip(cs) {
+        let i = XS.iter().position(|y| y == x).unwrap();
+        assert_eq!(CLASSES[i], c);
+    }
+    assert_ne!(xs, XS, "the order changed");
+}

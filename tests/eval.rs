@@ -1,0 +1,101 @@
+//! Evaluation: each metric against a value computed by hand, and every misuse an error.
+
+use typed_nn::eval::{
+    ConfusionMatrix, EvalError, accuracy, confusion_matrix, mean_loss, mse, r_squared,
+};
+use typed_nn::prelude::*;
+
+/// Scores class 0 for positive inputs and class 1 for negative ones.
+fn sign_classifier() -> Linear<1, 2, f64> {
+    Linear::from_parts([[1.0], [-1.0]], [0.0, 0.0])
+}
+
+#[test]
+fn accuracy_counts_right_predictions_and_rejects_misuse() {
+    let model = sign_classifier();
+    let xs = [[1.0], [-2.0], [3.0], [-4.0]];
+    assert_eq!(accuracy(&model, &xs, &[0, 1, 1, 1]), Ok(0.75));
+    assert_eq!(
+        accuracy(&model, &xs, &[0, 1, 0]),
+        Err(EvalError::LengthMismatch {
+            inputs: 4,
+            targets: 3
+        })
+    );
+    let none: [[f64; 1]; 0] = [];
+    assert_eq!(accuracy(&model, &none, &[]), Err(EvalError::Empty));
+    let out_of_range = accuracy(&model, &xs, &[0, 1, 5, 1]);
+    assert_eq!(
+        out_of_range,
+        Err(EvalError::ClassOutOfRange {
+            sample: 2,
+            class: 5,
+            classes: 2
+        })
+    );
+    assert!(out_of_range.unwrap_err().to_string().contains("0 to 1"));
+}
+
+#[test]
+fn the_confusion_matrix_counts_pairs_and_prints_a_table() {
+    let model = sign_classifier();
+    let xs = [[1.0], [-2.0], [3.0], [-4.0], [5.0]];
+    let m = confusion_matrix(&model, &xs, &[0, 1, 1, 1, 0]).unwrap();
+    assert_eq!(m.counts, [[2, 0], [1, 2]]);
+    assert_eq!(m.total(), 5);
+    assert_eq!(m.accuracy(), 0.8);
+    assert_eq!(m.recall(1), Some(2.0 / 3.0));
+    assert_eq!(m.precision(0), Some(2.0 / 3.0));
+    assert_eq!(m.precision(7), None);
+    let table = m.to_string();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert_eq!(lines[0], "| true \\ predicted | 0 | 1 | recall |");
+    assert_eq!(lines[3], "| 1 | 1 | 2 | 0.667 |");
+    let empty = ConfusionMatrix::<3> {
+        counts: [[0; 3]; 3],
+    };
+    assert!(empty.to_string().contains(" - |"));
+    assert!(confusion_matrix(&model, &xs, &[0, 1, 2, 1, 0]).is_err());
+}
+
+#[test]
+fn mean_loss_mse_and_r_squared_match_their_formulas() {
+    let model = Linear::<1, 1, f64>::from_parts([[2.0]], [1.0]);
+    let xs = [[0.0], [1.0], [2.0], [3.0]];
+    let ts = [[1.5], [2.5], [5.0], [8.0]];
+    // Predictions 1, 3, 5, 7: errors -0.5, 0.5, 0, -1.
+    let sq = [0.25, 0.25, 0.0, 1.0];
+    let want_mse = sq.iter().sum::<f64>() / 4.0;
+    assert!((mse(&model, &xs, &ts).unwrap() - want_mse).abs() < 1e-15);
+    assert!((mean_loss(&model, &xs, &ts, &Mse).unwrap() - want_mse).abs() < 1e-15);
+    let mean = (1.5 + 2.5 + 5.0 + 8.0) / 4.0;
+    let tot: f64 = ts.iter().map(|t| (t[0] - mean) * (t[0] - mean)).sum();
+    let want_r2 = 1.0 - sq.iter().sum::<f64>() / tot;
+    assert!((r_squared(&model, &xs, &ts).unwrap() - want_r2).abs() < 1e-15);
+    // Batches count sample by sample.
+    let batched = [[[0.0], [1.0]], [[2.0], [3.0]]];
+    let batched_ts = [[[1.5], [2.5]], [[5.0], [8.0]]];
+    assert!((r_squared(&model, &batched, &batched_ts).unwrap() - want_r2).abs() < 1e-15);
+    assert_eq!(
+        r_squared(&model, &xs, &[[2.0]; 4]),
+        Err(EvalError::ConstantTarget { output: 0 })
+    );
+    assert!(mse(&model, &xs, &ts[..2]).is_err());
+}
+
+#[test]
+fn r_squared_averages_outputs_like_scikit_learn() {
+    // Output 0 is perfect (R^2 = 1), output 1 always predicts 0 against targets 1 and 3
+    // (mean 2, SS_tot 2, SS_res 10: R^2 = -4); the uniform average is -1.5.
+    let model = Linear::<1, 2, f64>::from_parts([[1.0], [0.0]], [0.0, 0.0]);
+    let r2 = r_squared(&model, &[[1.0], [2.0]], &[[1.0, 1.0], [2.0, 3.0]]).unwrap();
+    assert!((r2 + 1.5).abs() < 1e-15, "{r2}");
+}
+
+#[test]
+fn mean_loss_of_a_classifier_is_its_cross_entropy() {
+    let model = sign_classifier();
+    let loss = mean_loss(&model, &[[0.0], [0.0]], &[0, 1], &SoftmaxCrossEntropy).unwrap();
+    assert!((loss - core::f64::consts::LN_2).abs() < 1e-15);
+}
