@@ -9,6 +9,7 @@
 
 use rand::Rng;
 
+use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::module::{Backward, Forward, ParamCount, Params};
@@ -46,6 +47,12 @@ impl<X, L0: Forward<X>> Forward<X> for (L0,) {
 
     fn forward(&self, x: &X, out: &mut Self::Output, cache: &mut Self::Cache) {
         self.0.forward(x, out, cache);
+    }
+}
+
+impl<X, L0: Describe<X>> Describe<X> for (L0,) {
+    fn describe(visit: &mut dyn FnMut(&LayerInfo)) {
+        L0::describe(visit);
     }
 }
 
@@ -106,6 +113,22 @@ macro_rules! seq_impl {
                 self.0.forward(x, &mut cache.0.out, &mut cache.0.cache);
                 $(self.$m.forward(&cache.$pm.out, &mut cache.$m.out, &mut cache.$m.cache);)*
                 self.$l.forward(&cache.$pl.out, out, &mut cache.$l);
+            }
+        }
+
+        impl<X, $L0, $O0, $($Lm, $Om,)* $Ll, $Ol> Describe<X> for ($L0, $($Lm,)* $Ll)
+        where
+            $L0: Describe<X, Output = $O0>,
+            $($Lm: Describe<$Im, Output = $Om>,)*
+            $Ll: Describe<$Il, Output = $Ol>,
+            $O0: Tensor,
+            $($Om: Tensor,)*
+            $Ol: Tensor,
+        {
+            fn describe(visit: &mut dyn FnMut(&LayerInfo)) {
+                <$L0 as Describe<X>>::describe(visit);
+                $(<$Lm as Describe<$Im>>::describe(visit);)*
+                <$Ll as Describe<$Il>>::describe(visit);
             }
         }
 

@@ -94,6 +94,7 @@ pub mod boxed;
 pub mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;
+pub mod describe;
 mod float;
 pub mod eval;
 pub mod footprint;

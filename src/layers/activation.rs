@@ -265,6 +265,8 @@ macro_rules! elementwise_layer {
         }
 
         parameterless!($layer);
+
+        impl<T: Tensor> $crate::describe::Describe<T> for $layer {}
     )*};
 }
 

@@ -329,6 +329,13 @@ impl<const IN: usize, const OUT: usize, F> ParamCount for Linear<IN, OUT, F> {
     const PARAM_COUNT: usize = IN * OUT + OUT;
 }
 
+impl<X, const IN: usize, const OUT: usize, F> crate::describe::Describe<X> for Linear<IN, OUT, F>
+where
+    F: Float,
+    X: LinearInput<IN, OUT, F>,
+{
+}
+
 impl<const IN: usize, const OUT: usize, F: Float> Params<F> for Linear<IN, OUT, F> {
     fn visit(&self, f: &mut impl FnMut(&[F])) {
         f(self.weight.as_flattened());

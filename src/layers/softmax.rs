@@ -32,6 +32,8 @@ impl Zero for Softmax {
 
 parameterless!(Softmax);
 
+impl<T: Tensor> crate::describe::Describe<T> for Softmax {}
+
 /// Writes the softmax of `logits` into `out`, both of the same length, and returns
 /// `logsumexp(logits)`, which its normalisation computes anyway (cross-entropy needs it).
 #[inline(always)]

@@ -1,0 +1,87 @@
+//! Model summaries and computation graphs: one row or node per layer, totals that agree with
+//! the compile-time footprint, nested models flattened.
+
+use typed_nn::describe::{Describe, LayerInfo, graph, summary};
+use typed_nn::optim::{Adam, Sgd};
+use typed_nn::prelude::*;
+
+type Digits = (Flatten<64>, (Linear<64, 32>, ReLU), Linear<32, 10>);
+type Image = [[f32; 8]; 8];
+
+fn layers<M: Describe<X>, X>() -> Vec<LayerInfo> {
+    let mut all = Vec::new();
+    M::describe(&mut |l| all.push(*l));
+    all
+}
+
+#[test]
+fn a_nested_model_lists_its_layers_in_order_with_their_shapes() {
+    let all = layers::<Digits, [Image; 16]>();
+    let names: Vec<&str> = all
+        .iter()
+        .map(|l| l.layer.rsplit("::").next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Flatten<64>", "Linear<64, 32>", "ReLU", "Linear<32, 10>"]
+    );
+    assert_eq!(all[0].input_len, 16 * 64);
+    assert_eq!(all[1].output_len, 16 * 32);
+    assert_eq!(
+        all.iter().map(|l| l.params).sum::<usize>(),
+        Digits::PARAM_COUNT
+    );
+}
+
+#[test]
+fn the_summary_prints_a_row_per_layer_and_the_footprint() {
+    let text = summary::<[Image; 16], _>(&Digits::ZERO).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2 + 4 + 3, "{text}");
+    assert_eq!(
+        lines[3],
+        "| Linear<64, 32> | [[f32; 64]; 16]     | [[f32; 32]; 16] |       2080 |"
+    );
+    assert!(
+        lines.iter().take(6).all(|l| l.len() == lines[0].len()),
+        "aligned:\n{text}"
+    );
+    assert_eq!(
+        lines[6],
+        format!(
+            "{} parameters, {} bytes",
+            Digits::PARAM_COUNT,
+            Digits::PARAM_COUNT * 4
+        )
+    );
+    let sgd = Trainer::<Digits, [Image; 16], Sgd<f32>>::STEP_BYTES;
+    let adam = Trainer::<Digits, [Image; 16], Adam<Digits>>::STEP_BYTES;
+    assert!(
+        lines[8].contains(&format!("{sgd} bytes with SGD")),
+        "{}",
+        lines[8]
+    );
+    assert!(
+        lines[8].ends_with(&format!("{adam} with Adam")),
+        "{}",
+        lines[8]
+    );
+    // The largest input plus output of one layer: Flatten's, 2 x 16 x 64 floats.
+    assert!(lines[7].contains("at most 8192 bytes"), "{}", lines[7]);
+}
+
+#[test]
+fn the_graph_runs_forward_then_backward_in_reverse() {
+    let dot = graph::<Image, _>(&Digits::ZERO).to_string();
+    assert!(dot.starts_with("digraph model {") && dot.trim_end().ends_with('}'));
+    assert!(dot.contains("x -> f0 -> f1 -> f2 -> f3 -> loss;"), "{dot}");
+    assert!(
+        dot.contains("loss -> b3 -> b2 -> b1 -> b0 [color=red];"),
+        "{dot}"
+    );
+    assert_eq!(dot.matches("[style=dashed").count(), 4);
+    assert!(
+        dot.contains("f1 [label=\"1: Linear<64, 32>\\n-> [f32; 32]\"]"),
+        "{dot}"
+    );
+}
