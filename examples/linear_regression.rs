@@ -60,7 +60,7 @@ fn least_squares(data: &Dataset<D, f64>) -> Result<[f64; D + 1], String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = Dataset::<D, f64>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/diabetes.csv"))?;
-    let (train, test) = data.standardized_split();
+    let (train, test, _scaler) = data.standardized_split();
     println!(
         "diabetes: {} training and {} test patients, {D} standardised features",
         train.len(),

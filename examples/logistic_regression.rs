@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         env!("CARGO_MANIFEST_DIR"),
         "/data/breast_cancer.csv"
     ))?;
-    let (train, test) = data.standardized_split();
+    let (train, test, _scaler) = data.standardized_split();
     println!(
         "breast cancer: {} training and {} test tumours, {D} features",
         train.len(),

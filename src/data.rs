@@ -8,6 +8,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::float::Float;
+use crate::module::{ParamCount, Params};
+use crate::tensor::Zero;
 
 /// What went wrong reading a data set.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +23,15 @@ pub enum DataError {
     },
     /// The text holds no header row.
     Empty,
+    /// The header row names another number of columns than `D` features and a target.
+    HeaderWidth {
+        /// Features plus one target column.
+        expected: usize,
+        /// Columns the header names.
+        found: usize,
+    },
+    /// The text holds a header and no samples.
+    NoSamples,
     /// A row has the wrong number of columns.
     Width {
         /// The 1-based line number.
@@ -39,20 +50,66 @@ pub enum DataError {
         /// The field as written.
         text: String,
     },
+    /// A field is a number, but not a finite one in the data set's float type: `NaN`,
+    /// `inf`, or too large (`1e40` is infinite in `f32`). Standardisation would turn its whole
+    /// column into NaN.
+    NotFinite {
+        /// The 1-based line number.
+        line: usize,
+        /// The 1-based column number.
+        column: usize,
+        /// The field as written.
+        text: String,
+    },
+    /// A field is not UTF-8 text.
+    NotUtf8 {
+        /// The 1-based line number.
+        line: usize,
+        /// The 1-based column number.
+        column: usize,
+    },
+    /// A field is longer than any number is written ([`MAX_FIELD_BYTES`]).
+    FieldTooLong {
+        /// The 1-based line number.
+        line: usize,
+        /// The 1-based column number.
+        column: usize,
+    },
     /// A target meant to be a class index is not a non-negative integer.
     NotAClass {
-        /// The index of the sample (0-based, header excluded).
-        row: usize,
+        /// The sample, counted from 1 (in a file with a header row, sample `n` is on line
+        /// `n + 1` unless blank lines come before it).
+        sample: usize,
         /// The value found.
         value: f64,
     },
 }
+
+/// Bytes a field may have: far more than any number needs.
+pub const MAX_FIELD_BYTES: usize = 128;
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataError::Io { path, message } => write!(f, "cannot read {path}: {message}"),
             DataError::Empty => write!(f, "no header row: the data set is empty"),
+            DataError::HeaderWidth { expected, found } => write!(
+                f,
+                "line 1: the header names {found} columns, expected {expected} ({} features and a target)",
+                expected - 1
+            ),
+            DataError::NoSamples => write!(f, "a header row and no samples"),
+            DataError::NotFinite { line, column, text } => write!(
+                f,
+                "line {line}, column {column}: {text:?} is not a finite number of this float type"
+            ),
+            DataError::NotUtf8 { line, column } => {
+                write!(f, "line {line}, column {column}: not UTF-8 text")
+            }
+            DataError::FieldTooLong { line, column } => write!(
+                f,
+                "line {line}, column {column}: a field of more than {MAX_FIELD_BYTES} bytes is not a number"
+            ),
             DataError::Width {
                 line,
                 expected,
@@ -65,10 +122,10 @@ impl fmt::Display for DataError {
             DataError::NotANumber { line, column, text } => {
                 write!(f, "line {line}, column {column}: {text:?} is not a number")
             }
-            DataError::NotAClass { row, value } => {
+            DataError::NotAClass { sample, value } => {
                 write!(
                     f,
-                    "row {row}: target {value} is not a class index (0, 1, 2, ...)"
+                    "sample {sample}: target {value} is not a class index (0, 1, 2, ...)"
                 )
             }
         }
@@ -97,48 +154,69 @@ pub struct Dataset<const D: usize, F = f32> {
 }
 
 impl<const D: usize, F: Float> Dataset<D, F> {
-    /// Parses CSV text: a header row, then rows of `D` feature columns and a target column.
-    /// Blank lines are skipped.
+    /// Parses CSV text: a header row naming `D` feature columns and a target column, then one
+    /// row per sample. Blank lines are skipped. Every error names its line (from 1) and
+    /// column (from 1): a field that is not a number, or not a finite one in `F`, a row or a
+    /// header of another width, and a file with a header and no samples.
+    ///
+    /// ```
+    /// use typed_nn::data::{DataError, Dataset};
+    /// let err = Dataset::<2>::from_csv("a,b,y\n1,2,0\n3,NaN,1\n").unwrap_err();
+    /// assert_eq!(err.to_string(), "line 3, column 2: \"NaN\" is not a finite number of this float type");
+    /// assert_eq!(
+    ///     Dataset::<2>::from_csv("a,y\n1,2,0\n"),
+    ///     Err(DataError::HeaderWidth { expected: 3, found: 2 })
+    /// );
+    /// ```
     pub fn from_csv(text: &str) -> Result<Self, DataError> {
-        let mut lines = text.lines().enumerate();
-        lines.next().ok_or(DataError::Empty)?;
+        Self::from_csv_bytes(text.as_bytes())
+    }
+
+    /// [`from_csv`](Self::from_csv) on bytes, which may hold text that is not UTF-8 (an
+    /// error naming its line and column).
+    pub fn from_csv_bytes(bytes: &[u8]) -> Result<Self, DataError> {
+        let mut csv = CsvRecords::new(bytes);
+        let header = csv.next_record(|_, _, _| Ok(()))?.ok_or(DataError::Empty)?;
+        if header.columns != D + 1 {
+            return Err(DataError::HeaderWidth {
+                expected: D + 1,
+                found: header.columns,
+            });
+        }
         let mut data = Dataset {
             features: Vec::new(),
             targets: Vec::new(),
         };
-        for (index, line) in lines {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let line_no = index + 1;
-            let mut row = [F::ZERO; D];
-            let mut target = F::ZERO;
-            let mut found = 0;
-            for (column, field) in line.split(',').enumerate() {
-                let value = field
-                    .trim()
-                    .parse::<f64>()
-                    .map_err(|_| DataError::NotANumber {
-                        line: line_no,
-                        column: column + 1,
-                        text: field.to_string(),
-                    })?;
-                match column {
-                    c if c < D => row[c] = F::from_f64(value),
-                    c if c == D => target = F::from_f64(value),
+        loop {
+            let (mut row, mut target) = ([F::ZERO; D], F::ZERO);
+            let record = csv.next_record(|line, column, text| {
+                let value = parse_number::<F>(text).map_err(|finite| {
+                    let text = text.to_string();
+                    match finite {
+                        false => DataError::NotANumber { line, column, text },
+                        true => DataError::NotFinite { line, column, text },
+                    }
+                })?;
+                match column - 1 {
+                    c if c < D => row[c] = value,
+                    c if c == D => target = value,
                     _ => {}
                 }
-                found += 1;
-            }
-            if found != D + 1 {
+                Ok(())
+            })?;
+            let Some(record) = record else { break };
+            if record.columns != D + 1 {
                 return Err(DataError::Width {
-                    line: line_no,
+                    line: record.line,
                     expected: D + 1,
-                    found,
+                    found: record.columns,
                 });
             }
             data.features.push(row);
             data.targets.push(target);
+        }
+        if data.is_empty() {
+            return Err(DataError::NoSamples);
         }
         Ok(data)
     }
@@ -147,11 +225,11 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     #[cfg(feature = "std")]
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, DataError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| DataError::Io {
+        let bytes = std::fs::read(path).map_err(|e| DataError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Self::from_csv(&text)
+        Self::from_csv_bytes(&bytes)
     }
 
     /// The number of samples.
@@ -189,22 +267,24 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     }
 
     /// The canonical split of the bundled data sets (every fifth sample is a test sample), with
-    /// features standardised by the training samples' mean and standard deviation.
+    /// features standardised by the training samples' mean and standard deviation, and the
+    /// [`Standardizer`] fitted, for the inputs the model meets later.
     ///
     /// ```
     /// use typed_nn::data::Dataset;
     /// let data = Dataset::<1>::from_csv("x,y\n10,0\n1,0\n3,0\n1,0\n3,0\n")?;
-    /// let (train, test) = data.standardized_split();
+    /// let (train, test, scaler) = data.standardized_split();
     /// assert_eq!(train.features, vec![[-1.0], [1.0], [-1.0], [1.0]]);
     /// assert_eq!(test.features, vec![[8.0]]);
+    /// assert_eq!(scaler.transform(&[10.0]), [8.0]); // a new input, standardised the same way
     /// # Ok::<(), typed_nn::data::DataError>(())
     /// ```
-    pub fn standardized_split(&self) -> (Self, Self) {
+    pub fn standardized_split(&self) -> (Self, Self, Standardizer<D, F>) {
         let (mut train, mut test) = self.split_every(5);
         let scaler = Standardizer::fit(&train.features);
         scaler.apply(&mut train.features);
         scaler.apply(&mut test.features);
-        (train, test)
+        (train, test, scaler)
     }
 
     /// The targets as class indices, or an error naming the first that is not one.
@@ -212,13 +292,16 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         self.targets
             .iter()
             .enumerate()
-            .map(|(row, &t)| {
+            .map(|(index, &t)| {
                 let value = t.as_f64();
                 let whole = num_traits::Float::fract(value) == 0.0;
                 if value >= 0.0 && whole && value < usize::MAX as f64 {
                     Ok(value as usize)
                 } else {
-                    Err(DataError::NotAClass { row, value })
+                    Err(DataError::NotAClass {
+                        sample: index + 1,
+                        value,
+                    })
                 }
             })
             .collect()
@@ -233,8 +316,119 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     }
 }
 
+/// A number in `F`: `Err(false)` when `text` is not a number, `Err(true)` when it is one but
+/// not finite in `F`.
+fn parse_number<F: Float>(text: &str) -> Result<F, bool> {
+    let value: f64 = text.trim().parse().map_err(|_| false)?;
+    let value = F::from_f64(value);
+    if num_traits::Float::is_finite(value) {
+        Ok(value)
+    } else {
+        Err(true)
+    }
+}
+
+/// The records of CSV bytes, read with `csv-core`, with the line each starts on.
+struct CsvRecords<'a> {
+    reader: csv_core::Reader,
+    bytes: &'a [u8],
+    /// Bytes read so far.
+    pos: usize,
+    /// Newlines before `counted`.
+    newlines: usize,
+    counted: usize,
+}
+
+/// What [`CsvRecords::next_record`] read.
+struct Record {
+    /// The 1-based line the record starts on.
+    line: usize,
+    /// Fields in the record.
+    columns: usize,
+}
+
+impl<'a> CsvRecords<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        CsvRecords {
+            reader: csv_core::Reader::new(),
+            bytes,
+            pos: 0,
+            newlines: 0,
+            counted: 0,
+        }
+    }
+
+    /// The 1-based line of byte `at` (never before the last one asked for).
+    fn line_at(&mut self, at: usize) -> usize {
+        let seen = &self.bytes[self.counted..at];
+        self.newlines += seen.iter().filter(|&&b| b == b'\n').count();
+        self.counted = at;
+        self.newlines + 1
+    }
+
+    /// Reads the next record that is not blank, calling `field(line, column, text)` for each
+    /// of its fields; `None` at the end of the text.
+    fn next_record(
+        &mut self,
+        mut field: impl FnMut(usize, usize, &str) -> Result<(), DataError>,
+    ) -> Result<Option<Record>, DataError> {
+        loop {
+            // Blank lines (csv-core would skip them too, after their line had been counted).
+            let rest = &self.bytes[self.pos..];
+            self.pos += rest
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+            if self.pos == self.bytes.len() {
+                return Ok(None);
+            }
+            let line = self.line_at(self.pos);
+            let mut buffer = [0u8; MAX_FIELD_BYTES];
+            let (mut columns, mut blank) = (0, true);
+            loop {
+                let column = columns + 1;
+                let mut len = 0;
+                let end = loop {
+                    let (result, read, written) = self
+                        .reader
+                        .read_field(&self.bytes[self.pos..], &mut buffer[len..]);
+                    self.pos += read;
+                    len += written;
+                    match result {
+                        csv_core::ReadFieldResult::InputEmpty => {}
+                        csv_core::ReadFieldResult::OutputFull => {
+                            return Err(DataError::FieldTooLong { line, column });
+                        }
+                        csv_core::ReadFieldResult::Field { record_end } => break record_end,
+                        csv_core::ReadFieldResult::End => break true,
+                    }
+                };
+                let text = core::str::from_utf8(&buffer[..len])
+                    .map_err(|_| DataError::NotUtf8 { line, column })?;
+                columns += 1;
+                blank &= end && columns == 1 && text.trim().is_empty();
+                if !blank {
+                    field(line, column, text)?;
+                }
+                if end {
+                    break;
+                }
+            }
+            // A line of spaces is blank too.
+            if !blank {
+                return Ok(Some(Record { line, columns }));
+            }
+        }
+    }
+}
+
 /// Per-feature mean and standard deviation, fitted on training data and applied to any data,
 /// so that every feature has mean 0 and variance 1 on the training set.
+///
+/// A model trained on standardised inputs needs its standardizer at inference time. It
+/// implements [`Params`] (its means, then its standard deviations), so it saves and loads
+/// with the model as one value: `io::save(path, &(scaler, model))` writes both in one file
+/// (see [`io::save`](crate::io::save)).
 ///
 /// ```
 /// use typed_nn::data::{Dataset, Standardizer};
@@ -281,6 +475,11 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
         }
     }
 
+    /// One input standardised: each feature `x` becomes `(x - mean) / std`.
+    pub fn transform(&self, input: &[F; D]) -> [F; D] {
+        core::array::from_fn(|i| (input[i] - self.mean[i]) / self.std[i])
+    }
+
     /// Replaces each feature `x` by `(x - mean) / std`.
     pub fn apply(&self, features: &mut [[F; D]]) {
         for row in features {
@@ -288,6 +487,41 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
                 *v = (*v - m) / s;
             }
         }
+    }
+}
+
+impl<const D: usize, F: Float> Zero for Standardizer<D, F> {
+    /// Means 0 and standard deviations 1: the standardizer that changes nothing.
+    const ZERO: Self = Standardizer {
+        mean: [F::ZERO; D],
+        std: [F::ONE; D],
+    };
+}
+
+impl<const D: usize, F> ParamCount for Standardizer<D, F> {
+    const PARAM_COUNT: usize = 2 * D;
+}
+
+/// For saving and loading with [`io`](crate::io); no optimizer should update it.
+impl<const D: usize, F: Float> Params<F> for Standardizer<D, F> {
+    fn visit(&self, f: &mut impl FnMut(&[F])) {
+        f(&self.mean);
+        f(&self.std);
+    }
+
+    fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F])) {
+        f(&mut self.mean);
+        f(&mut self.std);
+    }
+
+    fn zip_mut<const K: usize>(
+        &mut self,
+        others: [&mut Self; K],
+        f: &mut impl FnMut(&mut [F], [&mut [F]; K]),
+    ) {
+        let mut others = others;
+        f(&mut self.mean, others.each_mut().map(|o| &mut o.mean[..]));
+        f(&mut self.std, others.each_mut().map(|o| &mut o.std[..]));
     }
 }
 
@@ -326,7 +560,13 @@ mod tests {
         let not_class = Dataset::<1, f32>::from_csv("a,y\n1,0.5\n")
             .unwrap()
             .classes();
-        assert_eq!(not_class, Err(DataError::NotAClass { row: 0, value: 0.5 }));
+        assert_eq!(
+            not_class,
+            Err(DataError::NotAClass {
+                sample: 1,
+                value: 0.5
+            })
+        );
     }
 
     #[test]

@@ -95,8 +95,8 @@ pub mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;
 pub mod describe;
-mod float;
 pub mod eval;
+mod float;
 pub mod footprint;
 pub mod gradcheck;
 pub mod init;
@@ -111,6 +111,11 @@ pub mod shape;
 mod simd;
 mod tensor;
 pub mod train;
+
+/// The `rand` this crate is built with (0.10), so that a program's random number generators
+/// are the ones its initialisers and shuffling take: `use typed_nn::rand::{SeedableRng,
+/// rngs::SmallRng}` needs no `rand` of its own, and cannot pick another version.
+pub use rand;
 
 pub use float::Float;
 pub use layers::*;

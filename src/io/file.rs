@@ -1,0 +1,86 @@
+//! A model's byte image in a file, in one call each way.
+
+use std::path::Path;
+use std::string::{String, ToString};
+
+use super::{Image, ImageError};
+use crate::float::Float;
+
+/// Why a model could not be saved or loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileError {
+    /// The file could not be written or read.
+    Io {
+        /// The path.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+    /// The file is not an image of this model (see [`ImageError`]).
+    Image {
+        /// The path.
+        path: String,
+        /// What is wrong with its contents.
+        error: ImageError,
+    },
+}
+
+impl core::fmt::Display for FileError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            FileError::Io { path, message } => write!(f, "{path}: {message}"),
+            FileError::Image { path, error } => write!(f, "{path}: {error}"),
+        }
+    }
+}
+
+impl core::error::Error for FileError {}
+
+/// Writes `model`'s byte image (see [`Image`]) to the file at `path`, replacing it.
+///
+/// Several values save together as a tuple: `save(path, &(standardizer, model))`.
+///
+/// ```
+/// use typed_nn::{io, Linear, Zero};
+/// let path = std::env::temp_dir().join("typed-nn-doc-save.bin");
+/// let model = Linear::<2, 1>::from_parts([[0.5, -1.0]], [0.25]);
+/// io::save(&path, &model)?;
+/// let mut loaded = Linear::<2, 1>::ZERO;
+/// io::load(&path, &mut loaded)?;
+/// assert_eq!(loaded, model);
+/// // A file of another shape is an error, and leaves the model as it was.
+/// assert!(io::load(&path, &mut Linear::<3, 1>::ZERO).is_err());
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), typed_nn::io::FileError>(())
+/// ```
+pub fn save<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &M) -> Result<(), FileError> {
+    let path = path.as_ref();
+    let mut bytes = std::vec![0u8; M::IMAGE_BYTES];
+    model
+        .write_image(&mut bytes)
+        .map_err(|error| image_error(path, error))?;
+    std::fs::write(path, bytes).map_err(|e| io_error(path, e))
+}
+
+/// Reads the byte image at `path` into `model`. On any error the model is unchanged.
+pub fn load<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &mut M) -> Result<(), FileError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    model
+        .read_image(&bytes)
+        .map_err(|error| image_error(path, error))
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> FileError {
+    FileError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn image_error(path: &Path, error: ImageError) -> FileError {
+    FileError::Image {
+        path: path.display().to_string(),
+        error,
+    }
+}

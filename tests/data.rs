@@ -1,0 +1,129 @@
+//! CSV data: every malformed file is an error naming its line and column, blank lines are
+//! skipped, and the fitted standardizer travels with the model.
+
+use typed_nn::data::{DataError, Dataset};
+use typed_nn::io;
+use typed_nn::prelude::*;
+use typed_nn::rand::{SeedableRng, rngs::SmallRng};
+
+fn parse(text: &str) -> Result<Dataset<2>, DataError> {
+    Dataset::<2>::from_csv(text)
+}
+
+#[test]
+fn numbers_that_are_not_finite_are_errors_with_their_position() {
+    for (cell, column) in [("NaN", 1), ("inf", 2), ("-infinity", 3), ("1e40", 1)] {
+        let mut row = ["1", "2", "0"];
+        row[column - 1] = cell;
+        let text = format!("a,b,y\n1,2,0\n{}\n", row.join(","));
+        assert_eq!(
+            parse(&text),
+            Err(DataError::NotFinite {
+                line: 3,
+                column,
+                text: cell.to_string()
+            }),
+            "{cell}"
+        );
+    }
+    // 1e40 is finite in f64.
+    assert!(Dataset::<2, f64>::from_csv("a,b,y\n1e40,2,0\n").is_ok());
+}
+
+#[test]
+fn header_and_row_widths_are_checked() {
+    assert_eq!(
+        parse("a,b\n1,2,0\n"),
+        Err(DataError::HeaderWidth {
+            expected: 3,
+            found: 2
+        })
+    );
+    assert_eq!(
+        parse("a,b,y\n1,2,0\n1,2,0,4\n"),
+        Err(DataError::Width {
+            line: 3,
+            expected: 3,
+            found: 4
+        })
+    );
+    assert_eq!(parse("a,b,y\n"), Err(DataError::NoSamples));
+    assert_eq!(parse("a,b,y\n\n\n"), Err(DataError::NoSamples));
+    assert_eq!(parse(""), Err(DataError::Empty));
+}
+
+#[test]
+fn lines_are_counted_from_1_across_blank_lines_and_crlf() {
+    let text = "a,b,y\r\n\r\n1,2,0\r\n   \r\n\r\n3,x,1\r\n";
+    assert_eq!(
+        parse(text),
+        Err(DataError::NotANumber {
+            line: 6,
+            column: 2,
+            text: "x".to_string()
+        })
+    );
+    let ok = parse("a,b,y\n\n1, 2 ,0\n\n\"3\",4,1").unwrap();
+    assert_eq!(ok.features, vec![[1.0, 2.0], [3.0, 4.0]]);
+    assert_eq!(ok.targets, vec![0.0, 1.0]);
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_located() {
+    let bytes = b"a,b,y\n1,2,0\n1,\xff\xfe,0\n";
+    let err = Dataset::<2>::from_csv_bytes(bytes).unwrap_err();
+    assert_eq!(err, DataError::NotUtf8 { line: 3, column: 2 });
+    assert_eq!(err.to_string(), "line 3, column 2: not UTF-8 text");
+    let long = format!("a,b,y\n1,{},0\n", "9".repeat(200));
+    assert_eq!(
+        parse(&long),
+        Err(DataError::FieldTooLong { line: 2, column: 2 })
+    );
+}
+
+#[test]
+fn class_errors_count_samples_from_1() {
+    let data = parse("a,b,y\n1,2,0\n1,2,1.5\n").unwrap();
+    let err = data.classes().unwrap_err();
+    assert_eq!(
+        err,
+        DataError::NotAClass {
+            sample: 2,
+            value: 1.5
+        }
+    );
+    assert!(err.to_string().starts_with("sample 2:"));
+}
+
+#[test]
+fn the_standardizer_is_returned_and_saved_with_the_model() {
+    let rows: String = (0..20)
+        .map(|i| format!("{},{},{}\n", i, 100 - 3 * i, i % 2))
+        .collect();
+    let data = parse(&format!("a,b,y\n{rows}")).unwrap();
+    let (train, test, scaler) = data.standardized_split();
+    assert_eq!(train.len() + test.len(), 20);
+    // A new input is standardised exactly as the test set was.
+    let raw = data.features[5];
+    assert_eq!(scaler.transform(&raw), test.features[1]);
+
+    let model = Linear::<2, 2>::glorot(&mut SmallRng::seed_from_u64(1));
+    let path = std::env::temp_dir().join(format!("typed-nn-test-{}.bin", std::process::id()));
+    io::save(&path, &(scaler.clone(), model.clone())).unwrap();
+    let mut loaded = (
+        typed_nn::data::Standardizer::<2>::ZERO,
+        Linear::<2, 2>::ZERO,
+    );
+    io::load(&path, &mut loaded).unwrap();
+    assert_eq!(loaded, (scaler, model));
+    // Another shape is an error naming the file, and changes nothing.
+    let mut other = Linear::<2, 3>::ZERO;
+    let err = io::load(&path, &mut other).unwrap_err();
+    assert!(err.to_string().starts_with(&path.display().to_string()));
+    assert_eq!(other, Linear::<2, 3>::ZERO);
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(
+        io::load(&path, &mut other),
+        Err(io::FileError::Io { .. })
+    ));
+}
