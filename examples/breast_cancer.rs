@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &bce,
         EPOCHS,
         &mut rng,
-        |r| {
+        |r, _| {
             if r.epoch % 50 == 0 {
                 println!("logistic regression, {r}");
             }
@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut trainer = Trainer::<Mlp, [[f32; D]; BATCH], _>::new(Adam::new(0.01));
     let (mut xs, mut cs) = (train.features.clone(), train.classes()?);
     let ce = SoftmaxCrossEntropy;
-    trainer.fit(&mut mlp, &mut xs, &mut cs, &ce, EPOCHS, &mut rng, |r| {
+    trainer.fit(&mut mlp, &mut xs, &mut cs, &ce, EPOCHS, &mut rng, |r, _| {
         if r.epoch % 50 == 0 {
             println!("MLP 30-16-2, {r}");
         }

@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &ce,
         EPOCHS,
         &mut rng,
-        |report| {
+        |report, _| {
             if report.epoch % 50 == 0 {
                 println!("{report}");
             }

@@ -322,9 +322,10 @@ where
     }
 
     /// Trains for up to `epochs` epochs, shuffling inputs and targets together before each
-    /// (with `rng`), and calls `each` with every epoch's report: return
-    /// [`ControlFlow::Break`] from it to stop early (a loss that is low enough, an accuracy
-    /// that stopped improving). Returns the last epoch's report.
+    /// (with `rng`), and calls `each` with every epoch's report and the model as it is after
+    /// that epoch (to evaluate it on held-out data): return [`ControlFlow::Break`] from it to
+    /// stop early (a loss that is low enough, a test accuracy that stopped improving).
+    /// Returns the last epoch's report.
     ///
     /// ```
     /// use core::ops::ControlFlow;
@@ -337,7 +338,7 @@ where
     /// let mut trainer = Trainer::<_, [[f32; 2]; 2], _>::new(Adam::new(0.05));
     /// let last = trainer.fit(
     ///     &mut model, &mut inputs, &mut classes, &SoftmaxCrossEntropy, 1000, &mut rng,
-    ///     |report| {
+    ///     |report, _model| {
     ///         // println!("{report}") prints "epoch 1: loss 0.61..., 4 samples in 2 steps, ..."
     ///         if report.mean_loss < 0.1 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     ///     },
@@ -354,7 +355,7 @@ where
         loss: &L,
         epochs: usize,
         rng: &mut R,
-        mut each: impl FnMut(&EpochReport<Elem<M, [S; B]>>) -> ControlFlow<()>,
+        mut each: impl FnMut(&EpochReport<Elem<M, [S; B]>>, &M) -> ControlFlow<()>,
     ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
     where
         S: Copy,
@@ -370,7 +371,7 @@ where
                 ..self.epoch(model, inputs, targets, loss)?
             };
             last = Some(report);
-            if each(&report).is_break() {
+            if each(&report, model).is_break() {
                 break;
             }
         }

@@ -137,7 +137,7 @@ fn fit_shuffles_reports_each_epoch_and_stops_when_told() {
             &SoftmaxCrossEntropy,
             50,
             &mut rng(9),
-            |r| {
+            |r, _| {
                 seen.push(*r);
                 if r.epoch == 7 {
                     ControlFlow::Break(())
