@@ -12,6 +12,7 @@ use rand::Rng;
 use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
+use crate::io::{TensorShape, Tensors};
 use crate::module::{Backward, Forward, ParamCount, Params};
 use crate::tensor::{Tensor, Zero};
 
@@ -231,6 +232,12 @@ macro_rules! tuple_params {
         impl<$($L: Init),+> Init for ($($L,)+) {
             fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
                 $(self.$i.init(scheme, rng);)+
+            }
+        }
+
+        impl<$($L: Tensors),+> Tensors for ($($L,)+) {
+            fn tensors(layer: &mut dyn FnMut(&'static str, &[TensorShape])) {
+                $($L::tensors(layer);)+
             }
         }
     };

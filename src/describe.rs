@@ -89,7 +89,7 @@ pub trait Describe<X>: Forward<X> + ParamCount {
 
 /// Writes a type name without its module paths: `typed_nn::layers::linear::Linear<4, 16, f32>`
 /// as `Linear<4, 16, f32>`.
-struct Short(&'static str);
+pub(crate) struct Short(pub(crate) &'static str);
 
 impl Display for Short {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

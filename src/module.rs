@@ -174,6 +174,11 @@ macro_rules! parameterless {
         impl<$(const $n: usize)?> $crate::init::Init for $layer {
             fn init<R: rand::Rng + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
         }
+        impl<$(const $n: usize)?> $crate::io::Tensors for $layer {
+            fn tensors(layer: &mut dyn FnMut(&'static str, &[$crate::io::TensorShape])) {
+                layer(core::any::type_name::<Self>(), &[]);
+            }
+        }
     };
 }
 pub(crate) use parameterless;

@@ -4,8 +4,11 @@ mod const_image;
 #[cfg(feature = "std")]
 mod file;
 mod image;
+pub mod safetensors;
+mod tensors;
 mod typed;
 
+pub use tensors::{TensorShape, Tensors};
 pub use const_image::ConstImage;
 #[cfg(feature = "std")]
 pub use file::{FileError, load, save};

@@ -329,6 +329,18 @@ impl<const IN: usize, const OUT: usize, F> ParamCount for Linear<IN, OUT, F> {
     const PARAM_COUNT: usize = IN * OUT + OUT;
 }
 
+/// PyTorch's `nn.Linear`: `weight` `[out, in]`, then `bias` `[out]`.
+impl<const IN: usize, const OUT: usize, F> crate::io::Tensors for Linear<IN, OUT, F> {
+    fn tensors(layer: &mut dyn FnMut(&'static str, &[crate::io::TensorShape])) {
+        use crate::io::TensorShape;
+        let weight = TensorShape::new("weight", &[OUT, IN]);
+        layer(
+            core::any::type_name::<Self>(),
+            &[weight, TensorShape::new("bias", &[OUT])],
+        );
+    }
+}
+
 impl<X, const IN: usize, const OUT: usize, F> crate::describe::Describe<X> for Linear<IN, OUT, F>
 where
     F: Float,

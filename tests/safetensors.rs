@@ -1,0 +1,257 @@
+//! safetensors: round trips, files written by the reference implementation, and every way a
+//! file can fail to fit the model, each an error that names the tensor with the model left as
+//! it was.
+
+use std::collections::HashMap;
+
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use typed_nn::io::safetensors::{self as st, Header, Naming, SafetensorsError};
+use typed_nn::prelude::*;
+use typed_nn::rand::{SeedableRng, rngs::SmallRng};
+
+type Net = (Linear<3, 4>, ReLU, Linear<4, 2>);
+type Net64 = (Linear<3, 4, f64>, Tanh, (Linear<4, 2, f64>,));
+
+fn net(seed: u64) -> Net {
+    let mut net = Net::ZERO;
+    net.init(Scheme::He, &mut SmallRng::seed_from_u64(seed));
+    net.0.bias = [0.1, -0.2, 0.3, -0.4];
+    net
+}
+
+/// A file written by the reference implementation, from (name, dtype, shape, little-endian
+/// bytes).
+fn reference_file(tensors: &[(&str, Dtype, Vec<usize>, Vec<u8>)]) -> Vec<u8> {
+    let views: Vec<(String, TensorView)> = tensors
+        .iter()
+        .map(|(n, d, s, b)| (n.to_string(), TensorView::new(*d, s.clone(), b).unwrap()))
+        .collect();
+    safetensors::tensor::serialize(views, None::<HashMap<String, String>>).unwrap()
+}
+
+fn f32_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The four tensors of `Net`, as PyTorch's `nn.Sequential` would name them.
+fn net_tensors(n: &Net) -> Vec<(&'static str, Dtype, Vec<usize>, Vec<u8>)> {
+    vec![
+        (
+            "0.weight",
+            Dtype::F32,
+            vec![4, 3],
+            f32_bytes(n.0.weight.as_flattened()),
+        ),
+        ("0.bias", Dtype::F32, vec![4], f32_bytes(&n.0.bias)),
+        (
+            "2.weight",
+            Dtype::F32,
+            vec![2, 4],
+            f32_bytes(n.2.weight.as_flattened()),
+        ),
+        ("2.bias", Dtype::F32, vec![2], f32_bytes(&n.2.bias)),
+    ]
+}
+
+#[test]
+fn a_saved_model_reloads_and_the_reference_reader_agrees() {
+    let original = net(1);
+    let bytes = st::to_bytes(&original);
+    let mut copy = Net::ZERO;
+    st::load(&bytes, &mut copy).unwrap();
+    assert_eq!(copy, original);
+
+    let file = SafeTensors::deserialize(&bytes).unwrap();
+    let mut names = file.names();
+    names.sort();
+    assert_eq!(names, ["0.bias", "0.weight", "2.bias", "2.weight"]);
+    let w = file.tensor("2.weight").unwrap();
+    assert_eq!((w.dtype(), w.shape()), (Dtype::F32, &[2usize, 4][..]));
+    assert_eq!(w.data(), &f32_bytes(original.2.weight.as_flattened())[..]);
+}
+
+#[test]
+fn a_file_of_the_reference_writer_loads_whatever_its_order() {
+    let original = net(2);
+    let mut tensors = net_tensors(&original);
+    tensors.reverse();
+    let bytes = reference_file(&tensors);
+    let mut model = Net::ZERO;
+    st::load(&bytes, &mut model).unwrap();
+    assert_eq!(model, original);
+}
+
+#[test]
+fn f64_models_and_nested_tuples_count_layers_in_order() {
+    let mut model = Net64::ZERO;
+    model.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(3));
+    let bytes = st::to_bytes(&model);
+    let header = Header::parse(&bytes).unwrap();
+    let mut names = Vec::new();
+    header.for_each(|t| names.push((t.name.to_string(), t.dtype.to_string())));
+    assert_eq!(names[2], ("2.weight".to_string(), "F64".to_string()));
+    let mut copy = Net64::ZERO;
+    st::load(&bytes, &mut copy).unwrap();
+    assert_eq!(copy, model);
+    // f64 weights are not f32 weights.
+    let err = st::load(&bytes, &mut Net::ZERO).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` holds F64; the model holds F32"
+    );
+}
+
+#[test]
+fn other_names_through_a_prefix_or_one_name_per_layer() {
+    let original = net(4);
+    let named = st::to_bytes_named(&original, Naming::Layers(&["fc1", "fc2"])).unwrap();
+    let header = Header::parse(&named).unwrap();
+    assert!(header.find("fc2.bias").unwrap().is_some());
+    let mut copy = Net::ZERO;
+    st::load_named(&named, &mut copy, Naming::Layers(&["fc1", "fc2"])).unwrap();
+    assert_eq!(copy, original);
+    let err = st::load(&named, &mut copy).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` is missing; layer 0, `Linear<3, 4>`, needs it"
+    );
+    let err = st::load_named(&named, &mut copy, Naming::Layers(&["fc1"])).unwrap_err();
+    assert_eq!(err, SafetensorsError::Naming { given: 1 });
+
+    let prefixed = st::to_bytes_named(&original, Naming::Prefixed("net.")).unwrap();
+    let mut copy = Net::ZERO;
+    st::load_named(&prefixed, &mut copy, Naming::Prefixed("net.")).unwrap();
+    assert_eq!(copy, original);
+}
+
+/// Loads `bytes` into a fresh model and checks that it fails and leaves the model as it was.
+fn refused(bytes: &[u8]) -> String {
+    let before = net(9);
+    let mut model = before.clone();
+    let err = st::load(bytes, &mut model).unwrap_err();
+    assert_eq!(model, before, "the model changed on: {err}");
+    let text = err.to_string();
+    assert!(!text.is_empty());
+    text
+}
+
+#[test]
+fn a_tensor_that_does_not_fit_is_named_with_both_shapes() {
+    let n = net(5);
+    let mut t = net_tensors(&n);
+    t[2] = ("2.weight", Dtype::F32, vec![4, 2], t[2].3.clone());
+    assert_eq!(
+        refused(&reference_file(&t)),
+        "tensor `2.weight` has shape [4, 2]; layer 2, `Linear<4, 2>`, expects [2, 4]"
+    );
+}
+
+#[test]
+fn missing_extra_and_non_finite_tensors_are_refused() {
+    let n = net(6);
+    let t = net_tensors(&n);
+    assert_eq!(
+        refused(&reference_file(&t[..3])),
+        "tensor `2.bias` is missing; layer 2, `Linear<4, 2>`, needs it"
+    );
+    let mut extra = t.clone();
+    extra.push(("4.weight", Dtype::F32, vec![1], f32_bytes(&[1.0])));
+    assert_eq!(
+        refused(&reference_file(&extra)),
+        "tensor `4.weight` belongs to no layer of the model"
+    );
+    let mut nan = t.clone();
+    nan[3].3 = f32_bytes(&[0.0, f32::NAN]);
+    assert_eq!(
+        refused(&reference_file(&nan)),
+        "tensor `2.bias` holds a NaN or an infinity at index 1"
+    );
+    let mut int = t.clone();
+    int[1] = ("0.bias", Dtype::I32, vec![4], vec![0; 16]);
+    assert_eq!(
+        refused(&reference_file(&int)),
+        "tensor `0.bias` holds I32; the model holds F32"
+    );
+}
+
+/// A file with the header text `json` and `data`.
+fn raw(json: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = (json.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(json.as_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+#[test]
+fn malformed_files_are_refused_before_anything_is_allocated_or_read() {
+    assert!(refused(&[1, 2, 3]).contains("3 bytes cannot be a safetensors file"));
+    // A header that claims a gigabyte, in a file of 16 bytes.
+    let mut huge = (1u64 << 30).to_le_bytes().to_vec();
+    huge.extend_from_slice(b"{}      ");
+    assert!(refused(&huge).contains("claims 1073741824 bytes, but 8 bytes follow"));
+    assert!(refused(&raw("{\"a\":", &[])).starts_with("header byte 5: expected"));
+    assert!(refused(&raw("[]", &[])).contains("`{` at the start"));
+    assert!(refused(&raw("{} x", &[])).contains("nothing after"));
+    let entry = |body: &str| raw(&format!("{{\"0.weight\":{body}}}"), &[0; 48]);
+    assert!(refused(&entry("{\"dtype\":\"F32\",\"shape\":[4,3]}")).contains("no `data_offsets`"));
+    assert!(
+        refused(&entry(
+            "{\"dtype\":\"Q7\",\"shape\":[4,3],\"data_offsets\":[0,48]}"
+        ))
+        .contains("dtype")
+    );
+    assert!(
+        refused(&entry(
+            "{\"dtype\":\"F32\",\"shape\":[4,3],\"data_offsets\":[0,96]}"
+        ))
+        .contains("spans bytes 0..96 of 48 bytes of data; its dtype and shape need 48 bytes")
+    );
+    assert!(
+        refused(&entry(
+            "{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,16],\"data_offsets\":[0,48]}"
+        ))
+        .contains("its shape overflows")
+    );
+    assert!(
+        refused(&entry(
+            "{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}"
+        ))
+        .contains("more than 8")
+    );
+    let entries = "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[4,3],\"data_offsets\":[0,48]},\"0.bias\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}";
+    let twice = raw(&format!("{{{entries},{entries}}}"), &[0; 48]);
+    assert_eq!(refused(&twice), "tensor `0.weight` appears twice");
+    let deep = format!("{{\"__metadata__\":{{\"a\":{}}}}}", "[".repeat(100));
+    assert!(refused(&raw(&deep, &[])).contains("expected"));
+    let not_utf8 = {
+        let mut b = raw("{\"\u{e9}\":1}", &[]);
+        b[10] = 0xff;
+        b
+    };
+    assert!(refused(&not_utf8).contains("UTF-8"));
+}
+
+#[test]
+fn escaped_names_and_metadata_are_read() {
+    let n = net(8);
+    let t = net_tensors(&n);
+    let mut json =
+        String::from("{\"__metadata__\":{\"format\":\"pt\",\"note\":\"a \\\"quoted\\\" \\u00e9\"}");
+    let mut data = Vec::new();
+    for (name, _, shape, bytes) in &t {
+        // `0.weight` written with an escaped digit: \u0030 is '0'.
+        let name = name.replace('0', "\\u0030");
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        json.push_str(&format!(
+            ",\"{name}\":{{\"shape\":[{}],\"dtype\":\"F32\",\"data_offsets\":[{},{}]}}",
+            dims.join(","),
+            data.len(),
+            data.len() + bytes.len()
+        ));
+        data.extend_from_slice(bytes);
+    }
+    json.push_str("}   ");
+    let mut model = Net::ZERO;
+    st::load(&raw(&json, &data), &mut model).unwrap();
+    assert_eq!(model, n);
+}
