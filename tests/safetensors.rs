@@ -94,7 +94,8 @@ fn f64_models_and_nested_tuples_count_layers_in_order() {
     st::load(&bytes, &mut copy).unwrap();
     assert_eq!(copy, model);
     // f64 weights are not f32 weights.
-    let err = st::load(&bytes, &mut Net::ZERO).unwrap_err();
+    let mut f32_model = Net::ZERO;
+    let err = st::load(&bytes, &mut f32_model).unwrap_err();
     assert_eq!(
         err.to_string(),
         "tensor `0.weight` holds F64; the model holds F32"

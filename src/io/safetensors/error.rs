@@ -1,0 +1,286 @@
+//! What can be wrong with a safetensors file, said without allocating.
+
+use core::fmt::{self, Display, Write};
+
+use super::{MAX_DIMS, MAX_HEADER_BYTES, NAME_BYTES};
+use crate::describe::Short;
+
+/// A tensor name, kept without allocating.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Name {
+    bytes: [u8; NAME_BYTES],
+    len: usize,
+    cut: bool,
+}
+
+impl Name {
+    pub(super) fn new() -> Self {
+        Name {
+            bytes: [0; NAME_BYTES],
+            len: 0,
+            cut: false,
+        }
+    }
+
+    /// The name (cut at [`NAME_BYTES`] if it was longer).
+    pub fn as_str(&self) -> &str {
+        // Only whole characters are ever pushed.
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl Write for Name {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            let mut buf = [0; 4];
+            let c = c.encode_utf8(&mut buf).as_bytes();
+            if self.len + c.len() > NAME_BYTES {
+                self.cut = true;
+                return Ok(());
+            }
+            self.bytes[self.len..self.len + c.len()].copy_from_slice(c);
+            self.len += c.len();
+        }
+        Ok(())
+    }
+}
+
+impl Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())?;
+        if self.cut { f.write_str("...") } else { Ok(()) }
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+/// The shape of a tensor, kept without allocating.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    pub(super) dims: [u64; MAX_DIMS],
+    pub(super) rank: usize,
+}
+
+impl Dims {
+    pub(super) fn of(dims: &[usize]) -> Self {
+        let mut d = Dims {
+            dims: [0; MAX_DIMS],
+            rank: dims.len().min(MAX_DIMS),
+        };
+        for (to, &from) in d.dims.iter_mut().zip(dims) {
+            *to = from as u64;
+        }
+        d
+    }
+
+    /// The dimensions, outermost first.
+    pub fn as_slice(&self) -> &[u64] {
+        &self.dims[..self.rank]
+    }
+
+    /// The number of values, or `None` if it overflows `u64`.
+    pub fn count(&self) -> Option<u64> {
+        self.as_slice()
+            .iter()
+            .try_fold(1u64, |n, &d| n.checked_mul(d))
+    }
+}
+
+impl Display for Dims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('[')?;
+        for (i, d) in self.as_slice().iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{d}")?;
+        }
+        f.write_char(']')
+    }
+}
+
+impl fmt::Debug for Dims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// Why a safetensors file cannot be read into a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SafetensorsError {
+    /// Fewer than the 8 bytes of the header length.
+    TooShort {
+        /// Bytes given.
+        len: usize,
+    },
+    /// The header length is larger than the file, or than [`MAX_HEADER_BYTES`].
+    HeaderLength {
+        /// The length the file claims.
+        claimed: u64,
+        /// Bytes that follow the length.
+        available: usize,
+    },
+    /// The header is not the JSON a safetensors file holds.
+    Header {
+        /// Offset of the problem within the header.
+        offset: usize,
+        /// What was expected there.
+        expected: &'static str,
+    },
+    /// A tensor's entry is missing a field, or has one of the wrong kind.
+    Entry {
+        /// The tensor.
+        name: Name,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A tensor's `dtype` is not one of safetensors' types.
+    UnknownDtype {
+        /// The tensor.
+        name: Name,
+    },
+    /// A tensor's data lies outside the file's data, or its size does not match its shape.
+    Offsets {
+        /// The tensor.
+        name: Name,
+        /// Its first byte, within the data.
+        begin: u64,
+        /// One past its last byte.
+        end: u64,
+        /// Bytes its dtype and shape call for (`None` if that overflows).
+        needed: Option<u64>,
+        /// Bytes of data in the file.
+        data: usize,
+    },
+    /// The same tensor appears twice.
+    Duplicate {
+        /// The tensor.
+        name: Name,
+    },
+    /// A tensor the model needs is not in the file.
+    Missing {
+        /// The tensor.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+    },
+    /// The file holds a tensor the model has no place for.
+    Extra {
+        /// The tensor.
+        name: Name,
+    },
+    /// A tensor has another shape than its layer.
+    Shape {
+        /// The tensor.
+        name: Name,
+        /// Its shape in the file.
+        found: Dims,
+        /// The layer (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// The shape the layer has.
+        expected: Dims,
+    },
+    /// A tensor holds another float type than the model.
+    Dtype {
+        /// The tensor.
+        name: Name,
+        /// Its dtype in the file.
+        found: Name,
+        /// The model's: `F32` or `F64`.
+        expected: &'static str,
+    },
+    /// A tensor holds a NaN or an infinity.
+    NotFinite {
+        /// The tensor.
+        name: Name,
+        /// The index of the first such value, row-major.
+        index: usize,
+    },
+    /// [`Naming::Layers`] gave fewer names than the model has layers with parameters.
+    Naming {
+        /// Names given.
+        given: usize,
+    },
+}
+
+impl Display for SafetensorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use SafetensorsError::*;
+        match self {
+            TooShort { len } => write!(
+                f,
+                "{len} bytes cannot be a safetensors file (it starts with an 8-byte header length)"
+            ),
+            HeaderLength { claimed, available } => write!(
+                f,
+                "the header claims {claimed} bytes, but {available} bytes follow (at most {MAX_HEADER_BYTES} are accepted)"
+            ),
+            Header { offset, expected } => {
+                write!(f, "header byte {offset}: expected {expected}")
+            }
+            Entry { name, problem } => write!(f, "tensor `{name}`: {problem}"),
+            UnknownDtype { name } => {
+                write!(f, "tensor `{name}` has a dtype safetensors does not define")
+            }
+            Offsets {
+                name,
+                begin,
+                end,
+                needed,
+                data,
+            } => {
+                write!(
+                    f,
+                    "tensor `{name}` spans bytes {begin}..{end} of {data} bytes of data"
+                )?;
+                match needed {
+                    Some(n) => write!(f, "; its dtype and shape need {n} bytes"),
+                    None => write!(f, "; its shape overflows"),
+                }
+            }
+            Duplicate { name } => write!(f, "tensor `{name}` appears twice"),
+            Missing { name, layer } => write!(
+                f,
+                "tensor `{name}` is missing; layer {}, `{}`, needs it",
+                layer.0,
+                Short(layer.1)
+            ),
+            Extra { name } => write!(f, "tensor `{name}` belongs to no layer of the model"),
+            Shape {
+                name,
+                found,
+                layer,
+                expected,
+            } => write!(
+                f,
+                "tensor `{name}` has shape {found}; layer {}, `{}`, expects {expected}",
+                layer.0,
+                Short(layer.1)
+            ),
+            Dtype {
+                name,
+                found,
+                expected,
+            } => write!(
+                f,
+                "tensor `{name}` holds {found}; the model holds {expected}"
+            ),
+            NotFinite { name, index } => {
+                write!(
+                    f,
+                    "tensor `{name}` holds a NaN or an infinity at index {index}"
+                )
+            }
+            Naming { given } => write!(
+                f,
+                "{given} layer names given, fewer than the model's layers with parameters"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for SafetensorsError {}

@@ -1,0 +1,347 @@
+//! The JSON of a safetensors header, read in place, one token at a time.
+
+use core::fmt::{self, Display, Write};
+
+use super::error::{Dims, Name, SafetensorsError};
+use super::{MAX_DEPTH, MAX_DIMS};
+
+/// A JSON string of the header, as written (escapes undone when compared or printed).
+#[derive(Clone, Copy)]
+pub struct JsonStr<'a>(pub(super) &'a [u8]);
+
+impl<'a> JsonStr<'a> {
+    /// Its characters, escapes decoded (a malformed escape, which [`Header::parse`] rejects,
+    /// ends them).
+    fn chars(self) -> impl Iterator<Item = char> + 'a {
+        let mut bytes = self.0;
+        core::iter::from_fn(move || {
+            let (&first, rest) = bytes.split_first()?;
+            if first != b'\\' {
+                // The header was checked to be UTF-8: decode one character.
+                let len = utf8_len(first);
+                let c = core::str::from_utf8(bytes.get(..len)?).ok()?.chars().next();
+                bytes = &bytes[len..];
+                return c;
+            }
+            let (&kind, rest) = rest.split_first()?;
+            bytes = rest;
+            Some(match kind {
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let high = hex4(bytes)?;
+                    bytes = &bytes[4..];
+                    if (0xD800..0xDC00).contains(&high) && bytes.starts_with(b"\\u") {
+                        let low = hex4(&bytes[2..])?;
+                        bytes = &bytes[6..];
+                        let code = 0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00));
+                        char::from_u32(code).unwrap_or('\u{FFFD}')
+                    } else {
+                        char::from_u32(high).unwrap_or('\u{FFFD}')
+                    }
+                }
+                other => other as char,
+            })
+        })
+    }
+
+    /// Whether it reads `s`.
+    pub fn is(self, s: &str) -> bool {
+        if !self.0.contains(&b'\\') {
+            return self.0 == s.as_bytes();
+        }
+        self.chars().eq(s.chars())
+    }
+
+    pub(super) fn name(self) -> Name {
+        let mut name = Name::new();
+        let _ = write!(name, "{self}");
+        name
+    }
+}
+
+impl Display for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.chars().try_for_each(|c| f.write_char(c))
+    }
+}
+
+/// Bytes of the UTF-8 character that starts with `first`.
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0..0x80 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
+/// Four hexadecimal digits.
+fn hex4(bytes: &[u8]) -> Option<u32> {
+    let digits = core::str::from_utf8(bytes.get(..4)?).ok()?;
+    u32::from_str_radix(digits, 16).ok()
+}
+
+/// Reads the JSON of a header, one token at a time.
+pub(super) struct Cursor<'a> {
+    pub(super) json: &'a [u8],
+    pub(super) pos: usize,
+}
+
+pub(super) type Parsed<T> = Result<T, SafetensorsError>;
+
+impl<'a> Cursor<'a> {
+    pub(super) fn error<T>(&self, expected: &'static str) -> Parsed<T> {
+        Err(SafetensorsError::Header {
+            offset: self.pos,
+            expected,
+        })
+    }
+
+    pub(super) fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.json.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips space and reports the next byte.
+    pub(super) fn peek(&mut self) -> Option<u8> {
+        self.space();
+        self.json.get(self.pos).copied()
+    }
+
+    pub(super) fn expect(&mut self, byte: u8, what: &'static str) -> Parsed<()> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.error(what)
+        }
+    }
+
+    pub(super) fn string(&mut self) -> Parsed<JsonStr<'a>> {
+        self.expect(b'"', "a string")?;
+        let start = self.pos;
+        loop {
+            match self.json.get(self.pos) {
+                None => return self.error("the end of a string"),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.json.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                        Some(b'u') => {
+                            if hex4(&self.json[self.pos + 1..]).is_none() {
+                                return self.error("four hexadecimal digits");
+                            }
+                            self.pos += 4;
+                        }
+                        _ => return self.error("an escape"),
+                    }
+                }
+                Some(&c) if c < 0x20 => return self.error("no control character in a string"),
+                Some(_) => {}
+            }
+            self.pos += 1;
+        }
+        let text = JsonStr(&self.json[start..self.pos]);
+        self.pos += 1;
+        Ok(text)
+    }
+
+    pub(super) fn integer(&mut self) -> Parsed<u64> {
+        self.space();
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(&d @ b'0'..=b'9') = self.json.get(self.pos) {
+            value = match value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add((d - b'0') as u64))
+            {
+                Some(v) => v,
+                None => return self.error("an integer below 2^64"),
+            };
+            self.pos += 1;
+        }
+        if self.pos == start {
+            return self.error("a non-negative integer");
+        }
+        Ok(value)
+    }
+
+    /// Any JSON value, skipped.
+    pub(super) fn skip(&mut self, depth: usize) -> Parsed<()> {
+        if depth > MAX_DEPTH {
+            return self.error("less nesting");
+        }
+        match self.peek() {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'{') => {
+                self.pos += 1;
+                self.members(|c, _| c.skip(depth + 1))
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    match self.peek() {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        _ => return self.error("`,` or `]`"),
+                    }
+                }
+            }
+            Some(b't') => self.word(b"true"),
+            Some(b'f') => self.word(b"false"),
+            Some(b'n') => self.word(b"null"),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') =
+                    self.json.get(self.pos)
+                {
+                    self.pos += 1;
+                }
+                let text = core::str::from_utf8(&self.json[start..self.pos]).unwrap_or("");
+                match text.parse::<f64>() {
+                    Ok(_) => Ok(()),
+                    Err(_) => self.error("a number"),
+                }
+            }
+            _ => self.error("a value"),
+        }
+    }
+
+    pub(super) fn word(&mut self, word: &'static [u8]) -> Parsed<()> {
+        if self.json[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            self.error("`true`, `false` or `null`")
+        }
+    }
+
+    /// The members of an object whose `{` was read, each handed to `member` with the cursor
+    /// after its `:`.
+    pub(super) fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, JsonStr<'a>) -> Parsed<()>,
+    ) -> Parsed<()> {
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':', "`:`")?;
+            member(self, key)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return self.error("`,` or `}`"),
+            }
+        }
+    }
+
+    /// One tensor's entry: `{"dtype": .., "shape": [..], "data_offsets": [b, e]}`.
+    pub(super) fn entry(&mut self, name: JsonStr<'a>) -> Parsed<(JsonStr<'a>, Dims, (u64, u64))> {
+        let problem = |problem| SafetensorsError::Entry {
+            name: name.name(),
+            problem,
+        };
+        self.expect(b'{', "an object for a tensor")?;
+        let (mut dtype, mut shape, mut offsets) = (None, None, None);
+        self.members(|c, key| {
+            if key.is("dtype") {
+                dtype = Some(c.string()?);
+            } else if key.is("shape") {
+                shape = Some(c.dims().map_err(|e| match e {
+                    SafetensorsError::Header { .. } => e,
+                    _ => problem("more than 8 dimensions"),
+                })?);
+            } else if key.is("data_offsets") {
+                c.expect(b'[', "`[`")?;
+                let begin = c.integer()?;
+                c.expect(b',', "`,`")?;
+                let end = c.integer()?;
+                c.expect(b']', "`]` after two offsets")?;
+                offsets = Some((begin, end));
+            } else {
+                c.skip(2)?;
+            }
+            Ok(())
+        })?;
+        let dtype = dtype.ok_or(problem("no `dtype`"))?;
+        let shape = shape.ok_or(problem("no `shape`"))?;
+        let offsets = offsets.ok_or(problem("no `data_offsets`"))?;
+        Ok((dtype, shape, offsets))
+    }
+
+    pub(super) fn dims(&mut self) -> Parsed<Dims> {
+        self.expect(b'[', "`[` for a shape")?;
+        let mut dims = Dims {
+            dims: [0; MAX_DIMS],
+            rank: 0,
+        };
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(dims);
+        }
+        loop {
+            let d = self.integer()?;
+            if dims.rank == MAX_DIMS {
+                return Err(SafetensorsError::Entry {
+                    name: Name::new(),
+                    problem: "more than 8 dimensions",
+                });
+            }
+            dims.dims[dims.rank] = d;
+            dims.rank += 1;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(dims);
+                }
+                _ => return self.error("`,` or `]`"),
+            }
+        }
+    }
+}
+
+/// Bytes of one value of a safetensors dtype.
+pub(super) fn dtype_bytes(dtype: JsonStr<'_>) -> Option<u64> {
+    const SIZES: [(&str, u64); 15] = [
+        ("F64", 8),
+        ("F32", 4),
+        ("F16", 2),
+        ("BF16", 2),
+        ("F8_E4M3", 1),
+        ("F8_E5M2", 1),
+        ("I64", 8),
+        ("I32", 4),
+        ("I16", 2),
+        ("I8", 1),
+        ("U64", 8),
+        ("U32", 4),
+        ("U16", 2),
+        ("U8", 1),
+        ("BOOL", 1),
+    ];
+    SIZES
+        .iter()
+        .find(|(name, _)| dtype.is(name))
+        .map(|&(_, n)| n)
+}

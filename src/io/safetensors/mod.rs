@@ -1,0 +1,353 @@
+//! Models in and out of [safetensors](https://huggingface.co/docs/safetensors) files, the
+//! format PyTorch and the Hugging Face tools share, checked against the model's type.
+//!
+//! A safetensors file is an 8-byte little-endian header length `n`, `n` bytes of JSON that map
+//! each tensor's name to its `dtype`, `shape` and `data_offsets` (begin and end, in bytes,
+//! within the data that follows; an optional `__metadata__` entry maps strings to strings),
+//! then the tensors' little-endian values, row-major.
+//!
+//! Reading needs no allocator: [`Header::parse`] validates the whole header in place, and
+//! [`load`] checks every tensor the model needs (present, of the model's float type, of its
+//! layer's shape, inside the data, finite) and that the file holds no other, before it writes
+//! a single parameter: on error the model is unchanged. Writing ([`to_bytes`], [`save`])
+//! needs an allocator.
+//!
+//! Names follow PyTorch's `nn.Sequential` by default: the `k`-th layer of the model (counting
+//! activations, which hold no tensors) owns `k.weight` and `k.bias`, so `(Linear<4, 8>,
+//! ReLU, Linear<8, 2>)` reads `nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8,
+//! 2)).state_dict()`. [`Naming`] covers modules with other names.
+//!
+//! ```
+//! use typed_nn::io::safetensors;
+//! use typed_nn::{Linear, ReLU, Zero};
+//! type Net = (Linear<2, 3>, ReLU, Linear<3, 1>);
+//! let mut net = Net::ZERO;
+//! net.0.weight[1][0] = 0.5;
+//! let bytes = safetensors::to_bytes(&net); // names 0.weight, 0.bias, 2.weight, 2.bias
+//! let mut copy = Net::ZERO;
+//! safetensors::load(&bytes, &mut copy)?;
+//! assert_eq!(copy, net);
+//! // Another architecture is an error naming the tensor and both shapes.
+//! let err = safetensors::load(&bytes, &mut (Linear::<2, 4>::ZERO, ReLU, Linear::<4, 1>::ZERO))
+//!     .unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "tensor `0.weight` has shape [3, 2]; layer 0, `Linear<2, 4>`, expects [4, 2]"
+//! );
+//! # Ok::<(), safetensors::SafetensorsError>(())
+//! ```
+
+// The errors name tensors and shapes inline, without an allocator, so they are a few hundred
+// bytes: an error path, taken once per file.
+#![allow(clippy::result_large_err)]
+
+mod error;
+mod json;
+#[cfg(feature = "alloc")]
+mod write;
+
+use core::fmt::Write;
+
+use super::{TensorShape, Tensors};
+use crate::float::Float;
+use crate::module::Params;
+pub use error::{Dims, Name, SafetensorsError};
+pub use json::JsonStr;
+use json::{Cursor, Parsed, dtype_bytes};
+#[cfg(feature = "std")]
+pub use write::{load_file, save};
+#[cfg(feature = "alloc")]
+pub use write::{to_bytes, to_bytes_named};
+
+/// Most dimensions a tensor of the header may have (PyTorch's own limit is 64; anything a
+/// model of this crate reads has one or two).
+pub const MAX_DIMS: usize = 8;
+/// Bytes of a tensor name kept in an error; longer names are cut, with `...`.
+pub const NAME_BYTES: usize = 96;
+/// Largest header accepted, as the reference implementation: 100,000,000 bytes.
+pub const MAX_HEADER_BYTES: u64 = 100_000_000;
+/// Deepest nesting of JSON values accepted in the header.
+const MAX_DEPTH: usize = 16;
+/// How the tensors of a model are named in a file.
+#[derive(Clone, Copy, Debug)]
+pub enum Naming<'a> {
+    /// `nn.Sequential`'s: `k.weight` for the `k`-th layer, counting from 0 and counting
+    /// layers without parameters.
+    Sequential,
+    /// `nn.Sequential`'s under a prefix, as in a module that holds the sequence as an
+    /// attribute: `Prefixed("net.")` reads `net.0.weight`.
+    Prefixed(&'a str),
+    /// One name for each layer that has parameters, in order: `Layers(&["fc1", "fc2"])`
+    /// reads `fc1.weight`, `fc1.bias`, `fc2.weight`, `fc2.bias` (a module with attributes
+    /// `self.fc1 = nn.Linear(..)`, ...).
+    Layers(&'a [&'a str]),
+}
+
+impl Naming<'_> {
+    /// The name of `tensor` in layer `layer`, the `with_params`-th layer that has parameters.
+    fn name(
+        &self,
+        layer: usize,
+        with_params: usize,
+        tensor: &str,
+    ) -> Result<Name, SafetensorsError> {
+        let mut name = Name::new();
+        // Writing into a `Name` never fails; it cuts instead.
+        let _ = match self {
+            Naming::Sequential => write!(name, "{layer}.{tensor}"),
+            Naming::Prefixed(prefix) => write!(name, "{prefix}{layer}.{tensor}"),
+            Naming::Layers(names) => match names.get(with_params) {
+                Some(layer_name) => write!(name, "{layer_name}.{tensor}"),
+                None => return Err(SafetensorsError::Naming { given: names.len() }),
+            },
+        };
+        Ok(name)
+    }
+}
+
+/// One tensor of the header.
+#[derive(Clone, Copy)]
+pub struct TensorInfo<'a> {
+    /// Its name.
+    pub name: JsonStr<'a>,
+    /// Its dtype, as written (`F32`, `F64`, `BF16`, `I64`, ...).
+    pub dtype: JsonStr<'a>,
+    /// Its shape.
+    pub shape: Dims,
+    /// Its values, little-endian, row-major.
+    pub data: &'a [u8],
+}
+
+/// The validated header of a safetensors file and the data it indexes.
+#[derive(Clone, Copy)]
+pub struct Header<'a> {
+    json: &'a [u8],
+    data: &'a [u8],
+}
+
+impl<'a> Header<'a> {
+    /// Validates the header of the safetensors file `bytes`: its length, its JSON, and every
+    /// tensor's entry (a known dtype, a shape, offsets inside the data that match them).
+    /// Allocates nothing.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, SafetensorsError> {
+        let (len, rest) = bytes
+            .split_first_chunk::<8>()
+            .ok_or(SafetensorsError::TooShort { len: bytes.len() })?;
+        let claimed = u64::from_le_bytes(*len);
+        if claimed > MAX_HEADER_BYTES || claimed > rest.len() as u64 {
+            return Err(SafetensorsError::HeaderLength {
+                claimed,
+                available: rest.len(),
+            });
+        }
+        let (json, data) = rest.split_at(claimed as usize);
+        if let Err(e) = core::str::from_utf8(json) {
+            return Err(SafetensorsError::Header {
+                offset: e.valid_up_to(),
+                expected: "UTF-8 text",
+            });
+        }
+        let header = Header { json, data };
+        // Walks every entry once, which checks each of them.
+        header.walk(|_| Ok(()))?;
+        Ok(header)
+    }
+
+    /// Calls `tensor` with each tensor of the header, in the header's order, checking each.
+    fn walk(&self, mut tensor: impl FnMut(TensorInfo<'a>) -> Parsed<()>) -> Parsed<()> {
+        let mut c = Cursor {
+            json: self.json,
+            pos: 0,
+        };
+        c.expect(b'{', "`{` at the start of the header")?;
+        let data = self.data;
+        c.members(|c, name| {
+            if name.is("__metadata__") {
+                // A map of strings to strings.
+                c.expect(b'{', "an object for `__metadata__`")?;
+                return c.members(|c, _| c.string().map(|_| ()));
+            }
+            let (dtype, shape, (begin, end)) = c.entry(name)?;
+            let size =
+                dtype_bytes(dtype).ok_or(SafetensorsError::UnknownDtype { name: name.name() })?;
+            let needed = shape.count().and_then(|n| n.checked_mul(size));
+            if begin > end || end > data.len() as u64 || Some(end - begin) != needed {
+                return Err(SafetensorsError::Offsets {
+                    name: name.name(),
+                    begin,
+                    end,
+                    needed,
+                    data: data.len(),
+                });
+            }
+            tensor(TensorInfo {
+                name,
+                dtype,
+                shape,
+                data: &data[begin as usize..end as usize],
+            })
+        })?;
+        // Padding: the reference writer pads the header with spaces.
+        if c.peek().is_some() {
+            return c.error("nothing after the header's object but spaces");
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with each tensor, in the header's order.
+    pub fn for_each(&self, mut f: impl FnMut(&TensorInfo<'a>)) {
+        // The header was validated by `parse`.
+        let _ = self.walk(|t| {
+            f(&t);
+            Ok(())
+        });
+    }
+
+    /// The number of tensors.
+    pub fn len(&self) -> usize {
+        let mut n = 0;
+        self.for_each(|_| n += 1);
+        n
+    }
+
+    /// True when the file holds no tensor.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The tensor called `name`: `Ok(None)` if there is none, an error if there are two.
+    pub fn find(&self, name: &str) -> Result<Option<TensorInfo<'a>>, SafetensorsError> {
+        let mut found = None;
+        let mut twice = false;
+        self.for_each(|t| {
+            if t.name.is(name) {
+                twice |= found.is_some();
+                found = Some(*t);
+            }
+        });
+        match (found, twice) {
+            (Some(t), true) => Err(SafetensorsError::Duplicate {
+                name: t.name.name(),
+            }),
+            (found, _) => Ok(found),
+        }
+    }
+}
+
+/// The safetensors dtype of `F`.
+fn dtype_of<F: Float>() -> &'static str {
+    if F::BYTES == 8 { "F64" } else { "F32" }
+}
+
+/// Reads the parameters of `model` from the safetensors file `bytes`, with PyTorch's
+/// `nn.Sequential` names ([`Naming::Sequential`]). See [`load_named`].
+pub fn load<F: Float, M: Params<F> + Tensors>(
+    bytes: &[u8],
+    model: &mut M,
+) -> Result<(), SafetensorsError> {
+    load_named(bytes, model, Naming::Sequential)
+}
+
+/// Reads the parameters of `model` from the safetensors file `bytes`, the tensors named by
+/// `naming`. Every tensor the model needs must be present, of the model's float type, of its
+/// layer's shape and finite, and the file may hold no other tensor; otherwise the error names
+/// the tensor (and the layer and both shapes for a shape mismatch), and the model is
+/// unchanged. Needs no allocator.
+pub fn load_named<F: Float, M: Params<F> + Tensors>(
+    bytes: &[u8],
+    model: &mut M,
+    naming: Naming<'_>,
+) -> Result<(), SafetensorsError> {
+    let header = Header::parse(bytes)?;
+    // First pass: every tensor checked, nothing written.
+    let mut expected = 0;
+    for_each_tensor::<M>(naming, &mut |name, layer, shape| {
+        expected += 1;
+        let tensor = header
+            .find(name.as_str())?
+            .ok_or(SafetensorsError::Missing { name, layer })?;
+        let model_dtype = dtype_of::<F>();
+        if !tensor.dtype.is(model_dtype) {
+            return Err(SafetensorsError::Dtype {
+                name,
+                found: tensor.dtype.name(),
+                expected: model_dtype,
+            });
+        }
+        let want = Dims::of(shape.dims());
+        if tensor.shape != want {
+            return Err(SafetensorsError::Shape {
+                name,
+                found: tensor.shape,
+                layer,
+                expected: want,
+            });
+        }
+        let values = tensor.data.chunks_exact(F::BYTES);
+        if let Some(index) = values.map(F::read_le).position(|v| !v.is_finite()) {
+            return Err(SafetensorsError::NotFinite { name, index });
+        }
+        Ok(())
+    })?;
+    if header.len() != expected {
+        // A tensor that no layer claimed: the first, in the header's order.
+        let mut extra = None;
+        header.for_each(|t| {
+            if extra.is_none() && !claimed::<M>(naming, t.name) {
+                extra = Some(t.name.name());
+            }
+        });
+        if let Some(name) = extra {
+            return Err(SafetensorsError::Extra { name });
+        }
+    }
+    // Second pass: the values, slice by slice, in `Params` order (which is the tensors').
+    let mut index = 0;
+    model.visit_mut(&mut |slice| {
+        let mut seen = 0;
+        let _ = for_each_tensor::<M>(naming, &mut |name, _, _| {
+            if seen == index
+                && let Ok(Some(t)) = header.find(name.as_str())
+            {
+                for (v, b) in slice.iter_mut().zip(t.data.chunks_exact(F::BYTES)) {
+                    *v = F::read_le(b);
+                }
+            }
+            seen += 1;
+            Ok(())
+        });
+        index += 1;
+    });
+    Ok(())
+}
+
+/// What [`for_each_tensor`] calls: with the tensor's name, its layer (index and type) and shape.
+type TensorVisit<'f> = dyn FnMut(Name, (usize, &'static str), &TensorShape) -> Parsed<()> + 'f;
+
+/// Calls `f(name, (layer index, layer type), shape)` for each tensor of model `M`, in order.
+fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> Parsed<()> {
+    let (mut layer, mut with_params) = (0, 0);
+    let mut result = Ok(());
+    M::tensors(&mut |ty, tensors| {
+        for t in tensors {
+            if result.is_ok() {
+                result = naming
+                    .name(layer, with_params, t.name)
+                    .and_then(|name| f(name, (layer, ty), t));
+            }
+        }
+        with_params += usize::from(!tensors.is_empty());
+        layer += 1;
+    });
+    result
+}
+
+/// Whether some tensor of model `M` is called `name`.
+fn claimed<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> bool {
+    let mut found = false;
+    let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
+        found |= name.is(ours.as_str());
+        Ok(())
+    });
+    found
+}
