@@ -58,8 +58,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     std::fs::write(format!("{dir}/sine.bin"), &image[..])?;
     std::fs::write(format!("{dir}/sine_expected.bin"), &expected)?;
+    // The same weights as PyTorch would save them, for the firmware that imports safetensors.
+    typed_nn::io::safetensors::save(format!("{dir}/sine.safetensors"), &net)?;
     println!(
-        "wrote {dir}/sine.bin ({} bytes, {} parameters) and {dir}/sine_expected.bin ({CHECKS} points)",
+        "wrote {dir}/sine.bin ({} bytes, {} parameters), sine.safetensors and sine_expected.bin ({CHECKS} points)",
         image.len(),
         Sine::PARAM_COUNT
     );

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds both firmware images, runs them under QEMU, and prints their footprint:
+# Builds the firmware images, runs them under QEMU, and prints their footprint:
 #   flash = .vector_table + .text + .rodata + .data (initial values are stored in flash)
 #   RAM   = .data + .bss + .uninit + the peak stack the firmware measures by stack painting.
 # Section sizes are read from the ELF section headers.
@@ -16,13 +16,15 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 bash "$embedded/qemu-cortex-m.sh" "$here" | tee "$log"
-grep -q "embedded-check: 2 passed, 0 failed" "$log"
+grep -q "embedded-check: 3 passed, 0 failed" "$log"
 
-python3 - "$target_dir/thumbv7em-none-eabihf/release" "$log" "$(stat -c %s "$here/weights/sine.bin")" <<'PY'
+python3 - "$target_dir/thumbv7em-none-eabihf/release" "$log" "$here/weights/sine.bin" <<'PY'
 import re, struct, sys
 
-elf_dir, log, image_bytes = sys.argv[1], sys.argv[2], int(sys.argv[3])
-weights = image_bytes - 12  # the image header is not kept in flash, only the parameters
+elf_dir, log, image = sys.argv[1], sys.argv[2], open(sys.argv[3], "rb").read()
+# Only the parameters are kept in flash, not the image's header: bytes per parameter at offset
+# 6, parameter count at offset 8.
+weights = image[6] * struct.unpack_from("<I", image, 8)[0]
 
 def sections(path):
     """Section name -> size, from the ELF32 little-endian section header table."""
@@ -41,7 +43,7 @@ stacks = dict(re.findall(r"^(\w+): .*peak stack (\d+) bytes", open(log).read(), 
 print()
 print("| image | .text | .rodata | .data | .bss | flash | peak stack | RAM |")
 print("|---|---|---|---|---|---|---|---|")
-for name in ("sine_infer", "xor_train"):
+for name in ("sine_infer", "sine_safetensors", "xor_train"):
     s = sections(f"{elf_dir}/{name}")
     text, rodata, data = s.get(".text", 0), s.get(".rodata", 0), s.get(".data", 0)
     bss = s.get(".bss", 0) + s.get(".uninit", 0)

@@ -29,6 +29,29 @@ impl Name {
     }
 }
 
+impl Name {
+    /// Appends `s`, whole characters only, and marks the name cut when it does not fit.
+    pub(super) fn push_str(&mut self, s: &str) {
+        let _ = self.write_str(s);
+    }
+
+    /// Appends the decimal digits of `n`.
+    pub(super) fn push_index(&mut self, mut n: usize) {
+        let mut digits = [0u8; 20];
+        let mut len = 0;
+        loop {
+            digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
+            len += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let text = core::str::from_utf8(&digits[digits.len() - len..]).unwrap_or("");
+        self.push_str(text);
+    }
+}
+
 impl Write for Name {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         for c in s.chars() {

@@ -58,7 +58,10 @@ impl<'a> JsonStr<'a> {
 
     pub(super) fn name(self) -> Name {
         let mut name = Name::new();
-        let _ = write!(name, "{self}");
+        for c in self.chars() {
+            let mut buf = [0; 4];
+            name.push_str(c.encode_utf8(&mut buf));
+        }
         name
     }
 }
@@ -204,21 +207,43 @@ impl<'a> Cursor<'a> {
             Some(b't') => self.word(b"true"),
             Some(b'f') => self.word(b"false"),
             Some(b'n') => self.word(b"null"),
-            Some(b'-' | b'0'..=b'9') => {
-                let start = self.pos;
-                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') =
-                    self.json.get(self.pos)
-                {
-                    self.pos += 1;
-                }
-                let text = core::str::from_utf8(&self.json[start..self.pos]).unwrap_or("");
-                match text.parse::<f64>() {
-                    Ok(_) => Ok(()),
-                    Err(_) => self.error("a number"),
-                }
-            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
             _ => self.error("a value"),
         }
+    }
+
+    /// A JSON number (RFC 8259, section 6): `-`? digits, then an optional fraction and
+    /// exponent; checked by its grammar, without converting it.
+    fn number(&mut self) -> Parsed<()> {
+        let digits = |c: &mut Self| {
+            let start = c.pos;
+            while let Some(b'0'..=b'9') = c.json.get(c.pos) {
+                c.pos += 1;
+            }
+            c.pos > start
+        };
+        if self.json.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        if !digits(self) {
+            return self.error("a number");
+        }
+        if self.json.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !digits(self) {
+                return self.error("digits after `.`");
+            }
+        }
+        if let Some(b'e' | b'E') = self.json.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.json.get(self.pos) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return self.error("digits in an exponent");
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn word(&mut self, word: &'static [u8]) -> Parsed<()> {

@@ -46,8 +46,6 @@ mod json;
 #[cfg(feature = "alloc")]
 mod write;
 
-use core::fmt::Write;
-
 use super::{TensorShape, Tensors};
 use crate::float::Float;
 use crate::module::Params;
@@ -91,16 +89,21 @@ impl Naming<'_> {
         with_params: usize,
         tensor: &str,
     ) -> Result<Name, SafetensorsError> {
+        // Built without `core::fmt`, which would add kilobytes to firmware.
         let mut name = Name::new();
-        // Writing into a `Name` never fails; it cuts instead.
-        let _ = match self {
-            Naming::Sequential => write!(name, "{layer}.{tensor}"),
-            Naming::Prefixed(prefix) => write!(name, "{prefix}{layer}.{tensor}"),
+        match self {
+            Naming::Sequential => name.push_index(layer),
+            Naming::Prefixed(prefix) => {
+                name.push_str(prefix);
+                name.push_index(layer);
+            }
             Naming::Layers(names) => match names.get(with_params) {
-                Some(layer_name) => write!(name, "{layer_name}.{tensor}"),
+                Some(layer_name) => name.push_str(layer_name),
                 None => return Err(SafetensorsError::Naming { given: names.len() }),
             },
-        };
+        }
+        name.push_str(".");
+        name.push_str(tensor);
         Ok(name)
     }
 }
