@@ -111,6 +111,7 @@ pub mod shape;
 mod simd;
 mod tensor;
 pub mod train;
+pub mod universal;
 
 /// The `rand` this crate is built with (0.10), so that a program's random number generators
 /// are the ones its initialisers and shuffling take: `use typed_nn::rand::{SeedableRng,

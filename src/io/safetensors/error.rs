@@ -223,7 +223,7 @@ pub enum SafetensorsError {
         /// The index of the first such value, row-major.
         index: usize,
     },
-    /// [`Naming::Layers`] gave fewer names than the model has layers with parameters.
+    /// [`Naming::Layers`](super::Naming::Layers) gave fewer names than the model has layers with parameters.
     Naming {
         /// Names given.
         given: usize,

@@ -1,0 +1,280 @@
+//! Universal approximation, built by hand: a sum of sigmoid bumps that follows a function.
+//!
+//! One hidden layer of sigmoids can approximate any continuous function on a closed interval
+//! as closely as wanted (Cybenko, "Approximation by superpositions of a sigmoidal function",
+//! 1989). The constructive picture behind it (as drawn, for example, in chapter 4 of Michael
+//! Nielsen's *Neural Networks and Deep Learning*, 2015) needs no training:
+//!
+//! - a steep sigmoid `sigma(w (x - a))` is nearly a step up at `x = a`;
+//! - two of them, subtracted, make a bump of height `h` on `[a, b]`:
+//!   `h * (sigma(w (x - a)) - sigma(w (x - b)))`;
+//! - cut `[lo, hi]` into `M` pieces, put one bump on each with the height of `f` at its
+//!   midpoint, and add them up: the sum is a staircase that follows `f`, and it gets closer as
+//!   `M` grows.
+//!
+//! The staircase is exactly a network `(Linear<1, H>, Sigmoid, Linear<H, 1>)` with `H = 2M`
+//! hidden units: the first layer holds the `2M` steps (weight `w`, bias `-w a`), the second
+//! layer the signed heights `+h` and `-h`. [`bumps`] writes those weights directly.
+//!
+//! ```
+//! use std::f64::consts::TAU;
+//! use typed_nn::Forward;
+//! use typed_nn::universal::{Bumps, bumps};
+//!
+//! // 20 bumps (40 hidden units) that follow sin on [0, 2 pi].
+//! let net: Bumps<40, f64> = bumps(f64::sin, 0.0, TAU);
+//! let x = 1.0;
+//! assert!((net.infer(&[x])[0] - x.sin()).abs() < 0.15);
+//! ```
+//!
+//! An odd number of hidden units cannot be split into pairs, and stops `cargo build`
+//! ([`EvenHidden`], checked as the [`shape`](crate::shape) rules are):
+//!
+//! ```compile_fail,E0080
+//! use typed_nn::universal::{Bumps, bumps};
+//! let net: Bumps<7> = bumps(f64::sin, 0.0, 1.0);
+//! ```
+
+use crate::float::Float;
+use crate::layers::{Linear, Sigmoid};
+use crate::tensor::Zero;
+
+/// The network [`bumps`] builds: one input, `H` sigmoid units (two per bump), one output.
+pub type Bumps<const H: usize, F = f32> = (Linear<1, H, F>, Sigmoid, Linear<H, 1, F>);
+
+/// The default steepness of [`bumps`]: each sigmoid's slope `w` is `10 / d` for bumps of width
+/// `d`.
+///
+/// A sigmoid `sigma(w t)` rises from 1% to 99% while `w t` goes from `-ln 99` to `ln 99`, over
+/// `2 ln 99 / w = 0.92 d` here: each step is over within its own bump, so every bump is
+/// visibly a bump, and at its midpoint it reaches `2 sigma(5) - 1 = 98.7%` of its height (the
+/// rest comes back from the neighbours' tails, for a smooth `f`).
+///
+/// Steeper sigmoids make a sharper staircase, whose error tends to `max |f'| d / 2`, the error
+/// of a piecewise-constant fit. Gentler ones (3 to 5) blend the steps and are more accurate
+/// for a smooth `f`, but the bumps overlap and the picture of separate bumps is lost (see
+/// [`bumps_with_steepness`], which measures both).
+pub const DEFAULT_STEEPNESS: f64 = 10.0;
+
+/// How far, in units of `1 / w`, the outer sides of the first and last bump lie beyond the
+/// interval: `sigma(-40) < 5e-18`, so their sigmoids are saturated, below `f64`'s rounding,
+/// everywhere on `[lo, hi]`.
+const OUTER_MARGIN: f64 = 40.0;
+
+/// The rule of [`bumps`]: an even number of hidden units, two sigmoids per bump. Checked when
+/// code is generated, like the rules of the [`shape`](crate::shape) module.
+pub struct EvenHidden<const H: usize>;
+
+impl<const H: usize> EvenHidden<H> {
+    /// The message, with `H` written out (a constant panic can only print a `&str`).
+    const TEXT: &'static [u8; MESSAGE_ROOM] = &odd_message(H);
+    const MESSAGE: &'static str = {
+        let (text, _) = Self::TEXT.split_at(message_len(H));
+        match core::str::from_utf8(text) {
+            Ok(text) => text,
+            Err(_) => ODD_HIDDEN,
+        }
+    };
+}
+
+#[rustfmt::skip]
+impl<const H: usize> EvenHidden<H> {
+    /// Evaluating it stops compilation when `H` is odd.
+    pub const HOLD: () = assert!(H.is_multiple_of(2), "{}", Self::MESSAGE);
+}
+
+/// The rule's message, before the number of hidden units.
+const ODD_HIDDEN: &str =
+    "`bumps` needs an even number of hidden units (two sigmoids per bump), got ";
+/// Room for the message and the 20 digits of the largest `usize`.
+const MESSAGE_ROOM: usize = ODD_HIDDEN.len() + 20;
+
+/// The number of decimal digits of `n`.
+const fn digits(mut n: usize) -> usize {
+    let mut count = 1;
+    while n >= 10 {
+        n /= 10;
+        count += 1;
+    }
+    count
+}
+
+/// The length of the message for `h` hidden units.
+const fn message_len(h: usize) -> usize {
+    ODD_HIDDEN.len() + digits(h)
+}
+
+/// The message for `h` hidden units, padded with zero bytes to `MESSAGE_ROOM`.
+const fn odd_message(mut h: usize) -> [u8; MESSAGE_ROOM] {
+    let mut text = [0u8; MESSAGE_ROOM];
+    let prefix = ODD_HIDDEN.as_bytes();
+    let mut i = 0;
+    while i < prefix.len() {
+        text[i] = prefix[i];
+        i += 1;
+    }
+    // The digits, last first, from the end of the message backwards.
+    let mut end = message_len(h);
+    loop {
+        end -= 1;
+        text[end] = b'0' + (h % 10) as u8;
+        h /= 10;
+        if h == 0 {
+            break;
+        }
+    }
+    text
+}
+
+/// A network of `H / 2` sigmoid bumps that approximates `f` on `[lo, hi]`, with the default
+/// steepness ([`DEFAULT_STEEPNESS`]).
+///
+/// The interval is cut into `M = H / 2` pieces of width `d = (hi - lo) / M`; piece `i` gets a
+/// bump whose height is `f` at the piece's midpoint, made of hidden units `2i` (the step up at
+/// the piece's left end) and `2i + 1` (the step down at its right end). See
+/// [`bumps_with_steepness`] for the details and the error.
+///
+/// ```
+/// use typed_nn::Forward;
+/// use typed_nn::universal::{Bumps, bumps};
+///
+/// // A parabola from 5 bumps, as an f32 network: at each bump's midpoint, nearly its value.
+/// let net: Bumps<10> = bumps(|x| x * x, 0.0, 1.0);
+/// for i in 0..5 {
+///     let x = (i as f32 + 0.5) / 5.0;
+///     assert!((net.infer(&[x])[0] - x * x).abs() < 0.01);
+/// }
+/// ```
+///
+/// `H` must be even ([`EvenHidden`]): `bumps::<7, f32>` does not build.
+///
+/// # Panics
+///
+/// When `lo` and `hi` are not finite with `lo < hi`.
+pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Bumps<H, F> {
+    // Each public function checks the rule itself, so that an odd `H` is one error, reported
+    // at the caller's line.
+    let () = EvenHidden::<H>::HOLD;
+    build(f, lo, hi, DEFAULT_STEEPNESS)
+}
+
+/// [`bumps`] with a chosen steepness: each sigmoid's slope is `w = steepness / d`, for bumps of
+/// width `d = (hi - lo) / M`.
+///
+/// The steepness is relative to the bump width, so that the same number gives the same shape
+/// of staircase for any `M` and any interval; a sigmoid rises from 1% to 99% over
+/// `2 ln 99 / steepness = 9.19 / steepness` bump widths.
+///
+/// The network computes `sum_i h_i (sigma(w (x - a_i)) - sigma(w (x - b_i)))` with `h_i` the
+/// value of `f` at the midpoint of piece `i`, `[lo + i d, lo + (i + 1) d]`. Inner ends are the
+/// ends of the pieces; the outer sides of the first and last bump are moved `40 / w` beyond
+/// `lo` and `hi`, so that their sigmoids are saturated on the whole interval. (Were they at
+/// `lo` and `hi`, the network would be at half height there, off by `|f(lo)| / 2` however many
+/// bumps it had.)
+///
+/// **Error.** Written as steps, the network is `sum_e (jump at e) sigma(w (x - e))` over the
+/// bumps' ends `e`; the exact staircase has the unit step in place of each sigmoid. At a
+/// bump's midpoint the staircase equals `f`, and each sigmoid differs from its step by
+/// `sigma(-w |x - e|)`, which is at most `e^(-w |x - e|)`. The inner jumps are at most `L d`
+/// for an `L`-Lipschitz `f`, at distances `d/2, 3d/2, ...` on each side, so at a midpoint
+/// `|net - f| <= 2 L d e^(-s/2) / (1 - e^(-s))` with `s` the steepness (`0.0135 L d` for the
+/// default). Between midpoints the staircase itself is off by up to `L d / 2`, and so is a
+/// network of steep sigmoids. Gentler sigmoids blend neighbouring steps into a smoother curve,
+/// but at the ends of the interval there is no neighbour: there the error is
+/// `|f(lo) - f(lo + d/2)|`, about `|f'(lo)| d / 2`, whatever the steepness (for sin on
+/// [0, 2 pi], `sin(pi / M)`: with the default steepness, the largest error anywhere).
+///
+/// ```
+/// use std::f64::consts::TAU;
+/// use typed_nn::Forward;
+/// use typed_nn::universal::{Bumps, bumps, bumps_with_steepness};
+///
+/// // Gentle steps blend into a smooth curve: for cos on [0, 2 pi] with 20 bumps, steepness 4
+/// // is off by at most 0.017, the default (10) by 0.057.
+/// let worst = |net: &Bumps<40, f64>| {
+///     (0..=1000)
+///         .map(|i| TAU * i as f64 / 1000.0)
+///         .map(|x| (net.infer(&[x])[0] - x.cos()).abs())
+///         .fold(0.0, f64::max)
+/// };
+/// let gentle = worst(&bumps_with_steepness(f64::cos, 0.0, TAU, 4.0));
+/// let steep = worst(&bumps(f64::cos, 0.0, TAU));
+/// assert!(gentle < 0.017 && steep < 0.058 && gentle < steep / 3.0, "{gentle} {steep}");
+/// ```
+///
+/// # Panics
+///
+/// When `lo` and `hi` are not finite with `lo < hi`, or `steepness` is not finite and positive.
+pub fn bumps_with_steepness<const H: usize, F: Float>(
+    f: impl Fn(f64) -> f64,
+    lo: f64,
+    hi: f64,
+    steepness: f64,
+) -> Bumps<H, F> {
+    let () = EvenHidden::<H>::HOLD;
+    build(f, lo, hi, steepness)
+}
+
+/// The construction behind [`bumps`] and [`bumps_with_steepness`], which check that `H` is even.
+fn build<const H: usize, F: Float>(
+    f: impl Fn(f64) -> f64,
+    lo: f64,
+    hi: f64,
+    steepness: f64,
+) -> Bumps<H, F> {
+    assert!(
+        lo.is_finite() && hi.is_finite() && lo < hi,
+        "bumps: the interval [{lo}, {hi}] must be finite with lo < hi"
+    );
+    assert!(
+        steepness.is_finite() && steepness > 0.0,
+        "bumps: the steepness must be finite and positive, not {steepness}"
+    );
+    let m = H / 2;
+    let width = (hi - lo) / m as f64;
+    let w = steepness / width;
+    let mut hidden = Linear::<1, H, F>::ZERO;
+    let mut output = Linear::<H, 1, F>::ZERO;
+    for i in 0..m {
+        // Piece i is [lo + i d, lo + (i + 1) d]; the last one ends at hi exactly.
+        let start = if i == 0 {
+            lo - OUTER_MARGIN / w
+        } else {
+            lo + i as f64 * width
+        };
+        let end = if i + 1 == m {
+            hi + OUTER_MARGIN / w
+        } else {
+            lo + (i + 1) as f64 * width
+        };
+        let height = f(lo + (i as f64 + 0.5) * width);
+        for (unit, (edge, sign)) in [(start, 1.0), (end, -1.0)].into_iter().enumerate() {
+            // sigma(w (x - edge)) = sigma(w x - w edge).
+            hidden.weight[2 * i + unit] = [F::from_f64(w)];
+            hidden.bias[2 * i + unit] = F::from_f64(-w * edge);
+            output.weight[0][2 * i + unit] = F::from_f64(sign * height);
+        }
+    }
+    (hidden, Sigmoid, output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EvenHidden;
+
+    #[test]
+    fn the_message_names_the_number_of_hidden_units() {
+        let start = "`bumps` needs an even number of hidden units (two sigmoids per bump), got ";
+        for (message, h) in [
+            (EvenHidden::<7>::MESSAGE, "7"),
+            (EvenHidden::<0>::MESSAGE, "0"),
+            (EvenHidden::<1001>::MESSAGE, "1001"),
+            (
+                EvenHidden::<{ usize::MAX }>::MESSAGE,
+                "18446744073709551615",
+            ),
+        ] {
+            assert_eq!(message.strip_prefix(start), Some(h));
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The universal approximation construction of `typed_nn::universal`: sums of sigmoid bumps
+//! follow a function, more closely as the number of bumps grows.
+
+use std::f64::consts::{PI, TAU};
+
+use typed_nn::universal::{Bumps, DEFAULT_STEEPNESS, bumps, bumps_with_steepness};
+use typed_nn::{Forward, ParamCount};
+
+/// Points of the grid on which the largest error is measured, ends included.
+const GRID: usize = 10_000;
+
+/// The largest `|net(x) - f(x)|` over `GRID + 1` evenly spaced points of `[lo, hi]`.
+fn largest_error<const H: usize>(net: &Bumps<H, f64>, f: fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    (0..=GRID)
+        .map(|i| lo + (hi - lo) * i as f64 / GRID as f64)
+        .map(|x| (net.infer(&[x])[0] - f(x)).abs())
+        .fold(0.0, f64::max)
+}
+
+fn sin_error<const H: usize>() -> f64 {
+    largest_error(&bumps::<H, f64>(f64::sin, 0.0, TAU), f64::sin, 0.0, TAU)
+}
+
+/// With 5, 20 and 100 bumps (10, 40 and 200 hidden units), the largest error against sin on
+/// [0, 2 pi] falls, and with 100 bumps it is below 0.0315.
+///
+/// Where the bound comes from: the bumps form a staircase that takes, on each piece of width
+/// `d = 2 pi / M`, the value of sin at the piece's midpoint. A staircase of midpoint values is
+/// off by at most `L d / 2` for an `L`-Lipschitz function (`L = 1` for sin), here `pi / M`:
+/// 0.0314159 for `M = 100`. The worst point is the end of the interval, x = 0 (and 2 pi),
+/// where the network is sin(d / 2) and sin is 0: that is sin(pi / M) = 0.0314108, which the
+/// measurement matches to 1e-5 (the sigmoids' tails add the rest). The bound 0.0315 leaves
+/// room for those tails and no more.
+#[test]
+fn largest_error_against_sin_falls_as_bumps_are_added() {
+    let errors = [
+        (5, sin_error::<10>()),
+        (20, sin_error::<40>()),
+        (100, sin_error::<200>()),
+    ];
+    for pair in errors.windows(2) {
+        assert!(pair[1].1 < pair[0].1, "the error does not fall: {errors:?}");
+    }
+    for (m, error) in errors {
+        let staircase = (PI / m as f64).sin();
+        assert!(
+            (error - staircase).abs() < 1e-4,
+            "M = {m}: {error} is not sin(pi / M) = {staircase}"
+        );
+        assert!(
+            error <= PI / m as f64 + 1e-5,
+            "M = {m}: {error} is above L d / 2"
+        );
+    }
+    assert!(errors[2].1 < 0.0315, "{errors:?}");
+}
+
+/// At the midpoint of each bump the network is within the bound of `bumps_with_steepness`'s
+/// documentation, `2 L d e^(-s/2) / (1 - e^(-s))` (the other bumps' sigmoid tails), of `f`.
+#[test]
+fn output_at_bump_midpoints_is_close_to_f() {
+    fn check<const H: usize>(f: fn(f64) -> f64, lipschitz: f64, (lo, hi): (f64, f64), s: f64) {
+        let net: Bumps<H, f64> = bumps_with_steepness(f, lo, hi, s);
+        let m = H / 2;
+        let d = (hi - lo) / m as f64;
+        let bound = 2.0 * lipschitz * d * (-s / 2.0).exp() / (1.0 - (-s).exp());
+        let mut worst: f64 = 0.0;
+        for i in 0..m {
+            let x = lo + (i as f64 + 0.5) * d;
+            worst = worst.max((net.infer(&[x])[0] - f(x)).abs());
+        }
+        assert!(
+            worst <= bound + 1e-12,
+            "H = {H}, s = {s}: {worst} > {bound}"
+        );
+    }
+    check::<10>(f64::sin, 1.0, (0.0, TAU), DEFAULT_STEEPNESS);
+    check::<40>(f64::sin, 1.0, (0.0, TAU), DEFAULT_STEEPNESS);
+    check::<200>(f64::sin, 1.0, (0.0, TAU), DEFAULT_STEEPNESS);
+    check::<40>(f64::cos, 1.0, (-1.0, 4.0), 6.0);
+    check::<24>(|x| x * x, 6.0, (-3.0, 1.0), 15.0);
+    // With 20 bumps of the default steepness the bound is 0.0042.
+    let net: Bumps<40, f64> = bumps(f64::sin, 0.0, TAU);
+    let x = 2.5 * TAU / 20.0;
+    assert!((net.infer(&[x])[0] - x.sin()).abs() < 0.0042);
+}
+
+/// The weights are the construction: every hidden unit has slope `w = s / d`, units `2i` and
+/// `2i + 1` step up and down at the ends of piece `i`, and the output weights are `+h_i` and
+/// `-h_i` with `h_i` the value of `f` at the piece's midpoint.
+#[test]
+fn the_weights_are_pairs_of_steps() {
+    let (lo, hi, s) = (1.0, 3.0, 8.0);
+    let net: Bumps<8, f64> = bumps_with_steepness(|x| 10.0 * x, lo, hi, s);
+    let (hidden, _, output) = &net;
+    let d = (hi - lo) / 4.0;
+    let w = s / d;
+    assert!(hidden.weight.iter().all(|row| (row[0] - w).abs() < 1e-12));
+    for i in 0..4 {
+        let height = 10.0 * (lo + (i as f64 + 0.5) * d);
+        assert!((output.weight[0][2 * i] - height).abs() < 1e-12);
+        assert!((output.weight[0][2 * i + 1] + height).abs() < 1e-12);
+        // Unit 2i + 1 steps at the end of piece i, where unit 2i + 2 steps up.
+        let step_down = -hidden.bias[2 * i + 1] / w;
+        if i < 3 {
+            assert!((step_down - (lo + (i + 1) as f64 * d)).abs() < 1e-12);
+            assert!((-hidden.bias[2 * i + 2] / w - step_down).abs() < 1e-12);
+        } else {
+            assert!(
+                step_down > hi,
+                "the last step down lies past hi: {step_down}"
+            );
+        }
+    }
+    assert!(-hidden.bias[0] / w < lo, "the first step up lies before lo");
+    assert_eq!(output.bias, [0.0]);
+    assert_eq!(<Bumps<8, f64>>::PARAM_COUNT, 8 + 8 + 8 + 1);
+}
+
+/// The outer steps lie beyond the interval, so the ends are not at half height: a function
+/// that is 1 everywhere is matched at `lo` and `hi` as well as inside.
+#[test]
+fn the_ends_of_the_interval_are_at_full_height() {
+    let net: Bumps<20, f64> = bumps(|_| 1.0, -2.0, 5.0);
+    for x in [-2.0, 0.0, 1.5, 5.0] {
+        assert!((net.infer(&[x])[0] - 1.0).abs() < 1e-12, "x = {x}");
+    }
+}
+
+/// The same construction as an `f32` network (the crate's default float type).
+#[test]
+fn f32_network_follows_f() {
+    let net: Bumps<40> = bumps(f64::sin, 0.0, TAU);
+    let worst = (0..=1000)
+        .map(|i| TAU * i as f64 / 1000.0)
+        .map(|x| (f64::from(net.infer(&[x as f32])[0]) - x.sin()).abs())
+        .fold(0.0, f64::max);
+    assert!(worst < (PI / 20.0) + 1e-4, "{worst}");
+}
+
+#[test]
+#[should_panic(expected = "lo < hi")]
+fn an_empty_interval_is_refused() {
+    let _: Bumps<4, f64> = bumps(f64::sin, 1.0, 1.0);
+}
+
+#[test]
+#[should_panic(expected = "steepness must be finite and positive")]
+fn a_steepness_of_zero_is_refused() {
+    let _: Bumps<4, f64> = bumps_with_steepness(f64::sin, 0.0, 1.0, 0.0);
+}
