@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("the network is off by {worst}, more than {MAX_ERROR}").into());
     }
 
-    let image = to_image::<f32, _>(&net);
+    let image = to_image::<f32, _>(&net)?;
     let mut expected = Vec::with_capacity(CHECKS * 8);
     for i in 0..CHECKS {
         let x = TAU * (i as f32 + 0.5) / CHECKS as f32;

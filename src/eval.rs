@@ -288,7 +288,7 @@ pub fn mse<M: Forward<X>, X>(
 /// use typed_nn::{eval::r_squared, Linear};
 /// let model = Linear::<1, 1>::from_parts([[2.0]], [0.0]);
 /// let r2 = r_squared(&model, &[[1.0], [2.0], [3.0]], &[[2.0], [4.0], [7.0]])?;
-/// assert!((r2 - (1.0 - 1.0 / 12.5)).abs() < 1e-12); // SS_res 1, SS_tot 12.5
+/// assert!((r2 - (1.0 - 3.0 / 38.0)).abs() < 1e-12); // SS_res 1, SS_tot 38 / 3
 /// # Ok::<(), typed_nn::eval::EvalError>(())
 /// ```
 pub fn r_squared<M: Forward<X>, X>(

@@ -1,6 +1,6 @@
 //! Building a model from a byte image at compile time, so that its weights stay in flash.
 
-use crate::io::image::{HEADER_BYTES, ImageError, check_header};
+use crate::io::image::{HEADER_BYTES, ImageError, check_image};
 use crate::layers::Linear;
 
 /// A cursor over an `f32` byte image (see [`Image`](crate::io::Image) for the layout) that
@@ -15,64 +15,89 @@ use crate::layers::Linear;
 /// use typed_nn::{Forward, Linear, ParamCount, Tanh};
 ///
 /// type Net = (Linear<1, 2>, Tanh, Linear<2, 1>);
-/// // An image as a host program writes it: header, then 7 parameters.
+/// // An image as a host program writes it (version 2): header, 7 parameters, CRC-32.
 /// const BYTES: &[u8] = &[
-///     b'T', b'Y', b'N', b'N', 1, 0, 4, 0, 7, 0, 0, 0,
+///     b'T', b'Y', b'N', b'N', 2, 0, 4, 0, 7, 0, 0, 0,
 ///     0, 0, 128, 63,   0, 0, 0, 192,   0, 0, 0, 0,   0, 0, 0, 0,   // w1 = [1, -2], b1 = 0
 ///     0, 0, 128, 63,   0, 0, 128, 63,   0, 0, 0, 0,                 // w2 = [1, 1], b2 = 0
+///     241, 113, 114, 193,                                          // CRC-32 of the above
 /// ];
 /// static NET: Net = {
 ///     let mut image = match ConstImage::new(BYTES, Net::PARAM_COUNT) {
 ///         Ok(image) => image,
-///         Err(_) => panic!("the weights image does not fit the model"),
+///         // Stops the build with, for example, "the weights image is corrupted: its CRC-32
+///         // does not match its bytes".
+///         Err(e) => panic!("{}", e.reason()),
 ///     };
 ///     let net = (image.linear(), Tanh, image.linear());
 ///     match image.finish() {
 ///         Ok(()) => net,
-///         Err(_) => panic!("the weights image does not fit the model"),
+///         Err(e) => panic!("{}", e.reason()),
 ///     }
 /// };
 /// assert_eq!(NET.infer(&[0.0]), [0.0]);
 /// ```
 ///
-/// In a `static` or `const`, a mismatched image stops compilation with the panic's message.
-/// At run time, nothing panics: [`ConstImage::new`] and [`ConstImage::finish`] return errors.
+/// In a `static` or `const`, a mismatched or corrupted image stops compilation with the
+/// panic's message ([`ImageError::reason`] says what is wrong). At run time, nothing panics:
+/// [`ConstImage::new`] and [`ConstImage::finish`] return errors, for any bytes and any
+/// parameter count.
+///
+/// [`new`](ConstImage::new) checks the image whole, exactly as
+/// [`Image::read_image`](crate::io::Image::read_image) does, so the compiler also verifies
+/// the checksum and that every weight is finite: a corrupted `include_bytes!` file does not
+/// build. The checks add about a quarter to the compile-time work of building the layers:
+/// beyond roughly 450 KB of image, rustc's deny-by-default `long_running_const_eval` lint
+/// stops the build, and `#[allow(long_running_const_eval)]` on the `static` lets it finish.
 #[derive(Clone, Copy, Debug)]
 pub struct ConstImage<'a> {
     bytes: &'a [u8],
-    at: usize,
-    overrun: bool,
+    /// Parameters in the image.
+    params: usize,
+    /// Parameters the layers took so far, including any past the end.
+    read: usize,
 }
 
 impl<'a> ConstImage<'a> {
-    /// Checks the header and length of an image of `param_count` `f32` parameters.
+    /// Checks an image of `param_count` `f32` parameters whole, as
+    /// [`Image::read_image`](crate::io::Image::read_image) does: header, length, checksum
+    /// (version 2) and every parameter finite. Version 1 images (no checksum) are accepted.
+    ///
+    /// Never panics, whatever `param_count`: a count no image can hold is
+    /// [`ImageError::TooManyParams`].
     pub const fn new(bytes: &'a [u8], param_count: usize) -> Result<Self, ImageError> {
-        match check_header(bytes, param_count, 4) {
-            Ok(_) => Ok(Self {
+        match check_image(bytes, param_count, 4) {
+            Ok(()) => Ok(Self {
                 bytes,
-                at: HEADER_BYTES,
-                overrun: false,
+                params: param_count,
+                read: 0,
             }),
             Err(e) => Err(e),
         }
     }
 
-    /// The next `f32`, or 0 (and a failed [`finish`](Self::finish)) past the end or for a value
-    /// that is not finite.
+    /// The number of `f32` parameters in the image.
+    pub const fn param_count(&self) -> usize {
+        self.params
+    }
+
+    /// The number of parameters the layers read so far have taken.
+    pub const fn params_read(&self) -> usize {
+        self.read
+    }
+
+    /// The next `f32`, or 0 (and a failed [`finish`](Self::finish)) past the end. Every value
+    /// was checked finite by [`new`](Self::new).
     const fn next(&mut self) -> f32 {
-        if self.at + 4 > self.bytes.len() {
-            self.overrun = true;
+        let index = self.read;
+        self.read = self.read.saturating_add(1);
+        if index >= self.params {
             return 0.0;
         }
+        // `new` checked that the image holds `params` values after the header.
+        let i = HEADER_BYTES + 4 * index;
         let b = self.bytes;
-        let i = self.at;
-        self.at += 4;
-        let v = f32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        if !v.is_finite() {
-            self.overrun = true;
-            return 0.0;
-        }
-        v
+        f32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
     }
 
     /// Reads the next `Linear` layer: its weight row by row, then its bias.
@@ -96,12 +121,13 @@ impl<'a> ConstImage<'a> {
         Linear::from_parts(weight, bias)
     }
 
-    /// Succeeds when the layers read used every parameter of the image, each finite.
+    /// Succeeds when the layers read took exactly the image's parameters; otherwise
+    /// [`ImageError::LayerParams`] says how many they took and how many the image holds.
     pub const fn finish(self) -> Result<(), ImageError> {
-        if self.overrun || self.at != self.bytes.len() {
-            return Err(ImageError::Length {
-                expected: self.at,
-                found: self.bytes.len(),
+        if self.read != self.params {
+            return Err(ImageError::LayerParams {
+                read: self.read,
+                image: self.params,
             });
         }
         Ok(())

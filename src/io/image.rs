@@ -1,18 +1,9 @@
 //! The byte image of a model's parameters, read and written without allocation.
 //!
-//! Layout, version 1 (all integers little-endian):
-//!
-//! | offset | size | content |
-//! |---|---|---|
-//! | 0 | 4 | magic `TYNN` |
-//! | 4 | 2 | format version, `1` |
-//! | 6 | 1 | bytes per parameter: 4 (`f32`) or 8 (`f64`) |
-//! | 7 | 1 | reserved, `0` |
-//! | 8 | 4 | parameter count |
-//! | 12 | count x bytes | parameters, little-endian, in [`Params`] order |
-//!
-//! [`Params`] order is layer by layer; within a `Linear`, the weight row by row (`[out][in]`,
-//! PyTorch's layout) and then the bias.
+//! The layout is documented on the public [`Image`] trait (from `format.md`, next to this
+//! file). Every check of an image is [`check_image`], a `const fn`, so that the run-time
+//! reader ([`Image::read_image`]) and the compile-time one
+//! ([`ConstImage`](crate::io::ConstImage)) accept and reject exactly the same bytes.
 
 use core::fmt;
 
@@ -21,13 +12,21 @@ use crate::module::Params;
 
 /// The first four bytes of every image.
 pub const MAGIC: [u8; 4] = *b"TYNN";
-/// The format version this crate writes and reads.
-pub const VERSION: u16 = 1;
-/// The size of the header that precedes the parameters.
+/// The format version this crate writes. It reads this version and every earlier one (1).
+pub const VERSION: u16 = 2;
+/// The oldest format version this crate reads.
+const OLDEST_VERSION: u16 = 1;
+/// The size of the header that precedes the parameters (the same in every version).
 pub const HEADER_BYTES: usize = 12;
+/// The size of the CRC-32 that follows the parameters (from version 2; version 1 has none).
+pub const CHECKSUM_BYTES: usize = 4;
 
 /// Why a byte image cannot be read or written.
+///
+/// Every variant's `Display` message says what is wrong. New variants may be added as the
+/// format evolves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ImageError {
     /// The bytes do not start with [`MAGIC`]: not a typed-nn image.
     Magic {
@@ -38,8 +37,14 @@ pub enum ImageError {
     Version {
         /// The version in the image.
         found: u16,
-        /// The version this crate reads.
+        /// The newest version this crate reads ([`VERSION`]); it reads every version from 1
+        /// up to this one.
         supported: u16,
+    },
+    /// Header byte 7, reserved, is not 0.
+    Reserved {
+        /// The value of byte 7.
+        found: u8,
     },
     /// The image holds parameters of another float type.
     FloatWidth {
@@ -55,17 +60,42 @@ pub enum ImageError {
         /// The image's parameter count.
         found: u32,
     },
-    /// The image is longer or shorter than its header says.
+    /// The image is longer or shorter than its header says (or, when the header itself is
+    /// cut short, than an image of the current version for this model).
     Length {
-        /// Header plus parameters.
+        /// Header, parameters and (from version 2) checksum.
         expected: usize,
         /// Bytes given.
         found: usize,
+    },
+    /// The CRC-32 stored in the image is not the CRC-32 of its bytes: the image was
+    /// corrupted (or edited) after it was written.
+    Checksum {
+        /// The CRC-32 stored in the image's last four bytes.
+        expected: u32,
+        /// The CRC-32 of the header and parameters given.
+        found: u32,
     },
     /// A parameter is NaN or infinite.
     NotFinite {
         /// Its index in [`Params`] order.
         index: usize,
+    },
+    /// The model has more parameters than an image can hold: the header counts them in 32
+    /// bits, and the whole image must fit in memory.
+    TooManyParams {
+        /// The model's parameter count.
+        count: usize,
+        /// The largest count an image of this float width holds on this target.
+        max: usize,
+    },
+    /// The layers built from a [`ConstImage`](crate::io::ConstImage) took more or fewer
+    /// parameters than the image holds.
+    LayerParams {
+        /// Parameters the layers took (including any asked for past the end).
+        read: usize,
+        /// Parameters in the image.
+        image: usize,
     },
     /// The output buffer is too small for the image.
     BufferTooSmall {
@@ -76,21 +106,59 @@ pub enum ImageError {
     },
 }
 
+impl ImageError {
+    /// What is wrong, in a fixed sentence without the numbers of the `Display` message.
+    ///
+    /// A `const fn`, for compile-time checks, where only a `&str` can be shown: in a `static`
+    /// built by [`ConstImage`](crate::io::ConstImage), `Err(e) => panic!("{}", e.reason())`
+    /// stops the build with it.
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            ImageError::Magic { .. } => "not a typed-nn weights image: it does not start with TYNN",
+            ImageError::Version { .. } => {
+                "the weights image has a format version this crate cannot read"
+            }
+            ImageError::Reserved { .. } => "the weights image's reserved header byte 7 is not 0",
+            ImageError::FloatWidth { .. } => {
+                "the weights image holds floats of another width than the model's"
+            }
+            ImageError::ParamCount { .. } => {
+                "the weights image holds another number of parameters than the model"
+            }
+            ImageError::Length { .. } => {
+                "the weights image is longer or shorter than its header says (truncated or padded)"
+            }
+            ImageError::Checksum { .. } => {
+                "the weights image is corrupted: its CRC-32 does not match its bytes"
+            }
+            ImageError::NotFinite { .. } => "a parameter in the weights image is NaN or infinite",
+            ImageError::TooManyParams { .. } => {
+                "the model has more parameters than a weights image can hold"
+            }
+            ImageError::LayerParams { .. } => {
+                "the layers built from the weights image take another number of parameters than it holds"
+            }
+            ImageError::BufferTooSmall { .. } => "the buffer is too small for the weights image",
+        }
+    }
+}
+
 impl fmt::Display for ImageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            ImageError::Magic { found } => {
-                write!(
-                    f,
-                    "not a typed-nn weights image: starts with {found:02x?}, expected \"TYNN\""
-                )
-            }
-            ImageError::Version { found, supported } => {
-                write!(
-                    f,
-                    "weights image version {found}, but this crate reads version {supported}"
-                )
-            }
+            ImageError::Magic { found } => write!(
+                f,
+                "not a typed-nn weights image: starts with {found:02x?}, expected \"TYNN\""
+            ),
+            ImageError::Version { found, supported } => write!(
+                f,
+                "weights image format version {found}, but this crate reads versions \
+                 {OLDEST_VERSION} to {supported}"
+            ),
+            ImageError::Reserved { found } => write!(
+                f,
+                "weights image header byte 7 (reserved) is {found:#04x}, expected 0x00"
+            ),
             ImageError::FloatWidth { expected, found } => write!(
                 f,
                 "weights image holds {found}-byte floats, but the model uses {expected}-byte floats"
@@ -99,86 +167,144 @@ impl fmt::Display for ImageError {
                 f,
                 "weights image holds {found} parameters, but the model has {expected}"
             ),
-            ImageError::Length { expected, found } => {
-                write!(
-                    f,
-                    "weights image is {found} bytes long, expected {expected}"
-                )
-            }
+            ImageError::Length { expected, found } if found < expected => write!(
+                f,
+                "weights image is {found} bytes long, expected {expected}: it is truncated"
+            ),
+            ImageError::Length { expected, found } => write!(
+                f,
+                "weights image is {found} bytes long, expected {expected}: {} bytes too many",
+                found - expected
+            ),
+            ImageError::Checksum { expected, found } => write!(
+                f,
+                "weights image is corrupted: it stores CRC-32 {expected:#010x}, but its bytes \
+                 have CRC-32 {found:#010x}"
+            ),
             ImageError::NotFinite { index } => {
                 write!(f, "weights image parameter {index} is NaN or infinite")
             }
-            ImageError::BufferTooSmall { needed, available } => {
-                write!(
-                    f,
-                    "a weights image needs {needed} bytes, the buffer has {available}"
-                )
-            }
+            ImageError::TooManyParams { count, max } => write!(
+                f,
+                "the model has {count} parameters, but a weights image holds at most {max}"
+            ),
+            ImageError::LayerParams { read, image } => write!(
+                f,
+                "the layers built from the weights image take {read} parameters, but the image \
+                 holds {image}"
+            ),
+            ImageError::BufferTooSmall { needed, available } => write!(
+                f,
+                "a weights image needs {needed} bytes, the buffer has {available}"
+            ),
         }
     }
 }
 
 impl core::error::Error for ImageError {}
 
-/// The header fields of an image, validated against a model.
-pub(crate) struct Header {
-    pub(crate) params: usize,
-    pub(crate) float_bytes: usize,
+/// The CRC-32 lookup table: entry `i` is the remainder of byte `i`, reflected polynomial
+/// `0xEDB88320`, computed by the compiler.
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            bit += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+/// The CRC-32 of the first `len` bytes of `bytes` (`len <= bytes.len()`).
+const fn crc32_prefix(bytes: &[u8], len: usize) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    let mut i = 0;
+    while i < len {
+        crc = CRC_TABLE[((crc ^ bytes[i] as u32) & 0xFF) as usize] ^ (crc >> 8);
+        i += 1;
+    }
+    crc ^ 0xFFFF_FFFF
 }
 
-/// Checks `bytes` as an image of `params` parameters of `float_bytes` bytes each.
-pub(crate) const fn check_header(
-    bytes: &[u8],
-    params: usize,
-    float_bytes: usize,
-) -> Result<Header, ImageError> {
-    let magic = first_four(bytes);
-    let magic_ok = magic[0] == MAGIC[0]
-        && magic[1] == MAGIC[1]
-        && magic[2] == MAGIC[2]
-        && magic[3] == MAGIC[3];
-    if !magic_ok {
-        return Err(ImageError::Magic { found: magic });
-    }
-    if bytes.len() < HEADER_BYTES {
-        return Err(ImageError::Length {
-            expected: HEADER_BYTES + params * float_bytes,
-            found: bytes.len(),
-        });
-    }
-    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-    if version != VERSION {
-        return Err(ImageError::Version {
-            found: version,
-            supported: VERSION,
-        });
-    }
-    if bytes[6] as usize != float_bytes {
-        return Err(ImageError::FloatWidth {
-            expected: float_bytes as u8,
-            found: bytes[6],
-        });
-    }
-    let count = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-    if count as usize != params {
-        return Err(ImageError::ParamCount {
-            expected: params as u32,
-            found: count,
-        });
-    }
-    let expected = HEADER_BYTES + params * float_bytes;
-    if bytes.len() != expected {
-        return Err(ImageError::Length {
-            expected,
-            found: bytes.len(),
-        });
-    }
-    Ok(Header {
-        params,
-        float_bytes,
-    })
+/// The CRC-32 of `bytes`, as an image stores it: the CRC of IEEE 802.3 (clause 3.2.9, the
+/// frame check sequence), ITU-T V.42, zlib, gzip (RFC 1952, section 8) and PNG. Generator
+/// polynomial `0x04C11DB7`, processed reflected (`0xEDB88320`), initial value and final XOR
+/// `0xFFFFFFFF`; catalogued as CRC-32/ISO-HDLC.
+///
+/// A `const fn`: [`ConstImage`](crate::io::ConstImage) checks an image at compile time.
+///
+/// ```
+/// // The catalogue's check value.
+/// assert_eq!(typed_nn::io::crc32(b"123456789"), 0xCBF4_3926);
+/// const EMPTY: u32 = typed_nn::io::crc32(&[]);
+/// assert_eq!(EMPTY, 0);
+/// ```
+pub const fn crc32(bytes: &[u8]) -> u32 {
+    crc32_prefix(bytes, bytes.len())
 }
 
+/// The largest parameter count of an image of `float_bytes`-byte floats: the header counts
+/// in 32 bits, and a slice holds at most `isize::MAX` bytes.
+const fn max_params(float_bytes: usize) -> usize {
+    let room = match (isize::MAX as usize - HEADER_BYTES - CHECKSUM_BYTES).checked_div(float_bytes)
+    {
+        Some(room) => room,
+        None => usize::MAX,
+    };
+    if room < u32::MAX as usize {
+        room
+    } else {
+        u32::MAX as usize
+    }
+}
+
+/// The length of an image of `version` (1 or 2) holding `params` parameters of `float_bytes`
+/// bytes, or `None` if it exceeds `usize`.
+const fn image_len(version: u16, params: usize, float_bytes: usize) -> Option<usize> {
+    let trailer = if version >= 2 { CHECKSUM_BYTES } else { 0 };
+    match params.checked_mul(float_bytes) {
+        Some(body) => body.checked_add(HEADER_BYTES + trailer),
+        None => None,
+    }
+}
+
+/// True when the `width`-byte little-endian float at `bytes[at..]` is finite: its exponent
+/// bits are not all ones.
+const fn finite_at(bytes: &[u8], at: usize, width: usize) -> bool {
+    match width {
+        4 => {
+            let bits = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+            bits & 0x7F80_0000 != 0x7F80_0000
+        }
+        8 => {
+            let bits = u64::from_le_bytes([
+                bytes[at],
+                bytes[at + 1],
+                bytes[at + 2],
+                bytes[at + 3],
+                bytes[at + 4],
+                bytes[at + 5],
+                bytes[at + 6],
+                bytes[at + 7],
+            ]);
+            bits & 0x7FF0_0000_0000_0000 != 0x7FF0_0000_0000_0000
+        }
+        // `Float` is implemented for `f32` and `f64` only; any other width fails closed.
+        _ => false,
+    }
+}
+
+/// The first four bytes, zero-padded.
 const fn first_four(bytes: &[u8]) -> [u8; 4] {
     let mut out = [0u8; 4];
     let mut i = 0;
@@ -187,6 +313,101 @@ const fn first_four(bytes: &[u8]) -> [u8; 4] {
         i += 1;
     }
     out
+}
+
+/// Reads the little-endian `u32` at `bytes[at..at + 4]`.
+const fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+/// Checks `bytes` whole as an image of `params` parameters of `float_bytes` bytes each: the
+/// model's size, then magic, version, reserved byte, float width, parameter count, length,
+/// checksum (version 2) and every parameter finite, in that order. Never panics: every
+/// index is below a length checked first, and every sum and product is checked.
+///
+/// On success the parameters are `bytes[HEADER_BYTES..HEADER_BYTES + params * float_bytes]`.
+pub(crate) const fn check_image(
+    bytes: &[u8],
+    params: usize,
+    float_bytes: usize,
+) -> Result<(), ImageError> {
+    let max = max_params(float_bytes);
+    if params > max {
+        return Err(ImageError::TooManyParams { count: params, max });
+    }
+    // Cannot overflow: `params <= max`.
+    let current_len = HEADER_BYTES + params * float_bytes + CHECKSUM_BYTES;
+
+    // Only the bytes given are compared: a prefix of the magic is a short image, below.
+    let found = first_four(bytes);
+    let mut i = 0;
+    while i < 4 && i < bytes.len() {
+        if bytes[i] != MAGIC[i] {
+            return Err(ImageError::Magic { found });
+        }
+        i += 1;
+    }
+    // A prefix of the magic, or a header cut short: too short to say more.
+    if bytes.len() < HEADER_BYTES {
+        return Err(ImageError::Length {
+            expected: current_len,
+            found: bytes.len(),
+        });
+    }
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if version < OLDEST_VERSION || version > VERSION {
+        return Err(ImageError::Version {
+            found: version,
+            supported: VERSION,
+        });
+    }
+    if bytes[7] != 0 {
+        return Err(ImageError::Reserved { found: bytes[7] });
+    }
+    if bytes[6] as usize != float_bytes {
+        return Err(ImageError::FloatWidth {
+            expected: float_bytes as u8,
+            found: bytes[6],
+        });
+    }
+    let count = u32_at(bytes, 8);
+    // `params <= u32::MAX` (checked above), so the cast is exact.
+    if count as usize != params {
+        return Err(ImageError::ParamCount {
+            expected: params as u32,
+            found: count,
+        });
+    }
+    // Cannot overflow: `params <= max` leaves room for the header and the checksum.
+    let expected = match image_len(version, params, float_bytes) {
+        Some(len) => len,
+        None => current_len,
+    };
+    if bytes.len() != expected {
+        return Err(ImageError::Length {
+            expected,
+            found: bytes.len(),
+        });
+    }
+    if version >= 2 {
+        let body = expected - CHECKSUM_BYTES;
+        let stored = u32_at(bytes, body);
+        let computed = crc32_prefix(bytes, body);
+        if stored != computed {
+            return Err(ImageError::Checksum {
+                expected: stored,
+                found: computed,
+            });
+        }
+    }
+    let mut index = 0;
+    while index < params {
+        if !finite_at(bytes, HEADER_BYTES + index * float_bytes, float_bytes) {
+            return Err(ImageError::NotFinite { index });
+        }
+        index += 1;
+    }
+    Ok(())
 }
 
 /// Reading and writing a model's parameters as a byte image. Implemented for every model.
@@ -207,8 +428,11 @@ const fn first_four(bytes: &[u8]) -> [u8; 4] {
 /// assert!(copy.read_image(&bytes[..20]).is_err());
 /// # Ok::<(), typed_nn::io::ImageError>(())
 /// ```
+///
+#[doc = include_str!("format.md")]
 pub trait Image<F: Float>: Params<F> {
-    /// The length of the image: header and parameters.
+    /// The length of the image this crate writes ([`VERSION`]): header, parameters and
+    /// checksum, `12 + PARAM_COUNT * size_of::<F>() + 4` bytes.
     ///
     /// The header counts parameters in 32 bits: a model of more than 4,294,967,295 parameters
     /// (16 GiB of `f32`) has no image, which `cargo build` reports when it uses this constant.
@@ -217,10 +441,15 @@ pub trait Image<F: Float>: Params<F> {
             Self::PARAM_COUNT <= u32::MAX as usize,
             "a byte image holds at most 4,294,967,295 parameters: its header counts them in 32 bits"
         );
-        HEADER_BYTES + Self::PARAM_COUNT * F::BYTES
+        match image_len(VERSION, Self::PARAM_COUNT, F::BYTES) {
+            Some(len) if len <= isize::MAX as usize => len,
+            _ => panic!("the model's byte image would not fit in this target's memory"),
+        }
     };
 
-    /// Writes the image into the start of `out`; returns its length.
+    /// Writes the image (of [`VERSION`]) into the start of `out`; returns its length. A model
+    /// holding a NaN or an infinity is refused ([`ImageError::NotFinite`]): its image could
+    /// not be read back.
     fn write_image(&self, out: &mut [u8]) -> Result<usize, ImageError> {
         let needed = Self::IMAGE_BYTES;
         if out.len() < needed {
@@ -229,30 +458,44 @@ pub trait Image<F: Float>: Params<F> {
                 available: out.len(),
             });
         }
+        // An image that could not be read back is not written.
+        let mut index = 0;
+        let mut first_bad = None;
+        self.visit(&mut |s| {
+            for v in s {
+                if first_bad.is_none() && !v.is_finite() {
+                    first_bad = Some(index);
+                }
+                index += 1;
+            }
+        });
+        if let Some(index) = first_bad {
+            return Err(ImageError::NotFinite { index });
+        }
         out[..4].copy_from_slice(&MAGIC);
         out[4..6].copy_from_slice(&VERSION.to_le_bytes());
         out[6] = F::BYTES as u8;
         out[7] = 0;
         out[8..12].copy_from_slice(&(Self::PARAM_COUNT as u32).to_le_bytes());
-        let mut at = HEADER_BYTES;
+        let body = needed - CHECKSUM_BYTES;
+        let mut values = out[HEADER_BYTES..body].chunks_exact_mut(F::BYTES);
         self.visit(&mut |s| {
-            for &v in s {
-                v.write_le(&mut out[at..]);
-                at += F::BYTES;
+            for (&v, b) in s.iter().zip(&mut values) {
+                v.write_le(b);
             }
         });
+        let crc = crc32_prefix(out, body);
+        out[body..needed].copy_from_slice(&crc.to_le_bytes());
         Ok(needed)
     }
 
-    /// Replaces the parameters with those of the image. The image is checked whole (header,
-    /// length, every value finite) before anything changes, so on error the model is intact.
+    /// Replaces the parameters with those of the image (version 1 or 2). The image is
+    /// checked whole (header, length, checksum, every value finite) before anything changes,
+    /// so on error the model is intact.
     fn read_image(&mut self, bytes: &[u8]) -> Result<(), ImageError> {
-        let header = check_header(bytes, Self::PARAM_COUNT, F::BYTES)?;
-        let values = bytes[HEADER_BYTES..].chunks_exact(header.float_bytes);
-        if let Some(index) = values.clone().position(|b| !F::read_le(b).is_finite()) {
-            return Err(ImageError::NotFinite { index });
-        }
-        let mut values = values.take(header.params);
+        check_image(bytes, Self::PARAM_COUNT, F::BYTES)?;
+        let end = HEADER_BYTES + Self::PARAM_COUNT * F::BYTES;
+        let mut values = bytes[HEADER_BYTES..end].chunks_exact(F::BYTES);
         self.visit_mut(&mut |s| {
             for (v, b) in s.iter_mut().zip(&mut values) {
                 *v = F::read_le(b);

@@ -8,9 +8,9 @@ pub mod safetensors;
 mod tensors;
 mod typed;
 
-pub use tensors::{TensorShape, Tensors};
 pub use const_image::ConstImage;
 #[cfg(feature = "std")]
 pub use file::{FileError, load, save};
-pub use image::{HEADER_BYTES, Image, ImageError, MAGIC, VERSION};
+pub use image::{CHECKSUM_BYTES, HEADER_BYTES, Image, ImageError, MAGIC, VERSION, crc32};
+pub use tensors::{TensorShape, Tensors};
 pub use typed::{ImageBytes, to_image};

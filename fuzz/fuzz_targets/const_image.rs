@@ -1,0 +1,24 @@
+//! `ConstImage`, the compile-time reader firmware uses, run at run time on any bytes and any
+//! claimed parameter count: a model or an error, never a panic or an overflow.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use typed_nn::io::ConstImage;
+
+fuzz_target!(|input: (&[u8], usize)| {
+    let (bytes, count) = input;
+    for claimed in [count, 13, usize::MAX, usize::MAX / 2] {
+        match ConstImage::new(bytes, claimed) {
+            Ok(mut image) => {
+                // 13 parameters are a Linear<3, 3> and a Linear<3, 1>... only if there are
+                // 13; reading more than the image holds must be an error, not a panic.
+                if claimed == 13 {
+                    let _ = image.linear::<3, 3>();
+                    let _ = image.linear::<0, 1>();
+                    let _ = image.finish();
+                }
+            }
+            Err(e) => assert!(!format!("{e}").is_empty()),
+        }
+    }
+});
