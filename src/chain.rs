@@ -202,7 +202,10 @@ pub(crate) use for_each_tuple;
 macro_rules! tuple_params {
     ($($i:tt $L:ident),+) => {
         impl<$($L: Zero),+> Zero for ($($L,)+) {
-            const ZERO: Self = ($($L::ZERO,)+);
+            const ZERO: Self = {
+                let () = crate::shape::FitsOnStack::<Self>::HOLD;
+                ($($L::ZERO,)+)
+            };
         }
 
         impl<$($L: ParamCount),+> ParamCount for ($($L,)+) {

@@ -83,6 +83,7 @@
 //! With neither, the crate builds for `thumbv7em-none-eabihf` and similar targets.
 #![no_std]
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -120,7 +121,7 @@ pub use rand;
 
 pub use float::Float;
 pub use layers::*;
-pub use loss::{BinaryCrossEntropy, Loss, Mse, ScoredBy, SoftmaxCrossEntropy};
+pub use loss::{BinaryCrossEntropy, Loss, Mse, ScoredBy, SoftmaxCrossEntropy, TargetError};
 pub use module::{Backward, Forward, ParamCount, Params};
 pub use tensor::{Tensor, Zero};
 

@@ -34,6 +34,15 @@ pub trait Loss<P: Tensor, T> {
     /// The loss value; writes the gradient of the loss with respect to `pred` into `grad`.
     fn loss_grad(&self, pred: &P, target: &T, grad: &mut P) -> P::Elem;
 
+    /// Whether `target` is one this loss is defined for: an error names the first value that
+    /// is not (a probability outside [0, 1], a distribution that does not sum to 1, a class
+    /// the prediction has no score for). [`Trainer`](crate::train::Trainer) checks before
+    /// each step. Every target is valid by default.
+    fn check_target(&self, target: &T) -> Result<(), TargetError> {
+        let _ = target;
+        Ok(())
+    }
+
     /// For a classification loss, how many of the first `samples` samples of `pred` are
     /// classified as `target` says, out of how many decisions: `None` for losses that do not
     /// classify (the default). [`Trainer::epoch`](crate::train::Trainer::epoch) reports it as
@@ -42,6 +51,70 @@ pub trait Loss<P: Tensor, T> {
         let _ = (pred, target, samples);
         None
     }
+}
+
+/// A target a loss is not defined for ([`Loss::check_target`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TargetError {
+    /// The target value's index (row-major; for class indices, the sample).
+    pub index: usize,
+    /// The value (for a distribution, the sum of its row).
+    pub value: f64,
+    /// What it must be.
+    pub expected: &'static str,
+}
+
+impl core::fmt::Display for TargetError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "target {} is {}: it must be {}",
+            self.index, self.value, self.expected
+        )
+    }
+}
+
+impl core::error::Error for TargetError {}
+
+/// The first of `values` (with their indices) that fails `ok`, as a [`TargetError`].
+fn first_bad<F: Float>(
+    values: impl Iterator<Item = (usize, F)>,
+    ok: impl Fn(F) -> bool,
+    expected: &'static str,
+) -> Result<(), TargetError> {
+    for (index, v) in values {
+        if !ok(v) {
+            return Err(TargetError {
+                index,
+                value: v.as_f64(),
+                expected,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Each row of a soft target: no value below 0, and a sum of 1 (within 1e-4 for `f32`
+/// rounding, 1e-10 for `f64`).
+fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetError> {
+    let values = target.iter().copied().enumerate();
+    first_bad(
+        values,
+        |v| v >= F::ZERO && v.is_finite(),
+        "a probability, at least 0",
+    )?;
+    let tolerance = if F::BYTES == 4 { 1e-4 } else { 1e-10 };
+    for (r, values) in target.chunks_exact(row.max(1)).enumerate() {
+        let sum: f64 = values.iter().map(|v| v.as_f64()).sum();
+        if (sum - 1.0).abs() > tolerance {
+            return Err(TargetError {
+                index: r * row,
+                value: sum,
+                expected: "a distribution: its row sums to 1",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `P: ScoredBy<L, T>`: loss `L` compares prediction `P` with target `T`. Implemented for
@@ -56,6 +129,8 @@ pub trait ScoredBy<L, T>: Tensor {
     fn loss_grad(loss: &L, pred: &Self, target: &T, grad: &mut Self) -> Self::Elem;
     /// [`Loss::correct`].
     fn correct(loss: &L, pred: &Self, target: &T, samples: usize) -> Option<(usize, usize)>;
+    /// [`Loss::check_target`].
+    fn check_target(loss: &L, target: &T) -> Result<(), TargetError>;
 }
 
 impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
@@ -66,6 +141,10 @@ impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
 
     fn correct(loss: &L, pred: &P, target: &T, samples: usize) -> Option<(usize, usize)> {
         loss.correct(pred, target, samples)
+    }
+
+    fn check_target(loss: &L, target: &T) -> Result<(), TargetError> {
+        loss.check_target(target)
     }
 }
 
@@ -178,6 +257,13 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
         sum * scale
     }
 
+    /// Targets are probabilities: in [0, 1]. (Outside it, the loss goes negative.)
+    fn check_target(&self, target: &P) -> Result<(), TargetError> {
+        let values = target.flat().iter().copied().enumerate();
+        let ok = |t: P::Elem| t >= P::Elem::ZERO && t <= P::Elem::ONE;
+        first_bad(values, ok, "a probability, in [0, 1]")
+    }
+
     /// Each output is a yes-or-no decision: logit above 0 against target above 1/2.
     fn correct(&self, logits: &P, target: &P, samples: usize) -> Option<(usize, usize)> {
         let outputs = (samples * P::ROW).min(P::LEN);
@@ -188,6 +274,20 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
             .count();
         Some((right, outputs))
     }
+}
+
+/// Class indices below `C`.
+fn check_classes<const C: usize>(classes: impl Iterator<Item = usize>) -> Result<(), TargetError> {
+    for (index, class) in classes.enumerate() {
+        if class >= C {
+            return Err(TargetError {
+                index,
+                value: class as f64,
+                expected: "a class index below the number of classes",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `logsumexp(z)` computed without overflow.
@@ -258,6 +358,11 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
         sum * scale
     }
 
+    /// Each row is a distribution: no value below 0, summing to 1.
+    fn check_target(&self, target: &P) -> Result<(), TargetError> {
+        check_distributions(target.flat(), P::ROW)
+    }
+
     /// Right when the largest logit is at the target distribution's largest value.
     fn correct(&self, logits: &P, target: &P, samples: usize) -> Option<(usize, usize)> {
         let t = target.flat();
@@ -278,6 +383,10 @@ impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
 
     fn correct(&self, logits: &[F; C], class: &usize, samples: usize) -> Option<(usize, usize)> {
         Some(argmax_matches(logits, C, samples, |_| *class))
+    }
+
+    fn check_target(&self, class: &usize) -> Result<(), TargetError> {
+        check_classes::<C>([*class].into_iter())
     }
 }
 
@@ -310,5 +419,9 @@ impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
     ) -> Option<(usize, usize)> {
         let flat = logits.as_flattened();
         Some(argmax_matches(flat, C, samples, |i| classes[i]))
+    }
+
+    fn check_target(&self, classes: &[usize; B]) -> Result<(), TargetError> {
+        check_classes::<C>(classes.iter().copied())
     }
 }

@@ -190,3 +190,24 @@ impl<const B: usize> NonEmptyBatch<B> {
     /// so an empty batch is one error for a whole model.
     pub const HOLD: () = assert!(B > 0, "a batch of 0 samples: B must be at least 1");
 }
+
+/// Bytes a model, or a trainer's working memory, may have when built by value: 1 MiB. A
+/// value is built on the stack before it moves anywhere, and a thread's stack is 2 MiB (8 MiB
+/// for a program's main thread), less in debug builds, where values are copied on the way.
+/// Larger ones are built in place on the heap: [`boxed::zeroed`](crate::boxed::zeroed),
+/// `Trainer::boxed`, `Adam::boxed`.
+pub const MAX_STACK_BYTES: usize = 1 << 20;
+
+/// The rule of every value built by value (`ZERO`, `glorot`, `Trainer::new`, `Adam::new`):
+/// at most [`MAX_STACK_BYTES`]. Checked when code is generated (see the module docs), so
+/// that a model too large for the stack stops the build instead of the program.
+pub struct FitsOnStack<T>(core::marker::PhantomData<T>);
+
+/// The message of [`FitsOnStack`].
+const TOO_LARGE: &str = "larger than 1 MiB, too large to build on the stack: use typed_nn::boxed::zeroed(), Trainer::boxed and Adam::boxed";
+
+#[rustfmt::skip]
+impl<T> FitsOnStack<T> {
+    /// Evaluating it stops compilation when `T` is larger than [`MAX_STACK_BYTES`].
+    pub const HOLD: () = assert!(core::mem::size_of::<T>() <= MAX_STACK_BYTES, "{}", TOO_LARGE);
+}

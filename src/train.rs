@@ -9,9 +9,9 @@ use rand::{Rng, RngExt};
 
 use crate::float::Float;
 use crate::footprint::Footprint;
-use crate::loss::ScoredBy;
+use crate::loss::{ScoredBy, TargetError};
 use crate::module::{Backward, Forward, ParamCount};
-use crate::optim::{CheckedOptimizer, Optimizer};
+use crate::optim::{CheckedOptimizer, Optimizer, StepError};
 use crate::tensor::{Tensor, Zero};
 
 /// Why training stopped.
@@ -32,6 +32,22 @@ pub enum TrainError {
         inputs: usize,
         /// The number of targets.
         targets: usize,
+    },
+    /// The optimizer refused the update (a hyperparameter out of range, or a gradient that is
+    /// not finite or would overflow the update): the model and the optimizer's state are as
+    /// they were before that step.
+    Refused {
+        /// The step (counted from 1).
+        step: u64,
+        /// Why.
+        error: StepError,
+    },
+    /// A target the loss is not defined for: nothing was computed.
+    Target {
+        /// The step (counted from 1).
+        step: u64,
+        /// Which value, and why.
+        error: TargetError,
     },
     /// An epoch was asked of a data set with fewer samples than one batch.
     SmallerThanBatch {
@@ -55,6 +71,10 @@ impl fmt::Display for TrainError {
                     "{inputs} inputs but {targets} targets: each input needs one target"
                 )
             }
+            TrainError::Refused { step, error } => {
+                write!(f, "step {step} refused, the model unchanged: {error}")
+            }
+            TrainError::Target { step, error } => write!(f, "step {step}: {error}"),
             TrainError::SmallerThanBatch { samples, batch } => write!(
                 f,
                 "{samples} samples cannot fill one batch of {batch}: use a smaller batch size"
@@ -111,10 +131,13 @@ pub struct StepBuffers<C, O> {
 }
 
 impl<C: Zero, O: Zero> Zero for StepBuffers<C, O> {
-    const ZERO: Self = StepBuffers {
-        cache: C::ZERO,
-        out: O::ZERO,
-        d_out: O::ZERO,
+    const ZERO: Self = {
+        let () = crate::shape::FitsOnStack::<Self>::HOLD;
+        StepBuffers {
+            cache: C::ZERO,
+            out: O::ZERO,
+            d_out: O::ZERO,
+        }
     };
 }
 
@@ -185,6 +208,12 @@ where
         M::Output: ScoredBy<L, T>,
     {
         self.steps += 1;
+        if let Err(error) = <M::Output as ScoredBy<L, T>>::check_target(loss, target) {
+            return Err(TrainError::Target {
+                step: self.steps,
+                error,
+            });
+        }
         let buffers = &mut self.buffers;
         model.forward(x, &mut buffers.out, &mut buffers.cache);
         let value = ScoredBy::loss_grad(loss, &buffers.out, target, &mut buffers.d_out);
@@ -207,6 +236,12 @@ where
         // The gradients are zero here: they start so, and each optimizer step clears them.
         let (out, d_out) = (&buffers.out, &buffers.d_out);
         model.backward(x, out, d_out, &mut buffers.cache, &mut self.grads, None);
+        if let Err(error) = Elem::<M, X>::check(&self.optimizer, &mut self.grads) {
+            return Err(TrainError::Refused {
+                step: self.steps,
+                error,
+            });
+        }
         Elem::<M, X>::step(&mut self.optimizer, model, &mut self.grads);
         Ok(value)
     }

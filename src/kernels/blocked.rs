@@ -268,6 +268,7 @@ unsafe fn pack_a<F: Float>(
             for (r, v) in column.iter_mut().enumerate() {
                 // SAFETY: row r0 + r < m and p0 + p < k.
                 *v = if r < live {
+                    // SAFETY: row r0 + r < m (r < live) and column p0 + p < k: inside `a`.
                     unsafe { *s.a.add((r0 + r) * at.row + (p0 + p) * at.col) }
                 } else {
                     F::ZERO
@@ -364,6 +365,7 @@ unsafe fn micro<V: Lanes, const MR: usize, const NV: usize>(
         // SAFETY: the panels hold kc steps of nr (and MR) values.
         let vb: [V; NV] = core::array::from_fn(|v| unsafe { V::load(bp.add(p * nr + v * V::N)) });
         for r in 0..MR {
+            // SAFETY: the A panel holds kc steps of MR values, and p < kc, r < MR.
             let va = V::splat(unsafe { *ap.add(p * MR + r) });
             for v in 0..NV {
                 acc[r][v] = V::mul_add(va, vb[v], acc[r][v]);

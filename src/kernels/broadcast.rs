@@ -85,14 +85,17 @@ unsafe fn bc_tiles<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Ele
     let mut j = 0;
     // SAFETY (all calls): columns j..j + width are below n.
     while j + NV * V::N <= s.n {
+        // SAFETY: columns j..j + NV * N are below n (the loop condition).
         unsafe { bc_column::<V, NV, RA>(s, j) };
         j += NV * V::N;
     }
     while j + V::N <= s.n {
+        // SAFETY: columns j..j + N are below n (the loop condition).
         unsafe { bc_column::<V, 1, RA>(s, j) };
         j += V::N;
     }
     while j < s.n {
+        // SAFETY: column j is below n (the loop condition).
         unsafe { bc_column::<Scalar<V::Elem>, 1, RA>(s, j) };
         j += 1;
     }
@@ -103,10 +106,12 @@ unsafe fn bc_column<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::El
     let mut r = 0;
     // SAFETY (both calls): rows r..r+RA (or r) are below m.
     while r + RA <= s.m {
+        // SAFETY: rows r..r + RA are below m (the loop condition).
         unsafe { bc_tile::<V, NV, RA>(s, r, j) };
         r += RA;
     }
     while r < s.m {
+        // SAFETY: row r is below m (the loop condition).
         unsafe { bc_tile::<V, NV, 1>(s, r, j) };
         r += 1;
     }
@@ -124,6 +129,7 @@ unsafe fn bc_tile<V: Lanes, const NV: usize, const RA: usize>(
     for p in 0..s.k {
         // SAFETY: p < k and the columns j..j + NV * N are below n.
         let b_row = unsafe { s.b.add(p * st.b_row + j) };
+        // SAFETY: row p < k of b, and its columns j + c * N..+N are below n.
         let vb: [V; NV] = core::array::from_fn(|c| unsafe { V::load(b_row.add(c * V::N)) });
         for (q, row) in acc.iter_mut().enumerate() {
             // SAFETY: r + q < m and p < k.

@@ -132,13 +132,18 @@ pub(crate) use dispatch;
 pub(crate) fn run_dispatched<R>(work: usize, kernel: impl FnOnce(Level) -> R) -> R {
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if work >= DISPATCH_MIN_WORK {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports every feature `avx512` is compiled with.
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+            && std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports every feature `avx512` is compiled with
+            // (`avx512f,avx512vl,avx2,fma`), each detected above.
             return unsafe { x86::avx512(kernel) };
         }
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            // SAFETY: as above, for `avx2`.
+            // SAFETY: the CPU supports `avx2` and `fma`, the features `avx2` is compiled with.
             return unsafe { x86::avx2(kernel) };
         }
     }
@@ -179,8 +184,8 @@ mod tests {
                 // SAFETY: the CPU has AVX2 and FMA.
                 unsafe { x86::avx2(&mut f) };
             }
-            if has!("avx512f") && has!("avx512vl") {
-                // SAFETY: the CPU has AVX-512.
+            if has!("avx512f") && has!("avx512vl") && has!("avx2") && has!("fma") {
+                // SAFETY: the CPU has every feature `avx512` is compiled with, detected here.
                 unsafe { x86::avx512(&mut f) };
             }
         }

@@ -141,6 +141,7 @@ unsafe fn nt_packed<V: Lanes, const NV: usize, const MR: usize>(s: NtShape<V::El
                 for (c, v) in row.iter_mut().enumerate() {
                     // SAFETY: j + c < n and k0 + p < k.
                     *v = if c < cols {
+                        // SAFETY: column j + c < n (c < cols) and depth k0 + p < k: inside `b`.
                         unsafe { *s.b.add((j + c) * s.k + k0 + p) }
                     } else {
                         V::Elem::ZERO
@@ -158,10 +159,12 @@ unsafe fn nt_packed<V: Lanes, const NV: usize, const MR: usize>(s: NtShape<V::El
             let mut i = 0;
             // SAFETY (both calls): rows i..i+MR (or i) are below m.
             while i + MR <= s.m {
+                // SAFETY: rows i..i + MR are below m (the loop condition).
                 unsafe { packed_tile::<V, NV, MR>(s, block, i) };
                 i += MR;
             }
             while i < s.m {
+                // SAFETY: row i is below m (the loop condition).
                 unsafe { packed_tile::<V, NV, 1>(s, block, i) };
                 i += 1;
             }
@@ -194,15 +197,18 @@ unsafe fn packed_tile<V: Lanes, const NV: usize, const R: usize>(
     let full = blk.cols == width;
     // Partial blocks at the right edge go through a buffer of the full width.
     let mut edge = [V::Elem::ZERO; PACK_WIDTH];
+    // SAFETY: output row i + r < m (r < R) and column j < n: inside `out`.
     let out_row = |r: usize| unsafe { s.out.add((i + r) * s.out_row + blk.j) };
     let mut acc = [[V::zero(); NV]; R];
     for (r, row) in acc.iter_mut().enumerate() {
         // SAFETY: output row i + r < m, columns j..j + cols < n (bias likewise).
         let src = match (blk.first, full) {
+            // SAFETY: the block's first column j < n, inside the bias.
             (true, true) => unsafe { s.bias.add(blk.j) },
             (false, true) => out_row(r),
             (first, false) => {
                 for (c, e) in edge.iter_mut().enumerate().take(blk.cols) {
+                    // SAFETY: column j + c < n (c < cols) of the bias or of output row i + r < m.
                     *e = unsafe {
                         if first {
                             *s.bias.add(blk.j + c)
@@ -215,6 +221,7 @@ unsafe fn packed_tile<V: Lanes, const NV: usize, const R: usize>(
             }
         };
         for (c, v) in row.iter_mut().enumerate() {
+            // SAFETY: `src` holds the full width: a whole block of the bias or output, or `edge`.
             *v = unsafe { V::load(src.add(c * V::N)) };
         }
     }
@@ -223,6 +230,7 @@ unsafe fn packed_tile<V: Lanes, const NV: usize, const R: usize>(
         let vb: [V; NV] =
             core::array::from_fn(|c| unsafe { V::load(blk.pack.add(p * width + c * V::N)) });
         for (r, row) in acc.iter_mut().enumerate() {
+            // SAFETY: row i + r < m of `a` (r < R), depth k0 + p < k.
             let va = V::splat(unsafe { *s.a.add((i + r) * s.k + blk.k0 + p) });
             for c in 0..NV {
                 row[c] = V::mul_add(va, vb[c], row[c]);
@@ -272,10 +280,12 @@ unsafe fn nt_tiles<V: Lanes, const RA: usize, const RB: usize, const R1: usize>(
         let mut j = 0;
         while j + RB <= s.n {
             // SAFETY (here and below): rows i..i+RA < m and j..j+RB < n.
+            // SAFETY: rows i..i + RA < m and j..j + RB < n (the loop conditions).
             unsafe { nt_tile::<V, RA, RB>(s, i, j) };
             j += RB;
         }
         while j < s.n {
+            // SAFETY: rows i..i + RA < m and row j < n (the loop conditions).
             unsafe { nt_tile::<V, RA, 1>(s, i, j) };
             j += 1;
         }
@@ -284,10 +294,12 @@ unsafe fn nt_tiles<V: Lanes, const RA: usize, const RB: usize, const R1: usize>(
     while i < s.m {
         let mut j = 0;
         while j + R1 <= s.n {
+            // SAFETY: row i < m and rows j..j + R1 < n (the loop conditions).
             unsafe { nt_tile::<V, 1, R1>(s, i, j) };
             j += R1;
         }
         while j < s.n {
+            // SAFETY: row i < m and row j < n (the loop conditions).
             unsafe { nt_tile::<V, 1, 1>(s, i, j) };
             j += 1;
         }
@@ -307,6 +319,7 @@ unsafe fn nt_tile<V: Lanes, const RA: usize, const RB: usize>(
     let k = s.k;
     // SAFETY: the caller guarantees rows i..i+RA of a and j..j+RB of b exist, each k long.
     let row_a = |r: usize, p: usize| unsafe { s.a.add((i + r) * k + p) };
+    // SAFETY: rows j..j + RB of `b` exist (the caller), each k long; p < k.
     let row_b = |c: usize, p: usize| unsafe { s.b.add((j + c) * k + p) };
     let mut acc = [[V::zero(); RB]; RA];
     let body = k - k % V::N;
@@ -314,6 +327,7 @@ unsafe fn nt_tile<V: Lanes, const RA: usize, const RB: usize>(
     while p < body {
         // SAFETY: p + N <= k.
         let va: [V; RA] = core::array::from_fn(|r| unsafe { V::load(row_a(r, p)) });
+        // SAFETY: rows i..i + RA of `a` and j..j + RB of `b` exist, and p + N <= k.
         let vb: [V; RB] = core::array::from_fn(|c| unsafe { V::load(row_b(c, p)) });
         for r in 0..RA {
             for c in 0..RB {

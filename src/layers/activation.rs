@@ -39,7 +39,8 @@ pub struct Sigmoid;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tanh;
 
-/// The rectifier `max(0, x)`. Its derivative at 0 is taken as 0.
+/// The rectifier `max(0, x)`. Its derivative at 0 is taken as 0; a NaN input gives NaN, as in
+/// PyTorch, so that it shows up in the loss instead of being hidden as 0.
 ///
 /// ```
 /// use typed_nn::{Forward, ReLU};
@@ -118,9 +119,10 @@ impl Pointwise for ReLU {
     fn kind(&self) -> Activation {
         Activation::ReLU
     }
+    /// NaN stays NaN, as in PyTorch: a NaN input shows up as a NaN loss.
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
-        if x > F::ZERO { x } else { F::ZERO }
+        if x < F::ZERO { F::ZERO } else { x }
     }
     #[inline(always)]
     fn slope<F: Float>(&self, x: F, _: F) -> F {

@@ -66,6 +66,10 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     }
 
     /// A layer with weights drawn from `scheme` and zero biases.
+    ///
+    /// At most 1 MiB ([`FitsOnStack`](crate::shape::FitsOnStack)): a larger layer is built
+    /// on the heap with [`boxed::zeroed`](crate::boxed::zeroed) and initialised with
+    /// [`Init::init`].
     pub fn random<R: Rng + ?Sized>(scheme: Scheme, rng: &mut R) -> Self {
         let mut layer = Self::ZERO;
         layer.init(scheme, rng);
@@ -280,8 +284,13 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     }
 }
 
+/// At most 1 MiB ([`FitsOnStack`](crate::shape::FitsOnStack)): a larger layer is built on
+/// the heap with [`boxed::zeroed`](crate::boxed::zeroed).
 impl<const IN: usize, const OUT: usize, F: Float> Zero for Linear<IN, OUT, F> {
-    const ZERO: Self = Self::from_parts([[F::ZERO; IN]; OUT], [F::ZERO; OUT]);
+    const ZERO: Self = {
+        let () = crate::shape::FitsOnStack::<Self>::HOLD;
+        Self::from_parts([[F::ZERO; IN]; OUT], [F::ZERO; OUT])
+    };
 }
 
 /// One impl for samples and batches: which inputs fit is [`LinearInput`]'s rule, so a

@@ -5,7 +5,10 @@ use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::in_halves;
-use crate::optim::{Optimizer, StateOf};
+use crate::optim::{
+    HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, gradients_within,
+    max_update, refuse, require,
+};
 
 /// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
 /// added after the square root,
@@ -62,7 +65,24 @@ pub const BETA2: f64 = 0.999;
 pub const EPS: f64 = 1e-8;
 
 impl<F: Float, M: Params<F>> Adam<M, F> {
-    /// Adam with learning rate `lr` and PyTorch's other defaults.
+    /// Adam with learning rate `lr`, PyTorch's other defaults, and every hyperparameter
+    /// checked: `lr` finite and positive, betas in [0, 1), `eps` finite and positive, weight
+    /// decay finite and not negative. Set fields by hand and the same checks run before every
+    /// step ([`Optimizer::check`]).
+    ///
+    /// ```
+    /// use typed_nn::{Linear, optim::Adam};
+    /// let err = Adam::<Linear<2, 1>>::try_new(f32::INFINITY).unwrap_err();
+    /// assert_eq!(err.to_string(), "learning rate is inf: it must be finite and positive");
+    /// ```
+    pub fn try_new(lr: F) -> Result<Self, HyperparameterError> {
+        let adam = Self::new(lr);
+        adam.check_hyperparameters()?;
+        Ok(adam)
+    }
+
+    /// Adam with learning rate `lr` and PyTorch's other defaults. They are checked before
+    /// every step ([`Optimizer::check`]); [`try_new`](Self::try_new) checks them now.
     pub fn new(lr: F) -> Self {
         Self {
             lr,
@@ -74,6 +94,24 @@ impl<F: Float, M: Params<F>> Adam<M, F> {
             m: M::ZERO,
             v: M::ZERO,
         }
+    }
+}
+
+impl<M, F: Float> Adam<M, F> {
+    /// Checks each hyperparameter; see [`try_new`](Adam::try_new).
+    pub fn check_hyperparameters(&self) -> Result<(), HyperparameterError> {
+        check_lr(self.lr)?;
+        check_rate("beta1", self.beta1)?;
+        check_rate("beta2", self.beta2)?;
+        let eps_ok = self.eps.is_finite() && self.eps > F::ZERO;
+        require("eps", self.eps, eps_ok, "finite and positive")?;
+        let wd_ok = self.weight_decay.is_finite() && self.weight_decay >= F::ZERO;
+        require(
+            "weight decay",
+            self.weight_decay,
+            wd_ok,
+            "finite and not negative",
+        )
     }
 }
 
@@ -111,5 +149,16 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
         model.zip_mut([grads, m, v], &mut |p, state| {
             in_halves(8 * p.len(), p, state, &update)
         });
+    }
+
+    /// The hyperparameters ([`Adam::check_hyperparameters`]), and each gradient `g` with
+    /// `g^2` at most [`max_update`] (so the second moment stays finite) and
+    /// `lr / (1 - beta1) |g| / eps` at most `max_update` (a bound on the update, whose
+    /// first moment is an average of gradients, over at least `eps`).
+    fn check(&self, grads: &mut M) -> Result<(), StepError> {
+        refuse(grads, self.check_hyperparameters())?;
+        let limit = max_update::<F>();
+        let by_update = limit * self.eps * (F::ONE - self.beta1) / self.lr;
+        gradients_within(grads, limit.sqrt().min(by_update))
     }
 }

@@ -3,7 +3,11 @@
 //! Gradients and optimizer state (momentum, Adam's moments) are values of the model's own type,
 //! so an optimizer needs no allocation and its size is known at compile time.
 
+use core::fmt;
+
+use crate::float::Float;
 use crate::kernels::{both, split};
+use crate::module::Params;
 
 pub mod adam;
 mod sgd;
@@ -65,12 +69,19 @@ impl<M> StateOf<M> for M {
 pub trait CheckedOptimizer<O, M> {
     /// [`Optimizer::step`].
     fn step(optimizer: &mut O, model: &mut M, grads: &mut M);
+    /// [`Optimizer::check`].
+    fn check(optimizer: &O, grads: &mut M) -> Result<(), StepError>;
 }
 
 impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
     #[inline(always)]
     fn step(optimizer: &mut O, model: &mut M, grads: &mut M) {
         optimizer.step(model, grads)
+    }
+
+    #[inline(always)]
+    fn check(optimizer: &O, grads: &mut M) -> Result<(), StepError> {
+        optimizer.check(grads)
     }
 }
 
@@ -91,4 +102,162 @@ pub trait Optimizer<M> {
     /// One update step from the gradients, which it then resets to zero, ready for the next
     /// backward pass to add into: PyTorch's `step()` and `zero_grad()` in one pass over memory.
     fn step(&mut self, model: &mut M, grads: &mut M);
+
+    /// Whether [`step`](Self::step) with these hyperparameters and gradients keeps every
+    /// parameter and every value of its state finite: an error names the hyperparameter out of
+    /// range, or the first gradient that is not finite or so large that the update would
+    /// overflow, and sets the gradients to zero (as a step would) so that the next backward
+    /// pass starts clean. [`Trainer`](crate::train::Trainer) calls it before each update, so
+    /// that a step it refuses changes neither the model nor the optimizer's state.
+    fn check(&self, grads: &mut M) -> Result<(), StepError> {
+        let _ = grads;
+        Ok(())
+    }
+}
+
+/// Largest change one update may make to a parameter: `1e30` for `f32` (its largest value is
+/// 3.4e38), `1e300` for `f64`. A gradient that would move a parameter further is refused
+/// ([`StepError::Gradient`]). The guarantee that no step leaves a non-finite number assumes
+/// the parameters themselves stay below this bound.
+pub fn max_update<F: Float>() -> F {
+    F::from_f64(if F::BYTES == 4 { 1e30 } else { 1e300 })
+}
+
+/// A hyperparameter outside the range where the update is defined.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HyperparameterError {
+    /// Which: `"learning rate"`, `"beta1"`, `"beta2"`, `"eps"`, `"momentum"`,
+    /// `"weight decay"`.
+    pub name: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// The range it must be in.
+    pub expected: &'static str,
+}
+
+impl fmt::Display for HyperparameterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is {}: it must be {}",
+            self.name, self.value, self.expected
+        )
+    }
+}
+
+impl core::error::Error for HyperparameterError {}
+
+/// Why an optimizer refuses a step ([`Optimizer::check`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StepError {
+    /// A hyperparameter is out of range.
+    Hyperparameter(HyperparameterError),
+    /// A gradient is not finite, or larger than the update allows.
+    Gradient {
+        /// Its index, in [`Params`] order.
+        index: usize,
+        /// Its value.
+        value: f64,
+        /// The largest magnitude this optimizer accepts with these hyperparameters.
+        bound: f64,
+    },
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepError::Hyperparameter(e) => write!(f, "{e}"),
+            StepError::Gradient {
+                index,
+                value,
+                bound,
+            } if value.is_finite() => write!(
+                f,
+                "gradient {index} is {value:e}: with these hyperparameters an update would overflow beyond {bound:e} (lower the learning rate, or scale the data)"
+            ),
+            StepError::Gradient { index, value, .. } => write!(
+                f,
+                "gradient {index} is {value}: the data or the loss holds a NaN or an infinity"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for StepError {}
+
+impl From<HyperparameterError> for StepError {
+    fn from(e: HyperparameterError) -> Self {
+        StepError::Hyperparameter(e)
+    }
+}
+
+/// `Ok` when `value` satisfies `ok`, else the error naming it.
+pub(crate) fn require<F: Float>(
+    name: &'static str,
+    value: F,
+    ok: bool,
+    expected: &'static str,
+) -> Result<(), HyperparameterError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(HyperparameterError {
+            name,
+            value: value.as_f64(),
+            expected,
+        })
+    }
+}
+
+/// A learning rate: finite and positive.
+pub(crate) fn check_lr<F: Float>(lr: F) -> Result<(), HyperparameterError> {
+    let ok = lr.is_finite() && lr > F::ZERO;
+    require("learning rate", lr, ok, "finite and positive")
+}
+
+/// A decay rate (momentum, Adam's betas): in [0, 1).
+pub(crate) fn check_rate<F: Float>(name: &'static str, rate: F) -> Result<(), HyperparameterError> {
+    require(name, rate, rate >= F::ZERO && rate < F::ONE, "in [0, 1)")
+}
+
+/// `Ok` when every gradient's magnitude is at most `bound` (a NaN never is); else the first
+/// that is not, with the gradients cleared (see [`Optimizer::check`]). One pass over the gradients, vectorised: a chunk is searched only when it
+/// holds an offender.
+pub(crate) fn gradients_within<F: Float, M: Params<F>>(
+    grads: &mut M,
+    bound: F,
+) -> Result<(), StepError> {
+    let (mut index, mut found) = (0, None);
+    grads.visit(&mut |s| {
+        if found.is_none() {
+            let outside = |g: &F| g.is_nan() || g.abs() > bound;
+            if s.iter().fold(false, |any, g| any | outside(g)) {
+                let at = s.iter().position(outside).unwrap_or(0);
+                found = Some((index + at, s[at]));
+            }
+        }
+        index += s.len();
+    });
+    match found {
+        None => Ok(()),
+        Some((index, value)) => {
+            grads.set_zero();
+            Err(StepError::Gradient {
+                index,
+                value: value.as_f64(),
+                bound: bound.as_f64(),
+            })
+        }
+    }
+}
+
+/// [`Optimizer::check`] for a hyperparameter check that failed: clears the gradients.
+pub(crate) fn refuse<F: Float, M: Params<F>>(
+    grads: &mut M,
+    checked: Result<(), HyperparameterError>,
+) -> Result<(), StepError> {
+    if checked.is_err() {
+        grads.set_zero();
+    }
+    Ok(checked?)
 }

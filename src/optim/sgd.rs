@@ -3,7 +3,10 @@ use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::in_halves;
-use crate::optim::{Optimizer, StateOf};
+use crate::optim::{
+    HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, gradients_within,
+    max_update, refuse,
+};
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
 ///
@@ -22,11 +25,49 @@ pub struct Sgd<F = f32> {
 }
 
 impl<F: Float> Sgd<F> {
-    /// SGD with learning rate `lr`.
+    /// SGD with learning rate `lr`. It is checked before every step
+    /// ([`Optimizer::check`]); [`try_new`](Self::try_new) checks it now.
     pub const fn new(lr: F) -> Self {
         Self { lr }
     }
+
+    /// SGD with learning rate `lr`, which must be finite and positive.
+    ///
+    /// ```
+    /// use typed_nn::optim::Sgd;
+    /// let err = Sgd::try_new(f32::NAN).unwrap_err();
+    /// assert_eq!(err.to_string(), "learning rate is NaN: it must be finite and positive");
+    /// assert!(Sgd::try_new(-0.1f32).is_err() && Sgd::try_new(0.1f32).is_ok());
+    /// ```
+    pub fn try_new(lr: F) -> Result<Self, HyperparameterError> {
+        check_lr(lr)?;
+        Ok(Self { lr })
+    }
 }
+
+/// Checks at compile time, for optimizers in `const` and `static` items (firmware).
+macro_rules! const_sgd {
+    ($($t:ty),*) => {$(
+        impl Sgd<$t> {
+            /// SGD with learning rate `lr`, checked when evaluated: in a `const` or `static`
+            /// item, a learning rate that is not finite and positive stops the build.
+            ///
+            /// ```
+            /// use typed_nn::optim::Sgd;
+            #[doc = concat!("const OPTIMIZER: Sgd<", stringify!($t), "> = Sgd::<", stringify!($t), ">::checked(0.5);")]
+            /// ```
+            ///
+            /// # Panics
+            /// At run time, on a learning rate out of range: use [`try_new`](Self::try_new)
+            /// for values known only then.
+            pub const fn checked(lr: $t) -> Self {
+                assert!(lr.is_finite() && lr > 0.0, "the learning rate must be finite and positive");
+                Self { lr }
+            }
+        }
+    )*};
+}
+const_sgd!(f32, f64);
 
 // Reported as "cannot update", not as the model's unmet `Params` bound.
 #[diagnostic::do_not_recommend]
@@ -46,6 +87,12 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
         model.zip_mut([grads], &mut |p, state| {
             in_halves(2 * p.len(), p, state, &update)
         });
+    }
+
+    /// The learning rate is finite and positive, and `lr |g|` at most [`max_update`].
+    fn check(&self, grads: &mut M) -> Result<(), StepError> {
+        refuse(grads, check_lr(self.lr))?;
+        gradients_within(grads, max_update::<F>() / self.lr)
     }
 }
 
@@ -73,13 +120,22 @@ pub struct SgdMomentum<M, F = f32> {
 }
 
 impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
-    /// SGD with learning rate `lr` and momentum factor `momentum`, starting at rest.
+    /// SGD with learning rate `lr` and momentum factor `momentum`, starting at rest. Both are
+    /// checked before every step ([`Optimizer::check`]); [`try_new`](Self::try_new) checks
+    /// them now.
     pub const fn new(lr: F, momentum: F) -> Self {
         Self {
             lr,
             momentum,
             velocity: M::ZERO,
         }
+    }
+
+    /// SGD with momentum; `lr` must be finite and positive, `momentum` in [0, 1).
+    pub fn try_new(lr: F, momentum: F) -> Result<Self, HyperparameterError> {
+        check_lr(lr)?;
+        check_rate("momentum", momentum)?;
+        Ok(Self::new(lr, momentum))
     }
 }
 
@@ -103,5 +159,15 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
         model.zip_mut([grads, velocity], &mut |p, state| {
             in_halves(3 * p.len(), p, state, &update)
         });
+    }
+
+    /// The learning rate is finite and positive, the momentum in [0, 1), and each gradient at
+    /// most `(1 - momentum) max_update / lr`: then the velocity, a geometric sum of
+    /// gradients, stays below `max_update / lr`, and each update below [`max_update`].
+    fn check(&self, grads: &mut M) -> Result<(), StepError> {
+        let hyper = check_lr(self.lr).and_then(|()| check_rate("momentum", self.momentum));
+        refuse(grads, hyper)?;
+        let bound = (F::ONE - self.momentum) * max_update::<F>() / self.lr;
+        gradients_within(grads, bound)
     }
 }

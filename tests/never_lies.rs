@@ -1,0 +1,278 @@
+//! Training that never lies: bad hyperparameters, non-finite or overflowing gradients, NaN
+//! data and invalid targets end in an error with the model and the optimizer as they were;
+//! huge models are built on the heap and train; the same seed gives the same bits.
+
+mod common;
+
+use common::rng;
+use typed_nn::optim::{Adam, Optimizer, Sgd, SgdMomentum, StepError};
+use typed_nn::prelude::*;
+use typed_nn::train::TrainError;
+
+type Net = (Linear<2, 8>, ReLU, Linear<8, 3>);
+
+fn net() -> Net {
+    let mut net = Net::ZERO;
+    net.init(Scheme::He, &mut rng(1));
+    net
+}
+
+const X: [[f32; 2]; 4] = [[0.1, 0.9], [0.8, 0.2], [0.5, 0.5], [0.9, 0.7]];
+const C: [usize; 4] = [0, 1, 2, 1];
+
+#[test]
+fn hyperparameters_out_of_range_are_named_when_built() {
+    for lr in [f32::NAN, f32::INFINITY, -0.1, 0.0] {
+        let err = Sgd::try_new(lr).unwrap_err();
+        assert_eq!(err.name, "learning rate", "{lr}");
+        assert!(err.to_string().contains("finite and positive"));
+    }
+    assert!(
+        SgdMomentum::<Net>::try_new(0.1, 1.0)
+            .unwrap_err()
+            .to_string()
+            .starts_with("momentum is 1")
+    );
+    let mut adam = Adam::<Net>::new(1e-3);
+    for (field, bad) in [
+        ("beta1", 1.0f32),
+        ("beta2", 1.0),
+        ("eps", f32::NAN),
+        ("weight decay", -1.0),
+    ] {
+        let mut a = adam.clone();
+        match field {
+            "beta1" => a.beta1 = bad,
+            "beta2" => a.beta2 = bad,
+            "eps" => a.eps = bad,
+            _ => a.weight_decay = bad,
+        }
+        assert_eq!(a.check_hyperparameters().unwrap_err().name, field);
+    }
+    adam.lr = 0.01;
+    assert!(adam.check_hyperparameters().is_ok());
+    const FIRMWARE: Sgd<f32> = Sgd::<f32>::checked(0.5);
+    assert_eq!(FIRMWARE.lr, 0.5);
+}
+
+/// One step of `trainer` on the batch, asserting it is refused and changes nothing.
+fn refused<O: Clone + core::fmt::Debug>(
+    mut trainer: Trainer<Net, [[f32; 2]; 4], O>,
+    x: &[[f32; 2]; 4],
+) -> TrainError
+where
+    f32: typed_nn::optim::CheckedOptimizer<O, Net>,
+{
+    let mut model = net();
+    let optimizer = trainer.optimizer.clone();
+    let err = trainer
+        .step(&mut model, x, &C, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert_eq!(model, net(), "the model changed: {err}");
+    // Compared as text: a NaN learning rate is not equal to itself.
+    let (before, after) = (format!("{optimizer:?}"), format!("{:?}", trainer.optimizer));
+    assert_eq!(after, before, "the optimizer changed: {err}");
+    assert_eq!(
+        trainer.grads,
+        Net::ZERO,
+        "the gradients were not cleared: {err}"
+    );
+    err
+}
+
+#[test]
+fn a_bad_hyperparameter_set_by_hand_refuses_the_first_step() {
+    let err = refused(Trainer::new(Sgd::new(f32::NAN)), &X);
+    assert!(matches!(
+        err,
+        TrainError::Refused {
+            step: 1,
+            error: StepError::Hyperparameter(_)
+        }
+    ));
+    let mut adam = Adam::new(1e-3);
+    adam.beta2 = 1.0;
+    let err = refused(Trainer::new(adam), &X);
+    assert_eq!(
+        err.to_string(),
+        "step 1 refused, the model unchanged: beta2 is 1: it must be in [0, 1)"
+    );
+    let mut adam = Adam::new(1e-3);
+    adam.eps = f32::NAN;
+    refused(Trainer::new(adam), &X);
+}
+
+#[test]
+fn a_learning_rate_that_would_overflow_the_parameters_is_refused() {
+    let err = refused(Trainer::new(Sgd::new(f32::MAX)), &X);
+    assert!(err.to_string().contains("overflow"), "{err}");
+    let err = refused(Trainer::new(SgdMomentum::<Net>::new(f32::MAX, 0.9)), &X);
+    assert!(matches!(
+        err,
+        TrainError::Refused {
+            error: StepError::Gradient { .. },
+            ..
+        }
+    ));
+    let err = refused(Trainer::new(Adam::<Net>::new(f32::MAX)), &X);
+    assert!(matches!(
+        err,
+        TrainError::Refused {
+            error: StepError::Gradient { .. },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn huge_gradients_are_refused_and_the_next_step_starts_clean() {
+    let big = [[1e36f32, 1.0], [0.8, 0.2], [0.5, 0.5], [0.9, 0.7]];
+    let mut trainer = Trainer::<Net, [[f32; 2]; 4], _>::new(Sgd::new(0.1));
+    let mut model = net();
+    let err = trainer.step(&mut model, &big, &C, &SoftmaxCrossEntropy);
+    assert!(err.is_err());
+    assert_eq!(model, net());
+    // The following step is the step a fresh trainer takes.
+    let loss = trainer
+        .step(&mut model, &X, &C, &SoftmaxCrossEntropy)
+        .unwrap();
+    let (mut fresh_model, mut fresh) =
+        (net(), Trainer::<Net, [[f32; 2]; 4], _>::new(Sgd::new(0.1)));
+    assert_eq!(
+        fresh
+            .step(&mut fresh_model, &X, &C, &SoftmaxCrossEntropy)
+            .unwrap(),
+        loss
+    );
+    assert_eq!(model, fresh_model);
+}
+
+#[test]
+fn a_nan_input_through_relu_is_an_error_not_a_silent_nan_model() {
+    assert!(ReLU.infer(&[f32::NAN])[0].is_nan());
+    assert!(LeakyReLU::default().infer(&[f64::NAN])[0].is_nan());
+    let nan = [[f32::NAN, 0.5], [0.8, 0.2], [0.5, 0.5], [0.9, 0.7]];
+    let mut trainer = Trainer::<Net, [[f32; 2]; 4], _>::new(Adam::new(1e-2));
+    let mut model = net();
+    let err = trainer
+        .step(&mut model, &nan, &C, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert!(matches!(err, TrainError::NonFiniteLoss { step: 1, .. }));
+    assert_eq!(model, net());
+    assert_eq!(trainer.optimizer.t, 0);
+}
+
+#[test]
+fn targets_a_loss_is_not_defined_for_are_refused() {
+    let mut model = Linear::<2, 1>::ZERO;
+    let mut trainer = Trainer::new(Sgd::new(0.1));
+    let err = trainer
+        .step(&mut model, &[0.5, 0.5], &[2.0], &BinaryCrossEntropy)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "step 1: target 0 is 2: it must be a probability, in [0, 1]"
+    );
+    assert!(
+        trainer
+            .step(&mut model, &[0.5, 0.5], &[-0.1], &BinaryCrossEntropy)
+            .is_err()
+    );
+    assert!(
+        trainer
+            .step(&mut model, &[0.5, 0.5], &[1.0], &BinaryCrossEntropy)
+            .is_ok()
+    );
+
+    let mut three = Linear::<2, 3>::ZERO;
+    let mut trainer = Trainer::new(Sgd::new(0.1));
+    let soft = |t: [f32; 3]| t;
+    let ce = SoftmaxCrossEntropy;
+    let negative = trainer
+        .step(&mut three, &[0.5, 0.5], &soft([1.5, -0.5, 0.0]), &ce)
+        .unwrap_err();
+    assert!(negative.to_string().contains("at least 0"), "{negative}");
+    let unnormalised = trainer
+        .step(&mut three, &[0.5, 0.5], &soft([0.5, 0.2, 0.2]), &ce)
+        .unwrap_err();
+    assert!(
+        unnormalised.to_string().contains("sums to 1"),
+        "{unnormalised}"
+    );
+    assert!(
+        trainer
+            .step(&mut three, &[0.5, 0.5], &soft([0.5, 0.25, 0.25]), &ce)
+            .is_ok()
+    );
+    let class = trainer
+        .step(&mut three, &[0.5, 0.5], &3usize, &ce)
+        .unwrap_err();
+    assert!(class.to_string().contains("class index"), "{class}");
+}
+
+#[test]
+fn a_huge_model_trains_on_the_heap_on_a_small_thread() {
+    // Linear<4096, 4096> is 64 MiB: built by value it would not compile (`FitsOnStack`).
+    const N: usize = 4096;
+    type Huge = (Linear<N, N>, ReLU, Linear<N, 4>);
+    let run = || {
+        let mut model: Box<Huge> = typed_nn::boxed::zeroed();
+        model.init(Scheme::He, &mut rng(3));
+        let mut trainer = Trainer::<Huge, [[f32; N]; 2], _>::boxed(Adam::boxed(1e-4));
+        let mut x: Box<[[f32; N]; 2]> = typed_nn::boxed::zeroed();
+        x[0].iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = (i % 7) as f32 / 7.0);
+        x[1].iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = (i % 5) as f32 / 5.0);
+        let first = trainer
+            .step(&mut model, &x, &[1, 2], &SoftmaxCrossEntropy)
+            .unwrap();
+        let mut last = first;
+        for _ in 0..3 {
+            last = trainer
+                .step(&mut model, &x, &[1, 2], &SoftmaxCrossEntropy)
+                .unwrap();
+        }
+        let y = model.infer(&x[0]);
+        assert!(y.iter().all(|v| v.is_finite()));
+        assert!(last < first, "{last} < {first}");
+    };
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bits_after_100_steps() {
+    let train = || {
+        let mut model = net();
+        let mut trainer = Trainer::<Net, [[f32; 2]; 4], _>::new(Adam::new(1e-2));
+        for _ in 0..100 {
+            trainer
+                .step(&mut model, &X, &C, &SoftmaxCrossEntropy)
+                .unwrap();
+        }
+        let mut bits = Vec::new();
+        model.visit(&mut |s: &[f32]| bits.extend(s.iter().map(|v| v.to_bits())));
+        bits
+    };
+    assert_eq!(train(), train());
+}
+
+#[test]
+fn an_optimizer_used_by_hand_reports_the_same_checks() {
+    let mut grads = net();
+    grads.0.bias[3] = f32::NAN;
+    let err = Sgd::new(0.1).check(&mut grads).unwrap_err();
+    assert!(
+        matches!(err, StepError::Gradient { index: 19, value, .. } if value.is_nan()),
+        "{err}"
+    );
+    assert_eq!(grads, Net::ZERO, "cleared");
+    assert!(err.to_string().contains("NaN or an infinity"), "{err}");
+}
