@@ -52,6 +52,11 @@ pub trait Float:
     fn write_le(self, out: &mut [u8]);
     /// The value whose little-endian bytes start `bytes`, which must hold at least `BYTES`.
     fn read_le(bytes: &[u8]) -> Self;
+    /// Whether every value has a magnitude at most `bound` (a finite, non-negative number):
+    /// false for any NaN or infinity. Compares the bits of the magnitudes as integers, whose
+    /// order is the floats' for non-negative values and puts infinity and NaN above every
+    /// finite number, so that the scan is an integer maximum, which vectorises.
+    fn all_within(values: &[Self], bound: Self) -> bool;
     /// `e^x` for the hot paths (sigmoid, softmax). For `f32`, a vectorisable approximation
     /// with relative error below 3e-7 (see the crate's `math` module): 0 below -87.33,
     /// infinity above 88.37, NaN for NaN. For `f64`, the accurate `exp`, so that gradient
@@ -71,7 +76,7 @@ pub trait Float:
 }
 
 macro_rules! impl_float {
-    ($t:ty, $exp:expr) => {
+    ($t:ty, $exp:expr, $bits:ty) => {
         impl Zero for $t {
             const ZERO: Self = 0.0;
         }
@@ -114,9 +119,25 @@ macro_rules! impl_float {
                 raw.copy_from_slice(&bytes[..Self::BYTES]);
                 <$t>::from_le_bytes(raw)
             }
+            #[inline]
+            fn all_within(values: &[Self], bound: Self) -> bool {
+                const MAGNITUDE: $bits = <$bits>::MAX >> 1;
+                let magnitude = |v: &$t| v.to_bits() & MAGNITUDE;
+                // Eight independent maxima, so that the loop fills vector registers.
+                let mut lanes = [0 as $bits; 8];
+                let chunks = values.chunks_exact(8);
+                let rest = chunks.remainder();
+                for chunk in chunks {
+                    for (lane, v) in lanes.iter_mut().zip(chunk) {
+                        *lane = (*lane).max(magnitude(v));
+                    }
+                }
+                let largest = rest.iter().map(magnitude).chain(lanes).max().unwrap_or(0);
+                largest <= magnitude(&bound)
+            }
         }
     };
 }
 
-impl_float!(f32, crate::math::exp_f32);
-impl_float!(f64, num_traits::Float::exp);
+impl_float!(f32, crate::math::exp_f32, u32);
+impl_float!(f64, num_traits::Float::exp, u64);

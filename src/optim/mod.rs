@@ -227,28 +227,35 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     grads: &mut M,
     bound: F,
 ) -> Result<(), StepError> {
+    let mut outside = false;
+    grads.visit(&mut |s| outside |= !F::all_within(s, bound));
+    if outside {
+        gradient_outside(grads, bound)
+    } else {
+        Ok(())
+    }
+}
+
+/// The error of [`gradients_within`], on its own cold path.
+#[cold]
+#[inline(never)]
+fn gradient_outside<F: Float, M: Params<F>>(grads: &mut M, bound: F) -> Result<(), StepError> {
     let (mut index, mut found) = (0, None);
     grads.visit(&mut |s| {
-        if found.is_none() {
-            let outside = |g: &F| g.is_nan() || g.abs() > bound;
-            if s.iter().fold(false, |any, g| any | outside(g)) {
-                let at = s.iter().position(outside).unwrap_or(0);
-                found = Some((index + at, s[at]));
-            }
+        if found.is_none()
+            && let Some(at) = s.iter().position(|g| g.is_nan() || g.abs() > bound)
+        {
+            found = Some((index + at, s[at]));
         }
         index += s.len();
     });
-    match found {
-        None => Ok(()),
-        Some((index, value)) => {
-            grads.set_zero();
-            Err(StepError::Gradient {
-                index,
-                value: value.as_f64(),
-                bound: bound.as_f64(),
-            })
-        }
-    }
+    grads.set_zero();
+    let (index, value) = found.unwrap_or((0, F::nan()));
+    Err(StepError::Gradient {
+        index,
+        value: value.as_f64(),
+        bound: bound.as_f64(),
+    })
 }
 
 /// [`Optimizer::check`] for a hyperparameter check that failed: clears the gradients.
