@@ -131,4 +131,45 @@ impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
     fn step(&mut self, model: &mut M, grads: &mut M) {
         (**self).step(model, grads)
     }
+    fn check(&self, grads: &mut M) -> Result<(), crate::optim::StepError> {
+        (**self).check(grads)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::{Adam, Optimizer};
+    use crate::train::Trainer;
+    use crate::{Linear, ParamCount, Params, Sigmoid, SoftmaxCrossEntropy};
+
+    type Net = (Linear<3, 4>, Sigmoid, Linear<4, 2>);
+
+    /// The heap constructors build what the value constructors build, and a boxed optimizer
+    /// keeps its checks (Miri runs this: the unsafe writes into uninitialised boxes).
+    #[test]
+    fn boxed_values_equal_built_values_and_train_alike() {
+        let zero: Box<Net> = zeroed();
+        assert!(*zero == Net::ZERO);
+        let adam: Box<Adam<Net>> = Adam::boxed(0.1);
+        assert!(*adam == Adam::new(0.1));
+        let (mut boxed, mut by_value) = (zeroed::<Net>(), Net::ZERO);
+        boxed.0.bias = [0.5, -0.5, 0.25, 0.0];
+        by_value.0.bias = boxed.0.bias;
+        let mut t1 = Trainer::<Net, [f32; 3], _>::boxed(adam);
+        let mut t2 = Trainer::<Net, [f32; 3], _>::new(Adam::<Net>::new(0.1));
+        // Miri varies the last bits of `exp`, as it may: equal within rounding.
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-5;
+        for _ in 0..3 {
+            let a = t1.step(&mut boxed, &[0.1, 0.2, 0.3], &1, &SoftmaxCrossEntropy);
+            let b = t2.step(&mut by_value, &[0.1, 0.2, 0.3], &1, &SoftmaxCrossEntropy);
+            assert!(close(a.unwrap(), b.unwrap()));
+        }
+        for i in 0..Net::PARAM_COUNT {
+            assert!(close(boxed.param(i).unwrap(), by_value.param(i).unwrap()));
+        }
+        let mut nan = Net::ZERO;
+        nan.set_param(0, f32::NAN);
+        assert!(Optimizer::<Net>::check(&t1.optimizer, &mut nan).is_err());
+    }
 }
