@@ -52,11 +52,15 @@ pub trait Float:
     fn write_le(self, out: &mut [u8]);
     /// The value whose little-endian bytes start `bytes`, which must hold at least `BYTES`.
     fn read_le(bytes: &[u8]) -> Self;
-    /// Whether every value has a magnitude at most `bound` (a finite, non-negative number):
-    /// false for any NaN or infinity. Compares the bits of the magnitudes as integers, whose
-    /// order is the floats' for non-negative values and puts infinity and NaN above every
-    /// finite number, so that the scan is an integer maximum, which vectorises.
-    fn all_within(values: &[Self], bound: Self) -> bool;
+    /// The bits of a value's magnitude as an integer: their order is the magnitudes' order,
+    /// with infinity and then NaN above every finite number, and an integer maximum
+    /// vectorises where a float maximum (which must treat NaN) does not.
+    type Bits: Copy + Ord + Default;
+    /// See [`Float::Bits`].
+    fn magnitude_bits(self) -> Self::Bits;
+    /// Raises each of `lanes` to the largest [`magnitude_bits`](Float::magnitude_bits) of
+    /// the values in its position modulo 8.
+    fn max_magnitudes(values: &[Self], lanes: &mut [Self::Bits; 8]);
     /// `e^x` for the hot paths (sigmoid, softmax). For `f32`, a vectorisable approximation
     /// with relative error below 3e-7 (see the crate's `math` module): 0 below -87.33,
     /// infinity above 88.37, NaN for NaN. For `f64`, the accurate `exp`, so that gradient
@@ -119,21 +123,27 @@ macro_rules! impl_float {
                 raw.copy_from_slice(&bytes[..Self::BYTES]);
                 <$t>::from_le_bytes(raw)
             }
+            type Bits = $bits;
+            #[inline(always)]
+            fn magnitude_bits(self) -> $bits {
+                self.to_bits() & (<$bits>::MAX >> 1)
+            }
             #[inline]
-            fn all_within(values: &[Self], bound: Self) -> bool {
-                const MAGNITUDE: $bits = <$bits>::MAX >> 1;
-                let magnitude = |v: &$t| v.to_bits() & MAGNITUDE;
-                // Eight independent maxima, so that the loop fills vector registers.
-                let mut lanes = [0 as $bits; 8];
+            fn max_magnitudes(values: &[Self], lanes: &mut [$bits; 8]) {
+                // Eight independent maxima in a local copy, so that the loop keeps them in
+                // vector registers.
+                let mut local = *lanes;
                 let chunks = values.chunks_exact(8);
                 let rest = chunks.remainder();
                 for chunk in chunks {
-                    for (lane, v) in lanes.iter_mut().zip(chunk) {
-                        *lane = (*lane).max(magnitude(v));
+                    for (lane, v) in local.iter_mut().zip(chunk) {
+                        *lane = (*lane).max(v.magnitude_bits());
                     }
                 }
-                let largest = rest.iter().map(magnitude).chain(lanes).max().unwrap_or(0);
-                largest <= magnitude(&bound)
+                for (lane, v) in local.iter_mut().zip(rest) {
+                    *lane = (*lane).max(v.magnitude_bits());
+                }
+                *lanes = local;
             }
         }
     };
