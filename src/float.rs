@@ -128,22 +128,26 @@ macro_rules! impl_float {
             fn magnitude_bits(self) -> $bits {
                 self.to_bits() & (<$bits>::MAX >> 1)
             }
-            #[inline]
+            // Compiled once, here, for each instruction set: inlined into a model's step, it
+            // would be compiled again for every layer the model's parameters visit.
+            #[inline(never)]
             fn max_magnitudes(values: &[Self], lanes: &mut [$bits; 8]) {
-                // Eight independent maxima in a local copy, so that the loop keeps them in
-                // vector registers.
-                let mut local = *lanes;
-                let chunks = values.chunks_exact(8);
-                let rest = chunks.remainder();
-                for chunk in chunks {
-                    for (lane, v) in local.iter_mut().zip(chunk) {
+                crate::kernels::dispatch!(values.len(), |_level| {
+                    // Eight independent maxima in a local copy, so that the loop keeps them in
+                    // vector registers.
+                    let mut local = *lanes;
+                    let chunks = values.chunks_exact(8);
+                    let rest = chunks.remainder();
+                    for chunk in chunks {
+                        for (lane, v) in local.iter_mut().zip(chunk) {
+                            *lane = (*lane).max(v.magnitude_bits());
+                        }
+                    }
+                    for (lane, v) in local.iter_mut().zip(rest) {
                         *lane = (*lane).max(v.magnitude_bits());
                     }
-                }
-                for (lane, v) in local.iter_mut().zip(rest) {
-                    *lane = (*lane).max(v.magnitude_bits());
-                }
-                *lanes = local;
+                    *lanes = local;
+                })
             }
         }
     };

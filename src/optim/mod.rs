@@ -229,11 +229,9 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     bound: F,
 ) -> Result<(), StepError> {
     let mut lanes = [F::Bits::default(); 8];
-    grads.visit(&mut |s| {
-        // Compiled for the widest instruction set on long slices (AVX2 has an unsigned
-        // 32-bit maximum; SSE2 does not).
-        crate::kernels::dispatch!(s.len(), |_level| F::max_magnitudes(s, &mut lanes))
-    });
+    // Compiled for the widest instruction set on long slices (AVX2 has an unsigned 32-bit
+    // maximum; SSE2 does not), once per float type.
+    grads.visit(&mut |s| F::max_magnitudes(s, &mut lanes));
     let largest = lanes.into_iter().max().unwrap_or_default();
     if largest <= bound.magnitude_bits() {
         Ok(())
