@@ -30,6 +30,24 @@ struct Timing {
 /// A workload's body, run `n` times per call (so the timed loop has no indirect call inside).
 type Case<'a> = Box<dyn FnMut(u64) + 'a>;
 
+/// Times `on_two` run on a pool of two threads against `on_one` on a pool of one (where every
+/// split runs on the calling thread), interleaved: the speed-up of the feature `parallel`.
+#[cfg(feature = "parallel")]
+fn two_threads_against_one(
+    t: &Timing,
+    mut on_two: impl FnMut() + Send,
+    mut on_one: impl FnMut() + Send,
+) -> Compared {
+    let pool = |threads| {
+        let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+        builder.build().expect("a thread pool for the benchmark")
+    };
+    let (two, one) = (pool(2), pool(1));
+    let parallel = case(|| two.install(&mut on_two));
+    let serial = case(|| one.install(&mut on_one));
+    t.compare(&mut [parallel, serial])
+}
+
 fn case<'a>(mut f: impl FnMut() + 'a) -> Case<'a> {
     Box::new(move |n| {
         for _ in 0..n {
@@ -352,24 +370,21 @@ fn w3_threads(t: &Timing) {
         let trainer = Trainer::<Net, [[f32; 784]; B], _>::boxed(Adam::boxed(1e-3));
         (net, trainer)
     };
-    let pool = |threads| {
-        let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
-        builder.build().expect("a thread pool for the benchmark")
-    };
-    let (two, one) = (pool(2), pool(1));
     let ((mut net2, mut trainer2), (mut net1, mut trainer1)) = (setup(), setup());
     let (mut i, mut j) = (0, 0);
-    let parallel = case(|| {
-        i = (i + 1) % xb.len();
-        let step = || trainer2.step(&mut net2, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
-        black_box(two.install(step).ok());
-    });
-    let serial = case(|| {
-        j = (j + 1) % xb.len();
-        let step = || trainer1.step(&mut net1, black_box(&xb[j]), &cb[j], &SoftmaxCrossEntropy);
-        black_box(one.install(step).ok());
-    });
-    let c = t.compare(&mut [parallel, serial]);
+    let c = two_threads_against_one(
+        t,
+        || {
+            i = (i + 1) % xb.len();
+            let loss = trainer2.step(&mut net2, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+            black_box(loss.ok());
+        },
+        || {
+            j = (j + 1) % xb.len();
+            let loss = trainer1.step(&mut net1, black_box(&xb[j]), &cb[j], &SoftmaxCrossEntropy);
+            black_box(loss.ok());
+        },
+    );
     println!();
     println!("| feature `parallel` | unit | 2 threads | 1 thread | speed-up | target |");
     println!("|---|---|---|---|---|---|");

@@ -8,6 +8,8 @@ use std::hint::black_box;
 use rand::{SeedableRng, rngs::SmallRng};
 use typed_nn::prelude::*;
 
+#[cfg(feature = "parallel")]
+use crate::two_threads_against_one;
 use crate::{Timing, case, classes, floor, seeded_inputs};
 
 const B: usize = 64;
@@ -86,11 +88,6 @@ fn shape<const D: usize, const H: usize>(t: &Timing, label: &str) {
 /// binary's step on a pool of one (where every split runs on the calling thread).
 #[cfg(feature = "parallel")]
 fn threads<const N: usize>(t: &Timing) {
-    let pool = |threads| {
-        let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
-        builder.build().expect("a thread pool for the benchmark")
-    };
-    let (two, one) = (pool(2), pool(1));
     let (mut net2, mut net1) = (model::<N>(11), model::<N>(11));
     let xs = seeded_inputs::<N>(B * 2, 12);
     let cs = classes(B * 2, C, 13);
@@ -99,17 +96,19 @@ fn threads<const N: usize>(t: &Timing) {
     let mut trainer2 = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Adam::boxed(1e-3));
     let mut trainer1 = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Adam::boxed(1e-3));
     let (mut i, mut j) = (0, 0);
-    let parallel = case(|| {
-        i = (i + 1) % xb.len();
-        let step = || trainer2.step(&mut net2, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
-        black_box(two.install(step).ok());
-    });
-    let serial = case(|| {
-        j = (j + 1) % xb.len();
-        let step = || trainer1.step(&mut net1, black_box(&xb[j]), &cb[j], &SoftmaxCrossEntropy);
-        black_box(one.install(step).ok());
-    });
-    let c = t.compare(&mut [parallel, serial]);
+    let c = two_threads_against_one(
+        t,
+        || {
+            i = (i + 1) % xb.len();
+            let loss = trainer2.step(&mut net2, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+            black_box(loss.ok());
+        },
+        || {
+            j = (j + 1) % xb.len();
+            let loss = trainer1.step(&mut net1, black_box(&xb[j]), &cb[j], &SoftmaxCrossEntropy);
+            black_box(loss.ok());
+        },
+    );
     let rate = |ns: f64| format!("{:.0}", 1e9 * B as f64 / ns);
     println!(
         "| {N} | {} | {} | {:.2}x |",
