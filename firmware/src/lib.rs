@@ -1,4 +1,4 @@
-//! What both firmware images share: output over semihosting without `core::fmt` (whose
+//! What the firmware images share: output over semihosting without `core::fmt` (whose
 //! float formatting alone is larger than a whole inference image), a stack-usage probe, and a
 //! panic handler that reports failure to the host.
 #![no_std]
@@ -116,5 +116,49 @@ pub mod stack {
             p += 4;
         }
         top() - p
+    }
+}
+
+/// The sine network the host trains (`cargo run --release --example sine`) and the outputs the
+/// device must reproduce, shared by the programs that load it in different ways.
+pub mod sine {
+    use typed_nn::{Linear, Tanh};
+
+    use super::{exit, print, print_f32, print_u32, stack};
+
+    /// 1-16-16-1 with tanh, approximating sin on [0, 2 pi].
+    pub type Sine = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);
+
+    /// Pairs (x, host output), little-endian f32.
+    static EXPECTED: &[u8] = include_bytes!("../weights/sine_expected.bin");
+
+    /// Host and device compute tanh with different libm implementations: allow a few ulps.
+    const TOLERANCE: f32 = 1e-5;
+
+    fn f32_at(bytes: &[u8]) -> f32 {
+        f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+
+    /// Runs `infer` at the 64 host points, prints `name`'s result line with the peak stack,
+    /// and exits with success when every output is within [`TOLERANCE`] of the host's and
+    /// `ok` (the program's own checks) holds.
+    pub fn check(name: &str, ok: bool, infer: impl Fn(f32) -> f32) -> ! {
+        let mut worst = 0.0f32;
+        let mut checked = 0u32;
+        for pair in EXPECTED.chunks_exact(8) {
+            let (x, host) = (f32_at(&pair[..4]), f32_at(&pair[4..]));
+            worst = worst.max((infer(core::hint::black_box(x)) - host).abs());
+            checked += 1;
+        }
+        let peak = stack::peak();
+        print(name);
+        print(": ");
+        print_u32(checked);
+        print(" points, largest |device - host| = ");
+        print_f32(worst);
+        print(", peak stack ");
+        print_u32(peak as u32);
+        print(" bytes\n");
+        exit(ok && checked == 64 && worst <= TOLERANCE)
     }
 }
