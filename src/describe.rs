@@ -92,7 +92,12 @@ pub trait Describe<X>: Forward<X> + ParamCount {
 pub(crate) struct Short(pub(crate) &'static str);
 
 impl Display for Short {
+    /// Written in pieces, so it pads itself to the formatter's width (left-aligned).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(wide) = f.width() {
+            write!(f, "{}", Short(self.0))?;
+            return (width(Short(self.0))..wide).try_for_each(|_| f.write_char(' '));
+        }
         let mut rest = self.0;
         while !rest.is_empty() {
             // The identifier (or path segment) at the start, if any.
@@ -161,7 +166,7 @@ impl<M: Describe<X>, X> Display for Summary<M, X> {
             "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
             headers[0], headers[1], headers[2], headers[3]
         )?;
-        let dashes = |n: usize| "-".repeat_fmt(n);
+        let dashes = |n: usize| Repeat("-", n);
         writeln!(
             f,
             "|{}|{}|{}|{}:|",
@@ -176,9 +181,9 @@ impl<M: Describe<X>, X> Display for Summary<M, X> {
                 result = writeln!(
                     f,
                     "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
-                    Short(l.layer).padded(),
-                    Short(l.input).padded(),
-                    Short(l.output).padded(),
+                    Short(l.layer),
+                    Short(l.input),
+                    Short(l.output),
                     l.params
                 );
             }
@@ -211,38 +216,7 @@ fn float_bytes<M: Forward<X>, X>() -> usize {
     <<M::Output as Tensor>::Elem as Float>::BYTES
 }
 
-/// Pads a [`Short`] name, which `{:w$}` cannot do for a type that writes in pieces.
-struct Padded(Short);
-
-impl Short {
-    fn padded(self) -> Padded {
-        Padded(self)
-    }
-}
-
-impl Display for Padded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, wide) = (&self.0, width(&self.0));
-        write!(f, "{name}")?;
-        for _ in wide..f.width().unwrap_or(0) {
-            f.write_char(' ')?;
-        }
-        Ok(())
-    }
-}
-
-/// Repeats a string `n` times when printed.
-trait RepeatFmt {
-    fn repeat_fmt(self, n: usize) -> Repeat;
-}
-
-impl RepeatFmt for &'static str {
-    fn repeat_fmt(self, n: usize) -> Repeat {
-        Repeat(self, n)
-    }
-}
-
-/// See [`RepeatFmt`].
+/// A string repeated `n` times when printed.
 struct Repeat(&'static str, usize);
 
 impl Display for Repeat {

@@ -322,18 +322,7 @@ where
         T: Copy,
         M::Output: ScoredBy<L, [T; B]>,
     {
-        if inputs.len() != targets.len() {
-            return Err(TrainError::LengthMismatch {
-                inputs: inputs.len(),
-                targets: targets.len(),
-            });
-        }
-        if inputs.len() < B || B == 0 {
-            return Err(TrainError::SmallerThanBatch {
-                samples: inputs.len(),
-                batch: B,
-            });
-        }
+        check_epoch_data(inputs.len(), targets.len(), B)?;
         let (xs, x_tail) = inputs.as_chunks::<B>();
         let (ts, t_tail) = targets.as_chunks::<B>();
         let mut tally = Tally::default();
@@ -414,20 +403,25 @@ where
         match last {
             Some(report) => Ok(report),
             None => {
-                let (samples, batch) = (inputs.len(), B);
-                if targets.len() != samples {
-                    return Err(TrainError::LengthMismatch {
-                        inputs: samples,
-                        targets: targets.len(),
-                    });
-                }
-                if samples < batch {
-                    return Err(TrainError::SmallerThanBatch { samples, batch });
-                }
+                check_epoch_data(inputs.len(), targets.len(), B)?;
                 Ok(Tally::default().report())
             }
         }
     }
+}
+
+/// What an epoch needs of its data: a target for each input, and at least one batch.
+fn check_epoch_data(inputs: usize, targets: usize, batch: usize) -> Result<(), TrainError> {
+    if inputs != targets {
+        return Err(TrainError::LengthMismatch { inputs, targets });
+    }
+    if inputs < batch || batch == 0 {
+        return Err(TrainError::SmallerThanBatch {
+            samples: inputs,
+            batch,
+        });
+    }
+    Ok(())
 }
 
 /// Sums over an epoch's steps, for its [`EpochReport`].
