@@ -276,3 +276,36 @@ fn an_optimizer_used_by_hand_reports_the_same_checks() {
     assert_eq!(grads, Net::ZERO, "cleared");
     assert!(err.to_string().contains("NaN or an infinity"), "{err}");
 }
+
+/// Gradients each within the bound pass, and one past it is refused, for models on both sides
+/// of the size up to which the check sums magnitudes (256 parameters) rather than taking their
+/// maximum: a sum beyond the bound must not refuse a step whose every gradient is within it.
+fn bound_is_exact_per_gradient<M: Params<f32> + Clone + PartialEq + core::fmt::Debug>() {
+    let sgd = Sgd::new(1.0);
+    let bound = typed_nn::optim::max_update::<f32>();
+    let mut grads = M::ZERO;
+    grads.visit_mut(&mut |s| s.fill(0.9 * bound));
+    let kept = grads.clone();
+    assert_eq!(sgd.check(&mut grads), Ok(()));
+    assert_eq!(grads, kept, "a passing check leaves the gradients");
+
+    let mut last = 0;
+    grads.visit_mut(&mut |s| {
+        s[s.len() - 1] = 1.1 * bound;
+        last += s.len();
+    });
+    let err = sgd.check(&mut grads).unwrap_err();
+    assert!(
+        matches!(err, StepError::Gradient { index, .. } if index < last),
+        "{err}"
+    );
+    assert_eq!(grads, M::ZERO, "cleared");
+}
+
+#[test]
+fn the_gradient_bound_holds_per_gradient_at_every_model_size() {
+    bound_is_exact_per_gradient::<Linear<1, 1>>(); // 2 parameters
+    bound_is_exact_per_gradient::<Linear<15, 16>>(); // 256: the last summed
+    bound_is_exact_per_gradient::<(Linear<15, 16>, Linear<1, 1>)>(); // 258
+    bound_is_exact_per_gradient::<Linear<31, 16>>(); // 512
+}

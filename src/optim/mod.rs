@@ -220,14 +220,31 @@ pub(crate) fn check_rate<F: Float>(name: &'static str, rate: F) -> Result<(), Hy
     require(name, rate, rate >= F::ZERO && rate < F::ONE, "in [0, 1)")
 }
 
+/// Parameters up to which [`gradients_within`] scans inline, in the model's step.
+const SMALL_MODEL: usize = 256;
+
 /// `Ok` when every gradient's magnitude is at most `bound` (a NaN never is); else the first
 /// that is not, with the gradients cleared (see [`Optimizer::check`]). One pass over the
-/// gradients: eight running maxima of the magnitudes' bits across all slices, which
-/// vectorises; the offender is searched for only when there is one.
+/// gradients, which vectorises: for a small model, inlined, the sum of the magnitudes (every
+/// magnitude is at most the sum); for the others, eight running maxima of the magnitudes'
+/// bits, compiled once in the library. The offender is searched for only when the pass finds
+/// one could exist.
 pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     grads: &mut M,
     bound: F,
 ) -> Result<(), StepError> {
+    if M::PARAM_COUNT <= SMALL_MODEL {
+        // For a model this small, the call and the dispatch cost more than the scan. A NaN
+        // makes the sum NaN, which fails the comparison; a sum beyond the bound with every
+        // gradient within it is settled by the exact search.
+        let mut total = F::ZERO;
+        grads.visit(&mut |s| total += magnitude_sum(s));
+        return if total <= bound {
+            Ok(())
+        } else {
+            gradient_outside(grads, bound)
+        };
+    }
     let mut lanes = [F::Bits::default(); 8];
     // Compiled for the widest instruction set on long slices (AVX2 has an unsigned 32-bit
     // maximum; SSE2 does not), once per float type.
@@ -238,6 +255,24 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     } else {
         gradient_outside(grads, bound)
     }
+}
+
+/// The sum of the magnitudes of `values`, in eight independent sums held in registers (the
+/// caller's accumulator may live in memory, behind a closure).
+#[inline(always)]
+fn magnitude_sum<F: Float>(values: &[F]) -> F {
+    let mut sums = [F::ZERO; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (sum, g) in sums.iter_mut().zip(chunk) {
+            *sum += g.abs();
+        }
+    }
+    for (sum, g) in sums.iter_mut().zip(rest) {
+        *sum += g.abs();
+    }
+    sums.into_iter().fold(F::ZERO, |a, b| a + b)
 }
 
 /// The error of [`gradients_within`], on its own cold path.
@@ -253,8 +288,11 @@ fn gradient_outside<F: Float, M: Params<F>>(grads: &mut M, bound: F) -> Result<(
         }
         index += s.len();
     });
+    // Only the small models' sum of magnitudes may send every gradient in bounds here.
+    let Some((index, value)) = found else {
+        return Ok(());
+    };
     grads.set_zero();
-    let (index, value) = found.unwrap_or((0, F::nan()));
     Err(StepError::Gradient {
         index,
         value: value.as_f64(),
