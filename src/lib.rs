@@ -108,6 +108,7 @@ mod loss;
 mod math;
 pub mod module;
 pub mod optim;
+pub mod quant;
 pub mod shape;
 mod simd;
 mod tensor;

@@ -1,0 +1,360 @@
+//! The int8 byte image, and building an int8 model from it at compile time.
+//!
+//! Layout (little-endian), written by [`Quantized::to_bytes`](super::Quantized::to_bytes):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 0..4 | magic `TYQ8` |
+//! | 4 | format version, 1 |
+//! | 5 | number of layers |
+//! | 6..11 | input quantization: scale (`f32`), zero point (`i8`) |
+//! | 11..16 | output quantization: scale, zero point |
+//! | ... | each layer: a tag byte, then its numbers (below) |
+//! | last 4 | CRC-32 (IEEE 802.3) of every byte before it |
+//!
+//! Layers: `1` linear: `IN` and `OUT` (`u32` each), the weights row by row (`OUT * IN` bytes),
+//! the biases (`OUT` `i32`), the multipliers (`OUT` `i32`), the shifts (`OUT` `i8`), the
+//! output zero point (`i8`); `2` ReLU: its zero point; `3` identity: nothing; `4` sigmoid and
+//! `5` tanh: their 256-entry tables.
+
+use super::fixed::Multiplier;
+use super::layers::{QIdentity, QLinear, QReLU, QSigmoid, QTanh, QuantParams};
+use crate::io::crc32;
+
+pub(crate) const MAGIC: [u8; 4] = *b"TYQ8";
+pub(crate) const VERSION: u8 = 1;
+pub(crate) const HEADER_BYTES: usize = 16;
+pub(crate) const TAG_LINEAR: u8 = 1;
+pub(crate) const TAG_RELU: u8 = 2;
+pub(crate) const TAG_IDENTITY: u8 = 3;
+pub(crate) const TAG_SIGMOID: u8 = 4;
+pub(crate) const TAG_TANH: u8 = 5;
+
+/// What is wrong with an int8 image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuantImageError {
+    /// Not an int8 image of this crate (magic `TYQ8`), or shorter than its header and
+    /// checksum.
+    NotAnImage,
+    /// A format version this crate cannot read.
+    Version {
+        /// The image's version.
+        found: u8,
+    },
+    /// The CRC-32 does not match: the bytes were changed after they were written.
+    Checksum,
+    /// Layer `index` (from 0) is another kind of layer than the model reads there.
+    LayerKind {
+        /// The layer's position.
+        index: usize,
+        /// The tag the model reads (1 linear, 2 ReLU, 3 identity, 4 sigmoid, 5 tanh).
+        expected: u8,
+        /// The tag in the image (0 past the end).
+        found: u8,
+    },
+    /// Linear layer `index` has other widths in the image than in the model.
+    Shape {
+        /// The layer's position.
+        index: usize,
+        /// The model's `(IN, OUT)`.
+        expected: (u32, u32),
+        /// The image's.
+        found: (u32, u32),
+    },
+    /// The image ends inside a layer.
+    Truncated,
+    /// A scale is not finite and positive.
+    Scale,
+    /// The image holds more layers, or more bytes, than the model read.
+    Trailing,
+}
+
+impl QuantImageError {
+    /// What is wrong, as a `&'static str` (a `const fn`, for compile-time checks).
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            QuantImageError::NotAnImage => "not an int8 image of typed-nn (magic TYQ8)",
+            QuantImageError::Version { .. } => {
+                "the int8 image has a format version this crate cannot read"
+            }
+            QuantImageError::Checksum => {
+                "the int8 image is corrupted: its CRC-32 does not match its bytes"
+            }
+            QuantImageError::LayerKind { .. } => {
+                "the int8 image holds another kind of layer where the model reads one"
+            }
+            QuantImageError::Shape { .. } => {
+                "a linear layer of the int8 image has other widths than the model's"
+            }
+            QuantImageError::Truncated => "the int8 image ends inside a layer",
+            QuantImageError::Scale => "a scale in the int8 image is not finite and positive",
+            QuantImageError::Trailing => "the int8 image holds more layers than the model read",
+        }
+    }
+}
+
+impl core::fmt::Display for QuantImageError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            QuantImageError::Version { found } => {
+                write!(f, "{} (version {found}, reads {VERSION})", self.reason())
+            }
+            QuantImageError::LayerKind {
+                index,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}: layer {index} is tag {found}, the model reads tag {expected} (1 linear, 2 ReLU, 3 identity, 4 sigmoid, 5 tanh)",
+                self.reason()
+            ),
+            QuantImageError::Shape {
+                index,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}: layer {index} is {} -> {} in the image, {} -> {} in the model",
+                self.reason(),
+                found.0,
+                found.1,
+                expected.0,
+                expected.1
+            ),
+            _ => f.write_str(self.reason()),
+        }
+    }
+}
+
+impl core::error::Error for QuantImageError {}
+
+/// A cursor over an int8 image that builds int8 layers in `const` context, as
+/// [`ConstImage`](crate::io::ConstImage) does for float models: a `static` built from it is
+/// computed by the compiler and its tables and weights stay in flash.
+///
+/// ```
+/// use typed_nn::prelude::*;
+/// use typed_nn::quant::{self, ConstQuantImage, Granularity, QLinear, QTanh, Quantized};
+/// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
+///
+/// type Net = (Linear<1, 4>, Tanh, Linear<4, 1>);
+/// let mut net = Net::ZERO;
+/// net.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(3));
+/// let calibration = [[-1.0f32], [0.0], [1.0]];
+/// let int8 = quant::quantize(&net, &calibration, Granularity::PerChannel)?;
+/// let bytes = int8.to_bytes();
+///
+/// // On the device, `bytes` is `include_bytes!` of the file and this a `static`.
+/// let read = || -> Result<Quantized<(QLinear<1, 4>, QTanh, QLinear<4, 1>)>, quant::QuantImageError> {
+///     let mut image = ConstQuantImage::new(&bytes)?;
+///     let model = (image.linear(), image.tanh(), image.linear());
+///     image.finish(model)
+/// };
+/// assert_eq!(read()?, int8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Every read checks the layer's kind and widths; the first mismatch is kept and
+/// [`finish`](Self::finish) returns it, so that in a `static` a wrong image stops the build
+/// (`panic!` with [`QuantImageError::reason`]) and at run time it is an error, never a panic.
+#[derive(Clone, Copy, Debug)]
+pub struct ConstQuantImage<'a> {
+    bytes: &'a [u8],
+    /// Where the next layer starts.
+    at: usize,
+    /// Layers read so far.
+    layers: usize,
+    input: QuantParams,
+    output: QuantParams,
+    error: Option<QuantImageError>,
+}
+
+const fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+const fn params_at(bytes: &[u8], at: usize) -> QuantParams {
+    QuantParams {
+        scale: f32::from_bits(u32_at(bytes, at)),
+        zero_point: bytes[at + 4] as i8,
+    }
+}
+
+const fn scale_ok(p: QuantParams) -> bool {
+    p.scale.is_finite() && p.scale > 0.0
+}
+
+impl<'a> ConstQuantImage<'a> {
+    /// Checks the header and the checksum.
+    pub const fn new(bytes: &'a [u8]) -> Result<Self, QuantImageError> {
+        let [a, b, c, d] = MAGIC;
+        if bytes.len() < HEADER_BYTES + 4
+            || !matches!(bytes, [x, y, z, w, ..] if *x == a && *y == b && *z == c && *w == d)
+        {
+            return Err(QuantImageError::NotAnImage);
+        }
+        if bytes[4] != VERSION {
+            return Err(QuantImageError::Version { found: bytes[4] });
+        }
+        let body = bytes.len() - 4;
+        let (data, _) = bytes.split_at(body);
+        if crc32(data) != u32_at(bytes, body) {
+            return Err(QuantImageError::Checksum);
+        }
+        let (input, output) = (params_at(bytes, 6), params_at(bytes, 11));
+        if !scale_ok(input) || !scale_ok(output) {
+            return Err(QuantImageError::Scale);
+        }
+        Ok(Self {
+            bytes,
+            at: HEADER_BYTES,
+            layers: 0,
+            input,
+            output,
+            error: None,
+        })
+    }
+
+    /// The end of the layers (the checksum's offset).
+    const fn end(&self) -> usize {
+        self.bytes.len() - 4
+    }
+
+    /// Checks the next layer's tag and that `len` more bytes follow it; on success moves past
+    /// the tag and returns where its numbers start.
+    const fn enter(&mut self, tag: u8, len: usize) -> Option<usize> {
+        if self.error.is_some() {
+            return None;
+        }
+        let index = self.layers;
+        self.layers += 1;
+        let found = if self.at < self.end() {
+            self.bytes[self.at]
+        } else {
+            0
+        };
+        if found != tag {
+            self.error = Some(QuantImageError::LayerKind {
+                index,
+                expected: tag,
+                found,
+            });
+            return None;
+        }
+        if self.end() - self.at - 1 < len {
+            self.error = Some(QuantImageError::Truncated);
+            return None;
+        }
+        let start = self.at + 1;
+        self.at = start + len;
+        Some(start)
+    }
+
+    /// The next layer, a linear one of `IN` inputs and `OUT` outputs. On a mismatch the layer
+    /// is all zeros and [`finish`](Self::finish) reports the error.
+    pub const fn linear<const IN: usize, const OUT: usize>(&mut self) -> QLinear<IN, OUT> {
+        let mut layer = QLinear {
+            weight: [[0; IN]; OUT],
+            bias: [0; OUT],
+            multiplier: [Multiplier { m0: 0, shift: 0 }; OUT],
+            output_zero_point: 0,
+        };
+        // The widths first, so that a mismatch is reported as one rather than as a length.
+        if self.error.is_none() && self.at + 9 <= self.end() && self.bytes[self.at] == TAG_LINEAR {
+            let found = (
+                u32_at(self.bytes, self.at + 1),
+                u32_at(self.bytes, self.at + 5),
+            );
+            if found.0 as usize != IN || found.1 as usize != OUT {
+                self.error = Some(QuantImageError::Shape {
+                    index: self.layers,
+                    expected: (IN as u32, OUT as u32),
+                    found,
+                });
+                return layer;
+            }
+        }
+        let len = 8 + OUT * IN + OUT * 9 + 1;
+        let Some(mut at) = self.enter(TAG_LINEAR, len) else {
+            return layer;
+        };
+        at += 8;
+        let mut o = 0;
+        while o < OUT {
+            let mut i = 0;
+            while i < IN {
+                layer.weight[o][i] = self.bytes[at] as i8;
+                at += 1;
+                i += 1;
+            }
+            o += 1;
+        }
+        let mut o = 0;
+        while o < OUT {
+            layer.bias[o] = u32_at(self.bytes, at + 4 * o) as i32;
+            layer.multiplier[o].m0 = u32_at(self.bytes, at + 4 * (OUT + o)) as i32;
+            layer.multiplier[o].shift = self.bytes[at + 8 * OUT + o] as i8;
+            o += 1;
+        }
+        layer.output_zero_point = self.bytes[at + 9 * OUT] as i8;
+        layer
+    }
+
+    /// The next layer, a ReLU.
+    pub const fn relu(&mut self) -> QReLU {
+        match self.enter(TAG_RELU, 1) {
+            Some(at) => QReLU {
+                zero_point: self.bytes[at] as i8,
+            },
+            None => QReLU { zero_point: 0 },
+        }
+    }
+
+    /// The next layer, an identity.
+    pub const fn identity(&mut self) -> QIdentity {
+        let _ = self.enter(TAG_IDENTITY, 0);
+        QIdentity
+    }
+
+    const fn table(&mut self, tag: u8) -> [i8; 256] {
+        let mut table = [0i8; 256];
+        if let Some(at) = self.enter(tag, 256) {
+            let mut k = 0;
+            while k < 256 {
+                table[k] = self.bytes[at + k] as i8;
+                k += 1;
+            }
+        }
+        table
+    }
+
+    /// The next layer, a sigmoid table.
+    pub const fn sigmoid(&mut self) -> QSigmoid {
+        QSigmoid {
+            table: self.table(TAG_SIGMOID),
+        }
+    }
+
+    /// The next layer, a tanh table.
+    pub const fn tanh(&mut self) -> QTanh {
+        QTanh {
+            table: self.table(TAG_TANH),
+        }
+    }
+
+    /// The model read, with the image's input and output quantization; or the first
+    /// mismatch, or [`QuantImageError::Trailing`] when the image holds more than was read.
+    pub const fn finish<Q: Copy>(self, model: Q) -> Result<super::Quantized<Q>, QuantImageError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if self.at != self.end() || self.layers != self.bytes[5] as usize {
+            return Err(QuantImageError::Trailing);
+        }
+        Ok(super::Quantized {
+            model,
+            input: self.input,
+            output: self.output,
+        })
+    }
+}
