@@ -10,6 +10,7 @@ use std::f32::consts::TAU;
 use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::io::to_image;
 use typed_nn::prelude::*;
+use typed_nn::quant::{self, Granularity};
 
 /// The network the firmware embeds.
 type Sine = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);
@@ -60,10 +61,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(format!("{dir}/sine_expected.bin"), &expected)?;
     // The same weights as PyTorch would save them, for the firmware that imports safetensors.
     typed_nn::io::safetensors::save(format!("{dir}/sine.safetensors"), &net)?;
+    write_int8(&net, &dir)?;
     println!(
         "wrote {dir}/sine.bin ({} bytes, {} parameters), sine.safetensors and sine_expected.bin ({CHECKS} points)",
         image.len(),
         Sine::PARAM_COUNT
+    );
+    Ok(())
+}
+
+/// The int8 network for `sine_int8`: calibrated on 256 points of [0, 2 pi], one weight scale
+/// per layer (a multiplier per layer rather than per output: 132 bytes less flash, and as
+/// accurate here). Writes its image and its int8 outputs at the check points, which the device
+/// must reproduce exactly (integer arithmetic, and the same `f32` operations at the edges).
+fn write_int8(net: &Sine, dir: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let calibration: Vec<[f32; 1]> = (0..256).map(|i| [TAU * i as f32 / 255.0]).collect();
+    let int8 = quant::quantize(net, &calibration, Granularity::PerTensor)?;
+    let points = (0..CHECKS).map(|i| TAU * (i as f32 + 0.5) / CHECKS as f32);
+    let outputs: Vec<u8> = points
+        .clone()
+        .map(|x| int8.infer_int8(&[int8.input.quantize(x)])[0] as u8)
+        .collect();
+    let worst = points
+        .map(|x| (int8.infer(&[x])[0] - x.sin()).abs())
+        .fold(0.0f32, f32::max);
+    let float = (0..CHECKS)
+        .map(|i| TAU * (i as f32 + 0.5) / CHECKS as f32)
+        .map(|x| (net.infer(&[x])[0] - x.sin()).abs())
+        .fold(0.0f32, f32::max);
+    println!(
+        "int8: largest |net(x) - sin(x)| at the {CHECKS} check points {worst:.4} (f32 {float:.4})"
+    );
+    if worst > float + 0.04 {
+        return Err(format!("the int8 network is off by {worst}").into());
+    }
+    let bytes = int8.to_bytes();
+    std::fs::write(format!("{dir}/sine_int8.bin"), &bytes)?;
+    std::fs::write(format!("{dir}/sine_int8_expected.bin"), &outputs)?;
+    println!(
+        "wrote {dir}/sine_int8.bin ({} bytes) and sine_int8_expected.bin",
+        bytes.len()
     );
     Ok(())
 }
