@@ -48,6 +48,7 @@ fn the_int8_sine_network_keeps_its_accuracy() {
     for granularity in [Granularity::PerChannel, Granularity::PerTensor] {
         let int8 = quant::quantize(&net, &calibration, granularity).unwrap();
         let error = worst_error(|x| int8.infer(&[x])[0]);
+        println!("{granularity:?}: int8 {error:.4}, f32 {float:.4}");
         assert!(
             error <= float + 0.04,
             "{granularity:?}: int8 {error} against f32 {float}"
@@ -92,6 +93,7 @@ fn the_int8_digits_classifier_keeps_its_accuracy() {
     for granularity in [Granularity::PerChannel, Granularity::PerTensor] {
         let int8 = quant::quantize(&net, &train, granularity).unwrap();
         let acc = int8_accuracy(&int8, &test, &classes);
+        println!("{granularity:?}: int8 {acc:.4}, f32 {float:.4}");
         assert!(
             (acc - float).abs() <= 0.01,
             "{granularity:?}: int8 {acc:.4} against f32 {float:.4}"
