@@ -72,13 +72,15 @@ fn panic(_: &PanicInfo) -> ! {
 /// `peak` finds the lowest word that was overwritten since.
 pub mod stack {
     const PATTERN: u32 = 0x5EED_F00D;
-    /// Bytes below the current stack pointer that are painted: far more than any workload
+    /// Bytes below the top of the stack that are painted at most: far more than any workload
     /// here needs, and small enough to paint in microseconds.
     const DEPTH: usize = 32 * 1024;
 
     unsafe extern "C" {
         /// The top of the stack, set by cortex-m-rt's linker script.
         static _stack_start: u32;
+        /// The end of the statics, which the stack must not grow into.
+        static _stack_end: u32;
     }
 
     fn stack_pointer() -> usize {
@@ -86,13 +88,14 @@ pub mod stack {
     }
 
     fn top() -> usize {
-        // Only the address of the linker symbol is taken; it is never read.
+        // Only the addresses of the linker symbols are taken; they are never read.
         core::ptr::addr_of!(_stack_start) as usize
     }
 
-    /// The lowest painted address.
+    /// The lowest painted address: `DEPTH` below the top, or the end of the statics on a
+    /// board with less RAM than that (16 KiB on the micro:bit).
     fn bottom() -> usize {
-        top() - DEPTH
+        (top() - DEPTH).max(core::ptr::addr_of!(_stack_end) as usize)
     }
 
     /// Paints from the bottom of the probed region up to just below the current frame.
@@ -101,8 +104,8 @@ pub mod stack {
         let end = stack_pointer() - 64;
         let mut p = bottom();
         while p < end {
-            // SAFETY: [bottom, end) lies in RAM below every live stack frame: no value lives
-            // there, and the memory map gives 4 MiB of RAM below `_stack_start`.
+            // SAFETY: [bottom, end) lies in RAM between the statics and every live stack
+            // frame, so no value lives there.
             unsafe { core::ptr::write_volatile(p as *mut u32, PATTERN) };
             p += 4;
         }
@@ -119,46 +122,188 @@ pub mod stack {
     }
 }
 
+/// Counts instructions with SysTick, clocked by the core clock. Under `qemu-system-arm -icount
+/// shift=0` the virtual clock advances one nanosecond per guest instruction, so ticks are
+/// instructions at a fixed ratio, which a loop of known length measures. Without `-icount` the
+/// virtual clock is the host's and the counts only say how long the emulation took.
+pub mod instructions {
+    use core::sync::atomic::{Ordering, compiler_fence};
+    use cortex_m::peripheral::SYST;
+    use cortex_m::peripheral::syst::SystClkSource;
+
+    /// SysTick counts down over 24 bits.
+    const MASK: u32 = (1 << 24) - 1;
+    /// Iterations of the calibrating loop: 400,000 instructions, 10,000 ticks at the 25 MHz
+    /// of QEMU's mps2 boards.
+    const SPIN: u32 = 200_000;
+
+    /// Ticks of the core clock `work` takes, or `None` past 2^24 (0.67 s at 25 MHz), when the
+    /// counter has wrapped.
+    fn ticks(work: impl FnOnce()) -> Option<u32> {
+        // SAFETY: nothing else in these programs uses SysTick, and its interrupt stays off.
+        let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
+        syst.disable_interrupt();
+        syst.set_clock_source(SystClkSource::Core);
+        syst.set_reload(MASK);
+        syst.clear_current();
+        syst.enable_counter();
+        compiler_fence(Ordering::SeqCst);
+        let start = SYST::get_current();
+        compiler_fence(Ordering::SeqCst);
+        work();
+        compiler_fence(Ordering::SeqCst);
+        let end = SYST::get_current();
+        // Cleared by `clear_current`, set when the counter reaches zero; the first reload
+        // (from the cleared zero) does not set it.
+        let wrapped = syst.has_wrapped();
+        syst.disable_counter();
+        (!wrapped).then_some(start.wrapping_sub(end) & MASK)
+    }
+
+    /// Exactly two instructions per iteration, in every build.
+    fn spin(n: u32) {
+        // SAFETY: counts a register down to zero; touches no memory and no stack.
+        unsafe {
+            core::arch::asm!("2:", "subs {0}, #1", "bne 2b", inout(reg) n => _, options(nomem, nostack))
+        }
+    }
+
+    /// Instructions `work` takes. The fixed cost of the two counter reads is included; subtract
+    /// an empty run of the same loop to leave it out.
+    pub fn count(work: impl FnOnce()) -> Option<u32> {
+        // The difference between 2 * SPIN and SPIN iterations leaves out the calls and reads.
+        let per = ticks(|| spin(2 * SPIN))?
+            .saturating_sub(ticks(|| spin(SPIN))?)
+            .max(1);
+        Some((ticks(work)? as u64 * (2 * SPIN) as u64 / per as u64) as u32)
+    }
+}
+
 /// The sine network the host trains (`cargo run --release --example sine`) and the outputs the
 /// device must reproduce, shared by the programs that load it in different ways.
 pub mod sine {
+    use core::hint::black_box;
     use typed_nn::{Linear, Tanh};
 
-    use super::{exit, print, print_f32, print_u32, stack};
+    use super::{exit, instructions, print, print_f32, print_u32, stack};
 
     /// 1-16-16-1 with tanh, approximating sin on [0, 2 pi].
     pub type Sine = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);
 
-    /// Pairs (x, host output), little-endian f32.
-    static EXPECTED: &[u8] = include_bytes!("../weights/sine_expected.bin");
+    // The 64 points the host checked, its outputs there, and sin there: little-endian f32,
+    // from `weights/sine_expected.bin` by build.rs.
+    static X: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sine_x.bin"));
+    static HOST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sine_host.bin"));
+    static SIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sine_sin.bin"));
+    /// The int8 network's outputs at the same points, one byte each; empty when the host has
+    /// not written `weights/sine_int8_expected.bin`.
+    static INT8: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sine_host_int8.bin"));
 
     /// Host and device compute tanh with different libm implementations: allow a few ulps.
     const TOLERANCE: f32 = 1e-5;
 
-    fn f32_at(bytes: &[u8]) -> f32 {
-        f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    /// Times over the points that inference is counted: one tick of SysTick (40 instructions
+    /// on mps2) is then a small fraction of an instruction per inference.
+    const ROUNDS: u32 = 16;
+
+    /// The values of a table of little-endian f32.
+    fn values(table: &'static [u8]) -> impl Iterator<Item = f32> {
+        table
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// Runs `infer` at the 64 host points, prints `name`'s result line with the peak stack,
-    /// and exits with success when every output is within [`TOLERANCE`] of the host's and
-    /// `ok` (the program's own checks) holds.
+    /// Runs `infer` at the 64 host points, prints `name`'s results (see [`report`]), and exits
+    /// with success when every output is within [`TOLERANCE`] of the host's and `ok` (the
+    /// program's own checks) holds.
     pub fn check(name: &str, ok: bool, infer: impl Fn(f32) -> f32) -> ! {
-        let mut worst = 0.0f32;
-        let mut checked = 0u32;
-        for pair in EXPECTED.chunks_exact(8) {
-            let (x, host) = (f32_at(&pair[..4]), f32_at(&pair[4..]));
-            worst = worst.max((infer(core::hint::black_box(x)) - host).abs());
+        let (mut worst, mut worst_sin, mut checked) = (0.0f32, 0.0f32, 0u32);
+        for ((x, host), sin) in values(X).zip(values(HOST)).zip(values(SIN)) {
+            let y = once(&infer, black_box(x));
+            worst = worst.max((y - host).abs());
+            worst_sin = worst_sin.max((y - sin).abs());
             checked += 1;
         }
+        report(name, checked, worst, worst_sin, |x| once(&infer, x));
+        exit(ok && checked == 64 && worst <= TOLERANCE)
+    }
+
+    /// The int8 network from `f32` to `f32` at the 64 host points, through `quantize`, `infer`
+    /// and `dequantize`: integer arithmetic between them, so the device must reproduce the
+    /// host's int8 outputs exactly. Prints `name`'s results as [`check`] does, the whole path
+    /// from `f32` to `f32` counted as the inference.
+    pub fn check_int8(
+        name: &str,
+        quantize: impl Fn(f32) -> i8,
+        infer: impl Fn(i8) -> i8,
+        dequantize: impl Fn(i8) -> f32,
+    ) -> ! {
+        let (mut worst, mut worst_sin, mut checked, mut exact) = (0.0f32, 0.0f32, 0u32, true);
+        for ((x, &host), sin) in values(X).zip(INT8).zip(values(SIN)) {
+            let q = once(&infer, quantize(black_box(x)));
+            exact &= q == host as i8;
+            let y = dequantize(q);
+            worst = worst.max((y - dequantize(host as i8)).abs());
+            worst_sin = worst_sin.max((y - sin).abs());
+            checked += 1;
+        }
+        report(name, checked, worst, worst_sin, |x| {
+            dequantize(once(&infer, quantize(x)))
+        });
+        exit(exact && checked == 64)
+    }
+
+    /// Calls `infer`: the checks and the count share this one copy of the network's code, which
+    /// inlined into both would be in flash twice.
+    #[inline(never)]
+    fn once<X, Y>(infer: &impl Fn(X) -> Y, x: X) -> Y {
+        infer(x)
+    }
+
+    /// Prints `name`'s line with the points checked, the largest differences from the host's
+    /// outputs and from sin and the peak stack, then a line with the instructions per inference.
+    fn report(name: &str, checked: u32, worst: f32, worst_sin: f32, infer: impl Fn(f32) -> f32) {
+        // Before counting, which runs more of the same at no greater depth.
         let peak = stack::peak();
         print(name);
         print(": ");
         print_u32(checked);
         print(" points, largest |device - host| = ");
         print_f32(worst);
+        print(", largest |device - sin| = ");
+        print_f32(worst_sin);
         print(", peak stack ");
         print_u32(peak as u32);
         print(" bytes\n");
-        exit(ok && checked == 64 && worst <= TOLERANCE)
+        print(name);
+        match per_inference(&infer) {
+            Some(n) => {
+                print(": ");
+                print_u32(n);
+                print(" instructions per inference\n");
+            }
+            None => print(": instructions per inference not counted, SysTick wrapped\n"),
+        }
+    }
+
+    /// Instructions per call of `infer` at the host points: the loop with the calls less the
+    /// same loop without them. The call into the network's code is counted with it.
+    fn per_inference(infer: &impl Fn(f32) -> f32) -> Option<u32> {
+        let with = instructions::count(|| {
+            for _ in 0..ROUNDS {
+                for x in values(X) {
+                    black_box(infer(black_box(x)));
+                }
+            }
+        })?;
+        let without = instructions::count(|| {
+            for _ in 0..ROUNDS {
+                for x in values(X) {
+                    black_box(black_box(x));
+                }
+            }
+        })?;
+        let calls = ROUNDS * (X.len() / 4) as u32;
+        Some((with.saturating_sub(without) + calls / 2) / calls)
     }
 }

@@ -1,6 +1,7 @@
 //! Training on the device: a 2-4-1 sigmoid network learns XOR from a seeded random start, with
 //! no allocator. Every buffer (model, gradients, cache) is a `static`-sized value whose bytes
-//! are checked against a RAM budget at compile time.
+//! are checked against a RAM budget at compile time. On the Cortex-M0, which has no FPU, the
+//! same program trains in software floating point.
 #![no_std]
 #![no_main]
 
