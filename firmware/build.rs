@@ -1,24 +1,12 @@
-//! Hands cortex-m-rt's linker script the memory map of the board the target runs on, and writes
-//! the tables the sine programs check against: the host's points and outputs, the int8
+//! Links with cortex-m-rt's script (the board's memory layout comes from `firmware-harness`),
+//! and writes the tables the sine programs check against: the host's points and outputs, the int8
 //! network's outputs, and sin at those points, so that the device reports its own error.
 
 use std::path::PathBuf;
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let target = std::env::var("TARGET").expect("cargo sets TARGET");
-    // Cortex-M0 images run on QEMU's micro:bit, the others on its mps2 boards. The script
-    // includes `memory.x` by name, and the linker looks in the crate's directory before the
-    // search path: no file of that name may lie there.
-    let layout = if target.starts_with("thumbv6m") {
-        "memory-microbit.x"
-    } else {
-        "memory-mps2.x"
-    };
-    std::fs::copy(layout, out.join("memory.x")).expect("the memory layout is readable");
-    println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
-    println!("cargo:rerun-if-changed={layout}");
 
     // The check points as the host wrote them: pairs (x, host output), little-endian f32. Split
     // into a table per use, so that each program holds only those it reads; sin is computed in

@@ -1,176 +1,12 @@
-//! Output over semihosting without `core::fmt`, a stack-usage probe, an instruction counter and
-//! a panic handler that reports failure. Same approach (and the same few functions) as
-//! typed-nn's `firmware/src/lib.rs`, so that both images carry the same measuring and printing
-//! code.
+//! The check both programs run: the same 64 points and the same reporting as typed-nn's
+//! `sine_infer`, with the measuring harness typed-nn's firmware carries (`firmware-harness`).
 #![no_std]
 
-use core::panic::PanicInfo;
-use cortex_m_semihosting::{debug, hio};
+use core::hint::black_box;
 
-/// Writes text to the host's standard output.
-pub fn print(text: &str) {
-    if let Ok(mut out) = hio::hstdout() {
-        let _ = out.write_all(text.as_bytes());
-    }
-}
+use firmware_harness::{exit, per_inference, print, print_f32, print_instructions, print_u32};
 
-/// Writes a non-negative integer in decimal.
-pub fn print_u32(mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    print(core::str::from_utf8(&digits[start..]).unwrap_or("?"));
-}
-
-/// Writes a number with six decimals, e.g. `-0.012345`.
-pub fn print_f32(v: f32) {
-    if v.is_nan() {
-        return print("NaN");
-    }
-    if v < 0.0 {
-        print("-");
-    }
-    let micro = (v.abs() * 1e6 + 0.5) as u64;
-    print_u32((micro / 1_000_000).min(u32::MAX as u64) as u32);
-    print(".");
-    let frac = (micro % 1_000_000) as u32;
-    let mut scale = 100_000;
-    while scale > 1 && frac < scale {
-        print("0");
-        scale /= 10;
-    }
-    print_u32(frac);
-}
-
-/// Ends the program: exit status 0 for success, 1 for failure, as QEMU reports it.
-pub fn exit(success: bool) -> ! {
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    loop {
-        cortex_m::asm::wfi();
-    }
-}
-
-#[panic_handler]
-fn panic(_: &PanicInfo) -> ! {
-    print("panic\n");
-    exit(false)
-}
-
-/// Stack painting: `paint` fills the unused stack below the current frame with a pattern,
-/// `peak` finds the lowest word overwritten since.
-pub mod stack {
-    const PATTERN: u32 = 0x5EED_F00D;
-    /// Bytes below the top of the stack that are painted at most (far more than the workload
-    /// needs).
-    const DEPTH: usize = 32 * 1024;
-
-    unsafe extern "C" {
-        /// The top of the stack, set by cortex-m-rt's linker script.
-        static _stack_start: u32;
-        /// The end of the statics, which the stack must not grow into.
-        static _stack_end: u32;
-    }
-
-    fn stack_pointer() -> usize {
-        cortex_m::register::msp::read() as usize
-    }
-
-    fn top() -> usize {
-        core::ptr::addr_of!(_stack_start) as usize
-    }
-
-    /// `DEPTH` below the top, or the end of the statics on a board with less RAM than that.
-    fn bottom() -> usize {
-        (top() - DEPTH).max(core::ptr::addr_of!(_stack_end) as usize)
-    }
-
-    /// Paints from the bottom of the probed region up to just below the current frame.
-    #[inline(never)]
-    pub fn paint() {
-        let end = stack_pointer() - 64;
-        let mut p = bottom();
-        while p < end {
-            // SAFETY: [bottom, end) is RAM between the statics and every live stack frame, so
-            // no live value is overwritten.
-            unsafe { core::ptr::write_volatile(p as *mut u32, PATTERN) };
-            p += 4;
-        }
-    }
-
-    /// Bytes of stack used at the deepest point since [`paint`].
-    pub fn peak() -> usize {
-        let mut p = bottom();
-        // SAFETY: reads the words of the region `paint` wrote.
-        while p < top() && unsafe { core::ptr::read_volatile(p as *const u32) } == PATTERN {
-            p += 4;
-        }
-        top() - p
-    }
-}
-
-/// Counts instructions with SysTick, clocked by the core clock; exact under `qemu-system-arm
-/// -icount shift=0`, where the virtual clock advances one nanosecond per guest instruction.
-/// Without `-icount` the counts only say how long the emulation took.
-pub mod instructions {
-    use core::sync::atomic::{Ordering, compiler_fence};
-    use cortex_m::peripheral::SYST;
-    use cortex_m::peripheral::syst::SystClkSource;
-
-    /// SysTick counts down over 24 bits.
-    const MASK: u32 = (1 << 24) - 1;
-    /// Iterations of the calibrating loop.
-    const SPIN: u32 = 200_000;
-
-    /// Ticks of the core clock `work` takes, or `None` past 2^24, when the counter has wrapped.
-    fn ticks(work: impl FnOnce()) -> Option<u32> {
-        // SAFETY: nothing else in these programs uses SysTick, and its interrupt stays off.
-        let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
-        syst.disable_interrupt();
-        syst.set_clock_source(SystClkSource::Core);
-        syst.set_reload(MASK);
-        syst.clear_current();
-        syst.enable_counter();
-        compiler_fence(Ordering::SeqCst);
-        let start = SYST::get_current();
-        compiler_fence(Ordering::SeqCst);
-        work();
-        compiler_fence(Ordering::SeqCst);
-        let end = SYST::get_current();
-        // Cleared by `clear_current`, set when the counter reaches zero; the first reload
-        // (from the cleared zero) does not set it.
-        let wrapped = syst.has_wrapped();
-        syst.disable_counter();
-        (!wrapped).then_some(start.wrapping_sub(end) & MASK)
-    }
-
-    /// Exactly two instructions per iteration, in every build.
-    fn spin(n: u32) {
-        // SAFETY: counts a register down to zero; touches no memory and no stack.
-        unsafe {
-            core::arch::asm!("2:", "subs {0}, #1", "bne 2b", inout(reg) n => _, options(nomem, nostack))
-        }
-    }
-
-    /// Instructions `work` takes, including the fixed cost of the two counter reads.
-    pub fn count(work: impl FnOnce()) -> Option<u32> {
-        // The difference between 2 * SPIN and SPIN iterations leaves out the calls and reads.
-        let per = ticks(|| spin(2 * SPIN))?
-            .saturating_sub(ticks(|| spin(SPIN))?)
-            .max(1);
-        Some((ticks(work)? as u64 * (2 * SPIN) as u64 / per as u64) as u32)
-    }
-}
+pub use firmware_harness::stack;
 
 /// Pairs (x, sin x), little-endian f32, written by build.rs.
 static REFERENCE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sine_reference.bin"));
@@ -180,46 +16,36 @@ fn f32_at(bytes: &[u8]) -> f32 {
 }
 
 /// The 64 points (x, sin x) the programs check.
-pub fn reference() -> impl Iterator<Item = (f32, f32)> {
+fn reference() -> impl Iterator<Item = (f32, f32)> {
     REFERENCE
         .chunks_exact(8)
         .map(|pair| (f32_at(&pair[..4]), f32_at(&pair[4..])))
 }
 
-/// Times over the points that inference is counted, as in typed-nn's `sine::check`.
-const ROUNDS: u32 = 16;
-
-/// Prints `name`'s instructions per call of `infer` at the reference points: the loop with the
-/// calls less the same loop without them, as in typed-nn's `sine::check`.
-pub fn print_instructions(name: &str, infer: impl Fn(f32) -> f32) {
-    use core::hint::black_box;
-    let points = || {
-        REFERENCE
-            .chunks_exact(8)
-            .map(|pair| black_box(f32_at(pair)))
-    };
-    let with = instructions::count(|| {
-        for _ in 0..ROUNDS {
-            for x in points() {
-                black_box(infer(x));
-            }
-        }
-    });
-    let without = instructions::count(|| {
-        for _ in 0..ROUNDS {
-            for x in points() {
-                black_box(x);
-            }
-        }
-    });
-    let calls = ROUNDS * (REFERENCE.len() / 8) as u32;
-    print(name);
-    match with.zip(without) {
-        Some((with, without)) => {
-            print(": ");
-            print_u32((with.saturating_sub(without) + calls / 2) / calls);
-            print(" instructions per inference\n");
-        }
-        None => print(": instructions per inference not counted, SysTick wrapped\n"),
+/// Runs `infer` at the 64 points and prints `name`'s line: the largest `|output - sin x|`
+/// (labelled `label`, which `footprint.sh` reads when it is `device`), the peak stack, then
+/// the instructions per inference. Exits with success when all 64 points ran and the error is
+/// at most `tolerance`.
+pub fn check(name: &str, label: &str, tolerance: f32, infer: fn(f32) -> f32) -> ! {
+    stack::paint();
+    let (mut worst, mut checked) = (0.0f32, 0u32);
+    for (x, sin) in reference() {
+        let y = infer(black_box(x));
+        worst = worst.max((y - sin).abs());
+        checked += 1;
     }
+    // Before counting, which runs more of the same at no greater depth.
+    let peak = stack::peak();
+    print(name);
+    print(": ");
+    print_u32(checked);
+    print(" points, largest |");
+    print(label);
+    print(" - sin| = ");
+    print_f32(worst);
+    print(", peak stack ");
+    print_u32(peak as u32);
+    print(" bytes\n");
+    print_instructions(name, per_inference(|| reference().map(|(x, _)| x), infer));
+    exit(checked == 64 && worst <= tolerance)
 }

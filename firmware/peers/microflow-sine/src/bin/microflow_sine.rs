@@ -9,7 +9,6 @@
 
 use cortex_m_rt::entry;
 use microflow::model;
-use microflow_sine::{exit, print, print_f32, print_instructions, print_u32, reference, stack};
 use nalgebra::matrix;
 
 // Resolved against the directory rustc runs in: the crate root, as cargo builds it.
@@ -30,22 +29,5 @@ fn infer(x: f32) -> f32 {
 
 #[entry]
 fn main() -> ! {
-    stack::paint();
-    let mut worst = 0.0f32;
-    let mut checked = 0u32;
-    for (x, sin) in reference() {
-        let y = infer(core::hint::black_box(x));
-        worst = worst.max((y - sin).abs());
-        checked += 1;
-    }
-    let peak = stack::peak();
-    print("microflow_sine: ");
-    print_u32(checked);
-    print(" points, largest |device - sin| = ");
-    print_f32(worst);
-    print(", peak stack ");
-    print_u32(peak as u32);
-    print(" bytes\n");
-    print_instructions("microflow_sine", infer);
-    exit(checked == 64 && worst <= TOLERANCE)
+    microflow_sine::check("microflow_sine", "device", TOLERANCE, infer)
 }
