@@ -11,6 +11,7 @@ use typed_nn::quant::{
     self, ConstQuantImage, Granularity, Int8, QLinear, QReLU, QTanh, QuantError, QuantImageError,
     QuantParams, Quantized, QuantizedForward,
 };
+use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 
 type Sine = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);
 type Digits = (Linear<64, 32>, Sigmoid, Linear<32, 10>);
@@ -114,12 +115,8 @@ fn a_relu_network_follows_its_float_model_step_for_step() {
         Linear<24, 3>,
     );
     let mut net = Net::ZERO;
-    net.init(
-        Scheme::He,
-        &mut typed_nn::rand::rngs::SmallRng::seed_from_u64(7),
-    );
-    use typed_nn::rand::{RngExt, SeedableRng};
-    let mut rng = typed_nn::rand::rngs::SmallRng::seed_from_u64(8);
+    net.init(Scheme::He, &mut SmallRng::seed_from_u64(7));
+    let mut rng = SmallRng::seed_from_u64(8);
     let xs: Vec<[f32; 4]> = (0..500)
         .map(|_| [(); 4].map(|_| rng.random_range(-2.0..2.0)))
         .collect();
@@ -168,11 +165,7 @@ fn parameters_saturate_instead_of_wrapping() {
 fn int8_linear_layers_round_like_the_real_arithmetic() {
     fn check<const IN: usize, const OUT: usize>() {
         let mut float = Linear::<IN, OUT>::ZERO;
-        float.init(
-            Scheme::Glorot,
-            &mut typed_nn::rand::rngs::SmallRng::seed_from_u64(IN as u64),
-        );
-        use typed_nn::rand::SeedableRng;
+        float.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(IN as u64));
         let xs: Vec<[f32; IN]> = (0..8)
             .map(|k| core::array::from_fn(|i| ((i * 7 + k * 13) % 17) as f32 / 8.0 - 1.0))
             .collect();

@@ -38,7 +38,7 @@ impl Multiplier {
             q *= 2.0;
             shift -= 1;
         }
-        let mut m0 = libm_round(q * TWO_POW_31) as i64;
+        let mut m0 = round_half_away(q * TWO_POW_31) as i64;
         if m0 == 1 << 31 {
             m0 /= 2;
             shift += 1;
@@ -98,7 +98,7 @@ impl Multiplier {
 }
 
 /// Rounds half away from zero, without `std`.
-pub(crate) fn libm_round(x: f64) -> f64 {
+pub(crate) fn round_half_away(x: f64) -> f64 {
     let t = x as i64 as f64; // truncation; callers stay well inside i64
     let frac = x - t;
     if frac >= 0.5 {

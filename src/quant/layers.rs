@@ -1,6 +1,6 @@
 //! The int8 layers: each is the quantized form of one float layer, with the same shape.
 
-use super::fixed::{Multiplier, libm_round};
+use super::fixed::{Multiplier, round_half_away};
 
 /// How real numbers map to int8: `real = scale * (q - zero_point)` (TensorFlow Lite's
 /// asymmetric scheme for activations).
@@ -36,7 +36,7 @@ impl QuantParams {
             };
         }
         let scale = (max - min) / 255.0;
-        let zero_point = libm_round(-128.0 - min / scale).clamp(-128.0, 127.0);
+        let zero_point = round_half_away(-128.0 - min / scale).clamp(-128.0, 127.0);
         Self {
             scale: scale as f32,
             zero_point: zero_point as i8,

@@ -21,11 +21,11 @@
 //! ```
 //! use typed_nn::prelude::*;
 //! use typed_nn::quant::{self, Granularity};
+//! use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 //!
 //! type Net = (Linear<1, 8>, Tanh, Linear<8, 1>);
 //! let mut net = Net::ZERO;
-//! net.init(Scheme::Glorot, &mut typed_nn::rand::rngs::SmallRng::seed_from_u64(1));
-//! use typed_nn::rand::SeedableRng;
+//! net.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(1));
 //! let calibration: Vec<[f32; 1]> = (0..64).map(|i| [i as f32 / 16.0 - 2.0]).collect();
 //! let int8 = quant::quantize(&net, &calibration, Granularity::PerChannel)?;
 //! let (x, exact) = ([0.5f32], net.infer(&[0.5])[0]);
@@ -176,11 +176,12 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
             let w_scale = if top > 0.0 { top / 127.0 } else { 1.0 };
             let mut row_sum = 0i64;
             for (qw, w) in q.weight[o].iter_mut().zip(&self.weight[o]) {
-                *qw = fixed::libm_round(w.as_f64() / w_scale).clamp(-127.0, 127.0) as i8;
+                *qw = fixed::round_half_away(w.as_f64() / w_scale).clamp(-127.0, 127.0) as i8;
                 row_sum += *qw as i64;
             }
             let acc_scale = input.scale as f64 * w_scale;
-            let bias = fixed::libm_round((self.bias[o].as_f64() / acc_scale).clamp(-1e12, 1e12));
+            let bias =
+                fixed::round_half_away((self.bias[o].as_f64() / acc_scale).clamp(-1e12, 1e12));
             let folded = bias as i64 - input.zero_point as i64 * row_sum;
             q.bias[o] = folded.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
             q.multiplier[o] = Multiplier::from_factor(acc_scale / output.scale as f64);

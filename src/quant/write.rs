@@ -46,21 +46,18 @@ impl QuantizedLayer for QIdentity {
     }
 }
 
-impl QuantizedLayer for QSigmoid {
-    const LAYERS: usize = 1;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.push(TAG_SIGMOID);
-        out.extend(self.table.iter().map(|&v| v as u8));
-    }
+macro_rules! table_layers {
+    ($($layer:ty = $tag:expr),*) => {$(
+        impl QuantizedLayer for $layer {
+            const LAYERS: usize = 1;
+            fn write(&self, out: &mut Vec<u8>) {
+                out.push($tag);
+                out.extend(self.table.iter().map(|&v| v as u8));
+            }
+        }
+    )*};
 }
-
-impl QuantizedLayer for QTanh {
-    const LAYERS: usize = 1;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.push(TAG_TANH);
-        out.extend(self.table.iter().map(|&v| v as u8));
-    }
-}
+table_layers!(QSigmoid = TAG_SIGMOID, QTanh = TAG_TANH);
 
 macro_rules! tuple_layers {
     ($($L:ident),+) => {
