@@ -40,40 +40,36 @@ pub mod sine {
     /// with success when every output is within [`TOLERANCE`] of the host's and `ok` (the
     /// program's own checks) holds.
     pub fn check(name: &str, ok: bool, infer: impl Fn(f32) -> f32) -> ! {
+        compare(name, ok, values(HOST), TOLERANCE, infer)
+    }
+
+    /// [`check`] for the int8 network, `infer` taking it from `f32` to `f32`: integer
+    /// arithmetic between its quantized input and output, so the device must reproduce the
+    /// host's int8 outputs exactly, which `dequantize` (one-to-one) turns into the `f32`
+    /// outputs compared.
+    pub fn check_int8(name: &str, dequantize: impl Fn(i8) -> f32, infer: impl Fn(f32) -> f32) -> ! {
+        let host = INT8.iter().map(|&q| dequantize(q as i8));
+        compare(name, true, host, 0.0, infer)
+    }
+
+    /// Compares `infer` with `host` at the 64 points, reports, and exits with success when
+    /// every output is within `tolerance` and `ok` holds.
+    fn compare(
+        name: &str,
+        ok: bool,
+        host: impl Iterator<Item = f32>,
+        tolerance: f32,
+        infer: impl Fn(f32) -> f32,
+    ) -> ! {
         let (mut worst, mut worst_sin, mut checked) = (0.0f32, 0.0f32, 0u32);
-        for ((x, host), sin) in values(X).zip(values(HOST)).zip(values(SIN)) {
+        for ((x, host), sin) in values(X).zip(host).zip(values(SIN)) {
             let y = once(&infer, black_box(x));
             worst = worst.max((y - host).abs());
             worst_sin = worst_sin.max((y - sin).abs());
             checked += 1;
         }
         report(name, checked, worst, worst_sin, |x| once(&infer, x));
-        exit(ok && checked == 64 && worst <= TOLERANCE)
-    }
-
-    /// The int8 network from `f32` to `f32` at the 64 host points, through `quantize`, `infer`
-    /// and `dequantize`: integer arithmetic between them, so the device must reproduce the
-    /// host's int8 outputs exactly. Prints `name`'s results as [`check`] does, the whole path
-    /// from `f32` to `f32` counted as the inference.
-    pub fn check_int8(
-        name: &str,
-        quantize: impl Fn(f32) -> i8,
-        infer: impl Fn(i8) -> i8,
-        dequantize: impl Fn(i8) -> f32,
-    ) -> ! {
-        let (mut worst, mut worst_sin, mut checked, mut exact) = (0.0f32, 0.0f32, 0u32, true);
-        for ((x, &host), sin) in values(X).zip(INT8).zip(values(SIN)) {
-            let q = once(&infer, quantize(black_box(x)));
-            exact &= q == host as i8;
-            let y = dequantize(q);
-            worst = worst.max((y - dequantize(host as i8)).abs());
-            worst_sin = worst_sin.max((y - sin).abs());
-            checked += 1;
-        }
-        report(name, checked, worst, worst_sin, |x| {
-            dequantize(once(&infer, quantize(x)))
-        });
-        exit(exact && checked == 64)
+        exit(ok && checked == 64 && worst <= tolerance)
     }
 
     /// Calls `infer`: the checks and the count share this one copy of the network's code, which

@@ -104,15 +104,35 @@ impl<const IN: usize, const OUT: usize> QuantizedForward<[i8; IN]> for QLinear<I
     #[inline]
     fn infer(&self, x: &[i8; IN]) -> [i8; OUT] {
         let mut y = [0i8; OUT];
-        for (o, y) in y.iter_mut().enumerate() {
-            let mut acc = self.bias[o];
-            for (&w, &x) in self.weight[o].iter().zip(x) {
-                acc = acc.wrapping_add(w as i32 * x as i32);
-            }
-            let scaled = self.multiplier[o].apply(acc) as i64 + self.output_zero_point as i64;
-            *y = scaled.clamp(-128, 127) as i8;
-        }
+        let weight = self.weight.as_flattened();
+        let outputs = (&self.bias, &self.multiplier, self.output_zero_point);
+        linear_int8(weight, outputs.0, outputs.1, outputs.2, x, &mut y);
         y
+    }
+}
+
+/// `QLinear`'s product for any widths (`x.len()` inputs, `y.len()` outputs), compiled once:
+/// an int8 model's code does not grow with its number of layer shapes, which on a
+/// microcontroller costs more flash than the loop's sizes being values costs time.
+#[inline(never)]
+fn linear_int8(
+    weight: &[i8],
+    bias: &[i32],
+    multiplier: &[Multiplier],
+    output_zero_point: i8,
+    x: &[i8],
+    y: &mut [i8],
+) {
+    let rows = weight.chunks_exact(x.len().max(1));
+    for (((y, row), &bias), &multiplier) in y.iter_mut().zip(rows).zip(bias).zip(multiplier) {
+        let mut acc = bias;
+        for (&w, &x) in row.iter().zip(x) {
+            acc = acc.wrapping_add(w as i32 * x as i32);
+        }
+        let scaled = multiplier
+            .apply(acc)
+            .saturating_add(output_zero_point as i32);
+        *y = scaled.clamp(-128, 127) as i8;
     }
 }
 

@@ -44,8 +44,7 @@ fn main() -> ! {
     stack::paint();
     check_int8(
         "sine_int8",
-        |x| NET.input.quantize(x),
-        |q| NET.infer_int8(&[q])[0],
         |q| NET.output.dequantize(q),
+        |x| NET.infer(&[x])[0],
     )
 }
