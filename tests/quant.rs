@@ -8,8 +8,8 @@ use typed_nn::eval::accuracy;
 use typed_nn::io::safetensors as st;
 use typed_nn::prelude::*;
 use typed_nn::quant::{
-    self, ConstQuantImage, Granularity, Int8, QLinear, QReLU, QTanh, QuantError, QuantImageError,
-    QuantParams, Quantized, QuantizedForward,
+    self, ConstQuantImage, Granularity, Int8, PerChannel, PerTensor, QLinear, QLinearPerTensor,
+    QReLU, QTanh, QuantError, QuantImageError, QuantParams, Quantized, QuantizedForward,
 };
 use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 
@@ -41,18 +41,24 @@ fn worst_error(f: impl Fn(f32) -> f32) -> f32 {
 /// tighter 0.02 is not reached: the first layer's 16 pre-activations share one int8 scale over
 /// the tanh's useful input (a step of about 0.03), which alone costs about 0.03 at some
 /// points; that is the resolution of TensorFlow Lite's int8 scheme for this network.
-#[test]
-fn the_int8_sine_network_keeps_its_accuracy() {
+fn sine_error<G: Granularity>(granularity: G) -> (f32, f32) {
     let net = sine();
     let calibration: Vec<[f32; 1]> = (0..256).map(|i| [2.0 * PI * i as f32 / 255.0]).collect();
     let float = worst_error(|x| net.infer(&[x])[0]);
-    for granularity in [Granularity::PerChannel, Granularity::PerTensor] {
-        let int8 = quant::quantize(&net, &calibration, granularity).unwrap();
-        let error = worst_error(|x| int8.infer(&[x])[0]);
-        println!("{granularity:?}: int8 {error:.4}, f32 {float:.4}");
+    let int8 = quant::quantize(&net, &calibration, granularity).unwrap();
+    (worst_error(|x| int8.infer(&[x])[0]), float)
+}
+
+#[test]
+fn the_int8_sine_network_keeps_its_accuracy() {
+    for (name, (error, float)) in [
+        ("per channel", sine_error(PerChannel)),
+        ("per tensor", sine_error(PerTensor)),
+    ] {
+        println!("{name}: int8 {error:.4}, f32 {float:.4}");
         assert!(
             error <= float + 0.04,
-            "{granularity:?}: int8 {error} against f32 {float}"
+            "{name}: int8 {error} against f32 {float}"
         );
     }
 }
@@ -87,17 +93,27 @@ fn int8_accuracy<Q: QuantizedForward<[i8; 64], Output = [i8; 10]>>(
     right as f64 / xs.len() as f64
 }
 
-#[test]
-fn the_int8_digits_classifier_keeps_its_accuracy() {
+fn digits_accuracy<G: Granularity>(granularity: G) -> (f64, f64)
+where
+    <Digits as quant::Quantize<[f32; 64]>>::Quantized<G>:
+        QuantizedForward<[i8; 64], Output = [i8; 10]>,
+{
     let (net, train, test, classes) = digits();
     let float = accuracy(&net, &test, &classes).unwrap();
-    for granularity in [Granularity::PerChannel, Granularity::PerTensor] {
-        let int8 = quant::quantize(&net, &train, granularity).unwrap();
-        let acc = int8_accuracy(&int8, &test, &classes);
-        println!("{granularity:?}: int8 {acc:.4}, f32 {float:.4}");
+    let int8 = quant::quantize(&net, &train, granularity).unwrap();
+    (int8_accuracy(&int8, &test, &classes), float)
+}
+
+#[test]
+fn the_int8_digits_classifier_keeps_its_accuracy() {
+    for (name, (acc, float)) in [
+        ("per channel", digits_accuracy(PerChannel)),
+        ("per tensor", digits_accuracy(PerTensor)),
+    ] {
+        println!("{name}: int8 {acc:.4}, f32 {float:.4}");
         assert!(
             (acc - float).abs() <= 0.01,
-            "{granularity:?}: int8 {acc:.4} against f32 {float:.4}"
+            "{name}: int8 {acc:.4} against f32 {float:.4}"
         );
     }
 }
@@ -120,7 +136,7 @@ fn a_relu_network_follows_its_float_model_step_for_step() {
     let xs: Vec<[f32; 4]> = (0..500)
         .map(|_| [(); 4].map(|_| rng.random_range(-2.0..2.0)))
         .collect();
-    let int8: Int8<Net, [f32; 4]> = quant::quantize(&net, &xs, Granularity::PerChannel).unwrap();
+    let int8: Int8<Net, [f32; 4]> = quant::quantize(&net, &xs, PerChannel).unwrap();
     let step = int8.output.scale;
     for x in &xs {
         let (want, got) = (net.infer(x), int8.infer(x));
@@ -134,14 +150,14 @@ fn a_relu_network_follows_its_float_model_step_for_step() {
 fn quantization_refuses_what_it_cannot_calibrate() {
     let net = sine();
     let none: [[f32; 1]; 0] = [];
-    let err = quant::quantize(&net, &none, Granularity::PerChannel).unwrap_err();
+    let err = quant::quantize(&net, &none, PerChannel).unwrap_err();
     assert_eq!(err, QuantError::NoCalibration);
-    let err = quant::quantize(&net, &[[0.0], [f32::NAN]], Granularity::PerChannel).unwrap_err();
+    let err = quant::quantize(&net, &[[0.0], [f32::NAN]], PerChannel).unwrap_err();
     assert_eq!(err, QuantError::NonFiniteInput { sample: 1 });
     assert!(err.to_string().contains("input 1"), "{err}");
     let mut broken = net;
     broken.2.bias[3] = f32::INFINITY;
-    let err = quant::quantize(&broken, &[[0.0]], Granularity::PerChannel).unwrap_err();
+    let err = quant::quantize(&broken, &[[0.0]], PerChannel).unwrap_err();
     assert_eq!(err, QuantError::NonFiniteModel);
 }
 
@@ -169,7 +185,7 @@ fn int8_linear_layers_round_like_the_real_arithmetic() {
         let xs: Vec<[f32; IN]> = (0..8)
             .map(|k| core::array::from_fn(|i| ((i * 7 + k * 13) % 17) as f32 / 8.0 - 1.0))
             .collect();
-        let int8 = quant::quantize(&float, &xs, Granularity::PerChannel).unwrap();
+        let int8 = quant::quantize(&float, &xs, PerChannel).unwrap();
         let layer: &QLinear<IN, OUT> = &int8.model;
         for x in &xs {
             let q = x.map(|v| int8.input.quantize(v));
@@ -200,15 +216,12 @@ fn int8_linear_layers_round_like_the_real_arithmetic() {
 #[test]
 fn a_tanh_table_matches_tanh_within_one_step() {
     let input = QuantParams::covering(-3.0, 3.0);
-    let (layer, output) = typed_nn::quant::Quantize::<[f32; 1]>::quantize(
+    let (layer, output) = typed_nn::quant::Quantize::<[f32; 1]>::quantize::<PerChannel>(
         &Tanh,
         &(),
         input,
         quant::Range::ALL,
-        &quant::Settings {
-            granularity: Granularity::PerChannel,
-            clip_scale: 1.0,
-        },
+        &quant::Settings { clip_scale: 1.0 },
     );
     let layer: QTanh = layer;
     assert_eq!(output, QuantParams::TANH);
@@ -221,7 +234,7 @@ fn a_tanh_table_matches_tanh_within_one_step() {
 
 fn sine_int8() -> Int8<Sine, [f32; 1]> {
     let calibration: Vec<[f32; 1]> = (0..256).map(|i| [2.0 * PI * i as f32 / 255.0]).collect();
-    quant::quantize(&sine(), &calibration, Granularity::PerTensor).unwrap()
+    quant::quantize(&sine(), &calibration, PerChannel).unwrap()
 }
 
 type SineInt8 = (
@@ -319,11 +332,11 @@ fn damaged_int8_images_are_errors_at_every_length_and_byte() {
 
 /// The int8 model is built in a `static` at compile time from the image's bytes.
 static STATIC_LAYER: Quantized<(QLinear<1, 1>, QReLU)> = {
-    const BYTES: &[u8; 42] = &[
+    const BYTES: &[u8; 46] = &[
         b'T', b'Y', b'Q', b'8', 1, 2, // magic, version, 2 layers
         0, 0, 128, 60, 0, // input: scale 1/64, zero point 0
         0, 0, 128, 60, 0, // output: the same
-        1, 1, 0, 0, 0, 1, 0, 0, 0,   // linear, 1 -> 1
+        1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,   // linear, 1 -> 1, one multiplier
         127, // weight
         0, 0, 0, 0, // bias
         0, 0, 0, 64, // multiplier 2^30 / 2^31 = 1/2 ...
@@ -361,4 +374,42 @@ fn a_static_int8_model_is_built_at_compile_time() {
     assert_eq!(STATIC_LAYER.infer_int8(&[1]), [127]);
     assert_eq!(STATIC_LAYER.infer_int8(&[-1]), [0]);
     assert_eq!(STATIC_LAYER.infer(&[0.5]), [1.984375]);
+}
+
+/// Per tensor, a linear layer stores one multiplier, and an image written so is read only as
+/// such: reading it per channel names the layer and both counts.
+#[test]
+fn a_per_tensor_image_round_trips_and_is_not_read_per_channel() {
+    let calibration: Vec<[f32; 1]> = (0..256).map(|i| [2.0 * PI * i as f32 / 255.0]).collect();
+    let int8 = quant::quantize(&sine(), &calibration, PerTensor).unwrap();
+    let layer: &QLinearPerTensor<16, 16> = &int8.model.2;
+    assert_eq!(layer.multiplier.len(), 1);
+    let bytes = int8.to_bytes();
+    assert!(bytes.len() + 2 * 15 * 5 == sine_int8().to_bytes().len());
+    let read = |bytes: &[u8]| {
+        let mut image = ConstQuantImage::new(bytes)?;
+        let model = (
+            image.linear_per_tensor(),
+            image.tanh(),
+            image.linear_per_tensor(),
+            image.tanh(),
+            image.linear_per_tensor(),
+        );
+        image.finish(model)
+    };
+    assert_eq!(read(&bytes), Ok(int8));
+    let err = read_sine(&bytes).unwrap_err();
+    assert_eq!(
+        err,
+        QuantImageError::Scales {
+            index: 0,
+            expected: 16,
+            found: 1
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains("1 multipliers in the image, 16 in the model"),
+        "{err}"
+    );
 }

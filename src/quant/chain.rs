@@ -2,7 +2,7 @@
 //! layer by layer, each layer's output quantization becoming the next one's input.
 
 use super::layers::{QuantParams, QuantizedForward};
-use super::{Quantize, Range, Settings};
+use super::{Granularity, Quantize, Range, Settings};
 use crate::tensor::Tensor;
 
 impl<X, L0: QuantizedForward<X>> QuantizedForward<X> for (L0,) {
@@ -15,7 +15,7 @@ impl<X, L0: QuantizedForward<X>> QuantizedForward<X> for (L0,) {
 }
 
 impl<X, L0: Quantize<X>> Quantize<X> for (L0,) {
-    type Quantized = (L0::Quantized,);
+    type Quantized<G: Granularity> = (L0::Quantized<G>,);
     type Ranges = (L0::Ranges,);
     const EMPTY: Self::Ranges = (L0::EMPTY,);
     const USEFUL_INPUT: Range = L0::USEFUL_INPUT;
@@ -24,14 +24,14 @@ impl<X, L0: Quantize<X>> Quantize<X> for (L0,) {
         self.0.observe(x, &mut ranges.0)
     }
 
-    fn quantize(
+    fn quantize<G: Granularity>(
         &self,
         ranges: &Self::Ranges,
         input: QuantParams,
         clip: Range,
         settings: &Settings,
-    ) -> (Self::Quantized, QuantParams) {
-        let (q, output) = self.0.quantize(&ranges.0, input, clip, settings);
+    ) -> (Self::Quantized<G>, QuantParams) {
+        let (q, output) = self.0.quantize::<G>(&ranges.0, input, clip, settings);
         ((q,), output)
     }
 }
@@ -69,10 +69,10 @@ macro_rules! quant_chain {
             $($Om: Tensor,)*
             $Ol: Tensor,
         {
-            type Quantized = (
-                <$L0 as Quantize<X>>::Quantized,
-                $(<$Lm as Quantize<$Im>>::Quantized,)*
-                <$Ll as Quantize<$Il>>::Quantized,
+            type Quantized<G: Granularity> = (
+                <$L0 as Quantize<X>>::Quantized<G>,
+                $(<$Lm as Quantize<$Im>>::Quantized<G>,)*
+                <$Ll as Quantize<$Il>>::Quantized<G>,
             );
             type Ranges = (
                 <$L0 as Quantize<X>>::Ranges,
@@ -92,13 +92,13 @@ macro_rules! quant_chain {
                 self.$l.observe(&y, &mut ranges.$l)
             }
 
-            fn quantize(
+            fn quantize<G: Granularity>(
                 &self,
                 ranges: &Self::Ranges,
                 input: QuantParams,
                 clip: Range,
                 settings: &Settings,
-            ) -> (Self::Quantized, QuantParams) {
+            ) -> (Self::Quantized<G>, QuantParams) {
                 // Tuple fields are evaluated left to right: each layer's output parameters
                 // are the next one's input parameters, and each layer's output range is
                 // clipped to what the next one can tell apart.
@@ -106,18 +106,18 @@ macro_rules! quant_chain {
                 let model = (
                     {
                         let clip0 = <$N0 as Quantize<$O0>>::USEFUL_INPUT;
-                        let (q, next) = self.0.quantize(&ranges.0, params, clip0, settings);
+                        let (q, next) = self.0.quantize::<G>(&ranges.0, params, clip0, settings);
                         params = next;
                         q
                     },
                     $({
                         let clip = <$Nm as Quantize<$Om>>::USEFUL_INPUT;
-                        let (q, next) = self.$m.quantize(&ranges.$m, params, clip, settings);
+                        let (q, next) = self.$m.quantize::<G>(&ranges.$m, params, clip, settings);
                         params = next;
                         q
                     },)*
                     {
-                        let (q, next) = self.$l.quantize(&ranges.$l, params, clip, settings);
+                        let (q, next) = self.$l.quantize::<G>(&ranges.$l, params, clip, settings);
                         params = next;
                         q
                     },

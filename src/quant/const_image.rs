@@ -12,13 +12,13 @@
 //! | ... | each layer: a tag byte, then its numbers (below) |
 //! | last 4 | CRC-32 (IEEE 802.3) of every byte before it |
 //!
-//! Layers: `1` linear: `IN` and `OUT` (`u32` each), the weights row by row (`OUT * IN` bytes),
-//! the biases (`OUT` `i32`), the multipliers (`OUT` `i32`), the shifts (`OUT` `i8`), the
-//! output zero point (`i8`); `2` ReLU: its zero point; `3` identity: nothing; `4` sigmoid and
+//! Layers: `1` linear: `IN`, `OUT` and `S`, the number of multipliers (`OUT` per channel, 1 per
+//! tensor; `u32` each), the weights row by row (`OUT * IN` bytes), the biases (`OUT` `i32`), the
+//! multipliers' fractions (`S` `i32`) and shifts (`S` `i8`), the output zero point (`i8`); `2` ReLU: its zero point; `3` identity: nothing; `4` sigmoid and
 //! `5` tanh: their 256-entry tables.
 
 use super::fixed::Multiplier;
-use super::layers::{QIdentity, QLinear, QReLU, QSigmoid, QTanh, QuantParams};
+use super::layers::{QIdentity, QLinear, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams};
 use crate::io::crc32;
 
 pub(crate) const MAGIC: [u8; 4] = *b"TYQ8";
@@ -51,6 +51,16 @@ pub enum QuantImageError {
         expected: u8,
         /// The tag in the image (0 past the end).
         found: u8,
+    },
+    /// Linear layer `index` has another number of multipliers in the image than in the model
+    /// (per channel: one per output; per tensor: one).
+    Scales {
+        /// The layer's position.
+        index: usize,
+        /// The model's number.
+        expected: u32,
+        /// The image's.
+        found: u32,
     },
     /// Linear layer `index` has other widths in the image than in the model.
     Shape {
@@ -85,6 +95,9 @@ impl QuantImageError {
             }
             QuantImageError::Shape { .. } => {
                 "a linear layer of the int8 image has other widths than the model's"
+            }
+            QuantImageError::Scales { .. } => {
+                "a linear layer of the int8 image is quantized per channel where the model's is per tensor, or the reverse"
             }
             QuantImageError::Truncated => "the int8 image ends inside a layer",
             QuantImageError::Scale => "a scale in the int8 image is not finite and positive",
@@ -121,6 +134,15 @@ impl core::fmt::Display for QuantImageError {
                 expected.0,
                 expected.1
             ),
+            QuantImageError::Scales {
+                index,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}: layer {index} has {found} multipliers in the image, {expected} in the model",
+                self.reason()
+            ),
             _ => f.write_str(self.reason()),
         }
     }
@@ -134,14 +156,14 @@ impl core::error::Error for QuantImageError {}
 ///
 /// ```
 /// use typed_nn::prelude::*;
-/// use typed_nn::quant::{self, ConstQuantImage, Granularity, QLinear, QTanh, Quantized};
+/// use typed_nn::quant::{self, ConstQuantImage, PerChannel, QLinear, QTanh, Quantized};
 /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 ///
 /// type Net = (Linear<1, 4>, Tanh, Linear<4, 1>);
 /// let mut net = Net::ZERO;
 /// net.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(3));
 /// let calibration = [[-1.0f32], [0.0], [1.0]];
-/// let int8 = quant::quantize(&net, &calibration, Granularity::PerChannel)?;
+/// let int8 = quant::quantize(&net, &calibration, PerChannel)?;
 /// let bytes = int8.to_bytes();
 ///
 /// // On the device, `bytes` is `include_bytes!` of the file and this a `static`.
@@ -250,35 +272,62 @@ impl<'a> ConstQuantImage<'a> {
         Some(start)
     }
 
-    /// The next layer, a linear one of `IN` inputs and `OUT` outputs. On a mismatch the layer
-    /// is all zeros and [`finish`](Self::finish) reports the error.
+    /// The next layer, a linear one of `IN` inputs and `OUT` outputs with a multiplier per
+    /// output ([`PerChannel`](super::PerChannel)). On a mismatch the layer is all zeros and
+    /// [`finish`](Self::finish) reports the error.
     pub const fn linear<const IN: usize, const OUT: usize>(&mut self) -> QLinear<IN, OUT> {
+        self.read_linear::<IN, OUT, OUT>()
+    }
+
+    /// The next layer, a linear one with one multiplier for all outputs
+    /// ([`PerTensor`](super::PerTensor)).
+    pub const fn linear_per_tensor<const IN: usize, const OUT: usize>(
+        &mut self,
+    ) -> QLinearPerTensor<IN, OUT> {
+        self.read_linear::<IN, OUT, 1>()
+    }
+
+    const fn read_linear<const IN: usize, const OUT: usize, const SCALES: usize>(
+        &mut self,
+    ) -> QLinear<IN, OUT, [Multiplier; SCALES]> {
         let mut layer = QLinear {
             weight: [[0; IN]; OUT],
             bias: [0; OUT],
-            multiplier: [Multiplier { m0: 0, shift: 0 }; OUT],
+            multiplier: [Multiplier { m0: 0, shift: 0 }; SCALES],
             output_zero_point: 0,
         };
         // The widths first, so that a mismatch is reported as one rather than as a length.
-        if self.error.is_none() && self.at + 9 <= self.end() && self.bytes[self.at] == TAG_LINEAR {
+        if self.error.is_none() && self.at + 13 <= self.end() && self.bytes[self.at] == TAG_LINEAR {
+            let index = self.layers;
             let found = (
                 u32_at(self.bytes, self.at + 1),
                 u32_at(self.bytes, self.at + 5),
             );
             if found.0 as usize != IN || found.1 as usize != OUT {
+                let expected = (IN as u32, OUT as u32);
                 self.error = Some(QuantImageError::Shape {
-                    index: self.layers,
-                    expected: (IN as u32, OUT as u32),
+                    index,
+                    expected,
+                    found,
+                });
+                return layer;
+            }
+            let found = u32_at(self.bytes, self.at + 9);
+            if found as usize != SCALES {
+                let expected = SCALES as u32;
+                self.error = Some(QuantImageError::Scales {
+                    index,
+                    expected,
                     found,
                 });
                 return layer;
             }
         }
-        let len = 8 + OUT * IN + OUT * 9 + 1;
+        let len = 12 + OUT * IN + OUT * 4 + SCALES * 5 + 1;
         let Some(mut at) = self.enter(TAG_LINEAR, len) else {
             return layer;
         };
-        at += 8;
+        at += 12;
         let mut o = 0;
         while o < OUT {
             let mut i = 0;
@@ -292,11 +341,16 @@ impl<'a> ConstQuantImage<'a> {
         let mut o = 0;
         while o < OUT {
             layer.bias[o] = u32_at(self.bytes, at + 4 * o) as i32;
-            layer.multiplier[o].m0 = u32_at(self.bytes, at + 4 * (OUT + o)) as i32;
-            layer.multiplier[o].shift = self.bytes[at + 8 * OUT + o] as i8;
             o += 1;
         }
-        layer.output_zero_point = self.bytes[at + 9 * OUT] as i8;
+        at += 4 * OUT;
+        let mut k = 0;
+        while k < SCALES {
+            layer.multiplier[k].m0 = u32_at(self.bytes, at + 4 * k) as i32;
+            layer.multiplier[k].shift = self.bytes[at + 4 * SCALES + k] as i8;
+            k += 1;
+        }
+        layer.output_zero_point = self.bytes[at + 5 * SCALES] as i8;
         layer
     }
 

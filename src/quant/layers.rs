@@ -80,32 +80,60 @@ pub trait QuantizedForward<X> {
     fn infer(&self, x: &X) -> Self::Output;
 }
 
+/// Where a [`QLinear`] keeps its multipliers: `[Multiplier; OUT]`, one per output (per
+/// channel), or `[Multiplier; 1]`, one for all (per tensor).
+pub trait Scales: Copy + core::fmt::Debug + PartialEq {
+    /// The multipliers; output `o` takes the `o`-th, or the only one.
+    fn as_slice(&self) -> &[Multiplier];
+    /// Built from the multiplier of each output (only the first, for one for all).
+    fn from_fn(f: impl FnMut(usize) -> Multiplier) -> Self;
+}
+
+impl<const N: usize> Scales for [Multiplier; N] {
+    fn as_slice(&self) -> &[Multiplier] {
+        self
+    }
+    fn from_fn(f: impl FnMut(usize) -> Multiplier) -> Self {
+        core::array::from_fn(f)
+    }
+}
+
 /// The int8 form of [`Linear<IN, OUT>`](crate::Linear): int8 weights, symmetric per output
-/// channel (or with one scale for all), `i32` biases, and the output requantized to int8.
+/// channel (or with one scale for all: [`QLinearPerTensor`]), `i32` biases, and the output
+/// requantized to int8.
 ///
 /// `y[o] = zp_out + M[o] (bias[o] + sum_i weight[o][i] x[i])`, saturated to int8, where
 /// `M[o] = s_in s_w[o] / s_out` is a fixed-point [`Multiplier`]. The input's zero point is
 /// folded into `bias` when the layer is built, so the inner loop is a plain int8 dot product.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct QLinear<const IN: usize, const OUT: usize> {
+pub struct QLinear<const IN: usize, const OUT: usize, S: Scales = [Multiplier; OUT]> {
     /// Weights, `weight[o][i]`, each `round(w / s_w[o])` in [-127, 127].
     pub weight: [[i8; IN]; OUT],
     /// `round(b[o] / (s_in s_w[o])) - zp_in sum_i weight[o][i]`.
     pub bias: [i32; OUT],
-    /// `s_in s_w[o] / s_out`, per output.
-    pub multiplier: [Multiplier; OUT],
+    /// `s_in s_w[o] / s_out`: per output, or one for all.
+    pub multiplier: S,
     /// The output's zero point.
     pub output_zero_point: i8,
 }
 
-impl<const IN: usize, const OUT: usize> QuantizedForward<[i8; IN]> for QLinear<IN, OUT> {
+/// A [`QLinear`] with one weight scale and one multiplier for all outputs.
+pub type QLinearPerTensor<const IN: usize, const OUT: usize> = QLinear<IN, OUT, [Multiplier; 1]>;
+
+impl<const IN: usize, const OUT: usize, S: Scales> QuantizedForward<[i8; IN]>
+    for QLinear<IN, OUT, S>
+{
     type Output = [i8; OUT];
 
     #[inline]
     fn infer(&self, x: &[i8; IN]) -> [i8; OUT] {
         let mut y = [0i8; OUT];
         let weight = self.weight.as_flattened();
-        let outputs = (&self.bias, &self.multiplier, self.output_zero_point);
+        let outputs = (
+            &self.bias,
+            self.multiplier.as_slice(),
+            self.output_zero_point,
+        );
         linear_int8(weight, outputs.0, outputs.1, outputs.2, x, &mut y);
         y
     }
@@ -124,7 +152,9 @@ fn linear_int8(
     y: &mut [i8],
 ) {
     let rows = weight.chunks_exact(x.len().max(1));
-    for (((y, row), &bias), &multiplier) in y.iter_mut().zip(rows).zip(bias).zip(multiplier) {
+    // One multiplier per output, or one for all (per tensor): cycling serves both.
+    let multipliers = multiplier.iter().cycle();
+    for (((y, row), &bias), &multiplier) in y.iter_mut().zip(rows).zip(bias).zip(multipliers) {
         let mut acc = bias;
         for (&w, &x) in row.iter().zip(x) {
             acc = acc.wrapping_add(w as i32 * x as i32);

@@ -5,7 +5,7 @@
 //! [`Linear`] layer's output, and builds the int8 model of the same shapes:
 //!
 //! - weights int8, symmetric (zero point 0), with one scale per output channel or one per
-//!   layer ([`Granularity`]);
+//!   layer ([`PerChannel`], [`PerTensor`]);
 //! - biases `i32` on the scale `s_in s_w`, with the input's zero point folded in;
 //! - activations int8 with a scale and a zero point (asymmetric, [`QuantParams`]);
 //! - `i32` accumulation and fixed-point requantization ([`Multiplier`]): no floats between
@@ -20,14 +20,14 @@
 //!
 //! ```
 //! use typed_nn::prelude::*;
-//! use typed_nn::quant::{self, Granularity};
+//! use typed_nn::quant::{self, PerChannel};
 //! use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 //!
 //! type Net = (Linear<1, 8>, Tanh, Linear<8, 1>);
 //! let mut net = Net::ZERO;
 //! net.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(1));
 //! let calibration: Vec<[f32; 1]> = (0..64).map(|i| [i as f32 / 16.0 - 2.0]).collect();
-//! let int8 = quant::quantize(&net, &calibration, Granularity::PerChannel)?;
+//! let int8 = quant::quantize(&net, &calibration, PerChannel)?;
 //! let (x, exact) = ([0.5f32], net.infer(&[0.5])[0]);
 //! assert!((int8.infer(&x)[0] - exact).abs() < 0.05);
 //! # Ok::<(), quant::QuantError>(())
@@ -52,19 +52,40 @@ use crate::module::{Forward, Params};
 
 pub use const_image::{ConstQuantImage, QuantImageError};
 pub use fixed::Multiplier;
-pub use layers::{QIdentity, QLinear, QReLU, QSigmoid, QTanh, QuantParams, QuantizedForward};
+pub use layers::{
+    QIdentity, QLinear, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams, QuantizedForward,
+    Scales,
+};
 #[cfg(feature = "alloc")]
 pub use write::QuantizedLayer;
 
-/// How many scales a layer's weights get.
+/// How many scales a layer's weights get: [`PerChannel`] or [`PerTensor`]. A type, not a
+/// value, so that a per-tensor layer stores its one multiplier once (on a microcontroller, in
+/// flash).
+pub trait Granularity: Copy {
+    /// Whether each output channel gets its own weight scale.
+    const PER_CHANNEL: bool;
+    /// What a layer of `OUT` outputs stores its multipliers in.
+    type Scales<const OUT: usize>: Scales;
+}
+
+/// One weight scale per output channel (per row of the weight matrix): TensorFlow Lite's
+/// default for fully connected layers, and the more accurate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Granularity {
-    /// One scale per output channel (per row of the weight matrix): TensorFlow Lite's default
-    /// for fully connected layers, and the more accurate.
-    #[default]
-    PerChannel,
-    /// One scale for the whole layer: the same multiplier for every output.
-    PerTensor,
+pub struct PerChannel;
+
+/// One weight scale for the whole layer, and so one multiplier.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PerTensor;
+
+impl Granularity for PerChannel {
+    const PER_CHANNEL: bool = true;
+    type Scales<const OUT: usize> = [Multiplier; OUT];
+}
+
+impl Granularity for PerTensor {
+    const PER_CHANNEL: bool = false;
+    type Scales<const OUT: usize> = [Multiplier; 1];
 }
 
 /// The smallest and largest value a layer's output took during calibration.
@@ -109,7 +130,7 @@ impl Range {
 )]
 pub trait Quantize<X>: Forward<X> {
     /// The int8 layer or model.
-    type Quantized;
+    type Quantized<G: Granularity>;
     /// The output ranges calibration records, one per [`Linear`].
     type Ranges: Copy;
     /// Nothing recorded yet.
@@ -125,17 +146,17 @@ pub trait Quantize<X>: Forward<X> {
 
     /// The int8 form, given the recorded ranges and how the input is quantized; returns it
     /// with how its output is quantized.
-    fn quantize(
+    fn quantize<G: Granularity>(
         &self,
         ranges: &Self::Ranges,
         input: QuantParams,
         clip: Range,
         settings: &Settings,
-    ) -> (Self::Quantized, QuantParams);
+    ) -> (Self::Quantized<G>, QuantParams);
 }
 
 impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<IN, OUT, F> {
-    type Quantized = QLinear<IN, OUT>;
+    type Quantized<G: Granularity> = QLinear<IN, OUT, G::Scales<OUT>>;
     type Ranges = Range;
     const EMPTY: Range = Range::EMPTY;
 
@@ -145,13 +166,13 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
         y
     }
 
-    fn quantize(
+    fn quantize<G: Granularity>(
         &self,
         range: &Range,
         input: QuantParams,
         clip: Range,
         settings: &Settings,
-    ) -> (QLinear<IN, OUT>, QuantParams) {
+    ) -> (QLinear<IN, OUT, G::Scales<OUT>>, QuantParams) {
         let (low, high) = (
             clip.min * settings.clip_scale,
             clip.max * settings.clip_scale,
@@ -162,30 +183,34 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
             .weight
             .iter()
             .fold(0.0f64, |m, row| m.max(largest(row)));
-        let mut q = QLinear {
-            weight: [[0; IN]; OUT],
-            bias: [0; OUT],
-            multiplier: [Multiplier::default(); OUT],
-            output_zero_point: output.zero_point,
-        };
+        let mut weight = [[0; IN]; OUT];
+        let mut bias = [0; OUT];
+        let mut multiplier = [Multiplier::default(); OUT];
         for o in 0..OUT {
-            let top = match settings.granularity {
-                Granularity::PerChannel => largest(&self.weight[o]),
-                Granularity::PerTensor => layer_largest,
+            let top = if G::PER_CHANNEL {
+                largest(&self.weight[o])
+            } else {
+                layer_largest
             };
             let w_scale = if top > 0.0 { top / 127.0 } else { 1.0 };
             let mut row_sum = 0i64;
-            for (qw, w) in q.weight[o].iter_mut().zip(&self.weight[o]) {
+            for (qw, w) in weight[o].iter_mut().zip(&self.weight[o]) {
                 *qw = fixed::round_half_away(w.as_f64() / w_scale).clamp(-127.0, 127.0) as i8;
                 row_sum += *qw as i64;
             }
             let acc_scale = input.scale as f64 * w_scale;
-            let bias =
-                fixed::round_half_away((self.bias[o].as_f64() / acc_scale).clamp(-1e12, 1e12));
-            let folded = bias as i64 - input.zero_point as i64 * row_sum;
-            q.bias[o] = folded.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
-            q.multiplier[o] = Multiplier::from_factor(acc_scale / output.scale as f64);
+            let b = fixed::round_half_away((self.bias[o].as_f64() / acc_scale).clamp(-1e12, 1e12));
+            let folded = b as i64 - input.zero_point as i64 * row_sum;
+            bias[o] = folded.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+            multiplier[o] = Multiplier::from_factor(acc_scale / output.scale as f64);
         }
+        let q = QLinear {
+            weight,
+            bias,
+            // Per tensor, every output's multiplier is the same: the first stands for all.
+            multiplier: G::Scales::<OUT>::from_fn(|o| multiplier[o]),
+            output_zero_point: output.zero_point,
+        };
         (q, output)
     }
 }
@@ -193,7 +218,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
 macro_rules! quantize_pointwise {
     ($($layer:ident ($useful:expr) => $quantized:ty, |$input:ident| $build:expr;)*) => {$(
         impl<const N: usize, F: Float> Quantize<[F; N]> for $layer {
-            type Quantized = $quantized;
+            type Quantized<G: Granularity> = $quantized;
             type Ranges = ();
             const EMPTY: () = ();
             const USEFUL_INPUT: Range = $useful;
@@ -202,7 +227,7 @@ macro_rules! quantize_pointwise {
                 self.infer(x)
             }
 
-            fn quantize(&self, _: &(), $input: QuantParams, _: Range, _: &Settings) -> ($quantized, QuantParams) {
+            fn quantize<G: Granularity>(&self, _: &(), $input: QuantParams, _: Range, _: &Settings) -> ($quantized, QuantParams) {
                 $build
             }
         }
@@ -236,8 +261,9 @@ pub struct Quantized<Q> {
 }
 
 /// The int8 form of float model `M` taking samples `X`: `Int8<(Linear<1, 16>, Tanh, Linear<16,
-/// 1>), [f32; 1]>` is `Quantized<(QLinear<1, 16>, QTanh, QLinear<16, 1>)>`.
-pub type Int8<M, X> = Quantized<<M as Quantize<X>>::Quantized>;
+/// 1>), [f32; 1]>` is `Quantized<(QLinear<1, 16>, QTanh, QLinear<16, 1>)>`; with
+/// [`PerTensor`] as `G`, its linear layers are [`QLinearPerTensor`].
+pub type Int8<M, X, G = PerChannel> = Quantized<<M as Quantize<X>>::Quantized<G>>;
 
 impl<Q> Quantized<Q> {
     /// The int8 output for an int8 input: integers only.
@@ -304,14 +330,14 @@ impl core::error::Error for QuantError {}
 /// difference, over at most the first 1024) is kept. Saturating the tails for resolution in
 /// the middle is the trade TensorFlow Lite's calibrators make too; here it is measured on the
 /// model, not assumed.
-pub fn quantize<M, F, const IN: usize, const OUT: usize>(
+pub fn quantize<G: Granularity, M, F, const IN: usize, const OUT: usize>(
     model: &M,
     calibration: &[[F; IN]],
-    granularity: Granularity,
-) -> Result<Int8<M, [F; IN]>, QuantError>
+    granularity: G,
+) -> Result<Int8<M, [F; IN], G>, QuantError>
 where
     M: Quantize<[F; IN], Output = [F; OUT]> + Params<F>,
-    M::Quantized: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+    M::Quantized<G>: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
     F: Float,
 {
     if calibration.is_empty() {
@@ -331,18 +357,16 @@ where
     }
     let input = QuantParams::covering(input.min, input.max);
     let build = |clip_scale: f32| {
-        let settings = Settings {
-            granularity,
-            clip_scale,
-        };
-        let (model, output) = model.quantize(&ranges, input, Range::ALL, &settings);
+        let settings = Settings { clip_scale };
+        let (model, output) = model.quantize::<G>(&ranges, input, Range::ALL, &settings);
         Quantized {
             model,
             input,
             output,
         }
     };
-    let deviation = |int8: &Int8<M, [F; IN]>| {
+    let _ = granularity; // a type: its value carries nothing
+    let deviation = |int8: &Int8<M, [F; IN], G>| {
         let samples = calibration.iter().take(1024);
         samples.fold(0.0f64, |worst, x| {
             let (want, got) = (model.infer(x), int8.infer(&x.map(|v| v.as_f64() as f32)));
@@ -366,12 +390,10 @@ where
 /// How many clips [`quantize`] tries: 100%, 95%, ... 50% of the useful input.
 const CLIP_CANDIDATES: usize = 11;
 
-/// How [`Quantize::quantize`] quantizes: the weights' [`Granularity`], and the fraction of
-/// each activation's [`Quantize::USEFUL_INPUT`] the layer before it covers.
+/// How [`Quantize::quantize`] quantizes beyond its [`Granularity`]: the fraction of each
+/// activation's [`Quantize::USEFUL_INPUT`] the layer before it covers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
-    /// One weight scale per output channel, or one per layer.
-    pub granularity: Granularity,
     /// In (0, 1]: 1 covers the whole useful input of a sigmoid or a tanh.
     pub clip_scale: f32,
 }

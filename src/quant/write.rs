@@ -6,7 +6,7 @@ use super::Quantized;
 use super::const_image::{
     HEADER_BYTES, MAGIC, TAG_IDENTITY, TAG_LINEAR, TAG_RELU, TAG_SIGMOID, TAG_TANH, VERSION,
 };
-use super::layers::{QIdentity, QLinear, QReLU, QSigmoid, QTanh, QuantParams};
+use super::layers::{QIdentity, QLinear, QReLU, QSigmoid, QTanh, QuantParams, Scales};
 use crate::chain::for_each_tuple;
 use crate::io::crc32;
 
@@ -18,16 +18,18 @@ pub trait QuantizedLayer {
     fn write(&self, out: &mut Vec<u8>);
 }
 
-impl<const IN: usize, const OUT: usize> QuantizedLayer for QLinear<IN, OUT> {
+impl<const IN: usize, const OUT: usize, S: Scales> QuantizedLayer for QLinear<IN, OUT, S> {
     const LAYERS: usize = 1;
     fn write(&self, out: &mut Vec<u8>) {
+        let multipliers = self.multiplier.as_slice();
         out.push(TAG_LINEAR);
-        out.extend_from_slice(&(IN as u32).to_le_bytes());
-        out.extend_from_slice(&(OUT as u32).to_le_bytes());
+        for n in [IN, OUT, multipliers.len()] {
+            out.extend_from_slice(&(n as u32).to_le_bytes());
+        }
         out.extend(self.weight.iter().flatten().map(|&w| w as u8));
         out.extend(self.bias.iter().flat_map(|b| b.to_le_bytes()));
-        out.extend(self.multiplier.iter().flat_map(|m| m.m0.to_le_bytes()));
-        out.extend(self.multiplier.iter().map(|m| m.shift as u8));
+        out.extend(multipliers.iter().flat_map(|m| m.m0.to_le_bytes()));
+        out.extend(multipliers.iter().map(|m| m.shift as u8));
         out.push(self.output_zero_point as u8);
     }
 }

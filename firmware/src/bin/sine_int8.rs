@@ -8,7 +8,7 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use typed_nn::quant::{ConstQuantImage, QLinear, QTanh, Quantized};
+use typed_nn::quant::{ConstQuantImage, QLinearPerTensor as QLinear, QTanh, Quantized};
 use typed_nn_firmware::sine::check_int8;
 use typed_nn_firmware::stack;
 
@@ -27,11 +27,11 @@ static NET: Quantized<SineInt8> = {
         panic!("weights/sine_int8.bin is not an int8 image")
     };
     let model = (
-        image.linear(),
+        image.linear_per_tensor(),
         image.tanh(),
-        image.linear(),
+        image.linear_per_tensor(),
         image.tanh(),
-        image.linear(),
+        image.linear_per_tensor(),
     );
     match image.finish(model) {
         Ok(net) => net,
