@@ -33,9 +33,10 @@
 //! # Ok::<(), quant::QuantError>(())
 //! ```
 //!
-//! Accuracy follows TensorFlow Lite's post-training quantization: on the digits data set the
-//! int8 model's test accuracy is within a percentage point of the float model's, and on the
-//! sine network within 0.02 of its largest error (both are tests).
+//! On the digits data set the int8 model's test accuracy is within a percentage point of the
+//! float model's; on the 1-16-16-1 tanh sine network its largest error against sin is 0.037
+//! against the float model's 0.0019, the resolution of one int8 scale shared by the first
+//! layer's pre-activations (both are tests, in `tests/quant.rs`).
 
 mod chain;
 mod const_image;
