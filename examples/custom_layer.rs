@@ -1,13 +1,13 @@
 //! A layer the crate does not have, written outside it: Swish, `x * sigmoid(x)`.
 //!
-//! A layer is its local forward and backward passes plus a few lines of bookkeeping; the tuple
+//! A layer is its local forward and backward passes plus two lines of bookkeeping; the tuple
 //! models, `gradcheck`, `Trainer` and the optimizers then take it like any built-in layer.
 //! The example checks Swish's backward pass against finite differences, then trains a network
 //! that uses it.
 //!
 //! Run: `cargo run --release --example custom_layer`
 
-use rand::{Rng, RngExt, SeedableRng, rngs::SmallRng};
+use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::gradcheck::gradcheck;
 use typed_nn::prelude::*;
 
@@ -55,30 +55,12 @@ impl<T: Tensor> Backward<T> for Swish {
     }
 }
 
-// The bookkeeping of a layer without parameters: nothing to zero, count, visit or initialise.
-// (The crate's own activations get these four impls from a macro that is private to it.)
+// The bookkeeping of a layer without parameters: its zero value, and (from the crate's macro)
+// nothing to count, visit, initialise or save.
 impl Zero for Swish {
     const ZERO: Self = Swish;
 }
-
-impl ParamCount for Swish {
-    const PARAM_COUNT: usize = 0;
-}
-
-impl<F: Float> Params<F> for Swish {
-    fn visit(&self, _: &mut impl FnMut(&[F])) {}
-    fn visit_mut(&mut self, _: &mut impl FnMut(&mut [F])) {}
-    fn zip_mut<const K: usize>(
-        &mut self,
-        _: [&mut Self; K],
-        _: &mut impl FnMut(&mut [F], [&mut [F]; K]),
-    ) {
-    }
-}
-
-impl Init for Swish {
-    fn init<R: Rng + ?Sized>(&mut self, _: Scheme, _: &mut R) {}
-}
+typed_nn::parameterless!(Swish);
 
 /// Learns `x0 * x1` on [-1, 1]^2, which no linear model can.
 type Net<F = f32> = (

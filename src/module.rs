@@ -154,14 +154,47 @@ pub trait Params<F: Float>: ParamCount + Zero {
     }
 }
 
-/// Implements [`ParamCount`], [`Params`] and [`Init`](crate::init::Init) for a layer without
-/// trainable parameters; `parameterless!(Flatten<N>, const N)` for a layer with a const parameter.
+/// Implements [`ParamCount`], [`Params`], [`Init`](crate::init::Init) and
+/// [`Tensors`](crate::io::Tensors) for a layer without trainable parameters (an activation,
+/// a reshaping): what [`Trainer`](crate::train::Trainer), the initialisers and the weight files
+/// need of every layer, here saying "nothing to train". `parameterless!(MyLayer<N>, const N)`
+/// for a layer with a const parameter. [`Zero`](crate::Zero) stays with the layer: its value
+/// is the layer's own.
+///
+/// ```
+/// use typed_nn::{Forward, Zero, parameterless};
+///
+/// /// Doubles its input.
+/// #[derive(Clone, Copy, Debug, PartialEq)]
+/// struct Double;
+///
+/// impl Zero for Double {
+///     const ZERO: Self = Double;
+/// }
+/// parameterless!(Double);
+///
+/// impl<const N: usize> Forward<[f32; N]> for Double {
+///     type Output = [f32; N];
+///     type Cache = ();
+///     const CACHE_FLOATS: usize = 0;
+///     fn infer(&self, x: &[f32; N]) -> [f32; N] {
+///         x.map(|v| 2.0 * v)
+///     }
+///     fn forward(&self, x: &[f32; N], out: &mut [f32; N], _: &mut ()) {
+///         *out = self.infer(x);
+///     }
+/// }
+///
+/// let net = (typed_nn::Linear::<1, 1>::from_parts([[1.5]], [0.0]), Double);
+/// assert_eq!(net.infer(&[1.0]), [3.0]);
+/// ```
+#[macro_export]
 macro_rules! parameterless {
     ($layer:ty $(, const $n:ident)?) => {
         impl<$(const $n: usize)?> $crate::module::ParamCount for $layer {
             const PARAM_COUNT: usize = 0;
         }
-        impl<F: $crate::float::Float $(, const $n: usize)?> $crate::module::Params<F> for $layer {
+        impl<F: $crate::Float $(, const $n: usize)?> $crate::module::Params<F> for $layer {
             fn visit(&self, _: &mut impl FnMut(&[F])) {}
             fn visit_mut(&mut self, _: &mut impl FnMut(&mut [F])) {}
             fn zip_mut<const K: usize>(
@@ -172,7 +205,7 @@ macro_rules! parameterless {
             }
         }
         impl<$(const $n: usize)?> $crate::init::Init for $layer {
-            fn init<R: rand::Rng + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
+            fn init<R: $crate::rand::Rng + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
         }
         impl<$(const $n: usize)?> $crate::io::Tensors for $layer {
             fn tensors(layer: &mut dyn FnMut(&'static str, &[$crate::io::TensorShape])) {
@@ -181,4 +214,3 @@ macro_rules! parameterless {
         }
     };
 }
-pub(crate) use parameterless;

@@ -4,7 +4,8 @@
 use crate::float::Float;
 use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
 use crate::math::flush_tiny;
-use crate::module::{Backward, Forward, parameterless};
+use crate::module::{Backward, Forward};
+use crate::parameterless;
 use crate::tensor::{Tensor, Zero};
 
 /// A function applied to every element, with its derivative.

@@ -1,6 +1,7 @@
 //! Flattening an image sample into a vector of features.
 
-use crate::module::{Backward, Forward, parameterless};
+use crate::module::{Backward, Forward};
+use crate::parameterless;
 use crate::shape::{ChannelsInput, FlattenInput};
 use crate::tensor::{Tensor, Zero};
 

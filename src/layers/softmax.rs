@@ -3,7 +3,8 @@
 use crate::float::Float;
 use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
 use crate::math::flush_tiny;
-use crate::module::{Backward, Forward, parameterless};
+use crate::module::{Backward, Forward};
+use crate::parameterless;
 use crate::tensor::{Tensor, Zero};
 
 /// Softmax over the innermost axis: `y_i = e^{x_i} / sum_j e^{x_j}`, for one sample `[F; C]`
