@@ -55,7 +55,7 @@ pub trait Float:
     /// The bits of a value's magnitude as an integer: their order is the magnitudes' order,
     /// with infinity and then NaN above every finite number, and an integer maximum
     /// vectorises where a float maximum (which must treat NaN) does not.
-    type Bits: Copy + Ord + Default;
+    type Bits: Copy + Ord + Default + Send;
     /// See [`Float::Bits`].
     fn magnitude_bits(self) -> Self::Bits;
     /// Raises each of `lanes` to the largest [`magnitude_bits`](Float::magnitude_bits) of

@@ -309,3 +309,28 @@ fn the_gradient_bound_holds_per_gradient_at_every_model_size() {
     bound_is_exact_per_gradient::<(Linear<15, 16>, Linear<1, 1>)>(); // 258
     bound_is_exact_per_gradient::<Linear<31, 16>>(); // 512
 }
+
+/// A layer large enough that, with the feature `parallel`, its gradients are scanned in halves
+/// on two threads: a NaN or an overflowing gradient in either half is found, at its index.
+#[test]
+fn a_bad_gradient_is_found_in_either_half_of_a_large_layer() {
+    type Wide = Linear<1024, 1024>;
+    let sgd = Sgd::new(1.0);
+    let bound = typed_nn::optim::max_update::<f32>();
+    for (index, value) in [
+        (17, f32::NAN),
+        (1024 * 1024 - 3, 2.0 * bound),
+        (600_000, f32::INFINITY),
+    ] {
+        let mut grads: Box<Wide> = typed_nn::boxed::zeroed();
+        grads.set_param(index, value);
+        let err = sgd.check(&mut *grads).unwrap_err();
+        assert!(
+            matches!(err, StepError::Gradient { index: i, .. } if i == index),
+            "{index}: {err}"
+        );
+    }
+    let mut grads: Box<Wide> = typed_nn::boxed::zeroed();
+    grads.visit_mut(&mut |s| s.fill(0.5 * bound));
+    assert_eq!(sgd.check(&mut *grads), Ok(()));
+}

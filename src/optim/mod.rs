@@ -248,7 +248,23 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     let mut lanes = [F::Bits::default(); 8];
     // Compiled for the widest instruction set on long slices (AVX2 has an unsigned 32-bit
     // maximum; SSE2 does not), once per float type.
-    grads.visit(&mut |s| F::max_magnitudes(s, &mut lanes));
+    grads.visit(&mut |s| {
+        // A large slice is scanned in halves on two threads, as the update that follows it
+        // is (the same measure of work: a pass over memory).
+        if split(8 * s.len()) {
+            let (lo, hi) = s.split_at(s.len() / 2);
+            let (mut lo_lanes, mut hi_lanes) = (lanes, lanes);
+            both(
+                || F::max_magnitudes(lo, &mut lo_lanes),
+                || F::max_magnitudes(hi, &mut hi_lanes),
+            );
+            for ((lane, lo), hi) in lanes.iter_mut().zip(lo_lanes).zip(hi_lanes) {
+                *lane = lo.max(hi);
+            }
+        } else {
+            F::max_magnitudes(s, &mut lanes)
+        }
+    });
     let largest = lanes.into_iter().max().unwrap_or_default();
     if largest <= bound.magnitude_bits() {
         Ok(())
