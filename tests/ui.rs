@@ -39,10 +39,12 @@ fn every_message_is_one_short_error() {
         for name in cases_in(dir) {
             // A method of `Backward` called by hand: rustc adds the list of tuple impls of
             // `Forward` and the supertrait bound, three lines past the limit.
-            let max_lines = if name == "backward_miswired" {
-                28
-            } else {
-                max_lines
+            // A layer without an int8 form: rustc lists the types that have one (the tuple
+            // models), nine lines after the one that names the layer.
+            let max_lines = match name.as_str() {
+                "backward_miswired" => 28,
+                "quantize_softmax" => 30,
+                _ => max_lines,
             };
             let path = format!("{dir}/{name}.stderr");
             let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is missing"));

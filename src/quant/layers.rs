@@ -120,21 +120,42 @@ pub struct QLinear<const IN: usize, const OUT: usize, S: Scales = [Multiplier; O
 /// A [`QLinear`] with one weight scale and one multiplier for all outputs.
 pub type QLinearPerTensor<const IN: usize, const OUT: usize> = QLinear<IN, OUT, [Multiplier; 1]>;
 
-impl<const IN: usize, const OUT: usize, S: Scales> QuantizedForward<[i8; IN]>
-    for QLinear<IN, OUT, S>
+/// An input that `QLinear<IN, OUT>` takes: `[i8; IN]`. The shape rule as a trait bound, so
+/// that a mis-wired int8 model is one error that names the layer and the input.
+#[diagnostic::on_unimplemented(
+    message = "shape mismatch: `QLinear<{IN}, {OUT}>` cannot take input `{Self}`",
+    label = "`QLinear<{IN}, {OUT}>` takes `[i8; {IN}]`"
+)]
+pub trait QLinearInput<const IN: usize, const OUT: usize> {
+    /// The input as the layer reads it.
+    fn as_input(&self) -> &[i8; IN];
+}
+
+impl<const IN: usize, const OUT: usize> QLinearInput<IN, OUT> for [i8; IN] {
+    fn as_input(&self) -> &[i8; IN] {
+        self
+    }
+}
+
+impl<X, const IN: usize, const OUT: usize, S: Scales> QuantizedForward<X> for QLinear<IN, OUT, S>
+where
+    X: QLinearInput<IN, OUT>,
 {
     type Output = [i8; OUT];
 
     #[inline]
-    fn infer(&self, x: &[i8; IN]) -> [i8; OUT] {
+    fn infer(&self, x: &X) -> [i8; OUT] {
         let mut y = [0i8; OUT];
-        let weight = self.weight.as_flattened();
-        let outputs = (
+        let (weight, multiplier) = (self.weight.as_flattened(), self.multiplier.as_slice());
+        let zero_point = self.output_zero_point;
+        linear_int8(
+            weight,
             &self.bias,
-            self.multiplier.as_slice(),
-            self.output_zero_point,
+            multiplier,
+            zero_point,
+            x.as_input(),
+            &mut y,
         );
-        linear_int8(weight, outputs.0, outputs.1, outputs.2, x, &mut y);
         y
     }
 }

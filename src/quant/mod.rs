@@ -54,8 +54,8 @@ use crate::module::{Forward, Params};
 pub use const_image::{ConstQuantImage, QuantImageError};
 pub use fixed::Multiplier;
 pub use layers::{
-    QIdentity, QLinear, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams, QuantizedForward,
-    Scales,
+    QIdentity, QLinear, QLinearInput, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams,
+    QuantizedForward, Scales,
 };
 #[cfg(feature = "alloc")]
 pub use write::QuantizedLayer;
@@ -266,14 +266,32 @@ pub struct Quantized<Q> {
 /// [`PerTensor`] as `G`, its linear layers are [`QLinearPerTensor`].
 pub type Int8<M, X, G = PerChannel> = Quantized<<M as Quantize<X>>::Quantized<G>>;
 
+/// `X: Int8Sample<Q>`: int8 model `Q` takes samples of type `X`.
+///
+/// Implemented for every [`QuantizedForward`] model. [`Quantized`] states its bounds in this
+/// direction, on the sample rather than on the model, so that a mis-wired int8 model is one
+/// error naming the layer and the input it cannot take, as for float models.
+#[doc(hidden)]
+pub trait Int8Sample<Q> {
+    /// The model's output.
+    type Output;
+    /// `model`'s output for this sample.
+    fn run(&self, model: &Q) -> Self::Output;
+}
+
+impl<X, Q: QuantizedForward<X>> Int8Sample<Q> for X {
+    type Output = Q::Output;
+    #[inline(always)]
+    fn run(&self, model: &Q) -> Q::Output {
+        model.infer(self)
+    }
+}
+
 impl<Q> Quantized<Q> {
     /// The int8 output for an int8 input: integers only.
     #[inline]
-    pub fn infer_int8<X>(&self, x: &X) -> Q::Output
-    where
-        Q: QuantizedForward<X>,
-    {
-        self.model.infer(x)
+    pub fn infer_int8<X: Int8Sample<Q>>(&self, x: &X) -> X::Output {
+        x.run(&self.model)
     }
 
     /// The output for a float input: quantizes it, runs the int8 model and dequantizes the
@@ -281,10 +299,10 @@ impl<Q> Quantized<Q> {
     #[inline]
     pub fn infer<const IN: usize, const OUT: usize>(&self, x: &[f32; IN]) -> [f32; OUT]
     where
-        Q: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+        [i8; IN]: Int8Sample<Q, Output = [i8; OUT]>,
     {
         let q = x.map(|v| self.input.quantize(v));
-        self.model.infer(&q).map(|v| self.output.dequantize(v))
+        q.run(&self.model).map(|v| self.output.dequantize(v))
     }
 }
 
@@ -331,14 +349,16 @@ impl core::error::Error for QuantError {}
 /// difference, over at most the first 1024) is kept. Saturating the tails for resolution in
 /// the middle is the trade TensorFlow Lite's calibrators make too; here it is measured on the
 /// model, not assumed.
-pub fn quantize<G: Granularity, M, F, const IN: usize, const OUT: usize>(
+pub fn quantize<G, M, F, Q, const IN: usize, const OUT: usize>(
     model: &M,
     calibration: &[[F; IN]],
     granularity: G,
-) -> Result<Int8<M, [F; IN], G>, QuantError>
+) -> Result<Quantized<Q>, QuantError>
 where
-    M: Quantize<[F; IN], Output = [F; OUT]> + Params<F>,
-    M::Quantized<G>: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+    G: Granularity,
+    // `Q` named rather than projected, so that a model without an int8 form is one error.
+    M: QuantizeInto<F, IN, OUT, G, Int8 = Q>,
+    Q: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
     F: Float,
 {
     if calibration.is_empty() {
@@ -359,7 +379,7 @@ where
     let input = QuantParams::covering(input.min, input.max);
     let build = |clip_scale: f32| {
         let settings = Settings { clip_scale };
-        let (model, output) = model.quantize::<G>(&ranges, input, Range::ALL, &settings);
+        let (model, output) = model.build(&ranges, input, &settings);
         Quantized {
             model,
             input,
@@ -367,7 +387,7 @@ where
         }
     };
     let _ = granularity; // a type: its value carries nothing
-    let deviation = |int8: &Int8<M, [F; IN], G>| {
+    let deviation = |int8: &Quantized<Q>| {
         let samples = calibration.iter().take(1024);
         samples.fold(0.0f64, |worst, x| {
             let (want, got) = (model.infer(x), int8.infer(&x.map(|v| v.as_f64() as f32)));
@@ -386,6 +406,44 @@ where
         }
     }
     Ok(best)
+}
+
+/// `M: QuantizeInto<F, IN, OUT, G>`: float model `M`, from `[F; IN]` to `[F; OUT]`, has an
+/// int8 form of granularity `G` from `[i8; IN]` to `[i8; OUT]`.
+///
+/// Implemented for every [`Quantize`] model whose parts fit. [`quantize`] states its bound
+/// through this one trait, so that a model without an int8 form is one error that names the
+/// layer, not one per bound.
+#[doc(hidden)]
+pub trait QuantizeInto<F: Float, const IN: usize, const OUT: usize, G: Granularity>:
+    Quantize<[F; IN], Output = [F; OUT]> + Params<F>
+{
+    /// The int8 model.
+    type Int8: QuantizedForward<[i8; IN], Output = [i8; OUT]>;
+    /// [`Quantize::quantize`] for the whole model.
+    fn build(
+        &self,
+        ranges: &Self::Ranges,
+        input: QuantParams,
+        settings: &Settings,
+    ) -> (Self::Int8, QuantParams);
+}
+
+impl<M, F: Float, const IN: usize, const OUT: usize, G: Granularity> QuantizeInto<F, IN, OUT, G>
+    for M
+where
+    M: Quantize<[F; IN], Output = [F; OUT]> + Params<F>,
+    M::Quantized<G>: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+{
+    type Int8 = M::Quantized<G>;
+    fn build(
+        &self,
+        ranges: &Self::Ranges,
+        input: QuantParams,
+        settings: &Settings,
+    ) -> (Self::Int8, QuantParams) {
+        self.quantize::<G>(ranges, input, Range::ALL, settings)
+    }
 }
 
 /// How many clips [`quantize`] tries: 100%, 95%, ... 50% of the useful input.
