@@ -215,14 +215,18 @@ macro_rules! tuple_params {
         // A float mismatch is reported once, for the whole model, not once per layer.
         #[diagnostic::do_not_recommend]
         impl<F: Float, $($L: Params<F>),+> Params<F> for ($($L,)+) {
+            // Inlined, so that a check over a small model's gradients runs in registers.
+            #[inline(always)]
             fn visit(&self, f: &mut impl FnMut(&[F])) {
                 $(self.$i.visit(f);)+
             }
 
+            #[inline(always)]
             fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F])) {
                 $(self.$i.visit_mut(f);)+
             }
 
+            #[inline(always)]
             fn zip_mut<const K: usize>(
                 &mut self,
                 mut others: [&mut Self; K],

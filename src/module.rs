@@ -195,6 +195,8 @@ macro_rules! parameterless {
             const PARAM_COUNT: usize = 0;
         }
         impl<F: $crate::Float $(, const $n: usize)?> $crate::module::Params<F> for $layer {
+            // Inlined, so that a check over a small model's gradients runs in registers.
+            #[inline(always)]
             fn visit(&self, _: &mut impl FnMut(&[F])) {}
             fn visit_mut(&mut self, _: &mut impl FnMut(&mut [F])) {}
             fn zip_mut<const K: usize>(

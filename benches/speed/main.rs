@@ -16,12 +16,14 @@
 mod floor;
 mod hand;
 mod sweep;
+mod unchecked;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::prelude::*;
+use unchecked::Unchecked;
 
 struct Timing {
     quick: bool,
@@ -150,6 +152,8 @@ struct Row {
     /// Speed-ups over the baselines: their time over ours, median of rounds.
     vs_hand: f64,
     vs_floor: Option<f64>,
+    /// The checked step's time over the unchecked step's, median of rounds.
+    checks: Option<f64>,
     target: &'static str,
 }
 
@@ -158,7 +162,7 @@ impl Row {
         name: &'static str,
         unit: &'static str,
         per: usize,
-        c: Compared,
+        c: &Compared,
         target: &'static str,
     ) -> Row {
         let per = per as f64;
@@ -170,8 +174,19 @@ impl Row {
             floor: c.ns.get(2).map(|f| f / per),
             vs_hand: c.ratio[1],
             vs_floor: c.ratio.get(2).copied(),
+            checks: None,
             target,
         }
+    }
+
+    /// Takes case `at` of the comparison as the step without checks (see `unchecked.rs`).
+    fn unchecked_at(mut self, at: usize, c: &Compared) -> Row {
+        if at == 2 {
+            self.floor = None;
+            self.vs_floor = None;
+        }
+        self.checks = Some(1.0 / c.ratio[at]);
+        self
     }
 }
 
@@ -180,6 +195,7 @@ fn w1(t: &Timing) -> Row {
     let mut rng = SmallRng::seed_from_u64(1);
     let mut net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
     let mut hand_net = hand_copy(&net);
+    let mut raw_net = net.clone();
     let xs = seeded_inputs::<2>(256, 2);
     let ts: Vec<[f32; 1]> = xs.iter().map(|x| [(x[0] - x[1]).abs()]).collect();
 
@@ -204,8 +220,15 @@ fn w1(t: &Timing) -> Row {
         hand_net.sgd(&grads, 0.5);
         black_box(&hand_net);
     });
-    let c = t.compare(&mut [ours, hand]);
-    Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, c, ">= 1.0x hand")
+
+    let mut raw = Unchecked::new(Box::new(Sgd::new(0.5)));
+    let mut i = 0;
+    let unchecked = case(|| {
+        i = (i + 1) % xs.len();
+        black_box(raw.step(&mut raw_net, black_box(&xs[i]), &ts[i], &Mse));
+    });
+    let c = t.compare(&mut [ours, hand, unchecked]);
+    Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, &c, ">= 1.0x hand").unchecked_at(2, &c)
 }
 
 /// One batch of softmax cross-entropy gradients, by hand: dy = (softmax(y) - onehot) / B.
@@ -276,6 +299,7 @@ fn w2(t: &Timing) -> Row {
     let mut rng = SmallRng::seed_from_u64(3);
     let mut net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
     let hand_net = hand_copy(&net);
+    let mut raw_net = net.clone();
     let xs = seeded_inputs::<64>(B * 16, 4);
     let cs = classes(B * 16, 10, 5);
     let (xb, _) = xs.as_chunks::<B>();
@@ -290,8 +314,21 @@ fn w2(t: &Timing) -> Row {
     });
 
     let hand = hand_adam_case::<64, 32, 10, hand::Sigmoid, B>(Box::new(hand_net), xb, cb);
-    let c = t.compare(&mut [ours, hand]);
-    Row::new("W2 small 64-32-10 Adam b32", "steps/s", 1, c, ">= 3x hand")
+
+    let mut raw = Unchecked::<Net, [[f32; 64]; B], _>::new(Box::new(Adam::new(1e-3)));
+    let mut i = 0;
+    let unchecked = case(|| {
+        i = (i + 1) % xb.len();
+        let loss = raw.step(
+            &mut raw_net,
+            black_box(&xb[i]),
+            &cb[i],
+            &SoftmaxCrossEntropy,
+        );
+        black_box(loss);
+    });
+    let c = t.compare(&mut [ours, hand, unchecked]);
+    Row::new("W2 small 64-32-10 Adam b32", "steps/s", 1, &c, ">= 3x hand").unchecked_at(2, &c)
 }
 
 fn w3(t: &Timing) -> Row {
@@ -302,6 +339,7 @@ fn w3(t: &Timing) -> Row {
     net.0.init(Scheme::He, &mut rng);
     net.2.init(Scheme::Glorot, &mut rng);
     let hand_net = Box::new(hand_copy(&net));
+    let mut raw_net = net.clone();
     let xs = seeded_inputs::<784>(B * 4, 7);
     let cs = classes(B * 4, 10, 8);
     let (xb, _) = xs.as_chunks::<B>();
@@ -322,14 +360,28 @@ fn w3(t: &Timing) -> Row {
         gemm.step();
         black_box(&gemm);
     });
-    let c = t.compare(&mut [ours, hand, floor]);
+
+    let mut raw = Unchecked::<Net, [[f32; 784]; B], _>::new(Adam::boxed(1e-3));
+    let mut i = 0;
+    let unchecked = case(|| {
+        i = (i + 1) % xb.len();
+        let loss = raw.step(
+            &mut raw_net,
+            black_box(&xb[i]),
+            &cb[i],
+            &SoftmaxCrossEntropy,
+        );
+        black_box(loss);
+    });
+    let c = t.compare(&mut [ours, hand, floor, unchecked]);
     Row::new(
         "W3 medium 784-256-10 Adam b64",
         "samples/s",
         B,
-        c,
+        &c,
         ">= 0.8x GEMM floor",
     )
+    .unchecked_at(3, &c)
 }
 
 fn w4(t: &Timing) -> Row {
@@ -351,7 +403,7 @@ fn w4(t: &Timing) -> Row {
         black_box(y);
     });
     let c = t.compare(&mut [ours, hand]);
-    Row::new("W4 inference 64-32-10", "ns/inference", 1, c, ">= 5x hand")
+    Row::new("W4 inference 64-32-10", "ns/inference", 1, &c, ">= 5x hand")
 }
 
 /// W3 on rayon pools of two threads and of one, interleaved: the speed-up of the feature
@@ -417,9 +469,9 @@ fn main() {
     let workloads: [(&str, Workload); 4] = [("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4)];
     if only.is_empty() || only.iter().any(|o| o.starts_with('W')) {
         println!(
-            "| workload | unit | typed-nn | hand loops | GEMM floor | vs hand | vs floor | target |"
+            "| workload | unit | typed-nn | hand loops | GEMM floor | vs hand | vs floor | checks cost | target |"
         );
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|");
     }
     for (key, run) in workloads {
         if !only.is_empty() && !only.iter().any(|o| o == key) {
@@ -428,8 +480,11 @@ fn main() {
         let r = run(&t);
         let floor = r.floor.map_or("".into(), |f| rate(r.unit, f));
         let vs_floor = r.vs_floor.map_or("".into(), |v| format!("{v:.2}x"));
+        let checks = r
+            .checks
+            .map_or("".into(), |c| format!("{:+.1}%", 100.0 * (c - 1.0)));
         println!(
-            "| {} | {} | {} | {} | {} | {:.2}x | {} | {} |",
+            "| {} | {} | {} | {} | {} | {:.2}x | {} | {} | {} |",
             r.name,
             r.unit,
             rate(r.unit, r.ours),
@@ -437,6 +492,7 @@ fn main() {
             floor,
             r.vs_hand,
             vs_floor,
+            checks,
             r.target
         );
     }

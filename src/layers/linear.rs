@@ -358,16 +358,20 @@ where
 }
 
 impl<const IN: usize, const OUT: usize, F: Float> Params<F> for Linear<IN, OUT, F> {
+    // Inlined, so that a check over a small model's gradients runs in registers.
+    #[inline(always)]
     fn visit(&self, f: &mut impl FnMut(&[F])) {
         f(self.weight.as_flattened());
         f(&self.bias);
     }
 
+    #[inline(always)]
     fn visit_mut(&mut self, f: &mut impl FnMut(&mut [F])) {
         f(self.weight.as_flattened_mut());
         f(&mut self.bias);
     }
 
+    #[inline(always)]
     fn zip_mut<const K: usize>(
         &mut self,
         mut others: [&mut Self; K],

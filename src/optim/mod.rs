@@ -234,12 +234,18 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     bound: F,
 ) -> Result<(), StepError> {
     if M::PARAM_COUNT <= SMALL_MODEL {
-        // For a model this small, the call and the dispatch cost more than the scan. A NaN
-        // makes the sum NaN, which fails the comparison; a sum beyond the bound with every
-        // gradient within it is settled by the exact search.
-        let mut total = F::ZERO;
-        grads.visit(&mut |s| total += magnitude_sum(s));
-        return if total <= bound {
+        // For a model this small, the call and the dispatch cost more than the scan. Each
+        // lane's sum bounds the magnitudes summed into it, and a NaN makes its lane NaN, which
+        // fails the comparison; a lane beyond the bound with every gradient within it is
+        // settled by the exact search. The lanes are compared without being added up: adding
+        // eight lanes for every slice is a chain of dependent additions longer than the scan.
+        let mut total = [F::ZERO; 8];
+        grads.visit(&mut |s| {
+            for (lane, sum) in total.iter_mut().zip(magnitude_sums(s)) {
+                *lane += sum;
+            }
+        });
+        return if total.iter().all(|lane| *lane <= bound) {
             Ok(())
         } else {
             gradient_outside(grads, bound)
@@ -273,10 +279,10 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
     }
 }
 
-/// The sum of the magnitudes of `values`, in eight independent sums held in registers (the
-/// caller's accumulator may live in memory, behind a closure).
+/// The magnitudes of `values` summed in eight lanes, held in registers (the caller's
+/// accumulator may live in memory, behind a closure).
 #[inline(always)]
-fn magnitude_sum<F: Float>(values: &[F]) -> F {
+fn magnitude_sums<F: Float>(values: &[F]) -> [F; 8] {
     let mut sums = [F::ZERO; 8];
     let chunks = values.chunks_exact(8);
     let rest = chunks.remainder();
@@ -288,7 +294,7 @@ fn magnitude_sum<F: Float>(values: &[F]) -> F {
     for (sum, g) in sums.iter_mut().zip(rest) {
         *sum += g.abs();
     }
-    sums.into_iter().fold(F::ZERO, |a, b| a + b)
+    sums
 }
 
 /// The error of [`gradients_within`], on its own cold path.
