@@ -196,6 +196,7 @@ where
 
     /// [`step`](Self::step), with the gradient taken over the first `live` rows of the output
     /// only (each row one sample), as the mean over those rows, when `live` is given.
+    #[inline(always)]
     fn step_rows<T, L>(
         &mut self,
         model: &mut M,
