@@ -114,7 +114,8 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
 /// The typed layer of one module, with a comment when the file does not fit one.
 fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
     let float = match m.dtype.as_str() {
-        "F32" => String::new(),
+        // Half precision and bfloat16 load exactly into f32 layers.
+        "F32" | "F16" | "BF16" => String::new(),
         "F64" => ", f64".to_string(),
         other => format!(", /* {other}: typed-nn holds f32 or f64 */"),
     };

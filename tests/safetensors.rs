@@ -98,7 +98,7 @@ fn f64_models_and_nested_tuples_count_layers_in_order() {
     let err = st::load(&bytes, &mut f32_model).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "tensor `0.weight` holds F64; the model holds F32"
+        "tensor `0.weight` holds F64; the model holds F32, and reading it would round every value (save the tensors as F32, or load them into an f64 model)"
     );
 }
 
@@ -171,7 +171,128 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     int[1] = ("0.bias", Dtype::I32, vec![4], vec![0; 16]);
     assert_eq!(
         refused(&reference_file(&int)),
-        "tensor `0.bias` holds I32; the model holds F32"
+        "tensor `0.bias` holds I32; the model holds F32, and reads F16, BF16 and F32 tensors"
+    );
+}
+
+fn u16_bytes(bits: &[u16]) -> Vec<u8> {
+    bits.iter().flat_map(|b| b.to_le_bytes()).collect()
+}
+
+/// binary16 by its definition, in f64 (sign, 5 exponent bits biased by 15, 10 fraction bits;
+/// exponent 0 for zero and the subnormals), for the finite values.
+fn f16_by_definition(bits: u16) -> f64 {
+    let sign = if bits >> 15 == 1 { -1.0 } else { 1.0 };
+    let (exponent, fraction) = (i32::from((bits >> 10) & 0x1f), f64::from(bits & 0x3ff));
+    assert!(exponent < 31, "not finite");
+    sign * match exponent {
+        0 => fraction * 2f64.powi(-24),
+        e => (1024.0 + fraction) * 2f64.powi(e - 25),
+    }
+}
+
+#[test]
+fn every_finite_half_precision_value_loads_exactly() {
+    // The 63,488 finite binary16 values (exponent below 31) fill a 256 x 248 weight.
+    let finite: Vec<u16> = (0..=u16::MAX).filter(|b| (b >> 10) & 0x1f != 31).collect();
+    assert_eq!(finite.len(), 256 * 248);
+    let bias: Vec<u16> = (0..256).map(|i| 0x3c00 + i).collect(); // 1.0 and up
+    let file = reference_file(&[
+        ("0.weight", Dtype::F16, vec![256, 248], u16_bytes(&finite)),
+        ("0.bias", Dtype::F16, vec![256], u16_bytes(&bias)),
+    ]);
+    let mut net: Box<(Linear<248, 256>,)> = typed_nn::boxed::zeroed();
+    st::load(&file, &mut *net).unwrap();
+    for (&bits, &value) in finite.iter().zip(net.0.weight.as_flattened()) {
+        let expected = f16_by_definition(bits);
+        assert_eq!(f64::from(value), expected, "binary16 {bits:#06x}");
+        assert_eq!(
+            value.is_sign_negative(),
+            bits >> 15 == 1,
+            "sign of {bits:#06x}"
+        );
+    }
+    assert_eq!(net.0.bias[0], 1.0);
+    assert_eq!(net.0.bias[255], 1.0 + 255.0 / 1024.0);
+
+    // The same file into an f64 model.
+    let mut wide: Box<(Linear<248, 256, f64>,)> = typed_nn::boxed::zeroed();
+    st::load(&file, &mut *wide).unwrap();
+    assert_eq!(wide.0.weight[0][5], f16_by_definition(finite[5]));
+}
+
+#[test]
+fn narrower_floats_load_exactly_and_wider_ones_are_refused() {
+    let n = net(9);
+    // bfloat16: the top half of a binary32.
+    let bf16 = |v: f32| (v.to_bits() >> 16) as u16;
+    // A subnormal among them: bfloat16 keeps binary32's exponent range.
+    let subnormal = f32::from_bits(0x006c_0000);
+    let weight = [
+        1.0f32,
+        -5.0,
+        0.33203125,
+        3.3895314e38,
+        -0.0,
+        subnormal,
+        2.5,
+        -7.0,
+        0.5,
+        4.0,
+        -1.5,
+        8.0,
+    ];
+    let mut t = net_tensors(&n);
+    let bits: Vec<u16> = weight.iter().map(|&v| bf16(v)).collect();
+    t[0] = ("0.weight", Dtype::BF16, vec![4, 3], u16_bytes(&bits));
+    let mut loaded = Net::ZERO;
+    st::load(&reference_file(&t), &mut loaded).unwrap();
+    assert_eq!(loaded.0.weight.as_flattened(), &weight);
+    assert_eq!(loaded.2.weight, n.2.weight);
+
+    // F32 into an f64 model: every value as it was.
+    let mut n64 = (
+        Linear::<3, 4, f64>::ZERO,
+        Tanh,
+        (Linear::<4, 2, f64>::ZERO,),
+    );
+    st::load(&reference_file(&net_tensors(&n)), &mut n64).unwrap();
+    assert_eq!(n64.0.weight[1][2], f64::from(n.0.weight[1][2]));
+    assert_eq!(n64.2.0.bias[1], f64::from(n.2.bias[1]));
+
+    // F64 into an f32 model would round: refused, the model unchanged.
+    let mut t64 = net_tensors(&n);
+    let wide: Vec<u8> =
+        n.0.bias
+            .iter()
+            .flat_map(|&v| f64::from(v).to_le_bytes())
+            .collect();
+    t64[1] = ("0.bias", Dtype::F64, vec![4], wide);
+    assert_eq!(
+        refused(&reference_file(&t64)),
+        "tensor `0.bias` holds F64; the model holds F32, and reading it would round every value (save the tensors as F32, or load them into an f64 model)"
+    );
+
+    // A half-precision infinity or NaN is refused like a single-precision one.
+    let mut inf = net_tensors(&n);
+    inf[3] = ("2.bias", Dtype::F16, vec![2], u16_bytes(&[0x3c00, 0x7c00]));
+    assert_eq!(
+        refused(&reference_file(&inf)),
+        "tensor `2.bias` holds a NaN or an infinity at index 1"
+    );
+    let mut nan = net_tensors(&n);
+    nan[3] = ("2.bias", Dtype::BF16, vec![2], u16_bytes(&[0x7fc0, 0x3f80]));
+    assert_eq!(
+        refused(&reference_file(&nan)),
+        "tensor `2.bias` holds a NaN or an infinity at index 0"
+    );
+
+    // 8-bit floats convert exactly too, but are not read: named in the error.
+    let mut f8 = net_tensors(&n);
+    f8[1] = ("0.bias", Dtype::F8_E4M3, vec![4], vec![0x38; 4]);
+    assert_eq!(
+        refused(&reference_file(&f8)),
+        "tensor `0.bias` holds F8_E4M3; the model holds F32, and reads F16, BF16 and F32 tensors"
     );
 }
 

@@ -207,7 +207,8 @@ pub enum SafetensorsError {
         /// The shape the layer has.
         expected: Dims,
     },
-    /// A tensor holds another float type than the model.
+    /// A tensor holds a type the model does not read exactly: not a float, or a float wider
+    /// than the model's (`F64` for an `f32` model).
     Dtype {
         /// The tensor.
         name: Name,
@@ -288,9 +289,18 @@ impl Display for SafetensorsError {
                 name,
                 found,
                 expected,
+            } if found.as_str() == "F64" => write!(
+                f,
+                "tensor `{name}` holds F64; the model holds {expected}, and reading it would round every value (save the tensors as {expected}, or load them into an f64 model)"
+            ),
+            Dtype {
+                name,
+                found,
+                expected,
             } => write!(
                 f,
-                "tensor `{name}` holds {found}; the model holds {expected}"
+                "tensor `{name}` holds {found}; the model holds {expected}, and reads F16, BF16{} and {expected} tensors",
+                if *expected == "F64" { ", F32" } else { "" }
             ),
             NotFinite { name, index } => {
                 write!(

@@ -43,6 +43,7 @@
 
 mod error;
 mod json;
+mod widen;
 #[cfg(feature = "alloc")]
 mod write;
 
@@ -52,6 +53,7 @@ use crate::module::Params;
 pub use error::{Dims, Name, SafetensorsError};
 pub use json::JsonStr;
 use json::{Cursor, Parsed, dtype_bytes};
+use widen::Source;
 #[cfg(feature = "std")]
 pub use write::{load_file, save};
 #[cfg(feature = "alloc")]
@@ -256,6 +258,11 @@ pub fn load<F: Float, M: Params<F> + Tensors>(
 /// layer's shape and finite, and the file may hold no other tensor; otherwise the error names
 /// the tensor (and the layer and both shapes for a shape mismatch), and the model is
 /// unchanged. Needs no allocator.
+///
+/// "Of the model's float type" includes the narrower types that convert exactly: an `f32`
+/// model reads `F16` (half precision, as `model.half()` saves) and `BF16` tensors, and an
+/// `f64` model `F32` ones too, each value as it is. An `F64` tensor for an `f32` model is
+/// refused, since it would be rounded.
 pub fn load_named<F: Float, M: Params<F> + Tensors>(
     bytes: &[u8],
     model: &mut M,
@@ -269,14 +276,13 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
         let tensor = header
             .find(name.as_str())?
             .ok_or(SafetensorsError::Missing { name, layer })?;
-        let model_dtype = dtype_of::<F>();
-        if !tensor.dtype.is(model_dtype) {
+        let Some(source) = Source::for_model::<F>(tensor.dtype) else {
             return Err(SafetensorsError::Dtype {
                 name,
                 found: tensor.dtype.name(),
-                expected: model_dtype,
+                expected: dtype_of::<F>(),
             });
-        }
+        };
         let want = Dims::of(shape.dims());
         if tensor.shape != want {
             return Err(SafetensorsError::Shape {
@@ -286,8 +292,9 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
                 expected: want,
             });
         }
-        let values = tensor.data.chunks_exact(F::BYTES);
-        if let Some(index) = values.map(F::read_le).position(|v| !v.is_finite()) {
+        let values = tensor.data.chunks_exact(source.bytes());
+        let mut values = values.map(|b| source.read::<F>(b));
+        if let Some(index) = values.position(|v| !v.is_finite()) {
             return Err(SafetensorsError::NotFinite { name, index });
         }
         Ok(())
@@ -311,9 +318,10 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
         let _ = for_each_tensor::<M>(naming, &mut |name, _, _| {
             if seen == index
                 && let Ok(Some(t)) = header.find(name.as_str())
+                && let Some(source) = Source::for_model::<F>(t.dtype)
             {
-                for (v, b) in slice.iter_mut().zip(t.data.chunks_exact(F::BYTES)) {
-                    *v = F::read_le(b);
+                for (v, b) in slice.iter_mut().zip(t.data.chunks_exact(source.bytes())) {
+                    *v = source.read(b);
                 }
             }
             seen += 1;
