@@ -117,7 +117,27 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
         "tensor `0.weight` is missing; layer 0, `Linear<3, 4>`, needs it"
     );
     let err = st::load_named(&named, &mut copy, Naming::Layers(&["fc1"])).unwrap_err();
-    assert_eq!(err, SafetensorsError::Naming { given: 1 });
+    assert_eq!(
+        err,
+        SafetensorsError::Naming {
+            given: 1,
+            layers: 2
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "1 layer names given, for a model with 2 layers with parameters"
+    );
+    let three = Naming::Layers(&["fc1", "fc2", "fc3"]);
+    let err = st::load_named(&named, &mut copy, three).unwrap_err();
+    assert_eq!(
+        err,
+        SafetensorsError::Naming {
+            given: 3,
+            layers: 2
+        }
+    );
+    assert!(st::to_bytes_named(&original, three).is_err());
 
     let prefixed = st::to_bytes_named(&original, Naming::Prefixed("net.")).unwrap();
     let mut copy = Net::ZERO;
@@ -376,4 +396,113 @@ fn escaped_names_and_metadata_are_read() {
     let mut model = Net::ZERO;
     st::load(&raw(&json, &data), &mut model).unwrap();
     assert_eq!(model, n);
+}
+
+/// The four tensors of `Net` as header entries, at the offsets given (bytes of data).
+fn net_header(offsets: [(usize, usize); 4]) -> String {
+    let shapes = [
+        ("0.weight", "[4,3]"),
+        ("0.bias", "[4]"),
+        ("2.weight", "[2,4]"),
+        ("2.bias", "[2]"),
+    ];
+    let entries: Vec<String> = shapes
+        .iter()
+        .zip(offsets)
+        .map(|((name, shape), (b, e))| {
+            format!("\"{name}\":{{\"dtype\":\"F32\",\"shape\":{shape},\"data_offsets\":[{b},{e}]}}")
+        })
+        .collect();
+    format!("{{{}}}", entries.join(","))
+}
+
+#[test]
+fn tensors_must_tile_the_data_as_the_format_requires() {
+    let tiled = [(0, 48), (48, 64), (64, 96), (96, 104)];
+    let mut model = Net::ZERO;
+    st::load(&raw(&net_header(tiled), &[0; 104]), &mut model).unwrap();
+    // `2.bias` reads the first bytes of `0.weight`.
+    let aliased = [(0, 48), (48, 64), (64, 96), (0, 8)];
+    assert_eq!(
+        refused(&raw(&net_header(aliased), &[0; 104])),
+        "tensor `0.weight` shares bytes with another tensor; each tensor must have its own"
+    );
+    // Aliased, with 8 bytes that no tensor holds: the total is right, the overlap is not.
+    assert!(refused(&raw(&net_header(aliased), &[0; 104])).contains("shares bytes"));
+    assert_eq!(
+        refused(&raw(&net_header(tiled), &[0; 112])),
+        "the tensors hold 104 bytes, but 112 bytes of data follow the header; they must cover it exactly"
+    );
+}
+
+#[test]
+fn unpaired_surrogates_and_signed_escapes_are_malformed_json() {
+    let with_name = |name: &str| raw(&format!("{{\"__metadata__\":{{\"{name}\":\"x\"}}}}"), &[]);
+    for bad in [
+        r"\ud800\u0041",
+        r"\ud800",
+        r"\udc00",
+        r"\ud800\ud800",
+        r"\u+041",
+    ] {
+        let err = Header::parse(&with_name(bad)).err();
+        assert!(
+            matches!(err, Some(SafetensorsError::Header { .. })),
+            "{bad}: {err:?}"
+        );
+    }
+    // A pair is one character.
+    assert!(Header::parse(&with_name(r"\ud83d\ude00")).is_ok());
+    let pair = raw(
+        "{\"\\ud83d\\ude00\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+        &[0; 4],
+    );
+    let header = Header::parse(&pair).unwrap();
+    assert!(header.find("\u{1f600}").unwrap().is_some());
+}
+
+#[test]
+fn names_too_long_to_hold_are_refused_not_cut() {
+    let n = net(3);
+    let prefix = "encoder.".repeat(12); // 96 bytes, then the layer's
+    let err = st::to_bytes_named(&n, Naming::Prefixed(&prefix)).unwrap_err();
+    assert!(matches!(err, SafetensorsError::NameTooLong { .. }), "{err}");
+    assert!(err.to_string().contains("is longer than 96 bytes"), "{err}");
+    let mut model = Net::ZERO;
+    let file = st::to_bytes(&n);
+    assert!(matches!(
+        st::load_named(&file, &mut model, Naming::Prefixed(&prefix)),
+        Err(SafetensorsError::NameTooLong { .. })
+    ));
+    // 95 bytes fit: `encoder.` x 10, 7 bytes, then `0.weight`.
+    let fits = format!("{}abcdefg", "encoder.".repeat(10));
+    let file = st::to_bytes_named(&n, Naming::Prefixed(&fits)).unwrap();
+    st::load_named(&file, &mut model, Naming::Prefixed(&fits)).unwrap();
+    assert_eq!(model, n);
+}
+
+#[test]
+fn other_formats_and_unknown_dtypes_are_named() {
+    // The start of a `torch.save` archive and of a `.npy` file.
+    let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+    zip.resize(200, 0);
+    assert!(refused(&zip).starts_with(
+        "not a safetensors file: it starts as a zip archive, as PyTorch's `torch.save` writes"
+    ));
+    let mut npy = b"\x93NUMPY\x01\x00v\x00{'descr': '<f4'".to_vec();
+    npy.resize(200, b' ');
+    assert!(refused(&npy).contains("a NumPy array"));
+    // A safetensors header of 640 bytes begins as a pickle does, and is read as safetensors.
+    let json = format!("{{\"__metadata__\":{{\"a\":\"{}\"}}}}", "x".repeat(615));
+    assert_eq!(json.len(), 640);
+    assert!(Header::parse(&raw(&json, &[])).is_ok());
+
+    let lower = raw(
+        "{\"0.weight\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+        &[0; 4],
+    );
+    assert_eq!(
+        refused(&lower),
+        "tensor `0.weight` has dtype `f32`, which safetensors does not define (F64, F32, F16, BF16, I64, ..., spelled in capitals)"
+    );
 }

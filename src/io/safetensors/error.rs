@@ -30,6 +30,11 @@ impl Name {
 }
 
 impl Name {
+    /// Whether characters were left out because they did not fit.
+    pub(super) fn is_cut(&self) -> bool {
+        self.cut
+    }
+
     /// Appends `s`, whole characters only, and marks the name cut when it does not fit.
     pub(super) fn push_str(&mut self, s: &str) {
         let _ = self.write_str(s);
@@ -147,6 +152,22 @@ pub enum SafetensorsError {
         /// Bytes that follow the length.
         available: usize,
     },
+    /// The file starts as another format does (a PyTorch `torch.save` archive, a NumPy
+    /// array, a pickle, HDF5), not with a safetensors header.
+    OtherFormat {
+        /// The format it looks like.
+        looks_like: &'static str,
+    },
+    /// The tensors' bytes overlap, or leave bytes of the data that no tensor holds (a
+    /// safetensors file's tensors tile its data exactly).
+    Coverage {
+        /// The tensor whose bytes another's overlap (`None`: the data is not covered).
+        name: Option<Name>,
+        /// Bytes the tensors hold, counted once per tensor.
+        held: u64,
+        /// Bytes of data after the header.
+        data: usize,
+    },
     /// The header is not the JSON a safetensors file holds.
     Header {
         /// Offset of the problem within the header.
@@ -165,6 +186,8 @@ pub enum SafetensorsError {
     UnknownDtype {
         /// The tensor.
         name: Name,
+        /// The dtype, as written.
+        dtype: Name,
     },
     /// A tensor's data lies outside the file's data, or its size does not match its shape.
     Offsets {
@@ -224,10 +247,20 @@ pub enum SafetensorsError {
         /// The index of the first such value, row-major.
         index: usize,
     },
-    /// [`Naming::Layers`](super::Naming::Layers) gave fewer names than the model has layers with parameters.
+    /// [`Naming::Layers`](super::Naming::Layers) gave another number of names than the model
+    /// has layers with parameters.
     Naming {
         /// Names given.
         given: usize,
+        /// The model's layers with parameters.
+        layers: usize,
+    },
+    /// A name the model's tensors would have (a prefix or layer name of
+    /// [`Naming`](super::Naming), then the layer's index and tensor) is longer than
+    /// [`NAME_BYTES`]: refused rather than matched or written cut.
+    NameTooLong {
+        /// Its first [`NAME_BYTES`] bytes.
+        name: Name,
     },
 }
 
@@ -243,13 +276,32 @@ impl Display for SafetensorsError {
                 f,
                 "the header claims {claimed} bytes, but {available} bytes follow (at most {MAX_HEADER_BYTES} are accepted)"
             ),
+            OtherFormat { looks_like } => write!(
+                f,
+                "not a safetensors file: it starts as {looks_like} does (in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`)"
+            ),
+            Coverage {
+                name: Some(name), ..
+            } => write!(
+                f,
+                "tensor `{name}` shares bytes with another tensor; each tensor must have its own"
+            ),
+            Coverage {
+                name: None,
+                held,
+                data,
+            } => write!(
+                f,
+                "the tensors hold {held} bytes, but {data} bytes of data follow the header; they must cover it exactly"
+            ),
             Header { offset, expected } => {
                 write!(f, "header byte {offset}: expected {expected}")
             }
             Entry { name, problem } => write!(f, "tensor `{name}`: {problem}"),
-            UnknownDtype { name } => {
-                write!(f, "tensor `{name}` has a dtype safetensors does not define")
-            }
+            UnknownDtype { name, dtype } => write!(
+                f,
+                "tensor `{name}` has dtype `{dtype}`, which safetensors does not define (F64, F32, F16, BF16, I64, ..., spelled in capitals)"
+            ),
             Offsets {
                 name,
                 begin,
@@ -308,9 +360,13 @@ impl Display for SafetensorsError {
                     "tensor `{name}` holds a NaN or an infinity at index {index}"
                 )
             }
-            Naming { given } => write!(
+            Naming { given, layers } => write!(
                 f,
-                "{given} layer names given, fewer than the model's layers with parameters"
+                "{given} layer names given, for a model with {layers} layers with parameters"
+            ),
+            NameTooLong { name } => write!(
+                f,
+                "tensor name `{name}` is longer than {NAME_BYTES} bytes; use a shorter prefix or layer name"
             ),
         }
     }

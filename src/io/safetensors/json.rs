@@ -37,8 +37,9 @@ impl<'a> JsonStr<'a> {
                     if (0xD800..0xDC00).contains(&high) && bytes.starts_with(b"\\u") {
                         let low = hex4(&bytes[2..])?;
                         bytes = &bytes[6..];
-                        let code = 0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00));
-                        char::from_u32(code).unwrap_or('\u{FFFD}')
+                        // [`Cursor::string`] admitted only a low surrogate here.
+                        let low = low.checked_sub(0xDC00).filter(|l| *l < 0x400)?;
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + low)?
                     } else {
                         char::from_u32(high).unwrap_or('\u{FFFD}')
                     }
@@ -84,8 +85,12 @@ fn utf8_len(first: u8) -> usize {
 
 /// Four hexadecimal digits.
 fn hex4(bytes: &[u8]) -> Option<u32> {
-    let digits = core::str::from_utf8(bytes.get(..4)?).ok()?;
-    u32::from_str_radix(digits, 16).ok()
+    let digits = bytes.get(..4)?;
+    // `from_str_radix` alone would take a sign.
+    if !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u32::from_str_radix(core::str::from_utf8(digits).ok()?, 16).ok()
 }
 
 /// Reads the JSON of a header, one token at a time.
@@ -137,10 +142,24 @@ impl<'a> Cursor<'a> {
                     match self.json.get(self.pos) {
                         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
                         Some(b'u') => {
-                            if hex4(&self.json[self.pos + 1..]).is_none() {
+                            let Some(code) = hex4(&self.json[self.pos + 1..]) else {
                                 return self.error("four hexadecimal digits");
-                            }
+                            };
                             self.pos += 4;
+                            // UTF-16 surrogates come in pairs, a high one (D800-DBFF) then a
+                            // low one (DC00-DFFF); either alone is no character (RFC 8259,
+                            // section 7).
+                            if (0xDC00..0xE000).contains(&code) {
+                                return self.error("a character, not a lone low surrogate");
+                            }
+                            if (0xD800..0xDC00).contains(&code) {
+                                let rest = &self.json[self.pos + 1..];
+                                let low = rest.strip_prefix(b"\\u").and_then(hex4);
+                                if !low.is_some_and(|low| (0xDC00..0xE000).contains(&low)) {
+                                    return self.error("a low surrogate after a high one");
+                                }
+                                self.pos += 6;
+                            }
                         }
                         _ => return self.error("an escape"),
                     }

@@ -101,11 +101,20 @@ impl Naming<'_> {
             }
             Naming::Layers(names) => match names.get(with_params) {
                 Some(layer_name) => name.push_str(layer_name),
-                None => return Err(SafetensorsError::Naming { given: names.len() }),
+                // `for_each_tensor` reports the count of layers.
+                None => {
+                    return Err(SafetensorsError::Naming {
+                        given: names.len(),
+                        layers: 0,
+                    });
+                }
             },
         }
         name.push_str(".");
         name.push_str(tensor);
+        if name.is_cut() {
+            return Err(SafetensorsError::NameTooLong { name });
+        }
         Ok(name)
     }
 }
@@ -140,6 +149,11 @@ impl<'a> Header<'a> {
             .ok_or(SafetensorsError::TooShort { len: bytes.len() })?;
         let claimed = u64::from_le_bytes(*len);
         if claimed > MAX_HEADER_BYTES || claimed > rest.len() as u64 {
+            // Only a file whose length does not fit: a safetensors header may begin with any
+            // bytes (a length of 640 starts as a pickle does).
+            if let Some(looks_like) = other_format(bytes) {
+                return Err(SafetensorsError::OtherFormat { looks_like });
+            }
             return Err(SafetensorsError::HeaderLength {
                 claimed,
                 available: rest.len(),
@@ -158,6 +172,44 @@ impl<'a> Header<'a> {
         Ok(header)
     }
 
+    /// `Err` unless the tensors hold exactly the bytes of the data, counted once per tensor
+    /// (with [`alone`](Self::alone) for each, the tensors tile the data).
+    fn covered(&self) -> Result<(), SafetensorsError> {
+        let mut held = 0u64;
+        self.for_each(|t| held += t.data.len() as u64);
+        if held != self.data.len() as u64 {
+            return Err(SafetensorsError::Coverage {
+                name: None,
+                held,
+                data: self.data.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// `Err` naming `tensor` if another tensor's bytes overlap its own.
+    fn alone(&self, tensor: &TensorInfo<'a>) -> Result<(), SafetensorsError> {
+        let span = |t: &TensorInfo<'a>| {
+            let begin = t.data.as_ptr() as usize - self.data.as_ptr() as usize;
+            begin..begin + t.data.len()
+        };
+        let mine = span(tensor);
+        let mut overlaps = 0;
+        self.for_each(|t| {
+            let theirs = span(t);
+            overlaps += usize::from(theirs.start < mine.end && mine.start < theirs.end);
+        });
+        // It overlaps itself (unless it is empty).
+        if overlaps > usize::from(!mine.is_empty()) {
+            return Err(SafetensorsError::Coverage {
+                name: Some(tensor.name.name()),
+                held: 0,
+                data: self.data.len(),
+            });
+        }
+        Ok(())
+    }
+
     /// Calls `tensor` with each tensor of the header, in the header's order, checking each.
     fn walk(&self, mut tensor: impl FnMut(TensorInfo<'a>) -> Parsed<()>) -> Parsed<()> {
         let mut c = Cursor {
@@ -173,8 +225,10 @@ impl<'a> Header<'a> {
                 return c.members(|c, _| c.string().map(|_| ()));
             }
             let (dtype, shape, (begin, end)) = c.entry(name)?;
-            let size =
-                dtype_bytes(dtype).ok_or(SafetensorsError::UnknownDtype { name: name.name() })?;
+            let size = dtype_bytes(dtype).ok_or(SafetensorsError::UnknownDtype {
+                name: name.name(),
+                dtype: dtype.name(),
+            })?;
             let needed = shape.count().and_then(|n| n.checked_mul(size));
             if begin > end || end > data.len() as u64 || Some(end - begin) != needed {
                 return Err(SafetensorsError::Offsets {
@@ -239,6 +293,24 @@ impl<'a> Header<'a> {
     }
 }
 
+/// The format a file that is not safetensors looks like, from its first bytes.
+fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    const FORMATS: [(&[u8], &str); 5] = [
+        (
+            b"PK\x03\x04",
+            "a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`)",
+        ),
+        (b"\x93NUMPY", "a NumPy array (`.npy`)"),
+        (b"\x89HDF", "an HDF5 file, as Keras writes (`.h5`)"),
+        (b"\x80\x02", "a pickle, as older `torch.save` writes"),
+        (b"\x80\x04", "a pickle"),
+    ];
+    FORMATS
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|&(_, name)| name)
+}
+
 /// The safetensors dtype of `F`.
 fn dtype_of<F: Float>() -> &'static str {
     if F::BYTES == 8 { "F64" } else { "F32" }
@@ -276,6 +348,7 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
         let tensor = header
             .find(name.as_str())?
             .ok_or(SafetensorsError::Missing { name, layer })?;
+        header.alone(&tensor)?;
         let Some(source) = Source::for_model::<F>(tensor.dtype) else {
             return Err(SafetensorsError::Dtype {
                 name,
@@ -311,6 +384,7 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
             return Err(SafetensorsError::Extra { name });
         }
     }
+    header.covered()?;
     // Second pass: the values, slice by slice, in `Params` order (which is the tensors').
     let mut index = 0;
     model.visit_mut(&mut |slice| {
@@ -350,6 +424,15 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
         with_params += usize::from(!tensors.is_empty());
         layer += 1;
     });
+    // Fewer names than layers with parameters, or more (names meant for another model).
+    if let Naming::Layers(names) = naming
+        && names.len() != with_params
+    {
+        return Err(SafetensorsError::Naming {
+            given: names.len(),
+            layers: with_params,
+        });
+    }
     result
 }
 
