@@ -32,6 +32,12 @@ pub enum DataError {
     },
     /// The text holds a header and no samples.
     NoSamples,
+    /// The header's first column has no name, as pandas writes a data frame's row index
+    /// (`to_csv(path)`): the index would be read as a feature.
+    IndexColumn,
+    /// The first row holds numbers, not column names (other than pandas' default names 0, 1,
+    /// 2, ...): the file has no header row, and its first sample would be taken for one.
+    NoHeader,
     /// A row has the wrong number of columns.
     Width {
         /// The 1-based line number.
@@ -99,6 +105,14 @@ impl fmt::Display for DataError {
                 expected - 1
             ),
             DataError::NoSamples => write!(f, "a header row and no samples"),
+            DataError::IndexColumn => write!(
+                f,
+                "line 1: the first column has no name, as pandas writes its row index (write the file with `to_csv(path, index=False)`)"
+            ),
+            DataError::NoHeader => write!(
+                f,
+                "line 1 holds numbers, not column names: the file has no header row, and its first sample would be lost (add a header row naming the features and the target)"
+            ),
             DataError::NotFinite { line, column, text } => write!(
                 f,
                 "line {line}, column {column}: {text:?} is not a finite number of this float type"
@@ -176,7 +190,25 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     /// error naming its line and column).
     pub fn from_csv_bytes(bytes: &[u8]) -> Result<Self, DataError> {
         let mut csv = CsvRecords::new(bytes);
-        let header = csv.next_record(|_, _, _| Ok(()))?.ok_or(DataError::Empty)?;
+        // What the header's fields say about the file: a first column without a name is
+        // pandas' row index; numbers other than pandas' default column names 0, 1, 2, ...
+        // are a first sample, in a file without a header row.
+        let (mut unnamed_first, mut numbers, mut counting) = (false, 0, true);
+        let header = csv
+            .next_record(|_, column, text| {
+                let text = text.trim();
+                unnamed_first |= column == 1 && text.is_empty();
+                numbers += usize::from(parse_number::<f64>(text).is_ok());
+                counting &= text.parse::<usize>() == Ok(column - 1);
+                Ok(())
+            })?
+            .ok_or(DataError::Empty)?;
+        if unnamed_first && header.columns > 1 {
+            return Err(DataError::IndexColumn);
+        }
+        if numbers == header.columns && !counting {
+            return Err(DataError::NoHeader);
+        }
         if header.columns != D + 1 {
             return Err(DataError::HeaderWidth {
                 expected: D + 1,

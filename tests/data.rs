@@ -52,6 +52,40 @@ fn header_and_row_widths_are_checked() {
     assert_eq!(parse(""), Err(DataError::Empty));
 }
 
+/// Files as other tools write them by default: pandas' `to_csv(path)` with its row index
+/// (a first column without a name), numpy's `savetxt` (no header row), and pandas' default
+/// column names 0, 1, 2, ... (which are a header).
+#[test]
+fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
+    // With the index, the widths may even agree: `Dataset<2>` of one feature plus the index.
+    assert_eq!(
+        parse(",a,y\n0,1.5,0\n1,2.5,1\n"),
+        Err(DataError::IndexColumn)
+    );
+    assert_eq!(parse(",a,b,y\n0,1,2,0\n"), Err(DataError::IndexColumn));
+    assert_eq!(
+        DataError::IndexColumn.to_string(),
+        "line 1: the first column has no name, as pandas writes its row index (write the file with `to_csv(path, index=False)`)"
+    );
+    for headless in [
+        "1.5,2.5,0\n3.5,4.5,1\n",
+        "1.000000000000000000e+00,2.5e-01,0.0e+00\n1,2,1\n",
+        "\"1\",\"2\",\"0\"\n3,4,1\n",
+    ] {
+        assert_eq!(parse(headless), Err(DataError::NoHeader), "{headless}");
+    }
+    assert!(
+        DataError::NoHeader
+            .to_string()
+            .starts_with("line 1 holds numbers, not column names")
+    );
+    // pandas' default names for a frame built from an array: a header.
+    let data = parse("0,1,2\n1.5,2.5,0\n3.5,4.5,1\n").unwrap();
+    assert_eq!(data.len(), 2);
+    // One name among numbers is a header too.
+    assert_eq!(parse("1,2,y\n1.5,2.5,0\n").unwrap().len(), 1);
+}
+
 #[test]
 fn lines_are_counted_from_1_across_blank_lines_and_crlf() {
     let text = "a,b,y\r\n\r\n1,2,0\r\n   \r\n\r\n3,x,1\r\n";
