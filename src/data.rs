@@ -222,6 +222,11 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         loop {
             let (mut row, mut target) = ([F::ZERO; D], F::ZERO);
             let record = csv.next_record(|line, column, text| {
+                // A field past the last column is the width error that follows, whatever it
+                // holds.
+                if column > D + 1 {
+                    return Ok(());
+                }
                 let value = parse_number::<F>(text).map_err(|finite| {
                     let text = text.to_string();
                     match finite {
@@ -390,10 +395,17 @@ impl<'a> CsvRecords<'a> {
         }
     }
 
-    /// The 1-based line of byte `at` (never before the last one asked for).
+    /// The 1-based line of byte `at` (never before the last one asked for). A line ends with
+    /// `\n`, `\r\n`, or a `\r` alone (as old Mac programs write).
     fn line_at(&mut self, at: usize) -> usize {
-        let seen = &self.bytes[self.counted..at];
-        self.newlines += seen.iter().filter(|&&b| b == b'\n').count();
+        for i in self.counted..at {
+            let ends = match self.bytes[i] {
+                b'\n' => true,
+                b'\r' => self.bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.newlines += usize::from(ends);
+        }
         self.counted = at;
         self.newlines + 1
     }

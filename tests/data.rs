@@ -49,6 +49,15 @@ fn header_and_row_widths_are_checked() {
     );
     assert_eq!(parse("a,b,y\n"), Err(DataError::NoSamples));
     assert_eq!(parse("a,b,y\n\n\n"), Err(DataError::NoSamples));
+    // A trailing comma is a fourth, empty column: a width error, not a number error.
+    assert_eq!(
+        parse("a,b,y\n1,2,0,\n"),
+        Err(DataError::Width {
+            line: 2,
+            expected: 3,
+            found: 4
+        })
+    );
     assert_eq!(parse(""), Err(DataError::Empty));
 }
 
@@ -87,12 +96,21 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
 }
 
 #[test]
-fn lines_are_counted_from_1_across_blank_lines_and_crlf() {
+fn lines_are_counted_from_1_across_blank_lines_crlf_and_cr() {
     let text = "a,b,y\r\n\r\n1,2,0\r\n   \r\n\r\n3,x,1\r\n";
     assert_eq!(
         parse(text),
         Err(DataError::NotANumber {
             line: 6,
+            column: 2,
+            text: "x".to_string()
+        })
+    );
+    // Lines ended by `\r` alone, as old Mac programs write them.
+    assert_eq!(
+        parse("a,b,y\r1,2,0\r\r3,x,1\r"),
+        Err(DataError::NotANumber {
+            line: 4,
             column: 2,
             text: "x".to_string()
         })

@@ -331,6 +331,13 @@ pub fn load<F: Float, M: Params<F> + Tensors>(
 /// the tensor (and the layer and both shapes for a shape mismatch), and the model is
 /// unchanged. Needs no allocator.
 ///
+/// Layers are counted flat, across nested tuples: `((Linear, ReLU), Linear)` reads
+/// `0.weight` and `2.weight`, as `nn.Sequential(*layers)` names them; a nested PyTorch
+/// `Sequential` (`0.0.weight`, `1.weight`) reads with `Naming::Layers(&["0.0", "1"])`. A
+/// weight saved transposed (`[in, out]`, as Keras and Flax store their kernels) has another
+/// shape and is refused, except in a square layer, where the file cannot tell: transpose it
+/// before saving.
+///
 /// "Of the model's float type" includes the narrower types that convert exactly: an `f32`
 /// model reads `F16` (half precision, as `model.half()` saves) and `BF16` tensors, and an
 /// `f64` model `F32` ones too, each value as it is. An `F64` tensor for an `f32` model is
