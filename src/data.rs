@@ -35,6 +35,12 @@ pub enum DataError {
     /// The header's first column has no name, as pandas writes a data frame's row index
     /// (`to_csv(path)`): the index would be read as a feature.
     IndexColumn,
+    /// The header is one column that holds a `;`, a tab or a `|`: the file separates its
+    /// columns with that, and this reader with commas.
+    Separator {
+        /// The character found.
+        separator: char,
+    },
     /// The first row holds numbers, not column names (other than pandas' default names 0, 1,
     /// 2, ...): the file has no header row, and its first sample would be taken for one.
     NoHeader,
@@ -108,6 +114,10 @@ impl fmt::Display for DataError {
             DataError::IndexColumn => write!(
                 f,
                 "line 1: the first column has no name, as pandas writes its row index (write the file with `to_csv(path, index=False)`)"
+            ),
+            DataError::Separator { separator } => write!(
+                f,
+                "line 1: the header is one column holding {separator:?}: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`)"
             ),
             DataError::NoHeader => write!(
                 f,
@@ -194,9 +204,11 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         // pandas' row index; numbers other than pandas' default column names 0, 1, 2, ...
         // are a first sample, in a file without a header row.
         let (mut unnamed_first, mut numbers, mut counting) = (false, 0, true);
+        let mut separator = None;
         let header = csv
-            .next_record(|_, column, text| {
+            .next_header(|column, text| {
                 let text = text.trim();
+                separator = separator.or(text.chars().find(|c| matches!(c, ';' | '\t' | '|')));
                 unnamed_first |= column == 1 && text.is_empty();
                 numbers += usize::from(parse_number::<f64>(text).is_ok());
                 counting &= text.parse::<usize>() == Ok(column - 1);
@@ -208,6 +220,12 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         }
         if numbers == header.columns && !counting {
             return Err(DataError::NoHeader);
+        }
+        if header.columns != D + 1
+            && header.columns == 1
+            && let Some(separator) = separator
+        {
+            return Err(DataError::Separator { separator });
         }
         if header.columns != D + 1 {
             return Err(DataError::HeaderWidth {
@@ -410,12 +428,32 @@ impl<'a> CsvRecords<'a> {
         self.newlines + 1
     }
 
+    /// Reads the header: [`next_record`](Self::next_record), calling `field(column, text)`,
+    /// where names are any text of any length (never parsed, only told apart from numbers):
+    /// one longer than a field's buffer or not UTF-8 is passed as `NAME`.
+    fn next_header(
+        &mut self,
+        mut field: impl FnMut(usize, &str) -> Result<(), DataError>,
+    ) -> Result<Option<Record>, DataError> {
+        self.records(true, |_, column, text| field(column, text))
+    }
+
     /// Reads the next record that is not blank, calling `field(line, column, text)` for each
     /// of its fields; `None` at the end of the text.
     fn next_record(
         &mut self,
+        field: impl FnMut(usize, usize, &str) -> Result<(), DataError>,
+    ) -> Result<Option<Record>, DataError> {
+        self.records(false, field)
+    }
+
+    /// [`next_record`](Self::next_record), or [`next_header`](Self::next_header) if `header`.
+    fn records(
+        &mut self,
+        header: bool,
         mut field: impl FnMut(usize, usize, &str) -> Result<(), DataError>,
     ) -> Result<Option<Record>, DataError> {
+        const NAME: &str = "(a name)";
         loop {
             // Blank lines (csv-core would skip them too, after their line had been counted).
             let rest = &self.bytes[self.pos..];
@@ -431,7 +469,7 @@ impl<'a> CsvRecords<'a> {
             let (mut columns, mut blank) = (0, true);
             loop {
                 let column = columns + 1;
-                let mut len = 0;
+                let (mut len, mut long) = (0, false);
                 let end = loop {
                     let (result, read, written) = self
                         .reader
@@ -440,6 +478,8 @@ impl<'a> CsvRecords<'a> {
                     len += written;
                     match result {
                         csv_core::ReadFieldResult::InputEmpty => {}
+                        // A long name is read on and dropped.
+                        csv_core::ReadFieldResult::OutputFull if header => (len, long) = (0, true),
                         csv_core::ReadFieldResult::OutputFull => {
                             return Err(DataError::FieldTooLong { line, column });
                         }
@@ -447,8 +487,12 @@ impl<'a> CsvRecords<'a> {
                         csv_core::ReadFieldResult::End => break true,
                     }
                 };
-                let text = core::str::from_utf8(&buffer[..len])
-                    .map_err(|_| DataError::NotUtf8 { line, column })?;
+                let text = match core::str::from_utf8(&buffer[..len]) {
+                    _ if long => NAME,
+                    Ok(text) => text,
+                    Err(_) if header => NAME,
+                    Err(_) => return Err(DataError::NotUtf8 { line, column }),
+                };
                 columns += 1;
                 blank &= end && columns == 1 && text.trim().is_empty();
                 if !blank {

@@ -91,6 +91,28 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
     // pandas' default names for a frame built from an array: a header.
     let data = parse("0,1,2\n1.5,2.5,0\n3.5,4.5,1\n").unwrap();
     assert_eq!(data.len(), 2);
+    // Names of any length or encoding: never parsed.
+    let long = format!("{},b,y\n1,2,0\n", "a".repeat(300));
+    assert_eq!(parse(&long).unwrap().len(), 1);
+    assert_eq!(
+        Dataset::<2>::from_csv_bytes(b"temp\xe9rature,b,y\n1,2,0\n")
+            .unwrap()
+            .len(),
+        1
+    );
+    // Another separator.
+    for (text, separator) in [("a;b;y\n1,5;2;0\n", ';'), ("a\tb\ty\n1\t2\t0\n", '\t')] {
+        assert_eq!(
+            parse(text),
+            Err(DataError::Separator { separator }),
+            "{text}"
+        );
+    }
+    assert!(
+        DataError::Separator { separator: ';' }
+            .to_string()
+            .contains("separates its columns with ';'")
+    );
     // One name among numbers is a header too.
     assert_eq!(parse("1,2,y\n1.5,2.5,0\n").unwrap().len(), 1);
 }
