@@ -56,6 +56,17 @@ pub enum TrainError {
         /// The batch size of the trainer.
         batch: usize,
     },
+    /// An epoch's last batch would be partial, and the model's output does not hold one row
+    /// per sample (a layer mixes the samples), so the rows that pad the batch cannot be left
+    /// out of the gradient. Nothing was computed.
+    PartialBatch {
+        /// The number of samples given.
+        samples: usize,
+        /// The batch size of the trainer.
+        batch: usize,
+        /// Rows of the model's output for one batch.
+        rows: usize,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -78,6 +89,14 @@ impl fmt::Display for TrainError {
             TrainError::SmallerThanBatch { samples, batch } => write!(
                 f,
                 "{samples} samples cannot fill one batch of {batch}: use a smaller batch size"
+            ),
+            TrainError::PartialBatch {
+                samples,
+                batch,
+                rows,
+            } => write!(
+                f,
+                "{samples} samples leave a partial last batch of {batch}, and the model's output has {rows} rows for {batch} samples, so the padding cannot be left out: use a number of samples that divides into batches"
             ),
         }
     }
@@ -324,6 +343,14 @@ where
         M::Output: ScoredBy<L, [T; B]>,
     {
         check_epoch_data(inputs.len(), targets.len(), B)?;
+        let rows = <M::Output as Tensor>::LEN / <M::Output as Tensor>::ROW;
+        if inputs.len() % B != 0 && rows != B {
+            return Err(TrainError::PartialBatch {
+                samples: inputs.len(),
+                batch: B,
+                rows,
+            });
+        }
         let (xs, x_tail) = inputs.as_chunks::<B>();
         let (ts, t_tail) = targets.as_chunks::<B>();
         let mut tally = Tally::default();

@@ -334,3 +334,62 @@ fn a_bad_gradient_is_found_in_either_half_of_a_large_layer() {
     grads.visit_mut(&mut |s| s.fill(0.5 * bound));
     assert_eq!(sgd.check(&mut *grads), Ok(()));
 }
+
+/// Edges found by using the trainer as its users might: a learning rate so small that the
+/// gradient bound overflows, a weight decay that would overflow Adam's second moment, Adam
+/// past 2^31 steps, and an epoch with a partial last batch for a model whose output does not
+/// hold one row per sample.
+#[test]
+fn edges_of_the_hyperparameters_and_the_step_count_keep_the_model_finite() {
+    // An infinite gradient with a learning rate of 1e-9 (bound 1e30 / 1e-9 overflows).
+    let mut layer = Linear::<1, 1>::from_parts([[0.0]], [1.0]);
+    let err = Trainer::new(Sgd::new(1e-9f32)).step(&mut layer, &[3e38], &[0.0], &Mse);
+    assert!(err.is_err(), "{err:?}");
+    assert_eq!(layer, Linear::from_parts([[0.0]], [1.0]));
+    let mut trainer = Trainer::new(SgdMomentum::<Linear<1, 1>>::new(1e-9, 0.5));
+    assert!(trainer.step(&mut layer, &[3e38], &[0.0], &Mse).is_err());
+
+    // A weight decay of 1e30 is out of range, refused before the moments become infinite.
+    let mut adam = Adam::<Linear<1, 1>>::new(1e-3);
+    adam.weight_decay = 1e30;
+    let mut trainer = Trainer::new(adam);
+    let err = trainer.step(&mut layer, &[1.0], &[0.0], &Mse).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("weight decay is 1.0000000150474662e30: it must be in [0, 1]"),
+        "{err}"
+    );
+    trainer.optimizer.weight_decay = 1.0;
+    trainer.step(&mut layer, &[1.0], &[0.0], &Mse).unwrap();
+
+    // Adam at and past 2^31 steps: the bias corrections are 1, the update finite.
+    for t in [i32::MAX as u32 - 1, u32::MAX - 1] {
+        let mut layer = Linear::<1, 1>::from_parts([[2.0]], [0.0]);
+        let mut trainer = Trainer::new(Adam::new(1e-3));
+        trainer.optimizer.t = t;
+        trainer.step(&mut layer, &[1.0], &[0.0], &Mse).unwrap();
+        assert!(
+            layer.weight[0][0].is_finite() && layer.weight[0][0] < 2.0,
+            "{layer:?}"
+        );
+    }
+
+    // A model that flattens its batch into one row: 5 samples in batches of 3 would pad.
+    let mut flat = (
+        Linear::<2, 1>::from_parts([[0.5, -0.5]], [0.1]),
+        Flatten::<3>,
+    );
+    let xs = [[1.0f32, 0.0]; 5];
+    let ts = [0.0f32; 5];
+    let mut trainer = Trainer::<_, [[f32; 2]; 3], _>::new(Sgd::new(0.01));
+    let err = trainer.epoch(&mut flat, &xs, &ts[..5], &Mse);
+    assert_eq!(
+        err.map(|r| r.samples),
+        Err(TrainError::PartialBatch {
+            samples: 5,
+            batch: 3,
+            rows: 1
+        })
+    );
+    assert!(trainer.epoch(&mut flat, &xs[..3], &ts[..3], &Mse).is_ok());
+}

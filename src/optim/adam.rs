@@ -67,7 +67,7 @@ pub const EPS: f64 = 1e-8;
 impl<F: Float, M: Params<F>> Adam<M, F> {
     /// Adam with learning rate `lr`, PyTorch's other defaults, and every hyperparameter
     /// checked: `lr` finite and positive, betas in [0, 1), `eps` finite and positive, weight
-    /// decay finite and not negative. Set fields by hand and the same checks run before every
+    /// decay in [0, 1]. Set fields by hand and the same checks run before every
     /// step ([`Optimizer::check`]).
     ///
     /// ```
@@ -105,13 +105,10 @@ impl<M, F: Float> Adam<M, F> {
         check_rate("beta2", self.beta2)?;
         let eps_ok = self.eps.is_finite() && self.eps > F::ZERO;
         require("eps", self.eps, eps_ok, "finite and positive")?;
-        let wd_ok = self.weight_decay.is_finite() && self.weight_decay >= F::ZERO;
-        require(
-            "weight decay",
-            self.weight_decay,
-            wd_ok,
-            "finite and not negative",
-        )
+        // A decay above 1 would add more than the parameter itself to its gradient, and its
+        // square to the second moment, past what the gradient check bounds.
+        let wd_ok = self.weight_decay >= F::ZERO && self.weight_decay <= F::ONE;
+        require("weight decay", self.weight_decay, wd_ok, "in [0, 1]")
     }
 }
 
@@ -122,7 +119,8 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         self.t = self.t.saturating_add(1);
-        let t = self.t as i32;
+        // Past 2^31 steps both corrections are 1 to every digit (0.999^(2^31) is 0 in f64).
+        let t = self.t.min(i32::MAX as u32) as i32;
         let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
         // Bias corrections in f64, as PyTorch computes them in Python floats.
         let correction1 = 1.0 - num_traits::Float::powi(b1.as_f64(), t);

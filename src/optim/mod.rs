@@ -123,6 +123,13 @@ pub fn max_update<F: Float>() -> F {
     F::from_f64(if F::BYTES == 4 { 1e30 } else { 1e300 })
 }
 
+/// A gradient bound worked out from the hyperparameters, at most the largest finite value: a
+/// learning rate below `max_update / F::MAX` (about 3e-9 in `f32`) would make it infinite,
+/// and an infinite gradient would pass.
+pub(crate) fn update_bound<F: Float>(bound: F) -> F {
+    bound.min(<F as num_traits::Float>::max_value())
+}
+
 /// A hyperparameter outside the range where the update is defined.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HyperparameterError {
@@ -137,11 +144,13 @@ pub struct HyperparameterError {
 
 impl fmt::Display for HyperparameterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} is {}: it must be {}",
-            self.name, self.value, self.expected
-        )
+        // Scientific notation where plain digits would run long (1e30, 1e-9).
+        let v = self.value;
+        if v != 0.0 && v.is_finite() && !(1e-4..1e16).contains(&v.abs()) {
+            write!(f, "{} is {v:e}: it must be {}", self.name, self.expected)
+        } else {
+            write!(f, "{} is {v}: it must be {}", self.name, self.expected)
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use crate::module::Params;
 use crate::optim::in_halves;
 use crate::optim::{
     HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, gradients_within,
-    max_update, refuse,
+    max_update, refuse, update_bound,
 };
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
@@ -92,7 +92,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     /// The learning rate is finite and positive, and `lr |g|` at most [`max_update`].
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
         refuse(grads, check_lr(self.lr))?;
-        gradients_within(grads, max_update::<F>() / self.lr)
+        gradients_within(grads, update_bound(max_update::<F>() / self.lr))
     }
 }
 
@@ -168,6 +168,6 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
         let hyper = check_lr(self.lr).and_then(|()| check_rate("momentum", self.momentum));
         refuse(grads, hyper)?;
         let bound = (F::ONE - self.momentum) * max_update::<F>() / self.lr;
-        gradients_within(grads, bound)
+        gradients_within(grads, update_bound(bound))
     }
 }
