@@ -344,7 +344,7 @@ where
     {
         check_epoch_data(inputs.len(), targets.len(), B)?;
         let rows = <M::Output as Tensor>::LEN / <M::Output as Tensor>::ROW;
-        if inputs.len() % B != 0 && rows != B {
+        if !inputs.len().is_multiple_of(B) && rows != B {
             return Err(TrainError::PartialBatch {
                 samples: inputs.len(),
                 batch: B,
