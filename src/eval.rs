@@ -2,13 +2,14 @@
 //! R squared.
 //!
 //! Every function compares a model's outputs with targets given as two slices of the same
-//! length; different lengths, an empty set and a class index the model cannot predict are
-//! errors, never a number that looks like a result.
+//! length; different lengths, an empty set, a class index the model cannot predict, a target
+//! the loss is not defined for and a model output that is not finite (a NaN or an infinity)
+//! are errors, never a number that looks like a result.
 
 use core::fmt;
 
 use crate::float::Float;
-use crate::loss::Loss;
+use crate::loss::{Loss, TargetError};
 use crate::module::Forward;
 use crate::tensor::Tensor;
 use crate::train::{Classifier, argmax};
@@ -40,6 +41,19 @@ pub enum EvalError {
         /// The output (0-based).
         output: usize,
     },
+    /// The model's output for a sample is not finite (a NaN or an infinity): its weights or
+    /// the input hold one, and no score means anything.
+    NotFinite {
+        /// The sample's index (0-based).
+        sample: usize,
+    },
+    /// A target the loss is not defined for ([`Loss::check_target`]).
+    Target {
+        /// The sample's index (0-based).
+        sample: usize,
+        /// Which value, and why.
+        error: TargetError,
+    },
 }
 
 impl fmt::Display for EvalError {
@@ -63,6 +77,11 @@ impl fmt::Display for EvalError {
                 f,
                 "output {output}: every target is the same, so R squared is not defined"
             ),
+            EvalError::NotFinite { sample } => write!(
+                f,
+                "sample {sample}: the model's output is not finite (its weights or the input hold a NaN or an infinity)"
+            ),
+            EvalError::Target { sample, error } => write!(f, "sample {sample}: {error}"),
         }
     }
 }
@@ -103,11 +122,13 @@ where
     L: Loss<M::Output, T>,
 {
     paired(inputs, targets)?;
-    let sum: f64 = inputs
-        .iter()
-        .zip(targets)
-        .map(|(x, t)| loss.loss(&model.infer(x), t).as_f64())
-        .sum();
+    let mut sum = 0.0;
+    for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
+        loss.check_target(t)
+            .map_err(|error| EvalError::Target { sample, error })?;
+        let y = finite(sample, model.infer(x))?;
+        sum += loss.loss(&y, t).as_f64();
+    }
     Ok(sum / inputs.len() as f64)
 }
 
@@ -133,9 +154,21 @@ pub fn accuracy<M: Classifier<X>, X>(
     let mut right = 0;
     for (sample, (x, &class)) in inputs.iter().zip(classes).enumerate() {
         check_class::<M, X>(sample, class)?;
-        right += usize::from(model.predict(x) == class);
+        let predicted = model
+            .predict_finite(x)
+            .ok_or(EvalError::NotFinite { sample })?;
+        right += usize::from(predicted == class);
     }
     Ok(right as f64 / inputs.len() as f64)
+}
+
+/// `y`, if every value of it is finite.
+fn finite<T: Tensor>(sample: usize, y: T) -> Result<T, EvalError> {
+    if y.flat().iter().all(|v| num_traits::Float::is_finite(*v)) {
+        Ok(y)
+    } else {
+        Err(EvalError::NotFinite { sample })
+    }
 }
 
 fn check_class<M: Classifier<X>, X>(sample: usize, class: usize) -> Result<(), EvalError> {
@@ -249,7 +282,7 @@ where
     let mut counts = [[0; C]; C];
     for (sample, (x, &class)) in inputs.iter().zip(classes).enumerate() {
         check_class::<M, X>(sample, class)?;
-        counts[class][argmax(&model.infer(x))] += 1;
+        counts[class][argmax(&finite(sample, model.infer(x))?)] += 1;
     }
     Ok(ConfusionMatrix { counts })
 }
@@ -269,8 +302,8 @@ pub fn mse<M: Forward<X>, X>(
 ) -> Result<f64, EvalError> {
     paired(inputs, targets)?;
     let mut sum = 0.0;
-    for (x, t) in inputs.iter().zip(targets) {
-        let y = model.infer(x);
+    for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
+        let y = finite(sample, model.infer(x))?;
         for (p, t) in y.flat().iter().zip(t.flat()) {
             sum += (p.as_f64() - t.as_f64()) * (p.as_f64() - t.as_f64());
         }
@@ -310,8 +343,8 @@ pub fn r_squared<M: Forward<X>, X>(
         };
         let mean = targets.iter().map(column).sum::<f64>() / samples;
         let (mut res, mut tot) = (0.0, 0.0);
-        for (x, t) in inputs.iter().zip(targets) {
-            let y = model.infer(x);
+        for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
+            let y = finite(sample, model.infer(x))?;
             let (y, t) = (y.flat(), t.flat());
             for r in 0..t.len() / row {
                 let (p, v) = (y[r * row + output].as_f64(), t[r * row + output].as_f64());

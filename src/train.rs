@@ -513,14 +513,20 @@ pub fn shuffle_together<S, T, R: Rng + ?Sized>(
 }
 
 /// The index of the largest value (the first one on ties; 0 for an empty slice): the class a
-/// classifier predicts from its logits or probabilities.
+/// classifier predicts from its logits or probabilities. A NaN counts as larger than any
+/// number, as in NumPy's `argmax`: the first NaN is the answer, wherever it is.
 ///
 /// ```
-/// assert_eq!(typed_nn::train::argmax(&[0.1f32, 0.7, 0.2]), 1);
+/// use typed_nn::train::argmax;
+/// assert_eq!(argmax(&[0.1f32, 0.7, 0.2]), 1);
+/// assert_eq!(argmax(&[0.1f32, f32::NAN, 0.9]), 1);
 /// ```
 pub fn argmax<F: Float>(values: &[F]) -> usize {
     let mut best = 0;
     for (i, &v) in values.iter().enumerate() {
+        if v.is_nan() {
+            return i;
+        }
         if v > values[best] {
             best = i;
         }
@@ -537,11 +543,23 @@ pub trait Classifier<X> {
     const CLASSES: usize;
     /// The predicted class: the [`argmax`] of the scores.
     fn predict(&self, x: &X) -> usize;
+    /// The predicted class, or `None` when a score is not finite (then no class is
+    /// predicted: a NaN model must not be right by chance).
+    fn predict_finite(&self, x: &X) -> Option<usize> {
+        Some(self.predict(x))
+    }
 }
 
 impl<M: Forward<X, Output = [F; C]>, X, F: Float, const C: usize> Classifier<X> for M {
     const CLASSES: usize = C;
     fn predict(&self, x: &X) -> usize {
         argmax(&self.infer(x))
+    }
+    fn predict_finite(&self, x: &X) -> Option<usize> {
+        let scores = self.infer(x);
+        scores
+            .iter()
+            .all(|s| s.is_finite())
+            .then(|| argmax(&scores))
     }
 }

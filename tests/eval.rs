@@ -99,3 +99,50 @@ fn mean_loss_of_a_classifier_is_its_cross_entropy() {
     let loss = mean_loss(&model, &[[0.0], [0.0]], &[0, 1], &SoftmaxCrossEntropy).unwrap();
     assert!((loss - core::f64::consts::LN_2).abs() < 1e-15);
 }
+
+/// A model whose outputs are NaN scores nothing: every evaluation is an error naming the
+/// sample, not an accuracy that looks like a result; and a target the loss is not defined
+/// for is an error in `mean_loss` as in training.
+#[test]
+fn a_nan_model_and_undefined_targets_are_errors_not_scores() {
+    let nan = Linear::<2, 3>::from_parts([[f32::NAN; 2]; 3], [f32::NAN; 3]);
+    let xs = [[1.0f32, 2.0]; 4];
+    let not_finite = Err(EvalError::NotFinite { sample: 0 });
+    assert_eq!(accuracy(&nan, &xs, &[0, 0, 0, 0]), not_finite);
+    assert_eq!(
+        confusion_matrix(&nan, &xs, &[0, 0, 0, 0]).unwrap_err(),
+        EvalError::NotFinite { sample: 0 }
+    );
+    assert_eq!(mse(&nan, &xs, &[[0.0; 3]; 4]), not_finite);
+    let varied: Vec<[f32; 3]> = (0..4).map(|i| [i as f32; 3]).collect();
+    assert_eq!(r_squared(&nan, &xs, &varied), not_finite);
+    assert_eq!(
+        mean_loss(&nan, &xs, &[0usize; 4], &SoftmaxCrossEntropy),
+        not_finite
+    );
+    assert!(
+        EvalError::NotFinite { sample: 2 }
+            .to_string()
+            .starts_with("sample 2: the model's output is not finite")
+    );
+
+    // One NaN among the scores of the second sample.
+    let half = Linear::<1, 2>::from_parts([[1.0], [f32::NAN]], [0.0, 0.0]);
+    assert_eq!(
+        accuracy(&half, &[[0.0], [1.0]], &[0, 0]),
+        Err(EvalError::NotFinite { sample: 0 })
+    );
+
+    let model = Linear::<2, 2>::from_parts([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0]);
+    let err = mean_loss(
+        &model,
+        &[[1.0, 2.0], [0.5, 0.5]],
+        &[1usize, 5],
+        &SoftmaxCrossEntropy,
+    )
+    .unwrap_err();
+    assert!(matches!(err, EvalError::Target { sample: 1, .. }), "{err}");
+    let err = mean_loss(&model, &[[1.0, 2.0]], &[[7.0, -3.0]], &BinaryCrossEntropy).unwrap_err();
+    assert!(matches!(err, EvalError::Target { sample: 0, .. }), "{err}");
+    assert!(err.to_string().starts_with("sample 0: target"), "{err}");
+}
