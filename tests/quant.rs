@@ -159,6 +159,22 @@ fn quantization_refuses_what_it_cannot_calibrate() {
     broken.2.bias[3] = f32::INFINITY;
     let err = quant::quantize(&broken, &[[0.0]], PerChannel).unwrap_err();
     assert_eq!(err, QuantError::NonFiniteModel);
+
+    // A bias of 1e5 beside a weight of 1 on inputs in [0, 1]: 3e9 steps of the accumulator,
+    // beyond 32 bits. Refused, not wrapped into a model off by 1e5.
+    let far = Linear::<1, 1>::from_parts([[1.0]], [1e5]);
+    let inputs: Vec<[f32; 1]> = (0..=16).map(|i| [i as f32 / 16.0]).collect();
+    let err = quant::quantize(&far, &inputs, PerChannel).unwrap_err();
+    assert!(matches!(err, QuantError::Inaccurate { .. }), "{err}");
+    assert!(err.to_string().contains("32-bit accumulation"), "{err}");
+    // A bias of 1e4 fits, and the model follows its float form.
+    let near = Linear::<1, 1>::from_parts([[1.0]], [1e4]);
+    let int8 = quant::quantize(&near, &inputs, PerChannel).unwrap();
+    assert!((int8.infer(&[1.0])[0] - 10_001.0).abs() < 40.0);
+
+    // Calibration inputs too close to 0 for an f32 scale: a point, and a valid image.
+    let tiny = quant::quantize(&near, &[[1e-44], [0.0]], PerChannel).unwrap();
+    assert!(tiny.input.scale.is_normal());
 }
 
 #[test]

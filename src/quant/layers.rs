@@ -26,7 +26,8 @@ impl QuantParams {
 
     /// The parameters that cover `[min, max]` widened to include 0 (so that 0, a ReLU's
     /// output and zero padding, is exact), in 255 steps. An empty or single-point range (all
-    /// values 0) gets scale 1. Ranges must be finite.
+    /// values 0), or one whose step would not be a normal `f32` (a range narrower than about
+    /// 3e-36), gets scale 1. Ranges must be finite.
     pub fn covering(min: f32, max: f32) -> Self {
         let (min, max) = (min.min(0.0) as f64, max.max(0.0) as f64);
         if max - min <= 0.0 || !(max - min).is_finite() {
@@ -36,6 +37,14 @@ impl QuantParams {
             };
         }
         let scale = (max - min) / 255.0;
+        // A range too narrow for an `f32` scale (below its normal numbers) is a point: every
+        // value of it is nearly 0.
+        if !(scale as f32).is_normal() {
+            return Self {
+                scale: 1.0,
+                zero_point: 0,
+            };
+        }
         let zero_point = round_half_away(-128.0 - min / scale).clamp(-128.0, 127.0);
         Self {
             scale: scale as f32,

@@ -318,6 +318,17 @@ pub enum QuantError {
     },
     /// A parameter of the float model is NaN or infinite.
     NonFiniteModel,
+    /// The best int8 model found strays from the float model, on the calibration inputs, by
+    /// more than a quarter of the float model's output range (widened to include 0, as an
+    /// int8 range is): int8 cannot represent this
+    /// model (a bias or an output too large for the accumulator's 32 bits next to small
+    /// weights and inputs, or activations spanning more than 255 steps can resolve).
+    Inaccurate {
+        /// The largest difference between an int8 and a float output.
+        deviation: f64,
+        /// The range of the float model's outputs on the calibration inputs, widened to 0.
+        range: f64,
+    },
 }
 
 impl fmt::Display for QuantError {
@@ -332,6 +343,10 @@ impl fmt::Display for QuantError {
             QuantError::NonFiniteModel => {
                 f.write_str("the float model holds a NaN or an infinite parameter")
             }
+            QuantError::Inaccurate { deviation, range } => write!(
+                f,
+                "the int8 model strays from the float model by {deviation:e} on the calibration inputs, more than a quarter of their output range {range:e}: a bias or an output too large for 32-bit accumulation next to small weights and inputs, or a range too wide for 255 steps"
+            ),
         }
     }
 }
@@ -404,6 +419,23 @@ where
         if d < least {
             (best, least) = (candidate, d);
         }
+    }
+    // The float model's own output range on the same inputs, widened to 0 as int8 ranges are:
+    // a deviation beyond a quarter of it is no approximation (int8 holds 255 steps of it).
+    let range = {
+        let (mut low, mut high) = (0.0f64, 0.0f64);
+        for x in calibration.iter().take(1024) {
+            for y in model.infer(x) {
+                (low, high) = (low.min(y.as_f64()), high.max(y.as_f64()));
+            }
+        }
+        high - low
+    };
+    if !(least <= range / 4.0 || range == 0.0) {
+        return Err(QuantError::Inaccurate {
+            deviation: least,
+            range,
+        });
     }
     Ok(best)
 }
