@@ -131,7 +131,7 @@ pub struct Trainer<M, X, O, W = BuffersOf<M, X>> {
     pub optimizer: O,
     /// Where the backward pass adds the gradients; the optimizer clears them after each step.
     pub grads: M,
-    /// Steps taken so far.
+    /// Steps asked for so far, refused ones included: the step numbers errors name.
     pub steps: u64,
     buffers: W,
     input: PhantomData<fn(&X)>,

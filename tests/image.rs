@@ -651,3 +651,36 @@ fn a_corrupted_file_is_a_file_error_naming_the_checksum() {
     assert!(error.to_string().contains("corrupted"), "{error}");
     assert_eq!(model, Net::ZERO);
 }
+
+/// A file far larger than the image (another kind of file, or an image with bytes after it)
+/// is read only as far as the image goes, and the error names the file's own length.
+#[test]
+// Ten megabytes are slow to write under Miri, and nothing here is unsafe.
+#[cfg_attr(miri, ignore)]
+fn a_file_larger_than_the_image_is_refused_after_reading_one_byte_more() {
+    let path = std::env::temp_dir().join(format!("typed-nn-large-{}.bin", std::process::id()));
+    let n = net();
+    typed_nn::io::save(&path, &n).unwrap();
+    let image = std::fs::read(&path).unwrap();
+    let mut longer = image.clone();
+    longer.resize(image.len() + 10_000_000, 7);
+    std::fs::write(&path, &longer).unwrap();
+    let mut model = Net::ZERO;
+    let error = typed_nn::io::load(&path, &mut model).unwrap_err();
+    assert!(
+        error.to_string().contains(&format!(
+            "is {} bytes long, expected {}",
+            longer.len(),
+            image.len()
+        )),
+        "{error}"
+    );
+    std::fs::write(&path, vec![0u8; 10_000_000]).unwrap();
+    let error = typed_nn::io::load(&path, &mut model).unwrap_err();
+    std::fs::remove_file(&path).ok();
+    assert!(
+        error.to_string().contains("not a typed-nn weights image"),
+        "{error}"
+    );
+    assert_eq!(model, Net::ZERO);
+}

@@ -63,12 +63,33 @@ pub fn save<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &M) -> Result<
 }
 
 /// Reads the byte image at `path` into `model`. On any error the model is unchanged.
+///
+/// Reads at most one byte more than the model's image, so that a file of another kind (or
+/// a device that never ends) costs no more than that. The image holds the parameter count,
+/// not the shapes: a model of another architecture with the same number of parameters reads
+/// it without error, so load an image into the type it was saved from.
 pub fn load<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &mut M) -> Result<(), FileError> {
+    use std::io::Read;
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    model
-        .read_image(&bytes)
-        .map_err(|error| image_error(path, error))
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let size = file.metadata().map(|m| m.len()).ok();
+    let mut bytes = std::vec::Vec::new();
+    file.take(M::IMAGE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
+    model.read_image(&bytes).map_err(|error| {
+        // A file longer than what was read: its own length in the message.
+        let error = match (error, size) {
+            (ImageError::Length { expected, .. }, Some(size)) if size > bytes.len() as u64 => {
+                ImageError::Length {
+                    expected,
+                    found: usize::try_from(size).unwrap_or(usize::MAX),
+                }
+            }
+            (error, _) => error,
+        };
+        image_error(path, error)
+    })
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> FileError {
