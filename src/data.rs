@@ -530,8 +530,9 @@ impl<'a> CsvRecords<'a> {
 pub struct Standardizer<const D: usize, F = f32> {
     /// The mean of each feature.
     pub mean: [F; D],
-    /// The standard deviation of each feature (1 where a feature is constant, so that
-    /// applying it never divides by zero).
+    /// The standard deviation of each feature (1 where a feature is constant, or its
+    /// deviation is below `F`'s normal numbers, so that applying it never divides by zero or
+    /// overflows).
     pub std: [F; D],
 }
 
@@ -553,12 +554,15 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
         }
         Standardizer {
             mean: mean.map(F::from_f64),
+            // A feature that does not vary, or varies below what `F` holds as a normal number
+            // (whose quotient would overflow), keeps its scale: a standard deviation of 1.
             std: var.map(|v| {
-                F::from_f64(if v > 0.0 {
-                    num_traits::Float::sqrt(v)
+                let std = F::from_f64(num_traits::Float::sqrt(v));
+                if num_traits::Float::is_normal(std) {
+                    std
                 } else {
-                    1.0
-                })
+                    F::ONE
+                }
             }),
         }
     }

@@ -37,6 +37,7 @@
 
 use crate::float::Float;
 use crate::layers::{Linear, Sigmoid};
+use crate::module::Params;
 use crate::tensor::Zero;
 
 /// The network [`bumps`] builds: one input, `H` sigmoid units (two per bump), one output.
@@ -150,7 +151,9 @@ const fn odd_message(mut h: usize) -> [u8; MESSAGE_ROOM] {
 ///
 /// # Panics
 ///
-/// When `lo` and `hi` are not finite with `lo < hi`.
+/// When `lo` and `hi` are not finite with `lo < hi`, or a parameter of the network would not
+/// be finite in `F` (an interval too wide or too narrow for it, or `f` not finite at a
+/// midpoint).
 pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Bumps<H, F> {
     // Each public function checks the rule itself, so that an odd `H` is one error, reported
     // at the caller's line.
@@ -204,7 +207,9 @@ pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64)
 ///
 /// # Panics
 ///
-/// When `lo` and `hi` are not finite with `lo < hi`, or `steepness` is not finite and positive.
+/// When `lo` and `hi` are not finite with `lo < hi`, `steepness` is not finite and positive,
+/// or a parameter of the network would not be finite in `F` (an interval too wide or too
+/// narrow for it, or `f` not finite at a midpoint).
 pub fn bumps_with_steepness<const H: usize, F: Float>(
     f: impl Fn(f64) -> f64,
     lo: f64,
@@ -255,7 +260,14 @@ fn build<const H: usize, F: Float>(
             output.weight[0][2 * i + unit] = F::from_f64(sign * height);
         }
     }
-    (hidden, Sigmoid, output)
+    let net = (hidden, Sigmoid, output);
+    let mut finite = true;
+    net.visit(&mut |s| finite &= s.iter().all(|v| num_traits::Float::is_finite(*v)));
+    assert!(
+        finite,
+        "bumps: the network for [{lo}, {hi}] has parameters that are not finite in this float type (an interval too wide or too narrow for it, or f not finite at a midpoint)"
+    );
+    net
 }
 
 #[cfg(test)]

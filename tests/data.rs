@@ -201,3 +201,14 @@ fn the_standardizer_is_returned_and_saved_with_the_model() {
         Err(io::FileError::Io { .. })
     ));
 }
+
+/// A feature whose deviation is below f32's normal numbers keeps its scale, as a constant one
+/// does: standardising never divides by zero or overflows.
+#[test]
+fn a_feature_that_barely_varies_standardises_to_finite_values() {
+    let s = typed_nn::data::Standardizer::fit(&[[1e-45f32, 3.0], [0.0, 3.0]]);
+    assert_eq!(s.std, [1.0, 1.0]);
+    assert!(s.transform(&[1e-45, 3.0]).iter().all(|v| v.is_finite()));
+    let empty: [[f32; 2]; 0] = [];
+    assert_eq!(typed_nn::data::Standardizer::fit(&empty).std, [1.0, 1.0]);
+}

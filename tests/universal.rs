@@ -149,3 +149,22 @@ fn an_empty_interval_is_refused() {
 fn a_steepness_of_zero_is_refused() {
     let _: Bumps<4, f64> = bumps_with_steepness(f64::sin, 0.0, 1.0, 0.0);
 }
+
+#[test]
+#[should_panic(expected = "not finite in this float type")]
+fn an_interval_too_wide_for_the_float_type_is_refused() {
+    let _: Bumps<10, f64> = bumps(f64::sin, -1e308, 1e308);
+}
+
+#[test]
+#[should_panic(expected = "not finite in this float type")]
+fn an_interval_too_narrow_for_f32_is_refused() {
+    let _: Bumps<10, f32> = bumps(f64::sin, 0.0, 1e-38);
+}
+
+#[test]
+#[should_panic(expected = "f not finite at a midpoint")]
+fn a_function_that_is_not_finite_is_refused() {
+    // Bumps<4, _> has 2 pieces, with midpoints 0.25 and 0.75.
+    let _: Bumps<4, f64> = bumps(|x| 1.0 / (x - 0.25), 0.0, 1.0);
+}
