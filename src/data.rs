@@ -210,7 +210,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                 let text = text.trim();
                 separator = separator.or(text.chars().find(|c| matches!(c, ';' | '\t' | '|')));
                 unnamed_first |= column == 1 && text.is_empty();
-                numbers += usize::from(parse_number::<f64>(text).is_ok());
+                // A number, finite or not, or an empty field (a missing value): what a
+                // first sample holds, and no name does.
+                numbers += usize::from(text.is_empty() || text.parse::<f64>().is_ok());
                 counting &= text.parse::<usize>() == Ok(column - 1);
                 Ok(())
             })?
@@ -374,8 +376,14 @@ impl<const D: usize, F: Float> Dataset<D, F> {
 /// A number in `F`: `Err(false)` when `text` is not a number, `Err(true)` when it is one but
 /// not finite in `F`.
 fn parse_number<F: Float>(text: &str) -> Result<F, bool> {
-    let value: f64 = text.trim().parse().map_err(|_| false)?;
-    let value = F::from_f64(value);
+    let text = text.trim();
+    // Parsed in the data set's own type: through f64 first, a decimal near a midpoint of two
+    // f32 values would be rounded twice.
+    let value = if F::BYTES == 4 {
+        F::from_f64(f64::from(text.parse::<f32>().map_err(|_| false)?))
+    } else {
+        F::from_f64(text.parse::<f64>().map_err(|_| false)?)
+    };
     if num_traits::Float::is_finite(value) {
         Ok(value)
     } else {
@@ -541,23 +549,37 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
     pub fn fit(features: &[[F; D]]) -> Self {
         let n = features.len().max(1) as f64;
         let mut mean = [0.0f64; D];
-        let mut var = [0.0f64; D];
         for row in features {
             row.iter()
                 .zip(&mut mean)
                 .for_each(|(v, m)| *m += v.as_f64() / n);
         }
+        // Deviations are summed in units of the largest, so that features near f64's range
+        // (1e200) do not overflow their squares.
+        let mut largest = [0.0f64; D];
         for row in features {
-            for ((v, m), s) in row.iter().zip(&mean).zip(&mut var) {
-                *s += (v.as_f64() - m) * (v.as_f64() - m) / n;
+            for ((v, m), l) in row.iter().zip(&mean).zip(&mut largest) {
+                *l = l.max((v.as_f64() - m).abs());
             }
         }
+        let mut var = [0.0f64; D];
+        for row in features {
+            for (((v, m), s), &l) in row.iter().zip(&mean).zip(&mut var).zip(&largest) {
+                if l > 0.0 {
+                    let d = (v.as_f64() - m) / l;
+                    *s += d * d / n;
+                }
+            }
+        }
+        // The standard deviation, back in the features' units.
+        let deviation: [f64; D] =
+            core::array::from_fn(|i| num_traits::Float::sqrt(var[i]) * largest[i]);
         Standardizer {
             mean: mean.map(F::from_f64),
             // A feature that does not vary, or varies below what `F` holds as a normal number
             // (whose quotient would overflow), keeps its scale: a standard deviation of 1.
-            std: var.map(|v| {
-                let std = F::from_f64(num_traits::Float::sqrt(v));
+            std: deviation.map(|d| {
+                let std = F::from_f64(d);
                 if num_traits::Float::is_normal(std) {
                     std
                 } else {

@@ -47,6 +47,10 @@ pub enum EvalError {
         /// The sample's index (0-based).
         sample: usize,
     },
+    /// The result is not finite though every output is: it overflows `f64` (outputs or
+    /// targets beyond about 1e154, whose squares overflow), or, for a loss, the model's
+    /// float type.
+    Overflow,
     /// A target the loss is not defined for ([`Loss::check_target`]).
     Target {
         /// The sample's index (0-based).
@@ -82,6 +86,10 @@ impl fmt::Display for EvalError {
                 "sample {sample}: the model's output is not finite (its weights or the input hold a NaN or an infinity)"
             ),
             EvalError::Target { sample, error } => write!(f, "sample {sample}: {error}"),
+            EvalError::Overflow => write!(
+                f,
+                "the result overflows: the outputs or targets are too large for their squares (scale the data)"
+            ),
         }
     }
 }
@@ -129,7 +137,7 @@ where
         let y = finite(sample, model.infer(x))?;
         sum += loss.loss(&y, t).as_f64();
     }
-    Ok(sum / inputs.len() as f64)
+    result(sum / inputs.len() as f64)
 }
 
 /// The fraction of samples whose predicted class (the [`argmax`] of `model.infer(x)`) is the
@@ -308,7 +316,7 @@ pub fn mse<M: Forward<X>, X>(
             sum += (p.as_f64() - t.as_f64()) * (p.as_f64() - t.as_f64());
         }
     }
-    Ok(sum / (inputs.len() * <M::Output as Tensor>::LEN) as f64)
+    result(sum / (inputs.len() * <M::Output as Tensor>::LEN) as f64)
 }
 
 /// The coefficient of determination, `1 - SS_res / SS_tot`, of each output (over all
@@ -357,5 +365,14 @@ pub fn r_squared<M: Forward<X>, X>(
         }
         total += 1.0 - res / tot;
     }
-    Ok(total / row as f64)
+    result(total / row as f64)
+}
+
+/// `Ok(value)` if it is finite: a score that overflowed is no score.
+fn result(value: f64) -> Result<f64, EvalError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(EvalError::Overflow)
+    }
 }

@@ -88,6 +88,15 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
             .to_string()
             .starts_with("line 1 holds numbers, not column names")
     );
+    // A first sample with a missing value, a NaN or an overflow is still no header.
+    for headless in [
+        "1,2,NaN\n3,4,1\n",
+        "1,,0\n3,4,1\n",
+        "1e999,2,0\n3,4,1\n",
+        "1,inf,0\n3,4,1\n",
+    ] {
+        assert_eq!(parse(headless), Err(DataError::NoHeader), "{headless}");
+    }
     // pandas' default names for a frame built from an array: a header.
     let data = parse("0,1,2\n1.5,2.5,0\n3.5,4.5,1\n").unwrap();
     assert_eq!(data.len(), 2);
@@ -211,4 +220,30 @@ fn a_feature_that_barely_varies_standardises_to_finite_values() {
     assert!(s.transform(&[1e-45, 3.0]).iter().all(|v| v.is_finite()));
     let empty: [[f32; 2]; 0] = [];
     assert_eq!(typed_nn::data::Standardizer::fit(&empty).std, [1.0, 1.0]);
+}
+
+/// Numbers are parsed in the data set's own type: no double rounding through f64, and the
+/// largest f32 written out in full is f32::MAX, not an overflow.
+#[test]
+fn f32_fields_are_rounded_once() {
+    let data = Dataset::<1>::from_csv("x,y\n1.00000005960464477539062500000001,0\n").unwrap();
+    assert_eq!(data.features[0][0], 1.000_000_1f32);
+    let data = Dataset::<1>::from_csv("x,y\n340282356779733661637539395458142568447,0\n").unwrap();
+    assert_eq!(data.features[0][0], f32::MAX);
+    let wide = Dataset::<1, f64>::from_csv("x,y\n1.00000005960464477539062500000001,0\n").unwrap();
+    assert_eq!(wide.features[0][0], 1.000_000_059_604_644_8f64);
+}
+
+/// Features near the top of f64's range standardise: their squares would overflow.
+#[test]
+fn features_near_the_top_of_f64_standardise() {
+    let big = [[1e200f64], [-1e200], [3e199], [-3e199], [0.0]];
+    let s = typed_nn::data::Standardizer::fit(&big);
+    let expected = (2.0 * (1e200f64 / 1e199).powi(2) + 2.0 * 9.0) / 5.0;
+    let expected = expected.sqrt() * 1e199;
+    assert!(
+        (s.std[0] / expected - 1.0).abs() < 1e-12,
+        "{} vs {expected}",
+        s.std[0]
+    );
 }

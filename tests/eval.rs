@@ -146,3 +146,24 @@ fn a_nan_model_and_undefined_targets_are_errors_not_scores() {
     assert!(matches!(err, EvalError::Target { sample: 0, .. }), "{err}");
     assert!(err.to_string().starts_with("sample 0: target"), "{err}");
 }
+
+/// Finite outputs whose score overflows f64 (or the loss's float type): an error.
+#[test]
+fn scores_that_overflow_are_errors() {
+    let zero = Linear::<1, 1, f64>::from_parts([[0.0]], [0.0]);
+    assert_eq!(mse(&zero, &[[1.0]], &[[1e200]]), Err(EvalError::Overflow));
+    assert_eq!(
+        r_squared(&zero, &[[1.0], [2.0]], &[[1e200], [-1e200]]),
+        Err(EvalError::Overflow)
+    );
+    let zero32 = Linear::<1, 1>::from_parts([[0.0]], [0.0]);
+    assert_eq!(
+        mean_loss(&zero32, &[[1.0]], &[[3e38]], &Mse),
+        Err(EvalError::Overflow)
+    );
+    assert!(
+        EvalError::Overflow
+            .to_string()
+            .starts_with("the result overflows")
+    );
+}

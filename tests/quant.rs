@@ -172,6 +172,12 @@ fn quantization_refuses_what_it_cannot_calibrate() {
     let int8 = quant::quantize(&near, &inputs, PerChannel).unwrap();
     assert!((int8.infer(&[1.0])[0] - 10_001.0).abs() < 40.0);
 
+    // Finite parameters whose output overflows on a calibration input.
+    let overflowing = Linear::<1, 1>::from_parts([[1e38]], [0.0]);
+    let steep: Vec<[f32; 1]> = (0..=10).map(|i| [i as f32]).collect();
+    let err = quant::quantize(&overflowing, &steep, PerChannel).unwrap_err();
+    assert_eq!(err, QuantError::NonFiniteOutput { sample: 4 });
+
     // Calibration inputs too close to 0 for an f32 scale: a point, and a valid image.
     let tiny = quant::quantize(&near, &[[1e-44], [0.0]], PerChannel).unwrap();
     assert!(tiny.input.scale.is_normal());

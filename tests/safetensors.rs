@@ -128,6 +128,10 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
         err.to_string(),
         "1 layer names given, for a model with 2 layers with parameters"
     );
+    for (names, index) in [(&["a", "a"][..], 1), (&["", "b"][..], 0)] {
+        let err = st::to_bytes_named(&original, Naming::Layers(names)).unwrap_err();
+        assert_eq!(err, SafetensorsError::LayerName { index });
+    }
     let three = Naming::Layers(&["fc1", "fc2", "fc3"]);
     let err = st::load_named(&named, &mut copy, three).unwrap_err();
     assert_eq!(
@@ -451,6 +455,20 @@ fn unpaired_surrogates_and_signed_escapes_are_malformed_json() {
             "{bad}: {err:?}"
         );
     }
+    // Leading zeros, and a field given twice.
+    let zeros = raw(
+        "{\"0.weight\":{\"dtype\":\"F32\",\"shape\":[01],\"data_offsets\":[0,4]}}",
+        &[0; 4],
+    );
+    assert!(Header::parse(&zeros).is_err());
+    let twice = raw(
+        "{\"0.weight\":{\"dtype\":\"F64\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+        &[0; 4],
+    );
+    assert_eq!(
+        Header::parse(&twice).err().map(|e| e.to_string()),
+        Some("tensor `0.weight`: a field given twice".to_string())
+    );
     // A pair is one character.
     assert!(Header::parse(&with_name(r"\ud83d\ude00")).is_ok());
     let pair = raw(

@@ -318,6 +318,12 @@ pub enum QuantError {
     },
     /// A parameter of the float model is NaN or infinite.
     NonFiniteModel,
+    /// The float model's output for a calibration input is NaN or infinite (its parameters
+    /// are finite, but overflow on that input).
+    NonFiniteOutput {
+        /// Which input, counted from 0.
+        sample: usize,
+    },
     /// The best int8 model found strays from the float model, on the calibration inputs, by
     /// more than a quarter of the float model's output range (widened to include 0, as an
     /// int8 range is): int8 cannot represent this
@@ -343,6 +349,10 @@ impl fmt::Display for QuantError {
             QuantError::NonFiniteModel => {
                 f.write_str("the float model holds a NaN or an infinite parameter")
             }
+            QuantError::NonFiniteOutput { sample } => write!(
+                f,
+                "the float model's output for calibration input {sample} is not finite: it overflows there"
+            ),
             QuantError::Inaccurate { deviation, range } => write!(
                 f,
                 "the int8 model strays from the float model by {deviation:e} on the calibration inputs, more than a quarter of their output range {range:e}: a bias or an output too large for 32-bit accumulation next to small weights and inputs, or a range too wide for 255 steps"
@@ -390,6 +400,9 @@ where
         }
         input.widen(x);
         model.observe(x, &mut ranges);
+        if !model.infer(x).iter().all(|y| y.is_finite()) {
+            return Err(QuantError::NonFiniteOutput { sample });
+        }
     }
     let input = QuantParams::covering(input.min, input.max);
     let build = |clip_scale: f32| {

@@ -255,6 +255,12 @@ pub enum SafetensorsError {
         /// The model's layers with parameters.
         layers: usize,
     },
+    /// A name of [`Naming::Layers`](super::Naming::Layers) is empty, or the same as an
+    /// earlier one: the layers' tensors could not be told apart.
+    LayerName {
+        /// Its index in the names given.
+        index: usize,
+    },
     /// A name the model's tensors would have (a prefix or layer name of
     /// [`Naming`](super::Naming), then the layer's index and tensor) is longer than
     /// [`NAME_BYTES`]: refused rather than matched or written cut.
@@ -363,6 +369,10 @@ impl Display for SafetensorsError {
             Naming { given, layers } => write!(
                 f,
                 "{given} layer names given, for a model with {layers} layers with parameters"
+            ),
+            LayerName { index } => write!(
+                f,
+                "layer name {index} is empty or repeats an earlier one: each layer needs a name of its own"
             ),
             NameTooLong { name } => write!(
                 f,

@@ -191,6 +191,11 @@ impl<'a> Cursor<'a> {
         if self.pos == start {
             return self.error("a non-negative integer");
         }
+        // JSON writes no leading zeros (RFC 8259, section 6).
+        if self.json[start] == b'0' && self.pos - start > 1 {
+            self.pos = start;
+            return self.error("an integer without leading zeros");
+        }
         Ok(value)
     }
 
@@ -308,6 +313,16 @@ impl<'a> Cursor<'a> {
         self.expect(b'{', "an object for a tensor")?;
         let (mut dtype, mut shape, mut offsets) = (None, None, None);
         self.members(|c, key| {
+            // A field given twice would leave which one counts to the reader.
+            let twice = (key.is("dtype") && dtype.is_some())
+                || (key.is("shape") && shape.is_some())
+                || (key.is("data_offsets") && offsets.is_some());
+            if twice {
+                return Err(SafetensorsError::Entry {
+                    name: name.name(),
+                    problem: "a field given twice",
+                });
+            }
             if key.is("dtype") {
                 dtype = Some(c.string()?);
             } else if key.is("shape") {

@@ -431,6 +431,14 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
         with_params += usize::from(!tensors.is_empty());
         layer += 1;
     });
+    if let Naming::Layers(names) = naming {
+        // Two layers of one name, or a layer without one, cannot be told apart in a file.
+        for (i, name) in names.iter().enumerate() {
+            if name.is_empty() || names[..i].contains(name) {
+                return Err(SafetensorsError::LayerName { index: i });
+            }
+        }
+    }
     // Fewer names than layers with parameters, or more (names meant for another model).
     if let Naming::Layers(names) = naming
         && names.len() != with_params
