@@ -17,6 +17,8 @@ use typed_nn::prelude::*;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Swish;
 
+// A function of `F: Float` has `exp`, `ln`, ... as methods. On a tensor's element type
+// (`T::Elem` below) they need `use typed_nn::num_traits::Float as _;` in scope.
 fn sigmoid<F: Float>(x: F) -> F {
     F::ONE / (F::ONE + (-x).exp_fast())
 }

@@ -107,6 +107,15 @@ where
 ///
 /// Only `f64` models are checked ([`CheckedInF64`]): anything else is a compile error that
 /// says so.
+///
+/// # Panics
+///
+/// When the model's parameter bookkeeping disagrees with itself: [`ParamCount::PARAM_COUNT`]
+/// and the slices [`Params::visit`], [`Params::visit_mut`] and [`Params::zip_mut`] walk must
+/// cover the same parameters in the same order (a layer written by hand that leaves one out
+/// would otherwise be checked, saved and trained only in part, silently).
+///
+/// [`ParamCount::PARAM_COUNT`]: crate::ParamCount::PARAM_COUNT
 pub fn gradcheck<M: Checkable<X>, X: Tensor, L, T>(
     model: &mut M,
     x: &X,
@@ -117,6 +126,7 @@ where
     X::Elem: CheckedInF64,
     M::Output: ScoredBy<L, T>,
 {
+    check_bookkeeping(model);
     let mut cache = M::Cache::ZERO;
     let mut out = M::Output::ZERO;
     let mut d_out = M::Output::ZERO;
@@ -161,4 +171,40 @@ where
         );
     }
     report
+}
+
+/// Panics unless `PARAM_COUNT`, `visit`, `visit_mut` and `zip_mut` of `model` agree: the
+/// same number of parameters, in slices of the same lengths in the same order.
+fn check_bookkeeping<F: Float, M: Params<F>>(model: &mut M) {
+    // Each walk's slices, summarised: their total length, and their lengths weighted by
+    // position (which differs when the slices differ in order or in size).
+    let mut walks = [(0usize, 0usize, 0usize); 3];
+    let note = |walk: &mut (usize, usize, usize), len: usize| {
+        walk.1 += 1;
+        walk.0 += len;
+        walk.2 = walk.2.wrapping_add(len.wrapping_mul(walk.1));
+    };
+    let [visit, visit_mut, zip] = &mut walks;
+    model.visit(&mut |s| note(visit, s.len()));
+    model.visit_mut(&mut |s| note(visit_mut, s.len()));
+    let mut other = M::ZERO;
+    model.zip_mut([&mut other], &mut |p, [o]| {
+        assert_eq!(
+            p.len(),
+            o.len(),
+            "gradcheck: `zip_mut` pairs slices of different lengths"
+        );
+        note(zip, p.len())
+    });
+    let count = M::PARAM_COUNT;
+    assert!(
+        walks.iter().all(|w| w.0 == count) && walks[1] == walks[0] && walks[2] == walks[0],
+        "gradcheck: the model's parameter bookkeeping disagrees: PARAM_COUNT is {count}, while `visit` walks {}, `visit_mut` {} and `zip_mut` {} parameters (in {}, {} and {} slices); all four must cover the same parameters in the same order",
+        walks[0].0,
+        walks[1].0,
+        walks[2].0,
+        walks[0].1,
+        walks[1].1,
+        walks[2].1
+    );
 }

@@ -115,6 +115,10 @@ mod tensor;
 pub mod train;
 pub mod universal;
 
+/// The numeric traits behind [`Float`]: `use typed_nn::num_traits::Float as _;` brings their
+/// methods (`exp`, `ln`, `tanh`, ...) into scope on a tensor's element type, as a custom layer
+/// generic over `T: Tensor` needs.
+pub use num_traits;
 /// The `rand` this crate is built with (0.10), so that a program's random number generators
 /// are the ones its initialisers and shuffling take: `use typed_nn::rand::{SeedableRng,
 /// rngs::SmallRng}` needs no `rand` of its own, and cannot pick another version.

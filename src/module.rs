@@ -88,6 +88,16 @@ pub trait ParamCount {
 ///
 /// The order of the slices is fixed: layers in model order, and within a `Linear` the weight
 /// (row-major, `[out][in]`) before the bias.
+///
+/// A layer written by hand must walk the same slices, in the same order, in [`visit`],
+/// [`visit_mut`] and [`zip_mut`], and together they must hold [`ParamCount::PARAM_COUNT`]
+/// values: a slice left out would be saved, checked and trained by none of them.
+/// [`gradcheck`](crate::gradcheck::gradcheck) panics when they disagree, and its
+/// [`Tensors`](crate::io::Tensors) must describe the same values for safetensors.
+///
+/// [`visit`]: Params::visit
+/// [`visit_mut`]: Params::visit_mut
+/// [`zip_mut`]: Params::zip_mut
 #[diagnostic::on_unimplemented(
     message = "float type mismatch: `{Self}` does not hold `{F}` parameters",
     label = "`{Self}` does not hold `{F}` parameters",

@@ -49,6 +49,13 @@ use crate::layers::Linear;
 /// build. The checks add about a quarter to the compile-time work of building the layers:
 /// beyond roughly 450 KB of image, rustc's deny-by-default `long_running_const_eval` lint
 /// stops the build, and `#[allow(long_running_const_eval)]` on the `static` lets it finish.
+///
+/// Two limits. An image holds a parameter count, not shapes: a model of another architecture
+/// with as many parameters builds from it without error, so build the type it was saved
+/// from. And a `const` builder has only `f32` [`linear`](ConstImage::linear) layers to read
+/// (beside layers without parameters, which read nothing): a layer of one's own with
+/// parameters, or an `f64` model, loads at run time with
+/// [`Image::read_image`](crate::io::Image::read_image) instead.
 #[derive(Clone, Copy, Debug)]
 pub struct ConstImage<'a> {
     bytes: &'a [u8],

@@ -261,6 +261,15 @@ pub enum SafetensorsError {
         /// Its index in the names given.
         index: usize,
     },
+    /// The model's tensors ([`Tensors`](crate::io::Tensors)) hold another number of values
+    /// than its parameters ([`Params`](crate::Params)): a layer written by hand describes
+    /// them differently.
+    Bookkeeping {
+        /// Values the tensors' shapes hold.
+        tensors: usize,
+        /// Parameters `Params::visit` walks.
+        params: usize,
+    },
     /// A name the model's tensors would have (a prefix or layer name of
     /// [`Naming`](super::Naming), then the layer's index and tensor) is longer than
     /// [`NAME_BYTES`]: refused rather than matched or written cut.
@@ -369,6 +378,10 @@ impl Display for SafetensorsError {
             Naming { given, layers } => write!(
                 f,
                 "{given} layer names given, for a model with {layers} layers with parameters"
+            ),
+            Bookkeeping { tensors, params } => write!(
+                f,
+                "the model's tensors hold {tensors} values but its parameters are {params}: a layer's `Tensors` and `Params` must describe the same values"
             ),
             LayerName { index } => write!(
                 f,

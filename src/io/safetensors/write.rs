@@ -12,9 +12,18 @@ use crate::module::Params;
 /// The safetensors file of `model`, with `nn.Sequential` names: what PyTorch's
 /// `safetensors.torch.load_file` reads into a `state_dict` that the same architecture's
 /// `load_state_dict` accepts.
+///
+/// # Panics
+///
+/// When a layer's [`Tensors`] and [`Params`] describe different numbers of values (a layer
+/// written by hand with a tensor left out): [`to_bytes_named`] returns that as an error.
 pub fn to_bytes<F: Float, M: Params<F> + Tensors>(model: &M) -> Vec<u8> {
-    // Sequential names cannot fail.
-    to_bytes_named(model, Naming::Sequential).unwrap_or_default()
+    // Sequential names are never too long or repeated: only a layer's inconsistent
+    // description fails, which is a bug in that layer.
+    match to_bytes_named(model, Naming::Sequential) {
+        Ok(bytes) => bytes,
+        Err(e) => panic!("safetensors::to_bytes: {e}"),
+    }
 }
 
 /// [`to_bytes`] with the names of `naming`.
@@ -49,6 +58,16 @@ pub fn to_bytes_named<F: Float, M: Params<F> + Tensors>(
         Ok(())
     })?;
     json.push('}');
+    // A layer's `Tensors` and its `Params` must describe the same values (a layer written by
+    // hand may list fewer tensors than it has parameters): else the file would not read back.
+    let mut params = 0;
+    model.visit(&mut |s| params += s.len());
+    if params * F::BYTES != offset {
+        return Err(SafetensorsError::Bookkeeping {
+            tensors: offset / F::BYTES,
+            params,
+        });
+    }
     // The data starts on a multiple of 8 bytes, as the reference writer pads it.
     while json.len() % 8 != 0 {
         json.push(' ');
@@ -72,7 +91,8 @@ pub fn save<F: Float, M: Params<F> + Tensors>(
     path: impl AsRef<std::path::Path>,
     model: &M,
 ) -> Result<(), std::io::Error> {
-    std::fs::write(path, to_bytes(model))
+    let bytes = to_bytes_named(model, Naming::Sequential).map_err(std::io::Error::other)?;
+    std::fs::write(path, bytes)
 }
 
 /// Reads the safetensors file at `path` into `model` ([`load`](super::load)); the
