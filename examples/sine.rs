@@ -10,7 +10,7 @@ use std::f32::consts::TAU;
 use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::io::to_image;
 use typed_nn::prelude::*;
-use typed_nn::quant::{self, PerTensor};
+use typed_nn::quant::{self, PerChannel};
 
 /// The network the firmware embeds.
 type Sine = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);
@@ -71,12 +71,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The int8 network for `sine_int8`: calibrated on 256 points of [0, 2 pi], one weight scale
-/// per layer (one multiplier per layer rather than one per output: 150 bytes less flash, and
-/// about as accurate here). Writes its image and its int8 outputs at the check points, which the device
-/// must reproduce exactly (integer arithmetic, and the same `f32` operations at the edges).
+/// per output channel (150 bytes more flash than one per layer, and the error against sin
+/// goes from 0.025 to 0.018). Writes its image and its int8 outputs at the check points,
+/// which the device must reproduce exactly (integer arithmetic, and the same `f32` operations
+/// at the edges).
 fn write_int8(net: &Sine, dir: &str) -> Result<(), Box<dyn std::error::Error>> {
     let calibration: Vec<[f32; 1]> = (0..256).map(|i| [TAU * i as f32 / 255.0]).collect();
-    let int8 = quant::quantize(net, &calibration, PerTensor)?;
+    let int8 = quant::quantize(net, &calibration, PerChannel)?;
     let points = (0..CHECKS).map(|i| TAU * (i as f32 + 0.5) / CHECKS as f32);
     let outputs: Vec<u8> = points
         .clone()
@@ -92,7 +93,7 @@ fn write_int8(net: &Sine, dir: &str) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "int8: largest |net(x) - sin(x)| at the {CHECKS} check points {worst:.4} (f32 {float:.4})"
     );
-    if worst > float + 0.04 {
+    if worst > float + 0.02 {
         return Err(format!("the int8 network is off by {worst}").into());
     }
     let bytes = int8.to_bytes();

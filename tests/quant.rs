@@ -9,7 +9,7 @@ use typed_nn::io::safetensors as st;
 use typed_nn::prelude::*;
 use typed_nn::quant::{
     self, ConstQuantImage, Granularity, Int8, PerChannel, PerTensor, QLinear, QLinearPerTensor,
-    QReLU, QTanh, QuantError, QuantImageError, QuantParams, Quantized, QuantizedForward,
+    QReLU, QSigmoid, QTanh, QuantError, QuantImageError, QuantParams, Quantized, QuantizedForward,
 };
 use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 
@@ -37,10 +37,11 @@ fn worst_error(f: impl Fn(f32) -> f32) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// The sine network's int8 error against sin stays within 0.04 of the float model's. The
-/// tighter 0.02 is not reached: the first layer's 16 pre-activations share one int8 scale over
-/// the tanh's useful input (a step of about 0.03), which alone costs about 0.03 at some
-/// points; that is the resolution of TensorFlow Lite's int8 scheme for this network.
+/// The sine network's int8 error against sin stays within 0.02 of the float model's with a
+/// weight scale per output channel (TensorFlow Lite's default, measured 0.0177 against
+/// 0.0019), and within 0.03 with one per layer (measured 0.0246: the 16 x 16 layer's weights
+/// share one scale). What remains is mostly the int8 input (a step of 2 pi / 255 moves sin by
+/// up to 0.012) and the hidden activations' fixed step of 1/128.
 fn sine_error<G: Granularity>(granularity: G) -> (f32, f32) {
     let net = sine();
     let calibration: Vec<[f32; 1]> = (0..256).map(|i| [2.0 * PI * i as f32 / 255.0]).collect();
@@ -51,13 +52,13 @@ fn sine_error<G: Granularity>(granularity: G) -> (f32, f32) {
 
 #[test]
 fn the_int8_sine_network_keeps_its_accuracy() {
-    for (name, (error, float)) in [
-        ("per channel", sine_error(PerChannel)),
-        ("per tensor", sine_error(PerTensor)),
+    for (name, (error, float), margin) in [
+        ("per channel", sine_error(PerChannel), 0.02),
+        ("per tensor", sine_error(PerTensor), 0.03),
     ] {
         println!("{name}: int8 {error:.4}, f32 {float:.4}");
         assert!(
-            error <= float + 0.04,
+            error <= float + margin,
             "{name}: int8 {error} against f32 {float}"
         );
     }
@@ -95,7 +96,7 @@ fn int8_accuracy<Q: QuantizedForward<[i8; 64], Output = [i8; 10]>>(
 
 fn digits_accuracy<G: Granularity>(granularity: G) -> (f64, f64)
 where
-    <Digits as quant::Quantize<[f32; 64]>>::Quantized<G>:
+    <Digits as quant::Quantize<[f32; 64]>>::Quantized<G, i8>:
         QuantizedForward<[i8; 64], Output = [i8; 10]>,
 {
     let (net, train, test, classes) = digits();
@@ -144,6 +145,68 @@ fn a_relu_network_follows_its_float_model_step_for_step() {
             assert!((w - g).abs() <= 6.0 * step, "{w} vs {g} (step {step})");
         }
     }
+}
+
+/// A sigmoid or a tanh anywhere: after a linear layer it takes `i16` pre-activations, after
+/// a ReLU, first in the model or after another activation it takes int8 inputs. Every
+/// arrangement follows its float model within a few output steps.
+#[test]
+fn sigmoid_and_tanh_quantize_wherever_they_stand() {
+    fn check<M, const OUT: usize>(net: M, name: &str)
+    where
+        M: quant::QuantizeInto<f32, 2, OUT, PerChannel> + Forward<[f32; 2], Output = [f32; OUT]>,
+    {
+        let mut rng = SmallRng::seed_from_u64(5);
+        let xs: Vec<[f32; 2]> = (0..400)
+            .map(|_| [(); 2].map(|_| rng.random_range(-3.0..3.0)))
+            .collect();
+        let int8 = quant::quantize(&net, &xs, PerChannel).unwrap();
+        let step = int8.output.scale;
+        for x in &xs {
+            for (want, got) in net.infer(x).iter().zip(int8.infer(x)) {
+                assert!(
+                    (want - got).abs() <= 4.0 * step,
+                    "{name}: {want} vs {got} (step {step})"
+                );
+            }
+        }
+    }
+    fn init<M: Init>(mut net: M, seed: u64) -> M {
+        net.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(seed));
+        net
+    }
+    type AfterReLU = (Linear<2, 8>, ReLU, Tanh, Linear<8, 2>);
+    type First = (Sigmoid, Linear<2, 8>, Tanh, Linear<8, 1>);
+    type Twice = (Linear<2, 8>, Tanh, Sigmoid, Linear<8, 3>);
+    check(init(AfterReLU::ZERO, 1), "tanh after a ReLU");
+    check(init(First::ZERO, 2), "a sigmoid first");
+    check(init(Twice::ZERO, 3), "a sigmoid after a tanh");
+}
+
+/// An image whose linear layer hands a tanh `i16` pre-activations is not read into a model
+/// whose layer hands it int8 (the type of an int8 model before this crate had the former).
+#[test]
+fn an_image_is_not_read_into_a_model_with_other_output_integers() {
+    let bytes = sine_int8().to_bytes();
+    let read_int8_outputs = |bytes: &[u8]| {
+        let mut image = ConstQuantImage::new(bytes)?;
+        let model: (QLinear<1, 16>, QTanh) = (image.linear(), image.tanh());
+        image.finish(model)
+    };
+    let err = read_int8_outputs(&bytes).unwrap_err();
+    assert_eq!(
+        err,
+        QuantImageError::OutputBits {
+            index: 0,
+            expected: 8,
+            found: 16
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains("layer 0 outputs i16 in the image, i8 in the model"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -235,23 +298,45 @@ fn int8_linear_layers_round_like_the_real_arithmetic() {
     check::<64, 32>();
 }
 
+/// Sigmoid and tanh from int8 inputs (after a ReLU, say) on any scale, and from the `i16`
+/// pre-activations a linear layer hands them: every output within half a step of the
+/// function plus the table's interpolation error (an eighth of a step), i.e. the int8 value
+/// nearest to the function or its neighbour where the two are nearly tied.
 #[test]
-fn a_tanh_table_matches_tanh_within_one_step() {
-    let input = QuantParams::covering(-3.0, 3.0);
-    let (layer, output) = typed_nn::quant::Quantize::<[f32; 1]>::quantize::<PerChannel>(
-        &Tanh,
-        &(),
-        input,
-        quant::Range::ALL,
-        &quant::Settings { clip_scale: 1.0 },
-    );
-    let layer: QTanh = layer;
-    assert_eq!(output, QuantParams::TANH);
-    for q in -128..=127i8 {
-        let want = input.dequantize(q).tanh();
-        let got = output.dequantize(layer.infer(&[q])[0]);
-        assert!((got - want).abs() <= output.scale, "{q}: {got} vs {want}");
+fn sigmoid_and_tanh_follow_their_functions_at_every_input() {
+    fn check<L>(new: fn(QuantParams) -> L, output: QuantParams, step: f64, f: fn(f64) -> f64)
+    where
+        L: QuantizedForward<[i8; 1], Output = [i8; 1]>
+            + QuantizedForward<[i16; 1], Output = [i8; 1]>,
+    {
+        let bound = 0.5 + 1.0 / 8.0;
+        let steps_off = |x: f64, got: i8| {
+            let want = f(x) / output.scale as f64 + output.zero_point as f64;
+            (got as f64 - want.clamp(-128.0, 127.0)).abs()
+        };
+        let after_linear = new(QuantParams::TANH); // its int8 input scale is not read here
+        for v in i16::MIN..=i16::MAX {
+            let got = QuantizedForward::<[i16; 1]>::infer(&after_linear, &[v])[0];
+            let e = steps_off(v as f64 * step, got);
+            assert!(e <= bound, "i16 {v}: {e} steps off");
+        }
+        for (low, high) in [(-3.0, 3.0), (-20.0, 5.0), (0.0, 6.0), (-0.01, 0.02)] {
+            let input = QuantParams::covering(low, high);
+            let layer = new(input);
+            for q in -128..=127i8 {
+                let got = QuantizedForward::<[i8; 1]>::infer(&layer, &[q])[0];
+                let e = steps_off(input.dequantize(q) as f64, got);
+                assert!(
+                    e <= bound + 0.01,
+                    "[{low}, {high}]: int8 {q}: {e} steps off"
+                );
+            }
+        }
     }
+    check(QTanh::new, QuantParams::TANH, 1.0 / 8192.0, f64::tanh);
+    check(QSigmoid::new, QuantParams::SIGMOID, 1.0 / 4096.0, |x| {
+        1.0 / (1.0 + (-x).exp())
+    });
 }
 
 fn sine_int8() -> Int8<Sine, [f32; 1]> {
@@ -260,9 +345,9 @@ fn sine_int8() -> Int8<Sine, [f32; 1]> {
 }
 
 type SineInt8 = (
-    QLinear<1, 16>,
+    QLinear<1, 16, i16>,
     QTanh,
-    QLinear<16, 16>,
+    QLinear<16, 16, i16>,
     QTanh,
     QLinear<16, 1>,
 );
@@ -288,7 +373,7 @@ fn an_int8_image_round_trips_and_names_what_does_not_fit() {
     // Another layer kind where the model reads a table.
     let read_relu = |bytes: &[u8]| {
         let mut image = ConstQuantImage::new(bytes)?;
-        let model = (image.linear::<1, 16>(), image.relu());
+        let model = (image.linear::<1, 16, i16>(), image.relu());
         image.finish(model)
     };
     let err = read_relu(&bytes).unwrap_err();
@@ -305,7 +390,7 @@ fn an_int8_image_round_trips_and_names_what_does_not_fit() {
     // Other widths.
     let read_wide = |bytes: &[u8]| {
         let mut image = ConstQuantImage::new(bytes)?;
-        let model = (image.linear::<2, 16>(),);
+        let model = (image.linear::<2, 16, i16>(),);
         image.finish(model)
     };
     let err = read_wide(&bytes).unwrap_err();
@@ -326,7 +411,7 @@ fn an_int8_image_round_trips_and_names_what_does_not_fit() {
     // Fewer layers read than written.
     let read_short = |bytes: &[u8]| {
         let mut image = ConstQuantImage::new(bytes)?;
-        let model = (image.linear::<1, 16>(), image.tanh());
+        let model = (image.linear::<1, 16, i16>(), image.tanh());
         image.finish(model)
     };
     assert_eq!(read_short(&bytes).unwrap_err(), QuantImageError::Trailing);
@@ -354,11 +439,12 @@ fn damaged_int8_images_are_errors_at_every_length_and_byte() {
 
 /// The int8 model is built in a `static` at compile time from the image's bytes.
 static STATIC_LAYER: Quantized<(QLinear<1, 1>, QReLU)> = {
-    const BYTES: &[u8; 46] = &[
-        b'T', b'Y', b'Q', b'8', 1, 2, // magic, version, 2 layers
+    const BYTES: &[u8; 47] = &[
+        b'T', b'Y', b'Q', b'8', 2, 2, // magic, version, 2 layers
         0, 0, 128, 60, 0, // input: scale 1/64, zero point 0
         0, 0, 128, 60, 0, // output: the same
         1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,   // linear, 1 -> 1, one multiplier
+        8,   // int8 output
         127, // weight
         0, 0, 0, 0, // bias
         0, 0, 0, 64, // multiplier 2^30 / 2^31 = 1/2 ...
@@ -404,7 +490,7 @@ fn a_static_int8_model_is_built_at_compile_time() {
 fn a_per_tensor_image_round_trips_and_is_not_read_per_channel() {
     let calibration: Vec<[f32; 1]> = (0..256).map(|i| [2.0 * PI * i as f32 / 255.0]).collect();
     let int8 = quant::quantize(&sine(), &calibration, PerTensor).unwrap();
-    let layer: &QLinearPerTensor<16, 16> = &int8.model.2;
+    let layer: &QLinearPerTensor<16, 16, i16> = &int8.model.2;
     assert_eq!(layer.multiplier.len(), 1);
     let bytes = int8.to_bytes();
     assert!(bytes.len() + 2 * 15 * 5 == sine_int8().to_bytes().len());

@@ -1,8 +1,9 @@
 //! Tuples of int8 layers are int8 models, and tuples of quantizable float layers quantize
 //! layer by layer, each layer's output quantization becoming the next one's input.
 
+use super::layers::QInt;
 use super::layers::{QuantParams, QuantizedForward};
-use super::{Granularity, Quantize, Range, Settings};
+use super::{Granularity, Quantize, Range};
 use crate::tensor::Tensor;
 
 impl<X, L0: QuantizedForward<X>> QuantizedForward<X> for (L0,) {
@@ -15,7 +16,8 @@ impl<X, L0: QuantizedForward<X>> QuantizedForward<X> for (L0,) {
 }
 
 impl<X, L0: Quantize<X>> Quantize<X> for (L0,) {
-    type Quantized<G: Granularity> = (L0::Quantized<G>,);
+    type Quantized<G: Granularity, E: QInt> = (L0::Quantized<G, E>,);
+    type Takes = L0::Takes;
     type Ranges = (L0::Ranges,);
     const EMPTY: Self::Ranges = (L0::EMPTY,);
     const USEFUL_INPUT: Range = L0::USEFUL_INPUT;
@@ -24,14 +26,13 @@ impl<X, L0: Quantize<X>> Quantize<X> for (L0,) {
         self.0.observe(x, &mut ranges.0)
     }
 
-    fn quantize<G: Granularity>(
+    fn quantize<G: Granularity, E: QInt>(
         &self,
         ranges: &Self::Ranges,
         input: QuantParams,
-        clip: Range,
-        settings: &Settings,
-    ) -> (Self::Quantized<G>, QuantParams) {
-        let (q, output) = self.0.quantize::<G>(&ranges.0, input, clip, settings);
+        next: Range,
+    ) -> (Self::Quantized<G, E>, QuantParams) {
+        let (q, output) = self.0.quantize::<G, E>(&ranges.0, input, next);
         ((q,), output)
     }
 }
@@ -69,11 +70,13 @@ macro_rules! quant_chain {
             $($Om: Tensor,)*
             $Ol: Tensor,
         {
-            type Quantized<G: Granularity> = (
-                <$L0 as Quantize<X>>::Quantized<G>,
-                $(<$Lm as Quantize<$Im>>::Quantized<G>,)*
-                <$Ll as Quantize<$Il>>::Quantized<G>,
+            // Each layer hands the next the integers that one takes.
+            type Quantized<G: Granularity, E: QInt> = (
+                <$L0 as Quantize<X>>::Quantized<G, <$N0 as Quantize<$O0>>::Takes>,
+                $(<$Lm as Quantize<$Im>>::Quantized<G, <$Nm as Quantize<$Om>>::Takes>,)*
+                <$Ll as Quantize<$Il>>::Quantized<G, E>,
             );
+            type Takes = <$L0 as Quantize<X>>::Takes;
             type Ranges = (
                 <$L0 as Quantize<X>>::Ranges,
                 $(<$Lm as Quantize<$Im>>::Ranges,)*
@@ -92,33 +95,32 @@ macro_rules! quant_chain {
                 self.$l.observe(&y, &mut ranges.$l)
             }
 
-            fn quantize<G: Granularity>(
+            fn quantize<G: Granularity, E: QInt>(
                 &self,
                 ranges: &Self::Ranges,
                 input: QuantParams,
-                clip: Range,
-                settings: &Settings,
-            ) -> (Self::Quantized<G>, QuantParams) {
+                next: Range,
+            ) -> (Self::Quantized<G, E>, QuantParams) {
                 // Tuple fields are evaluated left to right: each layer's output parameters
-                // are the next one's input parameters, and each layer's output range is
-                // clipped to what the next one can tell apart.
+                // are the next one's input parameters, and each layer's output covers at
+                // most what the next one can tell apart.
                 let mut params = input;
                 let model = (
                     {
-                        let clip0 = <$N0 as Quantize<$O0>>::USEFUL_INPUT;
-                        let (q, next) = self.0.quantize::<G>(&ranges.0, params, clip0, settings);
-                        params = next;
+                        let useful = <$N0 as Quantize<$O0>>::USEFUL_INPUT;
+                        let (q, out) = self.0.quantize::<G, <$N0 as Quantize<$O0>>::Takes>(&ranges.0, params, useful);
+                        params = out;
                         q
                     },
                     $({
-                        let clip = <$Nm as Quantize<$Om>>::USEFUL_INPUT;
-                        let (q, next) = self.$m.quantize::<G>(&ranges.$m, params, clip, settings);
-                        params = next;
+                        let useful = <$Nm as Quantize<$Om>>::USEFUL_INPUT;
+                        let (q, out) = self.$m.quantize::<G, <$Nm as Quantize<$Om>>::Takes>(&ranges.$m, params, useful);
+                        params = out;
                         q
                     },)*
                     {
-                        let (q, next) = self.$l.quantize::<G>(&ranges.$l, params, clip, settings);
-                        params = next;
+                        let (q, out) = self.$l.quantize::<G, E>(&ranges.$l, params, next);
+                        params = out;
                         q
                     },
                 );

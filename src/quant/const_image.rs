@@ -5,7 +5,7 @@
 //! | bytes | content |
 //! |---|---|
 //! | 0..4 | magic `TYQ8` |
-//! | 4 | format version, 1 |
+//! | 4 | format version, 2 |
 //! | 5 | number of layers |
 //! | 6..11 | input quantization: scale (`f32`), zero point (`i8`) |
 //! | 11..16 | output quantization: scale, zero point |
@@ -13,16 +13,25 @@
 //! | last 4 | CRC-32 (IEEE 802.3) of every byte before it |
 //!
 //! Layers: `1` linear: `IN`, `OUT` and `S`, the number of multipliers (`OUT` per channel, 1 per
-//! tensor; `u32` each), the weights row by row (`OUT * IN` bytes), the biases (`OUT` `i32`), the
-//! multipliers' fractions (`S` `i32`) and shifts (`S` `i8`), the output zero point (`i8`); `2` ReLU: its zero point; `3` identity: nothing; `4` sigmoid and
-//! `5` tanh: their 256-entry tables.
+//! tensor; `u32` each), the output's bits (`u8`, 8 or 16), the weights row by row (`OUT * IN`
+//! bytes), the biases (`OUT` `i32`), the multipliers' fractions (`S` `i32`) and shifts (`S`
+//! `i8`), the output zero point (`i8`); `2` ReLU: its zero point; `3` identity: nothing; `4`
+//! sigmoid and `5` tanh: the multiplier of an int8 input (fraction `i32`, shift `i8`) and its
+//! zero point (`i8`).
+//!
+//! Version 1 (256-entry tables for sigmoid and tanh, int8 outputs only) is refused: its
+//! models are less accurate, and quantizing the float model again writes version 2.
 
 use super::fixed::Multiplier;
-use super::layers::{QIdentity, QLinear, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams};
+use core::marker::PhantomData;
+
+use super::layers::{
+    QIdentity, QInt, QLinear, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams,
+};
 use crate::io::crc32;
 
 pub(crate) const MAGIC: [u8; 4] = *b"TYQ8";
-pub(crate) const VERSION: u8 = 1;
+pub(crate) const VERSION: u8 = 2;
 pub(crate) const HEADER_BYTES: usize = 16;
 pub(crate) const TAG_LINEAR: u8 = 1;
 pub(crate) const TAG_RELU: u8 = 2;
@@ -62,6 +71,17 @@ pub enum QuantImageError {
         /// The image's.
         found: u32,
     },
+    /// Linear layer `index` hands the next layer other integers in the image than in the
+    /// model: `i16` pre-activations (for a sigmoid or a tanh) where the model reads `i8`, or
+    /// the reverse.
+    OutputBits {
+        /// The layer's position.
+        index: usize,
+        /// The model's bits, 8 or 16.
+        expected: u8,
+        /// The image's.
+        found: u8,
+    },
     /// Linear layer `index` has other widths in the image than in the model.
     Shape {
         /// The layer's position.
@@ -98,6 +118,9 @@ impl QuantImageError {
             }
             QuantImageError::Scales { .. } => {
                 "a linear layer of the int8 image is quantized per channel where the model's is per tensor, or the reverse"
+            }
+            QuantImageError::OutputBits { .. } => {
+                "a linear layer of the int8 image hands the next layer other integers than the model's (i16 before a sigmoid or a tanh, i8 elsewhere)"
             }
             QuantImageError::Truncated => "the int8 image ends inside a layer",
             QuantImageError::Scale => "a scale in the int8 image is not finite and positive",
@@ -143,6 +166,15 @@ impl core::fmt::Display for QuantImageError {
                 "{}: layer {index} has {found} multipliers in the image, {expected} in the model",
                 self.reason()
             ),
+            QuantImageError::OutputBits {
+                index,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{}: layer {index} outputs i{found} in the image, i{expected} in the model",
+                self.reason()
+            ),
             _ => f.write_str(self.reason()),
         }
     }
@@ -167,7 +199,8 @@ impl core::error::Error for QuantImageError {}
 /// let bytes = int8.to_bytes();
 ///
 /// // On the device, `bytes` is `include_bytes!` of the file and this a `static`.
-/// let read = || -> Result<Quantized<(QLinear<1, 4>, QTanh, QLinear<4, 1>)>, quant::QuantImageError> {
+/// // The first layer hands the tanh `i16` pre-activations.
+/// let read = || -> Result<Quantized<(QLinear<1, 4, i16>, QTanh, QLinear<4, 1>)>, quant::QuantImageError> {
 ///     let mut image = ConstQuantImage::new(&bytes)?;
 ///     let model = (image.linear(), image.tanh(), image.linear());
 ///     image.finish(model)
@@ -273,31 +306,35 @@ impl<'a> ConstQuantImage<'a> {
     }
 
     /// The next layer, a linear one of `IN` inputs and `OUT` outputs with a multiplier per
-    /// output ([`PerChannel`](super::PerChannel)). On a mismatch the layer is all zeros and
-    /// [`finish`](Self::finish) reports the error.
-    pub const fn linear<const IN: usize, const OUT: usize>(&mut self) -> QLinear<IN, OUT> {
-        self.read_linear::<IN, OUT, OUT>()
+    /// output ([`PerChannel`](super::PerChannel)), handing the next layer `E` (`i8`, or
+    /// `i16` before a sigmoid or a tanh; usually inferred from the model's type). On a
+    /// mismatch the layer is all zeros and [`finish`](Self::finish) reports the error.
+    pub const fn linear<const IN: usize, const OUT: usize, E: QInt>(
+        &mut self,
+    ) -> QLinear<IN, OUT, E> {
+        self.read_linear::<IN, OUT, E, OUT>()
     }
 
     /// The next layer, a linear one with one multiplier for all outputs
     /// ([`PerTensor`](super::PerTensor)).
-    pub const fn linear_per_tensor<const IN: usize, const OUT: usize>(
+    pub const fn linear_per_tensor<const IN: usize, const OUT: usize, E: QInt>(
         &mut self,
-    ) -> QLinearPerTensor<IN, OUT> {
-        self.read_linear::<IN, OUT, 1>()
+    ) -> QLinearPerTensor<IN, OUT, E> {
+        self.read_linear::<IN, OUT, E, 1>()
     }
 
-    const fn read_linear<const IN: usize, const OUT: usize, const SCALES: usize>(
+    const fn read_linear<const IN: usize, const OUT: usize, E: QInt, const SCALES: usize>(
         &mut self,
-    ) -> QLinear<IN, OUT, [Multiplier; SCALES]> {
+    ) -> QLinear<IN, OUT, E, [Multiplier; SCALES]> {
         let mut layer = QLinear {
             weight: [[0; IN]; OUT],
             bias: [0; OUT],
             multiplier: [Multiplier { m0: 0, shift: 0 }; SCALES],
             output_zero_point: 0,
+            output: PhantomData,
         };
         // The widths first, so that a mismatch is reported as one rather than as a length.
-        if self.error.is_none() && self.at + 13 <= self.end() && self.bytes[self.at] == TAG_LINEAR {
+        if self.error.is_none() && self.at + 14 <= self.end() && self.bytes[self.at] == TAG_LINEAR {
             let index = self.layers;
             let found = (
                 u32_at(self.bytes, self.at + 1),
@@ -322,12 +359,22 @@ impl<'a> ConstQuantImage<'a> {
                 });
                 return layer;
             }
+            let found = self.bytes[self.at + 13];
+            if found != E::BITS {
+                let expected = E::BITS;
+                self.error = Some(QuantImageError::OutputBits {
+                    index,
+                    expected,
+                    found,
+                });
+                return layer;
+            }
         }
-        let len = 12 + OUT * IN + OUT * 4 + SCALES * 5 + 1;
+        let len = 13 + OUT * IN + OUT * 4 + SCALES * 5 + 1;
         let Some(mut at) = self.enter(TAG_LINEAR, len) else {
             return layer;
         };
-        at += 12;
+        at += 13;
         let mut o = 0;
         while o < OUT {
             let mut i = 0;
@@ -370,29 +417,33 @@ impl<'a> ConstQuantImage<'a> {
         QIdentity
     }
 
-    const fn table(&mut self, tag: u8) -> [i8; 256] {
-        let mut table = [0i8; 256];
-        if let Some(at) = self.enter(tag, 256) {
-            let mut k = 0;
-            while k < 256 {
-                table[k] = self.bytes[at + k] as i8;
-                k += 1;
+    /// A sigmoid's or a tanh's numbers: the multiplier and zero point of an int8 input.
+    const fn lookup(&mut self, tag: u8) -> (Multiplier, i8) {
+        match self.enter(tag, 6) {
+            Some(at) => {
+                let m0 = u32_at(self.bytes, at) as i32;
+                let shift = self.bytes[at + 4] as i8;
+                (Multiplier { m0, shift }, self.bytes[at + 5] as i8)
             }
+            None => (Multiplier { m0: 0, shift: 0 }, 0),
         }
-        table
     }
 
-    /// The next layer, a sigmoid table.
+    /// The next layer, a sigmoid.
     pub const fn sigmoid(&mut self) -> QSigmoid {
+        let (input, input_zero_point) = self.lookup(TAG_SIGMOID);
         QSigmoid {
-            table: self.table(TAG_SIGMOID),
+            input,
+            input_zero_point,
         }
     }
 
-    /// The next layer, a tanh table.
+    /// The next layer, a tanh.
     pub const fn tanh(&mut self) -> QTanh {
+        let (input, input_zero_point) = self.lookup(TAG_TANH);
         QTanh {
-            table: self.table(TAG_TANH),
+            input,
+            input_zero_point,
         }
     }
 

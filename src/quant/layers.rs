@@ -1,6 +1,9 @@
 //! The int8 layers: each is the quantized form of one float layer, with the same shape.
 
+use core::marker::PhantomData;
+
 use super::fixed::{Multiplier, round_half_away};
+use super::lookup;
 
 /// How real numbers map to int8: `real = scale * (q - zero_point)` (TensorFlow Lite's
 /// asymmetric scheme for activations).
@@ -107,27 +110,63 @@ impl<const N: usize> Scales for [Multiplier; N] {
     }
 }
 
+/// The integers one int8 layer hands the next: `i8` activations, or `i16` pre-activations
+/// from a linear layer into a sigmoid or a tanh (on the fixed grids [`QSigmoid`] and [`QTanh`]
+/// read). Implemented for `i8` and `i16` only.
+pub trait QInt: Copy + Default + PartialEq + core::fmt::Debug + sealed::Sealed + 'static {
+    /// 8 or 16: written in an int8 image, so that a reader can tell the two apart.
+    const BITS: u8;
+    /// `v` saturated to this type.
+    fn saturate(v: i32) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for i8 {}
+    impl Sealed for i16 {}
+}
+
+impl QInt for i8 {
+    const BITS: u8 = 8;
+    #[inline(always)]
+    fn saturate(v: i32) -> i8 {
+        v.clamp(i8::MIN as i32, i8::MAX as i32) as i8
+    }
+}
+
+impl QInt for i16 {
+    const BITS: u8 = 16;
+    #[inline(always)]
+    fn saturate(v: i32) -> i16 {
+        v.clamp(i16::MIN as i32, i16::MAX as i32) as i16
+    }
+}
+
 /// The int8 form of [`Linear<IN, OUT>`](crate::Linear): int8 weights, symmetric per output
 /// channel (or with one scale for all: [`QLinearPerTensor`]), `i32` biases, and the output
-/// requantized to int8.
+/// requantized to `E`: int8 (the default), or `i16` when a sigmoid or a tanh follows
+/// ([`QSigmoid`], [`QTanh`]), which [`quantize`](super::quantize) chooses by itself.
 ///
-/// `y[o] = zp_out + M[o] (bias[o] + sum_i weight[o][i] x[i])`, saturated to int8, where
+/// `y[o] = zp_out + M[o] (bias[o] + sum_i weight[o][i] x[i])`, saturated to `E`, where
 /// `M[o] = s_in s_w[o] / s_out` is a fixed-point [`Multiplier`]. The input's zero point is
 /// folded into `bias` when the layer is built, so the inner loop is a plain int8 dot product.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct QLinear<const IN: usize, const OUT: usize, S: Scales = [Multiplier; OUT]> {
+pub struct QLinear<const IN: usize, const OUT: usize, E: QInt = i8, S: Scales = [Multiplier; OUT]> {
     /// Weights, `weight[o][i]`, each `round(w / s_w[o])` in [-127, 127].
     pub weight: [[i8; IN]; OUT],
     /// `round(b[o] / (s_in s_w[o])) - zp_in sum_i weight[o][i]`.
     pub bias: [i32; OUT],
     /// `s_in s_w[o] / s_out`: per output, or one for all.
     pub multiplier: S,
-    /// The output's zero point.
+    /// The output's zero point (0 for `i16` pre-activations).
     pub output_zero_point: i8,
+    /// The output's integer type, `E`.
+    pub output: PhantomData<E>,
 }
 
 /// A [`QLinear`] with one weight scale and one multiplier for all outputs.
-pub type QLinearPerTensor<const IN: usize, const OUT: usize> = QLinear<IN, OUT, [Multiplier; 1]>;
+pub type QLinearPerTensor<const IN: usize, const OUT: usize, E = i8> =
+    QLinear<IN, OUT, E, [Multiplier; 1]>;
 
 /// An input that `QLinear<IN, OUT>` takes: `[i8; IN]`. The shape rule as a trait bound, so
 /// that a mis-wired int8 model is one error that names the layer and the input.
@@ -146,54 +185,37 @@ impl<const IN: usize, const OUT: usize> QLinearInput<IN, OUT> for [i8; IN] {
     }
 }
 
-impl<X, const IN: usize, const OUT: usize, S: Scales> QuantizedForward<X> for QLinear<IN, OUT, S>
+impl<X, const IN: usize, const OUT: usize, E: QInt, S: Scales> QuantizedForward<X>
+    for QLinear<IN, OUT, E, S>
 where
     X: QLinearInput<IN, OUT>,
 {
-    type Output = [i8; OUT];
+    type Output = [E; OUT];
 
     #[inline]
-    fn infer(&self, x: &X) -> [i8; OUT] {
-        let mut y = [0i8; OUT];
-        let (weight, multiplier) = (self.weight.as_flattened(), self.multiplier.as_slice());
-        let zero_point = self.output_zero_point;
-        linear_int8(
-            weight,
-            &self.bias,
-            multiplier,
-            zero_point,
-            x.as_input(),
-            &mut y,
-        );
-        y
+    fn infer(&self, x: &X) -> [E; OUT] {
+        let (x, multiplier) = (x.as_input(), self.multiplier.as_slice());
+        // One multiplier per output, or one for all (per tensor).
+        let per_output = multiplier.len() == OUT;
+        core::array::from_fn(|o| {
+            let m = multiplier[if per_output { o } else { 0 }];
+            let v = output_int8(&self.weight[o], self.bias[o], m, x);
+            E::saturate(v.saturating_add(self.output_zero_point as i32))
+        })
     }
 }
 
-/// `QLinear`'s product for any widths (`x.len()` inputs, `y.len()` outputs), compiled once:
-/// an int8 model's code does not grow with its number of layer shapes, which on a
-/// microcontroller costs more flash than the loop's sizes being values costs time.
+/// One output of `QLinear` before its zero point, `m (bias + row . x)`, for any width:
+/// compiled once, so that an int8 model's code does not grow with its number of layer shapes,
+/// which on a microcontroller costs more flash than the loop's length being a value costs
+/// time.
 #[inline(never)]
-fn linear_int8(
-    weight: &[i8],
-    bias: &[i32],
-    multiplier: &[Multiplier],
-    output_zero_point: i8,
-    x: &[i8],
-    y: &mut [i8],
-) {
-    let rows = weight.chunks_exact(x.len().max(1));
-    // One multiplier per output, or one for all (per tensor): cycling serves both.
-    let multipliers = multiplier.iter().cycle();
-    for (((y, row), &bias), &multiplier) in y.iter_mut().zip(rows).zip(bias).zip(multipliers) {
-        let mut acc = bias;
-        for (&w, &x) in row.iter().zip(x) {
-            acc = acc.wrapping_add(w as i32 * x as i32);
-        }
-        let scaled = multiplier
-            .apply(acc)
-            .saturating_add(output_zero_point as i32);
-        *y = scaled.clamp(-128, 127) as i8;
+fn output_int8(row: &[i8], bias: i32, multiplier: Multiplier, x: &[i8]) -> i32 {
+    let mut acc = bias;
+    for (&w, &x) in row.iter().zip(x) {
+        acc = acc.wrapping_add(w as i32 * x as i32);
     }
+    multiplier.apply(acc)
 }
 
 /// The int8 form of [`ReLU`](crate::ReLU): `max(x, zero_point)`, on the input's scale.
@@ -226,12 +248,37 @@ impl<const N: usize> QuantizedForward<[i8; N]> for QIdentity {
 }
 
 macro_rules! lookup_layer {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $step:expr) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
         pub struct $name {
-            /// `table[q + 128]` is the output for input `q`.
-            pub table: [i8; 256],
+            /// From an int8 input's steps to the `i16` grid: the input's scale over the grid's
+            /// step. Read only for int8 inputs.
+            pub input: Multiplier,
+            /// An int8 input's zero point. Read only for int8 inputs.
+            pub input_zero_point: i8,
+        }
+
+        impl $name {
+            /// The layer for int8 inputs quantized by `input` (and for `i16` inputs from a
+            /// linear layer, which need nothing).
+            pub fn new(input: QuantParams) -> Self {
+                Self {
+                    input: Multiplier::from_factor(input.scale as f64 / $step as f64),
+                    input_zero_point: input.zero_point,
+                }
+            }
+        }
+
+        impl<const N: usize> QuantizedForward<[i16; N]> for $name {
+            type Output = [i8; N];
+
+            #[inline]
+            fn infer(&self, x: &[i16; N]) -> [i8; N] {
+                let mut y = [0; N];
+                lookup::tanh_all(x, &mut y);
+                y
+            }
         }
 
         impl<const N: usize> QuantizedForward<[i8; N]> for $name {
@@ -239,27 +286,34 @@ macro_rules! lookup_layer {
 
             #[inline]
             fn infer(&self, x: &[i8; N]) -> [i8; N] {
-                x.map(|v| self.table[(v as i32 + 128) as usize])
+                x.map(|q| {
+                    let steps = q as i32 - self.input_zero_point as i32;
+                    lookup::tanh_int8(i16::saturate(self.input.apply(steps)))
+                })
             }
         }
     };
 }
 
 lookup_layer!(
-    /// The int8 form of [`Sigmoid`](crate::Sigmoid): a 256-entry table from the input's
-    /// scale to [`QuantParams::SIGMOID`].
-    QSigmoid
+    /// The int8 form of [`Sigmoid`](crate::Sigmoid), onto [`QuantParams::SIGMOID`].
+    ///
+    /// After a linear layer it takes `i16` pre-activations `v` standing for `v * 2^-12` (the
+    /// inputs [-8, 8) where sigmoid's int8 output still changes), and reads the crate's tanh
+    /// table with interpolation between its knots, since `sigmoid(x) = (1 + tanh(x / 2)) /
+    /// 2`: as accurate as rounding the sigmoid itself. Anywhere else it takes int8 inputs,
+    /// which it first moves onto that grid. No table of its own: 6 bytes.
+    QSigmoid,
+    lookup::SIGMOID_STEP
 );
 lookup_layer!(
-    /// The int8 form of [`Tanh`](crate::Tanh): a 256-entry table from the input's scale to
-    /// [`QuantParams::TANH`].
-    QTanh
+    /// The int8 form of [`Tanh`](crate::Tanh), onto [`QuantParams::TANH`].
+    ///
+    /// After a linear layer it takes `i16` pre-activations `v` standing for `v * 2^-13` (the
+    /// inputs [-4, 4) where tanh's int8 output still changes), and reads the crate's tanh
+    /// table (129 knots on [0, 4]) with interpolation between them: as accurate as rounding
+    /// tanh itself. Anywhere else it takes int8 inputs, which it first moves onto that grid.
+    /// No table of its own: 6 bytes.
+    QTanh,
+    lookup::TANH_STEP
 );
-
-/// The table of `f` from `input`'s scale to `output`'s.
-pub(crate) fn table(input: QuantParams, output: QuantParams, f: impl Fn(f64) -> f64) -> [i8; 256] {
-    core::array::from_fn(|k| {
-        let x = input.dequantize((k as i32 - 128) as i8) as f64;
-        output.quantize(f(x) as f32)
-    })
-}

@@ -11,11 +11,15 @@
 //! - `i32` accumulation and fixed-point requantization ([`Multiplier`]): no floats between
 //!   the int8 input and the int8 output;
 //! - [`ReLU`] and [`Identity`] run on the integers directly; [`Sigmoid`] and [`Tanh`] through
-//!   256-entry tables, onto TensorFlow Lite's fixed output scales (1/256 and 1/128).
+//!   one table of tanh (129 knots, read with linear interpolation), onto TensorFlow Lite's
+//!   fixed output scales (1/256 and 1/128). A linear layer hands a sigmoid or a tanh its
+//!   pre-activations as `i16` on a fixed grid rather than int8: where TensorFlow Lite rounds
+//!   them to 256 levels shared by the layer, and that rounding is most of its error, here it
+//!   costs nothing next to the output's int8 step.
 //!
 //! The int8 model is a tuple of int8 layers with the float model's widths:
-//! `(Linear<1, 16>, Tanh, Linear<16, 1>)` becomes `(QLinear<1, 16>, QTanh, QLinear<16, 1>)`,
-//! and a mis-wired int8 model does not compile either. It needs neither `std` nor an
+//! `(Linear<1, 16>, Tanh, Linear<16, 1>)` becomes `(QLinear<1, 16, i16>, QTanh, QLinear<16,
+//! 1>)`, and a mis-wired int8 model does not compile either. It needs neither `std` nor an
 //! allocator, and a [`ConstQuantImage`] builds it in a `static`, in flash, at compile time.
 //!
 //! ```
@@ -34,14 +38,14 @@
 //! ```
 //!
 //! On the digits data set the int8 model's test accuracy is within a percentage point of the
-//! float model's; on the 1-16-16-1 tanh sine network its largest error against sin is 0.037
-//! against the float model's 0.0019, the resolution of one int8 scale shared by the first
-//! layer's pre-activations (both are tests, in `tests/quant.rs`).
+//! float model's; on the 1-16-16-1 tanh sine network its largest error against sin is within
+//! 0.02 of the float model's (both are tests, in `tests/quant.rs`).
 
 mod chain;
 mod const_image;
 mod fixed;
 mod layers;
+mod lookup;
 #[cfg(feature = "alloc")]
 mod write;
 
@@ -54,7 +58,7 @@ use crate::module::{Forward, Params};
 pub use const_image::{ConstQuantImage, QuantImageError};
 pub use fixed::Multiplier;
 pub use layers::{
-    QIdentity, QLinear, QLinearInput, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams,
+    QIdentity, QInt, QLinear, QLinearInput, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams,
     QuantizedForward, Scales,
 };
 #[cfg(feature = "alloc")]
@@ -130,34 +134,38 @@ impl Range {
     note = "int8 models are built from `Linear`, `ReLU`, `Identity`, `Sigmoid` and `Tanh`, one sample `[f32; IN]` at a time"
 )]
 pub trait Quantize<X>: Forward<X> {
-    /// The int8 layer or model.
-    type Quantized<G: Granularity>;
+    /// The int8 layer or model, handing the next layer integers of type `E` (`i8`, or `i16`
+    /// pre-activations for a sigmoid or a tanh: the next layer's [`Takes`](Self::Takes)).
+    type Quantized<G: Granularity, E: QInt>;
+    /// The integers this layer takes from a linear layer before it: `i16` pre-activations for
+    /// [`Sigmoid`] and [`Tanh`], `i8` for the others.
+    type Takes: QInt;
     /// The output ranges calibration records, one per [`Linear`].
     type Ranges: Copy;
     /// Nothing recorded yet.
     const EMPTY: Self::Ranges;
     /// The inputs this layer tells apart: beyond them its int8 output changes by less than
-    /// half a step (tanh beyond +-4, sigmoid beyond +-8). The layer before it spends its 256
-    /// levels on this range at most ([`quantize`] narrows it further where that serves the
-    /// model). Unbounded for the others.
+    /// half a step (tanh beyond +-4, sigmoid beyond +-8). A linear layer before it spreads
+    /// its `i16` pre-activations over this range. Unbounded for the others.
     const USEFUL_INPUT: Range = Range::ALL;
 
     /// The float output of `x`, widening `ranges` by what each layer produced.
     fn observe(&self, x: &X, ranges: &mut Self::Ranges) -> Self::Output;
 
-    /// The int8 form, given the recorded ranges and how the input is quantized; returns it
-    /// with how its output is quantized.
-    fn quantize<G: Granularity>(
+    /// The int8 form, given the recorded ranges, how the input is quantized and the next
+    /// layer's [`USEFUL_INPUT`](Self::USEFUL_INPUT) (`next`); returns it with how its output
+    /// is quantized (for an `i16` output, the value of one step, zero point 0).
+    fn quantize<G: Granularity, E: QInt>(
         &self,
         ranges: &Self::Ranges,
         input: QuantParams,
-        clip: Range,
-        settings: &Settings,
-    ) -> (Self::Quantized<G>, QuantParams);
+        next: Range,
+    ) -> (Self::Quantized<G, E>, QuantParams);
 }
 
 impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<IN, OUT, F> {
-    type Quantized<G: Granularity> = QLinear<IN, OUT, G::Scales<OUT>>;
+    type Quantized<G: Granularity, E: QInt> = QLinear<IN, OUT, E, G::Scales<OUT>>;
+    type Takes = i8;
     type Ranges = Range;
     const EMPTY: Range = Range::EMPTY;
 
@@ -167,18 +175,21 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
         y
     }
 
-    fn quantize<G: Granularity>(
+    fn quantize<G: Granularity, E: QInt>(
         &self,
         range: &Range,
         input: QuantParams,
-        clip: Range,
-        settings: &Settings,
-    ) -> (QLinear<IN, OUT, G::Scales<OUT>>, QuantParams) {
-        let (low, high) = (
-            clip.min * settings.clip_scale,
-            clip.max * settings.clip_scale,
-        );
-        let output = QuantParams::covering(range.min.max(low), range.max.min(high));
+        next: Range,
+    ) -> (QLinear<IN, OUT, E, G::Scales<OUT>>, QuantParams) {
+        let output = if E::BITS == 16 && next.max.is_finite() {
+            // The fixed grid of the sigmoid or tanh that follows: its useful input in 2^16 steps.
+            QuantParams {
+                scale: next.max / 32768.0,
+                zero_point: 0,
+            }
+        } else {
+            QuantParams::covering(range.min.max(next.min), range.max.min(next.max))
+        };
         let largest = |row: &[F; IN]| row.iter().fold(0.0f64, |m, w| m.max(w.as_f64().abs()));
         let layer_largest = self
             .weight
@@ -211,15 +222,17 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
             // Per tensor, every output's multiplier is the same: the first stands for all.
             multiplier: G::Scales::<OUT>::from_fn(|o| multiplier[o]),
             output_zero_point: output.zero_point,
+            output: core::marker::PhantomData,
         };
         (q, output)
     }
 }
 
 macro_rules! quantize_pointwise {
-    ($($layer:ident ($useful:expr) => $quantized:ty, |$input:ident| $build:expr;)*) => {$(
+    ($($layer:ident ($useful:expr, $takes:ty) => $quantized:ty, |$input:ident| $build:expr;)*) => {$(
         impl<const N: usize, F: Float> Quantize<[F; N]> for $layer {
-            type Quantized<G: Granularity> = $quantized;
+            type Quantized<G: Granularity, E: QInt> = $quantized;
+            type Takes = $takes;
             type Ranges = ();
             const EMPTY: () = ();
             const USEFUL_INPUT: Range = $useful;
@@ -228,7 +241,7 @@ macro_rules! quantize_pointwise {
                 self.infer(x)
             }
 
-            fn quantize<G: Granularity>(&self, _: &(), $input: QuantParams, _: Range, _: &Settings) -> ($quantized, QuantParams) {
+            fn quantize<G: Granularity, E: QInt>(&self, _: &(), $input: QuantParams, _: Range) -> ($quantized, QuantParams) {
                 $build
             }
         }
@@ -236,17 +249,10 @@ macro_rules! quantize_pointwise {
 }
 
 quantize_pointwise! {
-    ReLU (Range::ALL) => QReLU, |input| (QReLU { zero_point: input.zero_point }, input);
-    Identity (Range::ALL) => QIdentity, |input| (QIdentity, input);
-    Sigmoid (Range { min: -8.0, max: 8.0 }) => QSigmoid, |input| {
-        let output = QuantParams::SIGMOID;
-        let f = |x: f64| Sigmoid.infer(&[x])[0];
-        (QSigmoid { table: layers::table(input, output, f) }, output)
-    };
-    Tanh (Range { min: -4.0, max: 4.0 }) => QTanh, |input| {
-        let output = QuantParams::TANH;
-        (QTanh { table: layers::table(input, output, |x: f64| Tanh.infer(&[x])[0]) }, output)
-    };
+    ReLU (Range::ALL, i8) => QReLU, |input| (QReLU { zero_point: input.zero_point }, input);
+    Identity (Range::ALL, i8) => QIdentity, |input| (QIdentity, input);
+    Sigmoid (Range { min: -8.0, max: 8.0 }, i16) => QSigmoid, |input| (QSigmoid::new(input), QuantParams::SIGMOID);
+    Tanh (Range { min: -4.0, max: 4.0 }, i16) => QTanh, |input| (QTanh::new(input), QuantParams::TANH);
 }
 
 /// An int8 model with how its input and output are quantized: it takes and returns floats
@@ -262,9 +268,9 @@ pub struct Quantized<Q> {
 }
 
 /// The int8 form of float model `M` taking samples `X`: `Int8<(Linear<1, 16>, Tanh, Linear<16,
-/// 1>), [f32; 1]>` is `Quantized<(QLinear<1, 16>, QTanh, QLinear<16, 1>)>`; with
+/// 1>), [f32; 1]>` is `Quantized<(QLinear<1, 16, i16>, QTanh, QLinear<16, 1>)>`; with
 /// [`PerTensor`] as `G`, its linear layers are [`QLinearPerTensor`].
-pub type Int8<M, X, G = PerChannel> = Quantized<<M as Quantize<X>>::Quantized<G>>;
+pub type Int8<M, X, G = PerChannel> = Quantized<<M as Quantize<X>>::Quantized<G, i8>>;
 
 /// `X: Int8Sample<Q>`: int8 model `Q` takes samples of type `X`.
 ///
@@ -366,14 +372,12 @@ impl core::error::Error for QuantError {}
 /// The int8 form of `model`, calibrated on `calibration` (a few hundred samples of the data
 /// it will see are enough; the training set serves). Works without an allocator.
 ///
-/// The input's quantization covers the calibration inputs' range; each layer's output covers
-/// what that layer produced on them, and values beyond a range saturate. Before a sigmoid or
-/// a tanh the range is also clipped to where the function still changes: 11 candidate clips
-/// (from 100% down to 50% of [`Quantize::USEFUL_INPUT`]) are tried and the one whose int8
-/// outputs deviate least from the float model's on the calibration inputs (largest absolute
-/// difference, over at most the first 1024) is kept. Saturating the tails for resolution in
-/// the middle is the trade TensorFlow Lite's calibrators make too; here it is measured on the
-/// model, not assumed.
+/// The input's quantization covers the calibration inputs' range; each layer's int8 output
+/// covers what that layer produced on them, and values beyond a range saturate. A linear
+/// layer before a sigmoid or a tanh needs no range: its `i16` pre-activations cover where
+/// the function still changes ([`Quantize::USEFUL_INPUT`]) in 65,536 steps. The int8 model
+/// is then compared with the float model on the calibration inputs (at most the first 1024),
+/// and refused if it strays too far ([`QuantError::Inaccurate`]).
 pub fn quantize<G, M, F, Q, const IN: usize, const OUT: usize>(
     model: &M,
     calibration: &[[F; IN]],
@@ -405,14 +409,11 @@ where
         }
     }
     let input = QuantParams::covering(input.min, input.max);
-    let build = |clip_scale: f32| {
-        let settings = Settings { clip_scale };
-        let (model, output) = model.build(&ranges, input, &settings);
-        Quantized {
-            model,
-            input,
-            output,
-        }
+    let (int8, output) = model.build(&ranges, input);
+    let int8 = Quantized {
+        model: int8,
+        input,
+        output,
     };
     let _ = granularity; // a type: its value carries nothing
     let deviation = |int8: &Quantized<Q>| {
@@ -424,15 +425,7 @@ where
                 .fold(worst, |w, (a, b)| w.max((a.as_f64() - b as f64).abs()))
         })
     };
-    let mut best = build(1.0);
-    let mut least = deviation(&best);
-    for step in 1..CLIP_CANDIDATES {
-        let candidate = build(1.0 - 0.05 * step as f32);
-        let d = deviation(&candidate);
-        if d < least {
-            (best, least) = (candidate, d);
-        }
-    }
+    let least = deviation(&int8);
     // The float model's own output range on the same inputs, widened to 0 as int8 ranges are:
     // a deviation beyond a quarter of it is no approximation (int8 holds 255 steps of it).
     let range = {
@@ -450,7 +443,7 @@ where
             range,
         });
     }
-    Ok(best)
+    Ok(int8)
 }
 
 /// `M: QuantizeInto<F, IN, OUT, G>`: float model `M`, from `[F; IN]` to `[F; OUT]`, has an
@@ -466,38 +459,17 @@ pub trait QuantizeInto<F: Float, const IN: usize, const OUT: usize, G: Granulari
     /// The int8 model.
     type Int8: QuantizedForward<[i8; IN], Output = [i8; OUT]>;
     /// [`Quantize::quantize`] for the whole model.
-    fn build(
-        &self,
-        ranges: &Self::Ranges,
-        input: QuantParams,
-        settings: &Settings,
-    ) -> (Self::Int8, QuantParams);
+    fn build(&self, ranges: &Self::Ranges, input: QuantParams) -> (Self::Int8, QuantParams);
 }
 
 impl<M, F: Float, const IN: usize, const OUT: usize, G: Granularity> QuantizeInto<F, IN, OUT, G>
     for M
 where
     M: Quantize<[F; IN], Output = [F; OUT]> + Params<F>,
-    M::Quantized<G>: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+    M::Quantized<G, i8>: QuantizedForward<[i8; IN], Output = [i8; OUT]>,
 {
-    type Int8 = M::Quantized<G>;
-    fn build(
-        &self,
-        ranges: &Self::Ranges,
-        input: QuantParams,
-        settings: &Settings,
-    ) -> (Self::Int8, QuantParams) {
-        self.quantize::<G>(ranges, input, Range::ALL, settings)
+    type Int8 = M::Quantized<G, i8>;
+    fn build(&self, ranges: &Self::Ranges, input: QuantParams) -> (Self::Int8, QuantParams) {
+        self.quantize::<G, i8>(ranges, input, Range::ALL)
     }
-}
-
-/// How many clips [`quantize`] tries: 100%, 95%, ... 50% of the useful input.
-const CLIP_CANDIDATES: usize = 11;
-
-/// How [`Quantize::quantize`] quantizes beyond its [`Granularity`]: the fraction of each
-/// activation's [`Quantize::USEFUL_INPUT`] the layer before it covers.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Settings {
-    /// In (0, 1]: 1 covers the whole useful input of a sigmoid or a tanh.
-    pub clip_scale: f32,
 }

@@ -6,7 +6,7 @@ use super::Quantized;
 use super::const_image::{
     HEADER_BYTES, MAGIC, TAG_IDENTITY, TAG_LINEAR, TAG_RELU, TAG_SIGMOID, TAG_TANH, VERSION,
 };
-use super::layers::{QIdentity, QLinear, QReLU, QSigmoid, QTanh, QuantParams, Scales};
+use super::layers::{QIdentity, QInt, QLinear, QReLU, QSigmoid, QTanh, QuantParams, Scales};
 use crate::chain::for_each_tuple;
 use crate::io::crc32;
 
@@ -18,7 +18,9 @@ pub trait QuantizedLayer {
     fn write(&self, out: &mut Vec<u8>);
 }
 
-impl<const IN: usize, const OUT: usize, S: Scales> QuantizedLayer for QLinear<IN, OUT, S> {
+impl<const IN: usize, const OUT: usize, E: QInt, S: Scales> QuantizedLayer
+    for QLinear<IN, OUT, E, S>
+{
     const LAYERS: usize = 1;
     fn write(&self, out: &mut Vec<u8>) {
         let multipliers = self.multiplier.as_slice();
@@ -26,6 +28,7 @@ impl<const IN: usize, const OUT: usize, S: Scales> QuantizedLayer for QLinear<IN
         for n in [IN, OUT, multipliers.len()] {
             out.extend_from_slice(&(n as u32).to_le_bytes());
         }
+        out.push(E::BITS);
         out.extend(self.weight.iter().flatten().map(|&w| w as u8));
         out.extend(self.bias.iter().flat_map(|b| b.to_le_bytes()));
         out.extend(multipliers.iter().flat_map(|m| m.m0.to_le_bytes()));
@@ -48,18 +51,19 @@ impl QuantizedLayer for QIdentity {
     }
 }
 
-macro_rules! table_layers {
+macro_rules! lookup_layers {
     ($($layer:ty = $tag:expr),*) => {$(
         impl QuantizedLayer for $layer {
             const LAYERS: usize = 1;
             fn write(&self, out: &mut Vec<u8>) {
                 out.push($tag);
-                out.extend(self.table.iter().map(|&v| v as u8));
+                out.extend_from_slice(&self.input.m0.to_le_bytes());
+                out.extend_from_slice(&[self.input.shift as u8, self.input_zero_point as u8]);
             }
         }
     )*};
 }
-table_layers!(QSigmoid = TAG_SIGMOID, QTanh = TAG_TANH);
+lookup_layers!(QSigmoid = TAG_SIGMOID, QTanh = TAG_TANH);
 
 macro_rules! tuple_layers {
     ($($L:ident),+) => {

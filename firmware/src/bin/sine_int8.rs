@@ -1,6 +1,7 @@
 //! int8 inference with the model in flash: the 1-16-16-1 sine network quantized on the host
-//! (`cargo run --release --example sine`: int8 weights, one scale per layer, i32 biases, tanh
-//! by 256-entry tables) and built into a `static` by `ConstQuantImage` at compile time.
+//! (`cargo run --release --example sine`: int8 weights, one scale per output channel, i32
+//! biases, tanh by the crate's interpolated table from `i16` pre-activations) and built into a
+//! `static` by `ConstQuantImage` at compile time.
 //!
 //! Between the int8 input and the int8 output everything is integer arithmetic, so the device
 //! must reproduce the host's int8 outputs at the 64 points exactly.
@@ -8,14 +9,14 @@
 #![no_main]
 
 use cortex_m_rt::entry;
-use typed_nn::quant::{ConstQuantImage, QLinearPerTensor as QLinear, QTanh, Quantized};
+use typed_nn::quant::{ConstQuantImage, QLinear, QTanh, Quantized};
 use typed_nn_firmware::sine::check_int8;
 use typed_nn_firmware::stack;
 
 type SineInt8 = (
-    QLinear<1, 16>,
+    QLinear<1, 16, i16>, // i16 pre-activations into the tanh
     QTanh,
-    QLinear<16, 16>,
+    QLinear<16, 16, i16>,
     QTanh,
     QLinear<16, 1>,
 );
@@ -27,11 +28,11 @@ static NET: Quantized<SineInt8> = {
         panic!("weights/sine_int8.bin is not an int8 image")
     };
     let model = (
-        image.linear_per_tensor(),
+        image.linear(),
         image.tanh(),
-        image.linear_per_tensor(),
+        image.linear(),
         image.tanh(),
-        image.linear_per_tensor(),
+        image.linear(),
     );
     match image.finish(model) {
         Ok(net) => net,
