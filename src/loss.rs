@@ -56,8 +56,13 @@ pub trait Loss<P: Tensor, T> {
 /// A target a loss is not defined for ([`Loss::check_target`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TargetError {
-    /// The target value's index (row-major; for class indices, the sample).
+    /// The target value's index (row-major; for class indices, the sample). In
+    /// [`Trainer::epoch`](crate::train::Trainer::epoch) and `fit`, counted in the whole data
+    /// set's targets, not in the batch.
     pub index: usize,
+    /// How many target values each sample has (1 for class indices): the sample is
+    /// `index / row`.
+    pub row: usize,
     /// The value (for a distribution, the sum of its row).
     pub value: f64,
     /// What it must be.
@@ -66,11 +71,22 @@ pub struct TargetError {
 
 impl core::fmt::Display for TargetError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "target {} is {}: it must be {}",
-            self.index, self.value, self.expected
-        )
+        if self.row > 1 {
+            write!(
+                f,
+                "target value {} (sample {}) is {}: it must be {}",
+                self.index,
+                self.index / self.row,
+                self.value,
+                self.expected
+            )
+        } else {
+            write!(
+                f,
+                "target {} is {}: it must be {}",
+                self.index, self.value, self.expected
+            )
+        }
     }
 }
 
@@ -79,6 +95,7 @@ impl core::error::Error for TargetError {}
 /// The first of `values` (with their indices) that fails `ok`, as a [`TargetError`].
 fn first_bad<F: Float>(
     values: impl Iterator<Item = (usize, F)>,
+    row: usize,
     ok: impl Fn(F) -> bool,
     expected: &'static str,
 ) -> Result<(), TargetError> {
@@ -86,6 +103,7 @@ fn first_bad<F: Float>(
         if !ok(v) {
             return Err(TargetError {
                 index,
+                row,
                 value: v.as_f64(),
                 expected,
             });
@@ -100,6 +118,7 @@ fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetE
     let values = target.iter().copied().enumerate();
     first_bad(
         values,
+        row,
         |v| v >= F::ZERO && v.is_finite(),
         "a probability, at least 0",
     )?;
@@ -109,6 +128,7 @@ fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetE
         if (sum - 1.0).abs() > tolerance {
             return Err(TargetError {
                 index: r * row,
+                row,
                 value: sum,
                 expected: "a distribution: its row sums to 1",
             });
@@ -261,7 +281,7 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
     fn check_target(&self, target: &P) -> Result<(), TargetError> {
         let values = target.flat().iter().copied().enumerate();
         let ok = |t: P::Elem| t >= P::Elem::ZERO && t <= P::Elem::ONE;
-        first_bad(values, ok, "a probability, in [0, 1]")
+        first_bad(values, P::ROW, ok, "a probability, in [0, 1]")
     }
 
     /// Each output is a yes-or-no decision: logit above 0 against target above 1/2.
@@ -282,6 +302,7 @@ fn check_classes<const C: usize>(classes: impl Iterator<Item = usize>) -> Result
         if class >= C {
             return Err(TargetError {
                 index,
+                row: 1,
                 value: class as f64,
                 expected: "a class index below the number of classes",
             });

@@ -267,6 +267,20 @@ where
     }
 }
 
+/// `error` from a batch made of samples `start..start + live` of a data set (repeated to fill
+/// the batch when `live` is short of it), with a target's index counted in the data set.
+fn in_data_set(error: TrainError, start: usize, live: usize) -> TrainError {
+    match error {
+        TrainError::Target { step, mut error } => {
+            let row = error.row.max(1);
+            let (sample, value) = (error.index / row, error.index % row);
+            error.index = (start + sample % live.max(1)) * row + value;
+            TrainError::Target { step, error }
+        }
+        other => other,
+    }
+}
+
 /// What one epoch did: [`Trainer::epoch`] returns it and [`Trainer::fit`] passes it to its
 /// callback.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -354,8 +368,10 @@ where
         let (xs, x_tail) = inputs.as_chunks::<B>();
         let (ts, t_tail) = targets.as_chunks::<B>();
         let mut tally = Tally::default();
-        for (x, t) in xs.iter().zip(ts) {
-            let value = self.step_rows(model, x, t, loss, None)?;
+        for (batch, (x, t)) in xs.iter().zip(ts).enumerate() {
+            let value = self
+                .step_rows(model, x, t, loss, None)
+                .map_err(|e| in_data_set(e, batch * B, B))?;
             tally.add(
                 value.as_f64(),
                 B,
@@ -366,7 +382,9 @@ where
             let live = x_tail.len();
             let x: [S; B] = core::array::from_fn(|i| x_tail[i % live]);
             let t: [T; B] = core::array::from_fn(|i| t_tail[i % live]);
-            let value = self.step_rows(model, &x, &t, loss, Some(live))?;
+            let value = self
+                .step_rows(model, &x, &t, loss, Some(live))
+                .map_err(|e| in_data_set(e, xs.len() * B, live))?;
             let correct = ScoredBy::correct(loss, &self.buffers.out, &t, live);
             tally.add(value.as_f64(), live, correct);
         }

@@ -210,6 +210,36 @@ fn targets_a_loss_is_not_defined_for_are_refused() {
     assert!(class.to_string().contains("class index"), "{class}");
 }
 
+/// In an epoch, a bad target is named by its place in the data set, not in its batch: a
+/// class index in the third batch, a probability in the last, partial one.
+#[test]
+fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
+    let inputs = [[0.5f32, 0.5]; 7];
+    let mut classes = [0usize, 1, 2, 0, 1, 2, 1];
+    classes[5] = 9;
+    let mut model = Linear::<2, 3>::ZERO;
+    let mut trainer = Trainer::<_, [[f32; 2]; 2], _>::new(Sgd::new(0.1));
+    let err = trainer
+        .epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "step 3: target 5 is 9: it must be a class index below the number of classes"
+    );
+
+    let mut yes_no = [[0.0f32, 1.0]; 7];
+    yes_no[6] = [1.0, 1.5]; // sample 6, alone in the last batch: value 13
+    let mut two = Linear::<2, 2>::ZERO;
+    let mut trainer = Trainer::<_, [[f32; 2]; 2], _>::new(Sgd::new(0.1));
+    let err = trainer
+        .epoch(&mut two, &inputs, &yes_no, &BinaryCrossEntropy)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "step 4: target value 13 (sample 6) is 1.5: it must be a probability, in [0, 1]"
+    );
+}
+
 #[test]
 fn a_huge_model_trains_on_the_heap_on_a_small_thread() {
     // Linear<4096, 4096> is 64 MiB: built by value it would not compile (`FitsOnStack`).
