@@ -235,6 +235,19 @@ fn quantization_refuses_what_it_cannot_calibrate() {
     let int8 = quant::quantize(&near, &inputs, PerChannel).unwrap();
     assert!((int8.infer(&[1.0])[0] - 10_001.0).abs() < 40.0);
 
+    // A bias just inside 32 bits on the accumulator's scale, and an input the calibration
+    // did not hold: the sum does not wrap to the other end of the range.
+    let step = 1.0 / 255.0 / 127.0;
+    let edge = ((2f64.powi(31) - 10_000.0) * step) as f32;
+    let brink = Linear::<2, 1>::from_parts([[1.0, 1.0]], [edge]);
+    let corners = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+    let int8 = quant::quantize(&brink, &corners, PerChannel).unwrap();
+    let (want, got) = (brink.infer(&[1.0, 1.0])[0], int8.infer(&[1.0, 1.0])[0]);
+    assert!(
+        (want - got).abs() <= 2.0 * int8.output.scale,
+        "{want} vs {got}"
+    );
+
     // Finite parameters whose output overflows on a calibration input.
     let overflowing = Linear::<1, 1>::from_parts([[1e38]], [0.0]);
     let steep: Vec<[f32; 1]> = (0..=10).map(|i| [i as f32]).collect();

@@ -95,7 +95,8 @@ pub enum QuantImageError {
     Truncated,
     /// A scale is not finite and positive.
     Scale,
-    /// The image holds more layers, or more bytes, than the model read.
+    /// The image holds more layers, or more bytes, than the model read, or its header
+    /// counts another number of layers than it holds.
     Trailing,
 }
 
@@ -124,7 +125,9 @@ impl QuantImageError {
             }
             QuantImageError::Truncated => "the int8 image ends inside a layer",
             QuantImageError::Scale => "a scale in the int8 image is not finite and positive",
-            QuantImageError::Trailing => "the int8 image holds more layers than the model read",
+            QuantImageError::Trailing => {
+                "the int8 image holds more layers or bytes than the model read, or its header counts another number of layers"
+            }
         }
     }
 }

@@ -261,7 +261,10 @@ macro_rules! lookup_layer {
 
         impl $name {
             /// The layer for int8 inputs quantized by `input` (and for `i16` inputs from a
-            /// linear layer, which need nothing).
+            /// linear layer, which need nothing). `input.scale` must be finite and positive,
+            /// as [`QuantParams::covering`] makes it: any other scale (NaN, 0, negative) and
+            /// scales below about 2^-32 of the grid's step give the factor 0, and every int8
+            /// input then reads as 0.
             pub fn new(input: QuantParams) -> Self {
                 Self {
                     input: Multiplier::from_factor(input.scale as f64 / $step as f64),

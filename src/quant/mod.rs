@@ -213,7 +213,12 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
             let acc_scale = input.scale as f64 * w_scale;
             let b = fixed::round_half_away((self.bias[o].as_f64() / acc_scale).clamp(-1e12, 1e12));
             let folded = b as i64 - input.zero_point as i64 * row_sum;
-            bias[o] = folded.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+            // Room in the accumulator for the products of any int8 input, so that the sum
+            // never wraps: a bias beyond it is cut (and the calibration check below refuses
+            // the model if that matters).
+            let products = 127 * 128 * IN as i64;
+            let room = (i32::MAX as i64 - products).max(0);
+            bias[o] = folded.clamp(-room, room) as i32;
             multiplier[o] = Multiplier::from_factor(acc_scale / output.scale as f64);
         }
         let q = QLinear {
@@ -330,7 +335,7 @@ pub enum QuantError {
         /// Which input, counted from 0.
         sample: usize,
     },
-    /// The best int8 model found strays from the float model, on the calibration inputs, by
+    /// The int8 model strays from the float model, on the calibration inputs, by
     /// more than a quarter of the float model's output range (widened to include 0, as an
     /// int8 range is): int8 cannot represent this
     /// model (a bias or an output too large for the accumulator's 32 bits next to small

@@ -2,7 +2,7 @@
 // error, at the call.
 use typed_nn::quant::{QLinear, QTanh, Quantized};
 
-fn run(net: &Quantized<(QLinear<1, 16>, QTanh, QLinear<8, 1>)>) -> [i8; 1] {
+fn run(net: &Quantized<(QLinear<1, 16, i16>, QTanh, QLinear<8, 1>)>) -> [i8; 1] {
     net.infer_int8(&[3])
 }
 
