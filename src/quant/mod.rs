@@ -131,7 +131,7 @@ impl Range {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no int8 form for input `{X}`",
     label = "not quantizable",
-    note = "int8 models are built from `Linear`, `ReLU`, `Identity`, `Sigmoid` and `Tanh`, one sample `[f32; IN]` at a time"
+    note = "int8 models are built from `Linear`, `ReLU`, `Identity`, `Sigmoid` and `Tanh`, one sample `[f32; IN]` at a time, `IN` the width the first layer takes"
 )]
 pub trait Quantize<X>: Forward<X> {
     /// The int8 layer or model, handing the next layer integers of type `E` (`i8`, or `i16`
