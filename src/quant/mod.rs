@@ -182,7 +182,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
         next: Range,
     ) -> (QLinear<IN, OUT, E, G::Scales<OUT>>, QuantParams) {
         let output = if E::BITS == 16 && next.max.is_finite() {
-            // The fixed grid of the sigmoid or tanh that follows: its useful input in 2^16 steps.
+            // The fixed grid of the sigmoid or tanh that follows (`i16_grid`): its step back.
             QuantParams {
                 scale: next.max / 32768.0,
                 zero_point: 0,
@@ -256,8 +256,17 @@ macro_rules! quantize_pointwise {
 quantize_pointwise! {
     ReLU (Range::ALL, i8) => QReLU, |input| (QReLU { zero_point: input.zero_point }, input);
     Identity (Range::ALL, i8) => QIdentity, |input| (QIdentity, input);
-    Sigmoid (Range { min: -8.0, max: 8.0 }, i16) => QSigmoid, |input| (QSigmoid::new(input), QuantParams::SIGMOID);
-    Tanh (Range { min: -4.0, max: 4.0 }, i16) => QTanh, |input| (QTanh::new(input), QuantParams::TANH);
+    Sigmoid (i16_grid(lookup::SIGMOID_STEP), i16) => QSigmoid, |input| (QSigmoid::new(input), QuantParams::SIGMOID);
+    Tanh (i16_grid(lookup::TANH_STEP), i16) => QTanh, |input| (QTanh::new(input), QuantParams::TANH);
+}
+
+/// What `i16` pre-activations of `step` cover, [-8, 8) for a sigmoid's and [-4, 4) for a
+/// tanh's: the layer before spreads its outputs over it, and reads its step back from it.
+const fn i16_grid(step: f32) -> Range {
+    Range {
+        min: -32768.0 * step,
+        max: 32768.0 * step,
+    }
 }
 
 /// An int8 model with how its input and output are quantized: it takes and returns floats
