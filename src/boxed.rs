@@ -11,7 +11,7 @@ use core::ptr::addr_of_mut;
 use crate::chain::for_each_tuple;
 use crate::float::Float;
 use crate::module::Params;
-use crate::optim::{Adam, Optimizer, adam};
+use crate::optim::{Adam, Optimizer, StepError, adam};
 use crate::tensor::Zero;
 use crate::train::{StepBuffers, Trainer};
 
@@ -131,8 +131,11 @@ impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
     fn step(&mut self, model: &mut M, grads: &mut M) {
         (**self).step(model, grads)
     }
-    fn check(&self, grads: &mut M) -> Result<(), crate::optim::StepError> {
+    fn check(&self, grads: &mut M) -> Result<(), StepError> {
         (**self).check(grads)
+    }
+    fn checked_step(&mut self, model: &mut M, grads: &mut M) -> Result<(), StepError> {
+        (**self).checked_step(model, grads)
     }
 }
 

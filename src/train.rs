@@ -256,13 +256,13 @@ where
         // The gradients are zero here: they start so, and each optimizer step clears them.
         let (out, d_out) = (&buffers.out, &buffers.d_out);
         model.backward(x, out, d_out, &mut buffers.cache, &mut self.grads, None);
-        if let Err(error) = Elem::<M, X>::check(&self.optimizer, &mut self.grads) {
+        if let Err(error) = Elem::<M, X>::checked_step(&mut self.optimizer, model, &mut self.grads)
+        {
             return Err(TrainError::Refused {
                 step: self.steps,
                 error,
             });
         }
-        Elem::<M, X>::step(&mut self.optimizer, model, &mut self.grads);
         Ok(value)
     }
 }

@@ -340,6 +340,77 @@ fn the_gradient_bound_holds_per_gradient_at_every_model_size() {
     bound_is_exact_per_gradient::<Linear<31, 16>>(); // 512
 }
 
+/// What the trainer calls, `checked_step`, against `check` and then `step`, for models on both
+/// sides of the size up to which SGD checks and updates in one pass (256 parameters): the same
+/// bits when the step passes (also when the gradients' sum, not any one of them, is past the
+/// bound), and the same refusal, at the same index, with the model unchanged, when it does not.
+fn one_pass_agrees_with_check_then_step<M: Params<f32> + Clone + PartialEq + core::fmt::Debug>() {
+    let sgd = Sgd::new(0.5);
+    let bound = typed_nn::optim::max_update::<f32>() / 0.5;
+    let mut model = M::ZERO;
+    let mut i = 0.0f32;
+    model.visit_mut(&mut |s| {
+        for p in s {
+            i += 1.0;
+            *p = (i * 0.37).sin();
+        }
+    });
+    let both = |grads: &M| {
+        let (mut fused_model, mut fused_grads) = (model.clone(), grads.clone());
+        let fused = sgd.clone().checked_step(&mut fused_model, &mut fused_grads);
+        let (mut split_model, mut split_grads) = (model.clone(), grads.clone());
+        let split = sgd.check(&mut split_grads);
+        if split.is_ok() {
+            sgd.clone().step(&mut split_model, &mut split_grads);
+        }
+        assert_eq!(fused_grads, M::ZERO, "cleared");
+        assert_eq!(fused_model, split_model);
+        (fused, split)
+    };
+    let mut grads = M::ZERO;
+    grads.visit_mut(&mut |s| {
+        for g in s {
+            i += 1.0;
+            *g = (i * 0.91).cos() * 3.0;
+        }
+    });
+    assert_eq!(both(&grads), (Ok(()), Ok(())));
+    let mut past_in_sum = M::ZERO;
+    past_in_sum.visit_mut(&mut |s| s.fill(0.9 * bound));
+    assert_eq!(both(&past_in_sum), (Ok(()), Ok(())));
+
+    let last = M::PARAM_COUNT - 1;
+    for (index, value) in [
+        (0, f32::NAN),
+        (last, f32::NEG_INFINITY),
+        (last / 2, 1.5 * bound),
+    ] {
+        let mut bad = grads.clone();
+        bad.set_param(index, value);
+        let (fused, split) = both(&bad);
+        let Err(StepError::Gradient {
+            index: at,
+            value: v,
+            ..
+        }) = fused
+        else {
+            panic!("{index}: {fused:?}");
+        };
+        assert_eq!(at, index);
+        assert!(matches!(split, Err(StepError::Gradient { index: i, .. }) if i == index));
+        let close = v == value as f64 || (v - value as f64).abs() <= 1e-6 * v.abs();
+        assert!(close || (v.is_nan() && value.is_nan()), "{v} for {value}");
+    }
+}
+
+#[test]
+fn sgd_in_one_pass_agrees_with_check_then_step() {
+    one_pass_agrees_with_check_then_step::<Linear<1, 1>>(); // 2 parameters
+    one_pass_agrees_with_check_then_step::<Net>(); // 51
+    one_pass_agrees_with_check_then_step::<Linear<15, 16>>(); // 256: the last in one pass
+    one_pass_agrees_with_check_then_step::<(Linear<15, 16>, Linear<1, 1>)>(); // 258
+}
+
 /// A layer large enough that, with the feature `parallel`, its gradients are scanned in halves
 /// on two threads: a NaN or an overflowing gradient in either half is found, at its index.
 #[test]

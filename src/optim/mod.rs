@@ -10,6 +10,7 @@ use crate::kernels::{both, split};
 use crate::module::Params;
 
 pub mod adam;
+mod fused;
 mod sgd;
 
 pub use adam::Adam;
@@ -71,6 +72,8 @@ pub trait CheckedOptimizer<O, M> {
     fn step(optimizer: &mut O, model: &mut M, grads: &mut M);
     /// [`Optimizer::check`].
     fn check(optimizer: &O, grads: &mut M) -> Result<(), StepError>;
+    /// [`Optimizer::checked_step`].
+    fn checked_step(optimizer: &mut O, model: &mut M, grads: &mut M) -> Result<(), StepError>;
 }
 
 impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
@@ -82,6 +85,11 @@ impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
     #[inline(always)]
     fn check(optimizer: &O, grads: &mut M) -> Result<(), StepError> {
         optimizer.check(grads)
+    }
+
+    #[inline(always)]
+    fn checked_step(optimizer: &mut O, model: &mut M, grads: &mut M) -> Result<(), StepError> {
+        optimizer.checked_step(model, grads)
     }
 }
 
@@ -111,6 +119,17 @@ pub trait Optimizer<M> {
     /// that a step it refuses changes neither the model nor the optimizer's state.
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
         let _ = grads;
+        Ok(())
+    }
+
+    /// [`check`](Self::check), then [`step`](Self::step) when the check passes: what
+    /// [`Trainer`](crate::train::Trainer) calls for each update. An optimizer may do both in
+    /// fewer passes over memory, as [`Sgd`] does for small models, provided a refused step
+    /// leaves the model and the optimizer's state exactly as they were and the gradients zero.
+    #[inline(always)]
+    fn checked_step(&mut self, model: &mut M, grads: &mut M) -> Result<(), StepError> {
+        self.check(grads)?;
+        self.step(model, grads);
         Ok(())
     }
 }
@@ -229,8 +248,9 @@ pub(crate) fn check_rate<F: Float>(name: &'static str, rate: F) -> Result<(), Hy
     require(name, rate, rate >= F::ZERO && rate < F::ONE, "in [0, 1)")
 }
 
-/// Parameters up to which [`gradients_within`] scans inline, in the model's step.
-const SMALL_MODEL: usize = 256;
+/// Parameters up to which [`gradients_within`] scans inline, in the model's step, and SGD
+/// checks and updates in one pass.
+pub(crate) const SMALL_MODEL: usize = 256;
 
 /// `Ok` when every gradient's magnitude is at most `bound` (a NaN never is); else the first
 /// that is not, with the gradients cleared (see [`Optimizer::check`]). One pass over the

@@ -2,10 +2,10 @@ use crate::float::Float;
 use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
-use crate::optim::in_halves;
+use crate::optim::fused::sgd_in_one_pass;
 use crate::optim::{
-    HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, gradients_within,
-    max_update, refuse, update_bound,
+    HyperparameterError, Optimizer, SMALL_MODEL, StateOf, StepError, check_lr, check_rate,
+    gradients_within, in_halves, max_update, refuse, update_bound,
 };
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
@@ -93,6 +93,23 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
         refuse(grads, check_lr(self.lr))?;
         gradients_within(grads, update_bound(max_update::<F>() / self.lr))
+    }
+
+    /// For a model of at most 256 parameters, the check and the update in one pass, which
+    /// keeps the old parameters in the gradients' place until the step is known to pass; a
+    /// refused step's error then gives the offending gradient as recovered from the update
+    /// (within rounding; NaN and infinities exactly). Larger models: [`check`](Self::check),
+    /// then [`step`](Self::step).
+    #[inline(always)]
+    fn checked_step(&mut self, model: &mut M, grads: &mut M) -> Result<(), StepError> {
+        if M::PARAM_COUNT > SMALL_MODEL {
+            self.check(grads)?;
+            self.step(model, grads);
+            return Ok(());
+        }
+        refuse(grads, check_lr(self.lr))?;
+        let bound = update_bound(max_update::<F>() / self.lr);
+        sgd_in_one_pass(self.lr, bound, model, grads)
     }
 }
 
