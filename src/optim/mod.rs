@@ -115,8 +115,9 @@ pub trait Optimizer<M> {
     /// parameter and every value of its state finite: an error names the hyperparameter out of
     /// range, or the first gradient that is not finite or so large that the update would
     /// overflow, and sets the gradients to zero (as a step would) so that the next backward
-    /// pass starts clean. [`Trainer`](crate::train::Trainer) calls it before each update, so
-    /// that a step it refuses changes neither the model nor the optimizer's state.
+    /// pass starts clean. [`Trainer`](crate::train::Trainer) calls it before each update
+    /// (through [`checked_step`](Self::checked_step)), so that a step it refuses changes
+    /// neither the model nor the optimizer's state.
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
         let _ = grads;
         Ok(())
