@@ -58,9 +58,15 @@ pub trait Float:
     type Bits: Copy + Ord + Default + Send;
     /// See [`Float::Bits`].
     fn magnitude_bits(self) -> Self::Bits;
-    /// Raises each of `lanes` to the largest [`magnitude_bits`](Float::magnitude_bits) of
-    /// the values in its position modulo 8.
-    fn max_magnitudes(values: &[Self], lanes: &mut [Self::Bits; 8]);
+    /// The largest [`magnitude_bits`](Float::magnitude_bits) of `values` (0 for none): a NaN
+    /// is larger than any other value.
+    ///
+    /// ```
+    /// use typed_nn::Float;
+    /// assert_eq!(f32::max_magnitude(&[1.0, -3.0, 2.0]), 3.0f32.to_bits());
+    /// assert!(f32::max_magnitude(&[f32::NEG_INFINITY, f32::NAN]) > f32::INFINITY.to_bits());
+    /// ```
+    fn max_magnitude(values: &[Self]) -> Self::Bits;
     /// `e^x` for the hot paths (sigmoid, softmax). For `f32`, a vectorisable approximation
     /// with relative error below 3e-7 (see the crate's `math` module): 0 below -87.33,
     /// infinity above 88.37, NaN for NaN. For `f64`, the accurate `exp`, so that gradient
@@ -131,22 +137,14 @@ macro_rules! impl_float {
             // Compiled once, here, for each instruction set: inlined into a model's step, it
             // would be compiled again for every layer the model's parameters visit.
             #[inline(never)]
-            fn max_magnitudes(values: &[Self], lanes: &mut [$bits; 8]) {
+            fn max_magnitude(values: &[Self]) -> $bits {
                 crate::kernels::dispatch!(values.len(), |_level| {
-                    // Eight independent maxima in a local copy, so that the loop keeps them in
-                    // vector registers.
-                    let mut local = *lanes;
-                    let chunks = values.chunks_exact(8);
-                    let rest = chunks.remainder();
-                    for chunk in chunks {
-                        for (lane, v) in local.iter_mut().zip(chunk) {
-                            *lane = (*lane).max(v.magnitude_bits());
-                        }
-                    }
-                    for (lane, v) in local.iter_mut().zip(rest) {
-                        *lane = (*lane).max(v.magnitude_bits());
-                    }
-                    *lanes = local;
+                    // An integer maximum is associative, so the compiler splits this into as
+                    // many vector accumulators as it likes; eight lanes kept by hand were
+                    // vectorised across iterations, with transposes, at a sixth of the speed.
+                    values
+                        .iter()
+                        .fold(0, |largest, v| largest.max(v.magnitude_bits()))
                 })
             }
         }

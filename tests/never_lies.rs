@@ -411,6 +411,30 @@ fn sgd_in_one_pass_agrees_with_check_then_step() {
     one_pass_agrees_with_check_then_step::<(Linear<15, 16>, Linear<1, 1>)>(); // 258
 }
 
+/// The scan that checks large models' gradients finds the largest magnitude, a NaN above it,
+/// at every place of slices from 1 to 300 values (across the vector widths and the length
+/// from which it runs vectorised for the CPU).
+#[test]
+fn the_largest_magnitude_is_found_at_every_place() {
+    for len in 1..=300usize {
+        for at in [0, len / 2, len - 1] {
+            let mut values: Vec<f32> = (0..len).map(|i| (i as f32 * 0.7).sin()).collect();
+            values[at] = -7.5;
+            assert_eq!(f32::max_magnitude(&values), 7.5f32.to_bits(), "{len} {at}");
+            values[at] = f32::NAN;
+            assert!(
+                f32::max_magnitude(&values) > f32::INFINITY.to_bits(),
+                "{len} {at}"
+            );
+            let wide: Vec<f64> = values.iter().map(|&v| v as f64).collect();
+            assert!(
+                f64::max_magnitude(&wide) > f64::INFINITY.to_bits(),
+                "{len} {at}"
+            );
+        }
+    }
+}
+
 /// A layer large enough that, with the feature `parallel`, its gradients are scanned in halves
 /// on two threads: a NaN or an overflowing gradient in either half is found, at its index.
 #[test]

@@ -281,27 +281,25 @@ pub(crate) fn gradients_within<F: Float, M: Params<F>>(
             gradient_outside(grads, bound)
         };
     }
-    let mut lanes = [F::Bits::default(); 8];
+    let mut largest = F::Bits::default();
     // Compiled for the widest instruction set on long slices (AVX2 has an unsigned 32-bit
     // maximum; SSE2 does not), once per float type.
     grads.visit(&mut |s| {
         // A large slice is scanned in halves on two threads, as the update that follows it
         // is (the same measure of work: a pass over memory).
-        if split(8 * s.len()) {
+        let slice_largest = if split(8 * s.len()) {
             let (lo, hi) = s.split_at(s.len() / 2);
-            let (mut lo_lanes, mut hi_lanes) = (lanes, lanes);
+            let (mut lo_largest, mut hi_largest) = (F::Bits::default(), F::Bits::default());
             both(
-                || F::max_magnitudes(lo, &mut lo_lanes),
-                || F::max_magnitudes(hi, &mut hi_lanes),
+                || lo_largest = F::max_magnitude(lo),
+                || hi_largest = F::max_magnitude(hi),
             );
-            for ((lane, lo), hi) in lanes.iter_mut().zip(lo_lanes).zip(hi_lanes) {
-                *lane = lo.max(hi);
-            }
+            lo_largest.max(hi_largest)
         } else {
-            F::max_magnitudes(s, &mut lanes)
-        }
+            F::max_magnitude(s)
+        };
+        largest = largest.max(slice_largest);
     });
-    let largest = lanes.into_iter().max().unwrap_or_default();
     if largest <= bound.magnitude_bits() {
         Ok(())
     } else {
