@@ -128,14 +128,20 @@ where
 #[diagnostic::do_not_recommend]
 impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
     const STATE_COPIES: usize = O::STATE_COPIES;
+    const USES_SCAN: bool = O::USES_SCAN;
     fn step(&mut self, model: &mut M, grads: &mut M) {
         (**self).step(model, grads)
     }
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
         (**self).check(grads)
     }
-    fn checked_step(&mut self, model: &mut M, grads: &mut M) -> Result<(), StepError> {
-        (**self).checked_step(model, grads)
+    fn checked_step(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        (**self).checked_step(model, grads, largest)
     }
 }
 

@@ -13,7 +13,7 @@ use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::io::{TensorShape, Tensors};
-use crate::module::{Backward, Forward, ParamCount, Params};
+use crate::module::{Backward, Forward, ParamCount, Params, larger_scan};
 use crate::tensor::{Tensor, Zero};
 
 /// What a composed model keeps for one inner layer between forward and backward: the layer's
@@ -68,6 +68,21 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
         d_x: Option<&mut X>,
     ) {
         self.0.backward(x, out, d_out, cache, &mut grads.0, d_x);
+    }
+
+    #[inline]
+    fn backward_scanned(
+        &self,
+        x: &X,
+        out: &Self::Output,
+        d_out: &Self::Output,
+        cache: &mut Self::Cache,
+        grads: &mut Self,
+        d_x: Option<&mut X>,
+        scan: bool,
+    ) -> Option<f64> {
+        self.0
+            .backward_scanned(x, out, d_out, cache, &mut grads.0, d_x, scan)
     }
 }
 
@@ -152,16 +167,40 @@ macro_rules! seq_impl {
                 grads: &mut Self,
                 d_x: Option<&mut X>,
             ) {
+                self.backward_scanned(x, out, d_out, cache, grads, d_x, false);
+            }
+
+            /// The layers' passes in reverse order, their scans combined: one body for both
+            /// methods, so that a model's backward pass is compiled once.
+            #[inline]
+            fn backward_scanned(
+                &self,
+                x: &X,
+                out: &$Ol,
+                d_out: &$Ol,
+                cache: &mut Self::Cache,
+                grads: &mut Self,
+                d_x: Option<&mut X>,
+                scan: bool,
+            ) -> Option<f64> {
                 let last_in = &cache.$pl.out;
                 let d_last_in = Some(&mut cache.$pl.grad);
-                self.$l.backward(last_in, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in);
+                let largest = self.$l.backward_scanned(
+                    last_in, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in, scan,
+                );
                 $(
                     let link = &mut cache.$r;
                     let (input, d_input) = (&cache.$pr.out, Some(&mut cache.$pr.grad));
-                    self.$r.backward(input, &link.out, &link.grad, &mut link.cache, &mut grads.$r, d_input);
+                    let layer = self.$r.backward_scanned(
+                        input, &link.out, &link.grad, &mut link.cache, &mut grads.$r, d_input, scan,
+                    );
+                    let largest = larger_scan(largest, layer);
                 )*
                 let first = &mut cache.0;
-                self.0.backward(x, &first.out, &first.grad, &mut first.cache, &mut grads.0, d_x);
+                let layer = self.0.backward_scanned(
+                    x, &first.out, &first.grad, &mut first.cache, &mut grads.0, d_x, scan,
+                );
+                larger_scan(largest, layer)
             }
         }
     };

@@ -58,6 +58,9 @@ pub trait Float:
     type Bits: Copy + Ord + Default + Send;
     /// See [`Float::Bits`].
     fn magnitude_bits(self) -> Self::Bits;
+    /// The value whose bits are `bits`: the inverse of [`magnitude_bits`](Float::magnitude_bits)
+    /// for values that are not negative.
+    fn from_magnitude_bits(bits: Self::Bits) -> Self;
     /// The largest [`magnitude_bits`](Float::magnitude_bits) of `values` (0 for none): a NaN
     /// is larger than any other value.
     ///
@@ -133,6 +136,10 @@ macro_rules! impl_float {
             #[inline(always)]
             fn magnitude_bits(self) -> $bits {
                 self.to_bits() & (<$bits>::MAX >> 1)
+            }
+            #[inline(always)]
+            fn from_magnitude_bits(bits: $bits) -> Self {
+                <$t>::from_bits(bits)
             }
             // Compiled once, here, for each instruction set: inlined into a model's step, it
             // would be compiled again for every layer the model's parameters visit.

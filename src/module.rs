@@ -70,6 +70,72 @@ pub trait Backward<X>: Forward<X> {
         grads: &mut Self,
         d_x: Option<&mut X>,
     );
+
+    /// [`backward`](Self::backward), and, when `scan` is true, the largest magnitude among
+    /// this layer's parameter gradients after the pass (0 for a layer without parameters),
+    /// if the pass knows it without reading them again: a
+    /// [`Trainer`](crate::train::Trainer) then checks the gradients without a pass of its
+    /// own. When a gradient is not finite, the value is not finite either (NaN or an
+    /// infinity). `None` when the pass does not know, or `scan` is false.
+    ///
+    /// The default calls `backward` and returns `None`, which is always correct: a layer
+    /// written by hand needs nothing more, and its gradients are read by the trainer's check.
+    ///
+    /// ```
+    /// use typed_nn::{Backward, Forward, Linear, Params, Zero};
+    /// let layer = Linear::<2, 1>::from_parts([[1.0, 2.0]], [0.0]);
+    /// let (x, mut y, mut grads) = ([3.0, -4.0], [0.0], Linear::<2, 1>::ZERO);
+    /// layer.forward(&x, &mut y, &mut ());
+    /// let largest = layer.backward_scanned(&x, &y, &[1.0], &mut (), &mut grads, None, true);
+    /// assert_eq!(largest, Some(4.0)); // dW = [3, -4], db = [1]
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    fn backward_scanned(
+        &self,
+        x: &X,
+        out: &Self::Output,
+        d_out: &Self::Output,
+        cache: &mut Self::Cache,
+        grads: &mut Self,
+        d_x: Option<&mut X>,
+        scan: bool,
+    ) -> Option<f64> {
+        let _ = scan;
+        self.backward(x, out, d_out, cache, grads, d_x);
+        None
+    }
+}
+
+/// [`Backward::backward_scanned`] for a layer without parameters, whose largest gradient is
+/// known without reading any: 0. Expands inside an `impl Backward<$x> for ...`.
+macro_rules! scanned_without_parameters {
+    ($x:ty) => {
+        #[inline(always)]
+        fn backward_scanned(
+            &self,
+            x: &$x,
+            out: &Self::Output,
+            d_out: &Self::Output,
+            cache: &mut Self::Cache,
+            grads: &mut Self,
+            d_x: Option<&mut $x>,
+            scan: bool,
+        ) -> Option<f64> {
+            self.backward(x, out, d_out, cache, grads, d_x);
+            scan.then_some(0.0)
+        }
+    };
+}
+pub(crate) use scanned_without_parameters;
+
+/// The larger of two [`Backward::backward_scanned`] results: `None` when either is, NaN when
+/// either is NaN (so that a value that is not finite stays so).
+#[inline(always)]
+pub(crate) fn larger_scan(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a?, b?) {
+        (a, b) if a.is_nan() || b.is_nan() => Some(f64::NAN),
+        (a, b) => Some(a.max(b)),
+    }
 }
 
 /// The number of trainable parameters, known at compile time.

@@ -36,6 +36,9 @@ pub unsafe trait Lanes: Copy {
     fn add(a: Self, b: Self) -> Self;
     /// The sum of the lanes.
     fn sum(self) -> Self::Elem;
+    /// `max(|self|, acc)` lane by lane. A NaN lane of `self` may be dropped: a scan that must
+    /// see NaNs also adds `self * 0` into a sum, which a NaN or an infinity makes NaN.
+    fn abs_max(self, acc: Self) -> Self;
     /// Copies the `N x N` block at `src` (rows `src_row` apart) transposed to `dst` (rows
     /// `dst_row` apart): `dst[q * dst_row + r] = src[r * src_row + q]`. One value at a time
     /// unless the vector type has a faster way.
@@ -110,6 +113,11 @@ unsafe impl<F: Float> Lanes for Scalar<F> {
     fn sum(self) -> F {
         self.0
     }
+    #[inline(always)]
+    fn abs_max(self, acc: Self) -> Self {
+        let magnitude = self.0.abs();
+        Scalar(if magnitude > acc.0 { magnitude } else { acc.0 })
+    }
 }
 
 /// The vector types a float has on this target: `Wide` for AVX-512, `Mid` for AVX2 (both
@@ -152,7 +160,8 @@ mod x86 {
     /// (the sums a short sequence), always inlined into kernels compiled for its features.
     macro_rules! lanes {
         ($name:ident, $vec:ty, $elem:ty, $n:expr, $zero:ident, $splat:ident, $load:ident,
-         $store:ident, $fma:ident, $add:ident, |$v:ident| $sum:block
+         $store:ident, $fma:ident, $add:ident, |$v:ident| $sum:block,
+         abs_max: |$x:ident, $acc:ident| $abs_max:block
          $(, transpose: |$src:ident, $src_row:ident, $dst:ident, $dst_row:ident| $transpose:block)?) => {
             /// A vector register of floats.
             #[derive(Clone, Copy)]
@@ -199,6 +208,12 @@ mod x86 {
                     // SAFETY: see the impl.
                     unsafe { $sum }
                 }
+                #[inline(always)]
+                fn abs_max(self, acc: Self) -> Self {
+                    let ($x, $acc) = (self.0, acc.0);
+                    // SAFETY: see the impl.
+                    $name(unsafe { $abs_max })
+                }
                 $(
                 #[inline(always)]
                 unsafe fn transpose(
@@ -227,7 +242,8 @@ mod x86 {
         _mm512_storeu_ps,
         _mm512_fmadd_ps,
         _mm512_add_ps,
-        |v| { _mm512_reduce_add_ps(v) }
+        |v| { _mm512_reduce_add_ps(v) },
+        abs_max: |x, acc| { _mm512_max_ps(_mm512_abs_ps(x), acc) }
     );
     lanes!(
         F64x8,
@@ -240,7 +256,8 @@ mod x86 {
         _mm512_storeu_pd,
         _mm512_fmadd_pd,
         _mm512_add_pd,
-        |v| { _mm512_reduce_add_pd(v) }
+        |v| { _mm512_reduce_add_pd(v) },
+        abs_max: |x, acc| { _mm512_max_pd(_mm512_abs_pd(x), acc) }
     );
     lanes!(
         F32x8,
@@ -258,6 +275,7 @@ mod x86 {
             let quad = _mm_add_ps(pair, _mm_movehl_ps(pair, pair));
             _mm_cvtss_f32(_mm_add_ss(quad, _mm_shuffle_ps::<1>(quad, quad)))
         },
+        abs_max: |x, acc| { _mm256_max_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0), x), acc) },
         transpose: |src, src_row, dst, dst_row| {
             let r: [__m256; 8] = core::array::from_fn(|i| _mm256_loadu_ps(src.add(i * src_row)));
             // Pairs of rows interleaved, then quarters of columns, then halves.
@@ -297,6 +315,7 @@ mod x86 {
             let pair = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
             _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)))
         },
+        abs_max: |x, acc| { _mm256_max_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), x), acc) },
         transpose: |src, src_row, dst, dst_row| {
             let r: [__m256d; 4] = core::array::from_fn(|i| _mm256_loadu_pd(src.add(i * src_row)));
             let t = [

@@ -255,9 +255,11 @@ where
         }
         // The gradients are zero here: they start so, and each optimizer step clears them.
         let (out, d_out) = (&buffers.out, &buffers.d_out);
-        model.backward(x, out, d_out, &mut buffers.cache, &mut self.grads, None);
-        if let Err(error) = Elem::<M, X>::checked_step(&mut self.optimizer, model, &mut self.grads)
-        {
+        let cache = &mut buffers.cache;
+        let scan = <Elem<M, X> as CheckedOptimizer<O, M>>::USES_SCAN;
+        let largest = model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, scan);
+        let grads = &mut self.grads;
+        if let Err(error) = Elem::<M, X>::checked_step(&mut self.optimizer, model, grads, largest) {
             return Err(TrainError::Refused {
                 step: self.steps,
                 error,

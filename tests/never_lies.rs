@@ -357,7 +357,9 @@ fn one_pass_agrees_with_check_then_step<M: Params<f32> + Clone + PartialEq + cor
     });
     let both = |grads: &M| {
         let (mut fused_model, mut fused_grads) = (model.clone(), grads.clone());
-        let fused = sgd.clone().checked_step(&mut fused_model, &mut fused_grads);
+        let fused = sgd
+            .clone()
+            .checked_step(&mut fused_model, &mut fused_grads, None);
         let (mut split_model, mut split_grads) = (model.clone(), grads.clone());
         let split = sgd.check(&mut split_grads);
         if split.is_ok() {
@@ -432,6 +434,65 @@ fn the_largest_magnitude_is_found_at_every_place() {
                 "{len} {at}"
             );
         }
+    }
+}
+
+/// A model whose first layer runs on the blocked product: the trainer takes the largest
+/// gradient from its backward pass instead of reading the gradients again. A step that passes
+/// is the step Adam takes by hand; a NaN in the data and an input so large that the second
+/// moment would overflow are refused with the model and Adam's moments as they were.
+#[test]
+fn a_large_model_is_checked_through_its_backward_pass() {
+    type Big = (Linear<100, 70>, ReLU, Linear<70, 3>);
+    type Batch = [[f32; 100]; 150];
+    let model = || {
+        let mut model: Box<Big> = typed_nn::boxed::zeroed();
+        model.init(Scheme::He, &mut rng(4));
+        model
+    };
+    let mut x: Box<Batch> = typed_nn::boxed::zeroed();
+    for (i, v) in x.as_flattened_mut().iter_mut().enumerate() {
+        *v = ((i * 37 % 101) as f32 / 50.0) - 1.0;
+    }
+    let classes: [usize; 150] = core::array::from_fn(|i| i % 3);
+
+    let (mut trained, mut trainer) = (model(), Trainer::<Big, Batch, _>::boxed(Adam::boxed(1e-2)));
+    trainer
+        .step(&mut trained, &x, &classes, &SoftmaxCrossEntropy)
+        .unwrap();
+    let (mut by_hand, mut adam) = (model(), Adam::<Big>::boxed(1e-2));
+    let (mut out, mut d_out) = ([[0.0f32; 3]; 150], [[0.0f32; 3]; 150]);
+    let mut cache: Box<<Big as Forward<Batch>>::Cache> = typed_nn::boxed::zeroed();
+    by_hand.forward(&*x, &mut out, &mut cache);
+    let _ = SoftmaxCrossEntropy.loss_grad(&out, &classes, &mut d_out);
+    let mut grads: Box<Big> = typed_nn::boxed::zeroed();
+    by_hand.backward(&*x, &out, &d_out, &mut cache, &mut grads, None);
+    adam.step(&mut *by_hand, &mut *grads);
+    assert_eq!(trained, by_hand, "the step is the step by hand");
+
+    for (at, value) in [(4321, f32::NAN), (77, 1e25)] {
+        let mut bad = x.clone();
+        bad.as_flattened_mut()[at] = value;
+        let before = (trained.clone(), format!("{:?}", trainer.optimizer));
+        let err = trainer
+            .step(&mut trained, &bad, &classes, &SoftmaxCrossEntropy)
+            .unwrap_err();
+        // The NaN may already make the loss NaN; the large input passes the loss and is
+        // refused by its gradients.
+        let by_gradient = matches!(
+            err,
+            TrainError::Refused {
+                error: StepError::Gradient { .. },
+                ..
+            }
+        );
+        assert!(by_gradient || value.is_nan(), "{at}: {err}");
+        assert_eq!(
+            (trained.clone(), format!("{:?}", trainer.optimizer)),
+            before,
+            "{err}"
+        );
+        assert_eq!(trainer.grads, *typed_nn::boxed::zeroed::<Big>(), "cleared");
     }
 }
 

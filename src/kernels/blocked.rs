@@ -71,6 +71,9 @@ pub(crate) struct Operands<F> {
     pub(crate) add: bool,
     pub(crate) out: *mut F,
     pub(crate) out_row: usize,
+    /// Whether the product also finds the largest magnitude among the output's final values
+    /// (see [`Operands::scanned`]).
+    pub(crate) scan: bool,
 }
 
 impl<F> Clone for Operands<F> {
@@ -87,6 +90,16 @@ unsafe impl<F: Send> Send for Operands<F> {}
 unsafe impl<F: Send> Sync for Operands<F> {}
 
 impl<F> Operands<F> {
+    /// The same product, which also returns the largest
+    /// [`magnitude_bits`](crate::Float::magnitude_bits) among the output's values after it
+    /// (a NaN's when one is not finite),
+    /// read back from each register tile as it is stored, while it is in the first-level
+    /// cache: the gradient check of a layer whose gradients outgrow the caches, without a
+    /// pass over them from memory.
+    pub(crate) fn scanned(self) -> Self {
+        Self { scan: true, ..self }
+    }
+
     /// The product restricted to output columns `start..start + width`.
     ///
     /// # Safety
@@ -154,15 +167,20 @@ pub(crate) fn operands<'a, F>(
         add: matches!(start, Start::Add),
         out: out.as_mut_ptr(),
         out_row,
+        scan: false,
     }
 }
 
 /// Runs `product` on `s`, or (with the feature `parallel`, for a large product) on each half
-/// of its output columns on its own thread.
+/// of its output columns on its own thread; returns the larger of the halves' results (see
+/// [`gemm_blocked`]).
 ///
 /// # Safety
 /// As for [`gemm_blocked`].
-pub(crate) unsafe fn run_split<F: Send>(s: Operands<F>, product: &(impl Fn(Operands<F>) + Sync)) {
+pub(crate) unsafe fn run_split<F: Send, R: Ord + Default + Send>(
+    s: Operands<F>,
+    product: &(impl Fn(Operands<F>) -> R + Sync),
+) -> R {
     if !super::split(s.m * s.n * s.k) || s.n < 128 {
         return product(s);
     }
@@ -171,34 +189,51 @@ pub(crate) unsafe fn run_split<F: Send>(s: Operands<F>, product: &(impl Fn(Opera
     // SAFETY: half < n; the two halves write disjoint columns, and `both` joins them before
     // the caller's borrows end.
     let (left, right) = unsafe { (s.columns(0, half), s.columns(half, s.n - half)) };
-    super::both(|| product(left), || product(right));
+    let (mut left_largest, mut right_largest) = (R::default(), R::default());
+    super::both(
+        || left_largest = product(left),
+        || right_largest = product(right),
+    );
+    left_largest.max(right_largest)
 }
 
-/// The product described by `s`, with `scratch` of at least [`scratch_len`] values.
+/// The product described by `s`, with `scratch` of at least [`scratch_len`] values; for
+/// [`scanned`](Operands::scanned) operands, the largest magnitude's bits among the output's
+/// values after it, otherwise 0.
 ///
 /// # Safety
 /// `s` came from [`operands`] (possibly narrowed by [`Operands::columns`]) and its slices are
 /// still borrowed; `scratch` does not overlap them.
 #[inline(always)]
-pub(crate) unsafe fn gemm_blocked<F: Float>(level: Level, s: Operands<F>, scratch: &mut [F]) {
+pub(crate) unsafe fn gemm_blocked<F: Float>(
+    level: Level,
+    s: Operands<F>,
+    scratch: &mut [F],
+) -> F::Bits {
     assert!(scratch.len() >= scratch_len((s.m, s.n, s.k)));
     // SAFETY: the caller's promise, and scratch was checked.
     unsafe {
-        match level {
-            Level::Avx512 => blocked::<F::Wide, 6, 2>(s, scratch),
-            Level::Avx2 => blocked::<F::Mid, 6, 2>(s, scratch),
-            Level::Portable => blocked::<Scalar<F>, 4, 4>(s, scratch),
+        // The scan is a separate instantiation, so that the plain product's loops are
+        // exactly what they are without it.
+        match (level, s.scan) {
+            (Level::Avx512, false) => blocked::<F::Wide, 6, 2, false>(s, scratch),
+            (Level::Avx512, true) => blocked::<F::Wide, 6, 2, true>(s, scratch),
+            (Level::Avx2, false) => blocked::<F::Mid, 6, 2, false>(s, scratch),
+            (Level::Avx2, true) => blocked::<F::Mid, 6, 2, true>(s, scratch),
+            (Level::Portable, false) => blocked::<Scalar<F>, 4, 4, false>(s, scratch),
+            (Level::Portable, true) => blocked::<Scalar<F>, 4, 4, true>(s, scratch),
         }
     }
 }
 
 /// The loops over blocks: columns of `b` by `NC`, depth by `KC`, rows of `a` by `MC`.
 #[inline(always)]
-unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize>(
+unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize, const SCAN: bool>(
     s: Operands<V::Elem>,
     scratch: &mut [V::Elem],
-) {
+) -> <V::Elem as Float>::Bits {
     let nr = NV * V::N;
+    let mut found = Found::<V>::new();
     let (kc_max, mc_max) = (KC.min(s.k), MC.min(s.m));
     let (a_pack, b_pack) = scratch.split_at_mut(kc_max * (mc_max + 16));
     let mut jc = 0;
@@ -228,9 +263,11 @@ unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize>(
                             rows,
                             cols,
                             first: pc == 0,
+                            // Only the last block of the depth stores final values.
+                            scan: SCAN && pc + kc == s.k,
                         };
                         // SAFETY: the tile's rows and columns are inside the output.
-                        unsafe { micro::<V, MR, NV>(s, tile, kc, a_panel, b_panel) };
+                        unsafe { micro::<V, MR, NV>(s, tile, kc, a_panel, b_panel, &mut found) };
                         ir += MR;
                     }
                     jr += nr;
@@ -240,6 +277,53 @@ unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize>(
             pc += kc;
         }
         jc += nc;
+    }
+    if SCAN {
+        found.largest()
+    } else {
+        Default::default()
+    }
+}
+
+/// What a scanned product has seen of its stored values: the largest magnitude lane by lane
+/// and a sum of each value times zero (NaN once any value is NaN or infinite) for full tiles,
+/// and the largest magnitude's bits for edge tiles.
+struct Found<V: Lanes> {
+    largest: V,
+    poison: V,
+    edges: <V::Elem as Float>::Bits,
+}
+
+impl<V: Lanes> Found<V> {
+    fn new() -> Self {
+        Self {
+            largest: V::zero(),
+            poison: V::zero(),
+            edges: Default::default(),
+        }
+    }
+
+    /// Takes in a full tile's stored vector.
+    #[inline(always)]
+    fn see(&mut self, v: V) {
+        self.largest = v.abs_max(self.largest);
+        self.poison = V::mul_add(v, V::zero(), self.poison);
+    }
+
+    /// The largest magnitude's bits of everything seen, NaN's when any was not finite.
+    fn largest(self) -> <V::Elem as Float>::Bits {
+        let mut lanes = [V::Elem::ZERO; 64];
+        // SAFETY: the buffer holds 64 >= N values.
+        unsafe { self.largest.store(lanes.as_mut_ptr()) };
+        let largest = lanes[..V::N]
+            .iter()
+            .fold(self.edges, |l, v| l.max(v.magnitude_bits()));
+        let poison = self.poison.sum();
+        if num_traits::Float::is_nan(poison) {
+            largest.max(poison.magnitude_bits())
+        } else {
+            largest
+        }
     }
 }
 
@@ -328,7 +412,8 @@ unsafe fn pack_b<V: Lanes>(
 }
 
 /// One register tile: output rows `row..row + rows`, columns `col..col + cols`; `first`
-/// when its sum starts here (from zero, the output or the bias).
+/// when its sum starts here (from zero, the output or the bias); `scan` when the largest
+/// magnitude among its stored values is wanted.
 #[derive(Clone, Copy)]
 struct Tile {
     row: usize,
@@ -336,9 +421,11 @@ struct Tile {
     rows: usize,
     cols: usize,
     first: bool,
+    scan: bool,
 }
 
-/// `MR x NV` vectors of sums of one panel of `a` and one of `b`, added to the output.
+/// `MR x NV` vectors of sums of one panel of `a` and one of `b`, added to the output; the
+/// values stored go into `found` when the tile is scanned.
 ///
 /// # Safety
 /// The tile's rows and columns lie inside the output; the panels hold `kc` steps.
@@ -350,6 +437,7 @@ unsafe fn micro<V: Lanes, const MR: usize, const NV: usize>(
     kc: usize,
     a_panel: &[V::Elem],
     b_panel: &[V::Elem],
+    found: &mut Found<V>,
 ) {
     let nr = NV * V::N;
     let (ap, bp) = (a_panel.as_ptr(), b_panel.as_ptr());
@@ -383,15 +471,19 @@ unsafe fn micro<V: Lanes, const MR: usize, const NV: usize>(
     if t.rows == MR && t.cols == nr {
         for (r, row) in acc.iter().enumerate() {
             for (v, &sum) in row.iter().enumerate() {
+                let dst = out(r).wrapping_add(v * V::N);
                 // SAFETY: the full tile lies inside the output and the bias.
-                unsafe {
-                    let dst = out(r).add(v * V::N);
-                    let sum = match bias {
+                let stored = unsafe {
+                    match bias {
                         Some(b) => V::add(V::load(b.add(t.col + v * V::N)), sum),
                         None if from_out => V::add(V::load(dst), sum),
                         None => sum,
-                    };
-                    sum.store(dst);
+                    }
+                };
+                // SAFETY: as above.
+                unsafe { stored.store(dst) };
+                if t.scan {
+                    found.see(stored);
                 }
             }
         }
@@ -416,4 +508,27 @@ unsafe fn micro<V: Lanes, const MR: usize, const NV: usize>(
             }
         }
     }
+    // SAFETY: the tile's rows and columns lie inside the output.
+    let edge_largest = unsafe { largest_in(s, t, t.cols) };
+    found.edges = found.edges.max(edge_largest);
+}
+
+/// The largest magnitude's bits among the first `cols` values of each of the tile's rows, just
+/// stored (0 when the tile is not scanned): for edge tiles, which are few.
+///
+/// # Safety
+/// The tile's rows and `cols` columns lie inside the output.
+#[inline(always)]
+unsafe fn largest_in<F: Float>(s: Operands<F>, t: Tile, cols: usize) -> F::Bits {
+    let mut largest = F::Bits::default();
+    if t.scan {
+        for r in 0..t.rows {
+            // SAFETY: row t.row + r < m and columns t.col..t.col + cols < n.
+            let row = unsafe {
+                core::slice::from_raw_parts(s.out.add((t.row + r) * s.out_row + t.col), cols)
+            };
+            largest = row.iter().fold(largest, |l, v| l.max(v.magnitude_bits()));
+        }
+    }
+    largest
 }

@@ -40,6 +40,17 @@ pub trait Compiled: Sized {
         out: &mut [Self],
         out_row: usize,
     );
+    /// [`blocked`](Self::blocked), returning the largest magnitude among `out`'s values
+    /// after it (NaN when one is not finite), read from each register tile as it is stored.
+    #[cfg(feature = "alloc")]
+    fn blocked_scanned(
+        dims: (usize, usize, usize),
+        a: (&[Self], Layout),
+        b: (&[Self], Layout),
+        start: Start<'_, Self>,
+        out: &mut [Self],
+        out_row: usize,
+    ) -> Self;
 }
 
 macro_rules! compiled_for {
@@ -89,17 +100,23 @@ macro_rules! compiled_for {
                 out_row: usize,
             ) {
                 let s = blocked::operands(dims, a, b, start, out, out_row);
-                let product = |s: blocked::Operands<$t>| {
-                    with_scratch(s, |s, scratch: &mut [$t]| {
-                        dispatch!(s.m * s.n * s.k, |level| {
-                            // SAFETY: the operands were checked and their slices stay
-                            // borrowed until this call returns; the scratch is this thread's.
-                            unsafe { blocked::gemm_blocked(level, s, scratch) }
-                        })
-                    })
-                };
+                // SAFETY: the operands were checked and their slices stay borrowed.
+                unsafe { run_blocked(s) };
+            }
+
+            #[cfg(feature = "alloc")]
+            #[inline(never)]
+            fn blocked_scanned(
+                dims: (usize, usize, usize),
+                a: (&[$t], Layout),
+                b: (&[$t], Layout),
+                start: Start<'_, $t>,
+                out: &mut [$t],
+                out_row: usize,
+            ) -> $t {
+                let s = blocked::operands(dims, a, b, start, out, out_row).scanned();
                 // SAFETY: as above.
-                unsafe { blocked::run_split(s, &product) }
+                <$t>::from_bits(unsafe { run_blocked(s) })
             }
         }
     )*};
@@ -107,14 +124,34 @@ macro_rules! compiled_for {
 
 compiled_for!(f32, f64);
 
+/// The blocked product `s` on this thread's scratch space, split between two threads when
+/// large (with the feature `parallel`); the largest magnitude's bits for scanned operands.
+///
+/// # Safety
+/// `s` came from [`blocked::operands`] and its slices are still borrowed.
+#[cfg(feature = "alloc")]
+unsafe fn run_blocked<F: crate::Float + Scratch>(s: blocked::Operands<F>) -> F::Bits {
+    let product = |s: blocked::Operands<F>| {
+        with_scratch(s, |s, scratch: &mut [F]| {
+            dispatch!(s.m * s.n * s.k, |level| {
+                // SAFETY: the operands were checked and their slices stay borrowed until
+                // this call returns; the scratch is this thread's.
+                unsafe { blocked::gemm_blocked(level, s, scratch) }
+            })
+        })
+    };
+    // SAFETY: the caller's promise.
+    unsafe { blocked::run_split(s, &product) }
+}
+
 /// Runs `f` with scratch space for the product `s`: a buffer kept by each thread under `std`
 /// (a product that needs it is large enough that a fresh allocation, with its page faults,
 /// would cost a tenth of its time), a fresh one otherwise.
 #[cfg(feature = "alloc")]
-fn with_scratch<F: Scratch>(
+fn with_scratch<F: Scratch, R>(
     s: blocked::Operands<F>,
-    f: impl FnOnce(blocked::Operands<F>, &mut [F]),
-) {
+    f: impl FnOnce(blocked::Operands<F>, &mut [F]) -> R,
+) -> R {
     let len = blocked::scratch_len((s.m, s.n, s.k));
     F::with_buffer(len, |scratch| f(s, scratch))
 }
@@ -123,38 +160,33 @@ fn with_scratch<F: Scratch>(
 #[cfg(feature = "alloc")]
 trait Scratch: Sized {
     /// Runs `f` with at least `len` values of scratch.
-    fn with_buffer(len: usize, f: impl FnOnce(&mut [Self]));
+    fn with_buffer<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R;
 }
 
 #[cfg(feature = "alloc")]
 macro_rules! scratch_for {
     ($($t:ty),*) => {$(
         impl Scratch for $t {
-            fn with_buffer(len: usize, f: impl FnOnce(&mut [$t])) {
+            fn with_buffer<R>(len: usize, f: impl FnOnce(&mut [$t]) -> R) -> R {
                 #[cfg(feature = "std")]
                 {
                     std::thread_local! {
                         static BUFFER: core::cell::RefCell<alloc::vec::Vec<$t>> =
                             const { core::cell::RefCell::new(alloc::vec::Vec::new()) };
                     }
-                    let mut f = Some(f);
-                    BUFFER.with(|cell| {
-                        if let Ok(mut buffer) = cell.try_borrow_mut() {
+                    BUFFER.with(|cell| match cell.try_borrow_mut() {
+                        Ok(mut buffer) => {
                             if buffer.len() < len {
                                 buffer.resize(len, 0.0);
                             }
-                            if let Some(f) = f.take() {
-                                f(&mut buffer[..len]);
-                            }
+                            f(&mut buffer[..len])
                         }
-                    });
-                    // Only when the thread's buffer is in use further up this thread's stack.
-                    if let Some(f) = f {
-                        f(&mut alloc::vec![0.0; len]);
-                    }
+                        // Only when the thread's buffer is in use further up its stack.
+                        Err(_) => f(&mut alloc::vec![0.0; len]),
+                    })
                 }
                 #[cfg(not(feature = "std"))]
-                f(&mut alloc::vec![0.0; len]);
+                f(&mut alloc::vec![0.0; len])
             }
         }
     )*};

@@ -265,6 +265,8 @@ macro_rules! elementwise_layer {
                     T::Elem::slopes(self.kind(), [x.flat(), out.flat(), d_out.flat()], d_x.flat_mut())
                 }
             }
+
+            $crate::module::scanned_without_parameters!(T);
         }
 
         parameterless!($layer);

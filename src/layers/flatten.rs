@@ -88,6 +88,7 @@ impl<X: FlattenInput<N>, const N: usize> Backward<X> for Flatten<N> {
             d_x.flat_mut().copy_from_slice(d_out.flat());
         }
     }
+    crate::module::scanned_without_parameters!(X);
 }
 
 impl<X: ChannelsInput<N>, const N: usize> Forward<X> for FlattenChannels<N> {
@@ -121,4 +122,5 @@ impl<X: ChannelsInput<N>, const N: usize> Backward<X> for FlattenChannels<N> {
             d_x.flat_mut().copy_from_slice(d_out.flat());
         }
     }
+    crate::module::scanned_without_parameters!(X);
 }

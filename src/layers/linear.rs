@@ -142,14 +142,48 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grads: &mut Self,
         dx: Option<&mut [F]>,
-    ) {
+        scan: bool,
+    ) -> F::Bits {
         // The batch was proven not empty by the forward pass this backward pass follows.
         let () = NonZeroWidths::<IN, OUT>::HOLD;
         let batch = X::BATCH;
         for row in dy.chunks_exact(OUT) {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
+        let bias_largest = if scan {
+            grads
+                .bias
+                .iter()
+                .fold(F::Bits::default(), |l, g| l.max(g.magnitude_bits()))
+        } else {
+            F::Bits::default()
+        };
         let grad_w = grads.weight.as_flattened_mut();
+        if const { blocked(X::BATCH * IN * OUT) } && scan {
+            // The product reads back each register tile as it stores it: the gradients of a
+            // layer this large have left the caches by the time a separate pass would read
+            // them.
+            let largest = self.backward_blocked_scanned(batch, x, dy, grad_w, dx);
+            return bias_largest.max(largest);
+        }
+        self.backward_unscanned::<X>(x, dy, grad_w, dx);
+        if scan {
+            bias_largest.max(F::max_magnitude(grad_w))
+        } else {
+            bias_largest
+        }
+    }
+
+    /// The weight and input gradients of [`backward_rows`](Self::backward_rows).
+    #[inline(always)]
+    fn backward_unscanned<X: LinearInput<IN, OUT, F>>(
+        &self,
+        x: &[F],
+        dy: &[F],
+        grad_w: &mut [F],
+        dx: Option<&mut [F]>,
+    ) {
+        let batch = X::BATCH;
         if const { inline(X::BATCH * IN * OUT) } {
             dispatch!(X::BATCH * IN * OUT, |level| {
                 let s = Self::WEIGHT_GRAD;
@@ -217,17 +251,58 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
             IN,
         );
         if let Some(dx) = dx {
-            let weight = self.weight.as_flattened();
-            let (dy_at, w_at) = (Layout { row: OUT, col: 1 }, Layout { row: IN, col: 1 });
-            F::blocked(
-                (batch, IN, OUT),
-                (dy, dy_at),
-                (weight, w_at),
-                Start::Zero,
-                dx,
-                IN,
-            );
+            self.input_grad_blocked(batch, dy, dx);
         }
+    }
+
+    /// `dx = dy W` for `batch` samples, blocked for the caches.
+    #[cfg(feature = "alloc")]
+    fn input_grad_blocked(&self, batch: usize, dy: &[F], dx: &mut [F]) {
+        let weight = self.weight.as_flattened();
+        let (dy_at, w_at) = (Layout { row: OUT, col: 1 }, Layout { row: IN, col: 1 });
+        F::blocked(
+            (batch, IN, OUT),
+            (dy, dy_at),
+            (weight, w_at),
+            Start::Zero,
+            dx,
+            IN,
+        );
+    }
+
+    /// [`backward_blocked`](Self::backward_blocked), with the largest magnitude's bits among
+    /// the weight gradients found as the product stores them.
+    #[cfg(feature = "alloc")]
+    fn backward_blocked_scanned(
+        &self,
+        batch: usize,
+        x: &[F],
+        dy: &[F],
+        grad_w: &mut [F],
+        dx: Option<&mut [F]>,
+    ) -> F::Bits {
+        let (dy_t_at, x_at) = (Layout { row: 1, col: OUT }, Layout { row: IN, col: 1 });
+        let weights = (dy, dy_t_at);
+        let largest =
+            F::blocked_scanned((OUT, IN, batch), weights, (x, x_at), Start::Add, grad_w, IN);
+        if let Some(dx) = dx {
+            self.input_grad_blocked(batch, dy, dx);
+        }
+        largest.magnitude_bits()
+    }
+
+    /// Without an allocator there is no scratch space to pack into, nor a blocked product.
+    #[cfg(not(feature = "alloc"))]
+    fn backward_blocked_scanned(
+        &self,
+        batch: usize,
+        x: &[F],
+        dy: &[F],
+        grad_w: &mut [F],
+        dx: Option<&mut [F]>,
+    ) -> F::Bits {
+        self.backward_blocked(batch, x, dy, grad_w, dx);
+        F::max_magnitude(grad_w)
     }
 
     /// Without an allocator there is no scratch space to pack into.
@@ -323,14 +398,31 @@ where
     fn backward(
         &self,
         x: &X,
+        out: &X::Output,
+        d_out: &X::Output,
+        cache: &mut (),
+        grads: &mut Self,
+        d_x: Option<&mut X>,
+    ) {
+        self.backward_scanned(x, out, d_out, cache, grads, d_x, false);
+    }
+
+    /// Scans the bias gradients, and the weight gradients as the blocked product stores them
+    /// (a layer of at least 2^20 multiply-adds a pass) or right after the product (a smaller
+    /// one, whose gradients are still in the caches).
+    fn backward_scanned(
+        &self,
+        x: &X,
         _: &X::Output,
         d_out: &X::Output,
         _: &mut (),
         grads: &mut Self,
         d_x: Option<&mut X>,
-    ) {
+        scan: bool,
+    ) -> Option<f64> {
         let d_x = d_x.map(|d| d.flat_mut());
-        self.backward_rows::<X>(x.flat(), d_out.flat(), grads, d_x);
+        let largest = self.backward_rows::<X>(x.flat(), d_out.flat(), grads, d_x, scan);
+        scan.then(|| F::from_magnitude_bits(largest).as_f64())
     }
 }
 

@@ -99,4 +99,6 @@ impl<T: Tensor> Backward<T> for Softmax {
             }
         }
     }
+
+    crate::module::scanned_without_parameters!(T);
 }

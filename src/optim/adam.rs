@@ -6,8 +6,8 @@ use crate::math::flush_tiny;
 use crate::module::Params;
 use crate::optim::in_halves;
 use crate::optim::{
-    HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, gradients_within,
-    max_update, refuse, require,
+    HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, max_update, refuse,
+    require, scanned_within,
 };
 
 /// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
@@ -100,6 +100,18 @@ impl<F: Float, M: Params<F>> Adam<M, F> {
 }
 
 impl<M, F: Float> Adam<M, F> {
+    /// [`Optimizer::check`], without reading the gradients when `largest` is within bound.
+    fn check_scanned<P: Params<F>>(
+        &self,
+        grads: &mut P,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        refuse(grads, self.check_hyperparameters())?;
+        let limit = max_update::<F>();
+        let by_update = limit * self.eps * (F::ONE - self.beta1) / self.lr;
+        scanned_within(grads, limit.sqrt().min(by_update), largest)
+    }
+
     /// Checks each hyperparameter; see [`try_new`](Adam::try_new).
     pub fn check_hyperparameters(&self) -> Result<(), HyperparameterError> {
         check_lr(self.lr)?;
@@ -118,6 +130,7 @@ impl<M, F: Float> Adam<M, F> {
 #[diagnostic::do_not_recommend]
 impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
     const STATE_COPIES: usize = 2;
+    const USES_SCAN: bool = true;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         self.t = self.t.saturating_add(1);
@@ -156,9 +169,18 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
     /// `lr / (1 - beta1) |g| / eps` at most `max_update` (a bound on the update, whose
     /// first moment is an average of gradients, over at least `eps`).
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
-        refuse(grads, self.check_hyperparameters())?;
-        let limit = max_update::<F>();
-        let by_update = limit * self.eps * (F::ONE - self.beta1) / self.lr;
-        gradients_within(grads, limit.sqrt().min(by_update))
+        self.check_scanned(grads, None)
+    }
+
+    #[inline(always)]
+    fn checked_step(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        self.check_scanned(grads, largest)?;
+        self.step(model, grads);
+        Ok(())
     }
 }

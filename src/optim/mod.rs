@@ -68,15 +68,24 @@ impl<M> StateOf<M> for M {
 /// checked only for a model whose shapes fit: a mis-wired model is one error, not two.
 #[doc(hidden)]
 pub trait CheckedOptimizer<O, M> {
+    /// [`Optimizer::USES_SCAN`].
+    const USES_SCAN: bool;
     /// [`Optimizer::step`].
     fn step(optimizer: &mut O, model: &mut M, grads: &mut M);
     /// [`Optimizer::check`].
     fn check(optimizer: &O, grads: &mut M) -> Result<(), StepError>;
     /// [`Optimizer::checked_step`].
-    fn checked_step(optimizer: &mut O, model: &mut M, grads: &mut M) -> Result<(), StepError>;
+    fn checked_step(
+        optimizer: &mut O,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError>;
 }
 
 impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
+    const USES_SCAN: bool = O::USES_SCAN;
+
     #[inline(always)]
     fn step(optimizer: &mut O, model: &mut M, grads: &mut M) {
         optimizer.step(model, grads)
@@ -88,8 +97,13 @@ impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
     }
 
     #[inline(always)]
-    fn checked_step(optimizer: &mut O, model: &mut M, grads: &mut M) -> Result<(), StepError> {
-        optimizer.checked_step(model, grads)
+    fn checked_step(
+        optimizer: &mut O,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        optimizer.checked_step(model, grads, largest)
     }
 }
 
@@ -106,6 +120,11 @@ pub trait Optimizer<M> {
     /// How many copies of the model's parameters the optimizer keeps as state: 0 for SGD, 1
     /// for momentum, 2 for Adam.
     const STATE_COPIES: usize;
+
+    /// Whether [`checked_step`](Self::checked_step) uses the largest gradient a backward
+    /// pass found: a [`Trainer`](crate::train::Trainer) asks the backward pass for it only
+    /// then. `false` unless an optimizer says otherwise.
+    const USES_SCAN: bool = false;
 
     /// One update step from the gradients, which it then resets to zero, ready for the next
     /// backward pass to add into: PyTorch's `step()` and `zero_grad()` in one pass over memory.
@@ -124,11 +143,22 @@ pub trait Optimizer<M> {
     }
 
     /// [`check`](Self::check), then [`step`](Self::step) when the check passes: what
-    /// [`Trainer`](crate::train::Trainer) calls for each update. An optimizer may do both in
-    /// fewer passes over memory, as [`Sgd`] does for small models, provided a refused step
-    /// leaves the model and the optimizer's state exactly as they were and the gradients zero.
+    /// [`Trainer`](crate::train::Trainer) calls for each update. `largest` is the largest
+    /// magnitude among the gradients when the backward pass found it
+    /// ([`Backward::backward_scanned`](crate::Backward::backward_scanned)), so that the
+    /// check need not read them again. An optimizer may do both in fewer passes over memory,
+    /// as [`Sgd`] does for small models, provided a refused step leaves the model and the
+    /// optimizer's state exactly as they were and the gradients zero.
+    ///
+    /// The default ignores `largest`, which is always correct.
     #[inline(always)]
-    fn checked_step(&mut self, model: &mut M, grads: &mut M) -> Result<(), StepError> {
+    fn checked_step(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        let _ = largest;
         self.check(grads)?;
         self.step(model, grads);
         Ok(())
@@ -247,6 +277,22 @@ pub(crate) fn check_lr<F: Float>(lr: F) -> Result<(), HyperparameterError> {
 /// A decay rate (momentum, Adam's betas): in [0, 1).
 pub(crate) fn check_rate<F: Float>(name: &'static str, rate: F) -> Result<(), HyperparameterError> {
     require(name, rate, rate >= F::ZERO && rate < F::ONE, "in [0, 1)")
+}
+
+/// [`gradients_within`], without reading the gradients when `largest` (found by the backward
+/// pass, not finite when one is not) is within `bound`.
+#[inline(always)]
+pub(crate) fn scanned_within<F: Float, M: Params<F>>(
+    grads: &mut M,
+    bound: F,
+    largest: Option<f64>,
+) -> Result<(), StepError> {
+    match largest {
+        // A NaN fails the comparison, and an infinity is beyond any bound; both sides are
+        // exact in `f64`.
+        Some(largest) if largest <= bound.as_f64() => Ok(()),
+        _ => gradients_within(grads, bound),
+    }
 }
 
 /// Parameters up to which [`gradients_within`] scans inline, in the model's step, and SGD

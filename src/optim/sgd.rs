@@ -5,7 +5,7 @@ use crate::module::Params;
 use crate::optim::fused::sgd_in_one_pass;
 use crate::optim::{
     HyperparameterError, Optimizer, SMALL_MODEL, StateOf, StepError, check_lr, check_rate,
-    gradients_within, in_halves, max_update, refuse, update_bound,
+    in_halves, max_update, refuse, scanned_within, update_bound,
 };
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
@@ -69,10 +69,24 @@ macro_rules! const_sgd {
 }
 const_sgd!(f32, f64);
 
+impl<F: Float> Sgd<F> {
+    /// [`Optimizer::check`], without reading the gradients when `largest` is within bound.
+    fn check_scanned<M: Params<F>>(
+        &self,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        refuse(grads, check_lr(self.lr))?;
+        scanned_within(grads, update_bound(max_update::<F>() / self.lr), largest)
+    }
+}
+
 // Reported as "cannot update", not as the model's unmet `Params` bound.
 #[diagnostic::do_not_recommend]
 impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     const STATE_COPIES: usize = 0;
+    /// A small model's step checks its gradients in its own pass.
+    const USES_SCAN: bool = M::PARAM_COUNT > SMALL_MODEL;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         let lr = self.lr;
@@ -91,8 +105,7 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
 
     /// The learning rate is finite and positive, and `lr |g|` at most [`max_update`].
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
-        refuse(grads, check_lr(self.lr))?;
-        gradients_within(grads, update_bound(max_update::<F>() / self.lr))
+        self.check_scanned(grads, None)
     }
 
     /// For a model of at most 256 parameters, the check and the update in one pass, which
@@ -101,9 +114,14 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     /// (within rounding; NaN and infinities exactly). Larger models: [`check`](Self::check),
     /// then [`step`](Self::step).
     #[inline(always)]
-    fn checked_step(&mut self, model: &mut M, grads: &mut M) -> Result<(), StepError> {
+    fn checked_step(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
         if M::PARAM_COUNT > SMALL_MODEL {
-            self.check(grads)?;
+            self.check_scanned(grads, largest)?;
             self.step(model, grads);
             return Ok(());
         }
@@ -156,10 +174,25 @@ impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
     }
 }
 
+impl<S, F: Float> SgdMomentum<S, F> {
+    /// [`Optimizer::check`], without reading the gradients when `largest` is within bound.
+    fn check_scanned<P: Params<F>>(
+        &self,
+        grads: &mut P,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        let hyper = check_lr(self.lr).and_then(|()| check_rate("momentum", self.momentum));
+        refuse(grads, hyper)?;
+        let bound = (F::ONE - self.momentum) * max_update::<F>() / self.lr;
+        scanned_within(grads, update_bound(bound), largest)
+    }
+}
+
 // Reported as "cannot update", not as the model's unmet `Params` bound.
 #[diagnostic::do_not_recommend]
 impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> {
     const STATE_COPIES: usize = 1;
+    const USES_SCAN: bool = true;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
         let (lr, mu) = (self.lr, self.momentum);
@@ -182,9 +215,18 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
     /// most `(1 - momentum) max_update / lr`: then the velocity, a geometric sum of
     /// gradients, stays below `max_update / lr`, and each update below [`max_update`].
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
-        let hyper = check_lr(self.lr).and_then(|()| check_rate("momentum", self.momentum));
-        refuse(grads, hyper)?;
-        let bound = (F::ONE - self.momentum) * max_update::<F>() / self.lr;
-        gradients_within(grads, update_bound(bound))
+        self.check_scanned(grads, None)
+    }
+
+    #[inline(always)]
+    fn checked_step(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        self.check_scanned(grads, largest)?;
+        self.step(model, grads);
+        Ok(())
     }
 }
