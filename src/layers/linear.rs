@@ -150,40 +150,10 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         for row in dy.chunks_exact(OUT) {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
-        let bias_largest = if scan {
-            grads
-                .bias
-                .iter()
-                .fold(F::Bits::default(), |l, g| l.max(g.magnitude_bits()))
-        } else {
-            F::Bits::default()
-        };
         let grad_w = grads.weight.as_flattened_mut();
-        if const { blocked(X::BATCH * IN * OUT) } && scan {
-            // The product reads back each register tile as it stores it: the gradients of a
-            // layer this large have left the caches by the time a separate pass would read
-            // them.
-            let largest = self.backward_blocked_scanned(batch, x, dy, grad_w, dx);
-            return bias_largest.max(largest);
-        }
-        self.backward_unscanned::<X>(x, dy, grad_w, dx);
-        if scan {
-            bias_largest.max(F::max_magnitude(grad_w))
-        } else {
-            bias_largest
-        }
-    }
-
-    /// The weight and input gradients of [`backward_rows`](Self::backward_rows).
-    #[inline(always)]
-    fn backward_unscanned<X: LinearInput<IN, OUT, F>>(
-        &self,
-        x: &[F],
-        dy: &[F],
-        grad_w: &mut [F],
-        dx: Option<&mut [F]>,
-    ) {
-        let batch = X::BATCH;
+        // The blocked product reads back each register tile as it stores it: the gradients of
+        // a layer this large have left the caches by the time a separate pass would read them.
+        let mut scanned = None;
         if const { inline(X::BATCH * IN * OUT) } {
             dispatch!(X::BATCH * IN * OUT, |level| {
                 let s = Self::WEIGHT_GRAD;
@@ -197,7 +167,11 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
                 });
             }
         } else if const { blocked(X::BATCH * IN * OUT) } {
-            self.backward_blocked(batch, x, dy, grad_w, dx);
+            if scan {
+                scanned = Some(self.backward_blocked_scanned(batch, x, dy, grad_w, dx));
+            } else {
+                self.backward_blocked(batch, x, dy, grad_w, dx);
+            }
         } else if split(batch * IN * OUT) && batch >= 2 && OUT >= 2 {
             let (rows, samples) = (OUT / 2, batch / 2);
             let (w1, w2) = grad_w.split_at_mut(rows * IN);
@@ -228,6 +202,14 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
             if let Some(dx) = dx {
                 self.input_grad_part(batch, dy, dx);
             }
+        }
+        // Calls into the library, so that the scans add no code to each layer shape; one test
+        // of `scan`, so that the compiler has no reason to copy the products into two paths.
+        if scan {
+            let weights = scanned.unwrap_or_else(|| F::max_magnitude(grad_w));
+            weights.max(F::max_magnitude(&grads.bias))
+        } else {
+            F::Bits::default()
         }
     }
 
