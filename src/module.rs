@@ -76,7 +76,9 @@ pub trait Backward<X>: Forward<X> {
     /// if the pass knows it without reading them again: a
     /// [`Trainer`](crate::train::Trainer) then checks the gradients without a pass of its
     /// own. When a gradient is not finite, the value is not finite either (NaN or an
-    /// infinity). `None` when the pass does not know, or `scan` is false.
+    /// infinity); a value that is not finite may also stand for gradients so close to the
+    /// largest float that their sum overflows, which the trainer then reads itself. `None`
+    /// when the pass does not know, or `scan` is false.
     ///
     /// The default calls `backward` and returns `None`, which is always correct: a layer
     /// written by hand needs nothing more, and its gradients are read by the trainer's check.

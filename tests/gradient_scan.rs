@@ -100,8 +100,8 @@ where
         plain_largest(&*plain),
         largest.expect("a built-in model scans"),
     );
-    // Exact while every gradient is finite; otherwise not finite either (the blocked product
-    // reports an infinity as NaN).
+    // Exact while every gradient is finite (and far from the largest float, as here);
+    // otherwise not finite either (the blocked product reports an infinity as NaN).
     let agrees = if want.is_finite() {
         got == want
     } else {

@@ -234,6 +234,9 @@ unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize, const SCAN: bool>(
 ) -> <V::Elem as Float>::Bits {
     let nr = NV * V::N;
     let mut found = Found::<V>::new();
+    // Kept in memory, not in registers: the register tile's loop needs all sixteen vector
+    // registers, and two more held across it would spill inside it.
+    let found = core::hint::black_box(&mut found);
     let (kc_max, mc_max) = (KC.min(s.k), MC.min(s.m));
     let (a_pack, b_pack) = scratch.split_at_mut(kc_max * (mc_max + 16));
     let mut jc = 0;
@@ -267,7 +270,7 @@ unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize, const SCAN: bool>(
                             scan: SCAN && pc + kc == s.k,
                         };
                         // SAFETY: the tile's rows and columns are inside the output.
-                        unsafe { micro::<V, MR, NV>(s, tile, kc, a_panel, b_panel, &mut found) };
+                        unsafe { micro::<V, MR, NV>(s, tile, kc, a_panel, b_panel, found) };
                         ir += MR;
                     }
                     jr += nr;
@@ -286,8 +289,9 @@ unsafe fn blocked<V: Lanes, const MR: usize, const NV: usize, const SCAN: bool>(
 }
 
 /// What a scanned product has seen of its stored values: the largest magnitude lane by lane
-/// and a sum of each value times zero (NaN once any value is NaN or infinite) for full tiles,
-/// and the largest magnitude's bits for edge tiles.
+/// and their sum (not finite once any value is NaN or infinite, or when the sum overflows:
+/// then the caller reads the values again) for full tiles, and the largest magnitude's bits
+/// for edge tiles.
 struct Found<V: Lanes> {
     largest: V,
     poison: V,
@@ -303,26 +307,39 @@ impl<V: Lanes> Found<V> {
         }
     }
 
-    /// Takes in a full tile's stored vector.
+    /// Takes in a full tile's stored vectors: one chain of maxima and one of sums per column
+    /// of vectors, independent of everything but the tile, then one step of each into what
+    /// was found before. (A chain through every vector of every tile made the product a tenth
+    /// slower.)
     #[inline(always)]
-    fn see(&mut self, v: V) {
-        self.largest = v.abs_max(self.largest);
-        self.poison = V::mul_add(v, V::zero(), self.poison);
+    fn see<const NV: usize, const MR: usize>(&mut self, tile: &[[V; NV]; MR]) {
+        let (mut largest, mut sum) = ([V::zero(); NV], [V::zero(); NV]);
+        for row in tile {
+            for (v, &value) in row.iter().enumerate() {
+                largest[v] = value.abs_max(largest[v]);
+                sum[v] = V::add(sum[v], value);
+            }
+        }
+        for v in 0..NV {
+            self.largest = largest[v].abs_max(self.largest);
+            self.poison = V::add(self.poison, sum[v]);
+        }
     }
 
-    /// The largest magnitude's bits of everything seen, NaN's when any was not finite.
-    fn largest(self) -> <V::Elem as Float>::Bits {
+    /// The largest magnitude's bits of everything seen, NaN's when the sum is not finite.
+    fn largest(&self) -> <V::Elem as Float>::Bits {
         let mut lanes = [V::Elem::ZERO; 64];
         // SAFETY: the buffer holds 64 >= N values.
         unsafe { self.largest.store(lanes.as_mut_ptr()) };
         let largest = lanes[..V::N]
             .iter()
             .fold(self.edges, |l, v| l.max(v.magnitude_bits()));
-        let poison = self.poison.sum();
-        if num_traits::Float::is_nan(poison) {
-            largest.max(poison.magnitude_bits())
-        } else {
+        // A sum that is not finite: some value is not, or the values are so large that their
+        // sum overflows. Either way the result is NaN, and the caller reads them.
+        if num_traits::Float::is_finite(self.poison.sum()) {
             largest
+        } else {
+            largest.max(<V::Elem as num_traits::Float>::nan().magnitude_bits())
         }
     }
 }
@@ -469,23 +486,24 @@ unsafe fn micro<V: Lanes, const MR: usize, const NV: usize>(
         unsafe { s.out.add((t.row + r) * s.out_row + t.col) }
     };
     if t.rows == MR && t.cols == nr {
+        let mut stored = [[V::zero(); NV]; MR];
         for (r, row) in acc.iter().enumerate() {
             for (v, &sum) in row.iter().enumerate() {
-                let dst = out(r).wrapping_add(v * V::N);
                 // SAFETY: the full tile lies inside the output and the bias.
-                let stored = unsafe {
-                    match bias {
+                unsafe {
+                    let dst = out(r).add(v * V::N);
+                    let value = match bias {
                         Some(b) => V::add(V::load(b.add(t.col + v * V::N)), sum),
                         None if from_out => V::add(V::load(dst), sum),
                         None => sum,
-                    }
-                };
-                // SAFETY: as above.
-                unsafe { stored.store(dst) };
-                if t.scan {
-                    found.see(stored);
+                    };
+                    value.store(dst);
+                    stored[r][v] = value;
                 }
             }
+        }
+        if t.scan {
+            found.see(&stored);
         }
         return;
     }
