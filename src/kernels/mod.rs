@@ -410,6 +410,26 @@ mod tests {
                         unsafe { blocked::gemm_blocked(level, ops, &mut scratch) };
                         let want = reference((m, n, k), |r, p| a[r * k + p], |p, j| b[j * k + p]);
                         result = result.clone().and_then(|()| close(&out, &want, &what));
+                        // Blocked and scanned, weight-gradient layout, added to a start: the
+                        // largest magnitude among the final values, over every block of the
+                        // depth (k > 256) and of the rows (m > 96), edges included.
+                        let (dy_t_at, x_at) = (blocked::Layout { row: 1, col: m }, blocked::Layout { row: n, col: 1 });
+                        let start = data(m * n, 4.0);
+                        let mut added = start.clone();
+                        let ops = blocked::operands(
+                            (m, n, k), (&a, dy_t_at), (&b, x_at), blocked::Start::Add, &mut added, n,
+                        ).scanned();
+                        // SAFETY: the operands were checked and stay borrowed.
+                        let largest = unsafe { blocked::gemm_blocked(level, ops, &mut scratch) };
+                        let mut want = reference((m, n, k), |r, p| a[p * m + r], |p, j| b[p * n + j]);
+                        want.iter_mut().zip(&start).for_each(|(w, s)| *w += s);
+                        result = result.clone().and_then(|()| close(&added, &want, &what));
+                        let found = added.iter().fold(0, |l, v| l.max(crate::Float::magnitude_bits(*v)));
+                        if result.is_ok() && largest != found {
+                            result = Err(TestCaseError::fail(alloc::format!(
+                                "{what}: scanned {} vs {}", f64::from_bits(largest), f64::from_bits(found)
+                            )));
+                        }
                     },
                 );
                 result?;
