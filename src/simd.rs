@@ -5,6 +5,7 @@
 //! instruction set the CPU was found to have; every method is inlined into that code.
 
 use crate::float::Float;
+use crate::tensor::Zero;
 
 /// A vector of `N` floats.
 ///
@@ -39,6 +40,22 @@ pub unsafe trait Lanes: Copy {
     /// `max(|self|, acc)` lane by lane. A NaN lane of `self` may be dropped: a scan that must
     /// see NaNs also adds `self * 0` into a sum, which a NaN or an infinity makes NaN.
     fn abs_max(self, acc: Self) -> Self;
+    /// The vector whose lane `c` is the sum of `vectors[c]`'s lanes, for `N` vectors: the
+    /// sums of `N` dot products at once, with fewer steps across lanes than `N` calls of
+    /// [`sum`](Self::sum).
+    ///
+    /// # Panics
+    /// When `vectors` does not hold exactly `N` vectors.
+    #[inline(always)]
+    fn sums(vectors: &[Self]) -> Self {
+        assert_eq!(vectors.len(), Self::N, "one vector per lane");
+        let mut lanes = [Self::Elem::ZERO; 64];
+        for (lane, v) in lanes.iter_mut().zip(vectors) {
+            *lane = v.sum();
+        }
+        // SAFETY: the buffer holds 64 >= N values.
+        unsafe { Self::load(lanes.as_ptr()) }
+    }
     /// Copies the `N x N` block at `src` (rows `src_row` apart) transposed to `dst` (rows
     /// `dst_row` apart): `dst[q * dst_row + r] = src[r * src_row + q]`. One value at a time
     /// unless the vector type has a faster way.
@@ -162,6 +179,7 @@ mod x86 {
         ($name:ident, $vec:ty, $elem:ty, $n:expr, $zero:ident, $splat:ident, $load:ident,
          $store:ident, $fma:ident, $add:ident, |$v:ident| $sum:block,
          abs_max: |$x:ident, $acc:ident| $abs_max:block
+         $(, sums: |$vs:ident| $sums:block)?
          $(, transpose: |$src:ident, $src_row:ident, $dst:ident, $dst_row:ident| $transpose:block)?) => {
             /// A vector register of floats.
             #[derive(Clone, Copy)]
@@ -214,6 +232,14 @@ mod x86 {
                     // SAFETY: see the impl.
                     $name(unsafe { $abs_max })
                 }
+                $(
+                #[inline(always)]
+                fn sums(vectors: &[Self]) -> Self {
+                    let $vs: [$vec; $n] = core::array::from_fn(|c| vectors[c].0);
+                    // SAFETY: see the impl.
+                    $name(unsafe { $sums })
+                }
+                )?
                 $(
                 #[inline(always)]
                 unsafe fn transpose(
@@ -276,6 +302,15 @@ mod x86 {
             _mm_cvtss_f32(_mm_add_ss(quad, _mm_shuffle_ps::<1>(quad, quad)))
         },
         abs_max: |x, acc| { _mm256_max_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0), x), acc) },
+        sums: |v| {
+            // Pairs, then quadruples, within each half; then the two halves added.
+            let h: [__m256; 4] = core::array::from_fn(|i| _mm256_hadd_ps(v[2 * i], v[2 * i + 1]));
+            let (low4, high4) = (_mm256_hadd_ps(h[0], h[1]), _mm256_hadd_ps(h[2], h[3]));
+            _mm256_add_ps(
+                _mm256_permute2f128_ps::<0x20>(low4, high4),
+                _mm256_permute2f128_ps::<0x31>(low4, high4),
+            )
+        },
         transpose: |src, src_row, dst, dst_row| {
             let r: [__m256; 8] = core::array::from_fn(|i| _mm256_loadu_ps(src.add(i * src_row)));
             // Pairs of rows interleaved, then quarters of columns, then halves.
@@ -316,6 +351,13 @@ mod x86 {
             _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)))
         },
         abs_max: |x, acc| { _mm256_max_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), x), acc) },
+        sums: |v| {
+            let (h01, h23) = (_mm256_hadd_pd(v[0], v[1]), _mm256_hadd_pd(v[2], v[3]));
+            _mm256_add_pd(
+                _mm256_permute2f128_pd::<0x20>(h01, h23),
+                _mm256_permute2f128_pd::<0x31>(h01, h23),
+            )
+        },
         transpose: |src, src_row, dst, dst_row| {
             let r: [__m256d; 4] = core::array::from_fn(|i| _mm256_loadu_pd(src.add(i * src_row)));
             let t = [

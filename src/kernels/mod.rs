@@ -236,6 +236,42 @@ mod tests {
         assert_eq!(levels[0], Level::Portable);
     }
 
+    /// In `f32`, a single row of eight outputs with a depth of whole vectors sums its eight
+    /// dot products in one vector (`Lanes::sums`): rows left over below the two-row tiles,
+    /// widths with and without a remainder, depths with and without one.
+    #[test]
+    fn gemm_nt_sums_a_row_of_outputs_at_once_in_f32() {
+        let shapes = [
+            (1, 8, 8),
+            (1, 16, 64),
+            (1, 13, 24),
+            (1, 32, 64),
+            (3, 24, 16),
+            (1, 8, 12),
+        ];
+        for_each_level(
+            #[inline(always)]
+            |level| {
+                for &(m, n, k) in &shapes {
+                    let f = |v: Vec<f64>| v.into_iter().map(|v| v as f32).collect::<Vec<f32>>();
+                    let (a, b, bias) = (f(data(m * k, 1.0)), f(data(n * k, 2.0)), f(data(n, 3.0)));
+                    let mut out = vec![f32::NAN; m * n];
+                    gemm_nt(level, (m, n, k), &a, &b, &bias, &mut out);
+                    for i in 0..m {
+                        for j in 0..n {
+                            let dot: f64 = (0..k)
+                                .map(|p| a[i * k + p] as f64 * b[j * k + p] as f64)
+                                .sum();
+                            let want = bias[j] as f64 + dot;
+                            let err = (out[i * n + j] as f64 - want).abs();
+                            assert!(err < 1e-5 * (1.0 + want.abs()), "{level:?} {m}x{n}x{k}");
+                        }
+                    }
+                }
+            },
+        );
+    }
+
     #[test]
     fn gemm_broadcast_matches_plain_sums_in_both_modes() {
         for_each_level(

@@ -110,7 +110,7 @@ unsafe fn gemm_nt_into<F: Float>(
             Level::Avx2 if packed && n >= 2 * <F::Mid as Lanes>::N => {
                 nt_packed::<F::Mid, 2, 6>(shape)
             }
-            Level::Avx2 => nt_tiles::<F::Mid, 2, 4, 4>(shape),
+            Level::Avx2 => nt_tiles::<F::Mid, 2, 4, 8>(shape),
             Level::Portable => nt_tiles::<Scalar<F>, 2, 4, 4>(shape),
         }
     }
@@ -335,6 +335,16 @@ unsafe fn nt_tile<V: Lanes, const RA: usize, const RB: usize>(
             }
         }
         p += V::N;
+    }
+    if RA == 1 && RB == V::N && body == k {
+        // One row of `N` outputs: their sums in one vector, with the bias added and stored
+        // at once (a single sample's forward pass).
+        // SAFETY: columns j..j + N < n of the bias and of row i of the output.
+        unsafe {
+            let sums = V::add(V::sums(&acc[0]), V::load(s.bias.add(j)));
+            sums.store(s.out.add(i * s.out_row + j));
+        }
+        return;
     }
     for r in 0..RA {
         for c in 0..RB {
