@@ -67,6 +67,19 @@ struct Compared {
     ratio: Vec<f64>,
 }
 
+/// Runs `run` for `warm` (and at least three calls), and returns how many calls take about
+/// `sample_time`.
+fn calls_per_sample(run: &mut Case, warm: Duration, sample_time: Duration) -> u64 {
+    let start = Instant::now();
+    let mut calls = 0u64;
+    while start.elapsed() < warm || calls < 3 {
+        run(1);
+        calls += 1;
+    }
+    let per_call = start.elapsed().as_secs_f64() / calls as f64;
+    ((sample_time.as_secs_f64() / per_call) as u64).max(1)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -83,16 +96,7 @@ impl Timing {
         };
         let batches: Vec<u64> = cases
             .iter_mut()
-            .map(|run| {
-                let start = Instant::now();
-                let mut calls = 0u64;
-                while start.elapsed() < warm || calls < 3 {
-                    run(1);
-                    calls += 1;
-                }
-                let per_call = start.elapsed().as_secs_f64() / calls as f64;
-                ((sample_time.as_secs_f64() / per_call) as u64).max(1)
-            })
+            .map(|run| calls_per_sample(run, warm, sample_time))
             .collect();
         let mut times = vec![Vec::new(); cases.len()];
         let mut ratios = vec![Vec::new(); cases.len()];
@@ -115,6 +119,33 @@ impl Timing {
             ns: times.into_iter().map(median).collect(),
             ratio: ratios.into_iter().map(median).collect(),
         }
+    }
+
+    /// The checked step's time over the same step without checks (the *checks cost*
+    /// column): the two alone, in short samples, the first of each round swapped every round,
+    /// so that a slow spell of the shared machine falls on both alike. The median of the
+    /// rounds' ratios.
+    fn checks_cost(&self, cases: &mut [Case], checked: usize, unchecked: usize) -> f64 {
+        let (warm, sample_time, rounds) = if self.quick {
+            (Duration::from_millis(5), Duration::from_millis(1), 3)
+        } else {
+            (Duration::from_millis(100), Duration::from_millis(5), 101)
+        };
+        let calls =
+            [checked, unchecked].map(|at| calls_per_sample(&mut cases[at], warm, sample_time));
+        let mut ratios = Vec::new();
+        for round in 0..rounds {
+            let mut ns = [0.0; 2];
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for side in order {
+                let at = [checked, unchecked][side];
+                let t = Instant::now();
+                cases[at](calls[side]);
+                ns[side] = t.elapsed().as_nanos() as f64 / calls[side] as f64;
+            }
+            ratios.push(ns[0] / ns[1]);
+        }
+        median(ratios)
     }
 }
 
@@ -186,9 +217,9 @@ impl Row {
         self
     }
 
-    /// Takes case `at` of the comparison as the step without checks (see `unchecked.rs`).
-    fn unchecked_at(mut self, at: usize, c: &Compared) -> Row {
-        self.checks = Some(1.0 / c.ratio[at]);
+    /// The checked step's time over the unchecked step's ([`Timing::checks_cost`]).
+    fn checks(mut self, ratio: f64) -> Row {
+        self.checks = Some(ratio);
         self
     }
 }
@@ -196,17 +227,21 @@ impl Row {
 fn w1(t: &Timing) -> Row {
     type Net = (Linear<2, 16>, Sigmoid, Linear<16, 1>);
     let mut rng = SmallRng::seed_from_u64(1);
-    let mut net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
+    let net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
     let mut hand_net = hand_copy(&net);
-    let mut raw_net = net.clone();
+    // Both steps' models and buffers on the heap, placed alike: on the stack, where a
+    // program's environment moves them, a step of 100 ns ran up to a tenth slower or faster
+    // with where its model and its gradients fell relative to each other.
+    let mut raw_net = Box::new(net.clone());
+    let mut net = Box::new(net);
     let xs = seeded_inputs::<2>(256, 2);
     let ts: Vec<[f32; 1]> = xs.iter().map(|x| [(x[0] - x[1]).abs()]).collect();
 
-    let mut trainer = Trainer::new(Sgd::new(0.5));
+    let mut trainer = Trainer::<Net, [f32; 2], _>::boxed(Sgd::new(0.5));
     let mut i = 0;
     let ours = case(|| {
         i = (i + 1) % xs.len();
-        let loss = trainer.step(&mut net, black_box(&xs[i]), &ts[i], &Mse);
+        let loss = trainer.step(&mut *net, black_box(&xs[i]), &ts[i], &Mse);
         black_box(loss.ok());
     });
 
@@ -228,10 +263,12 @@ fn w1(t: &Timing) -> Row {
     let mut i = 0;
     let unchecked = case(|| {
         i = (i + 1) % xs.len();
-        black_box(raw.step(&mut raw_net, black_box(&xs[i]), &ts[i], &Mse));
+        black_box(raw.step(&mut *raw_net, black_box(&xs[i]), &ts[i], &Mse));
     });
-    let c = t.compare(&mut [ours, hand, unchecked]);
-    Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, &c, ">= 1.0x hand").unchecked_at(2, &c)
+    let mut cases = [ours, hand, unchecked];
+    let c = t.compare(&mut cases);
+    let checks = t.checks_cost(&mut cases, 0, 2);
+    Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, &c, ">= 1.0x hand").checks(checks)
 }
 
 /// One batch of softmax cross-entropy gradients, by hand: dy = (softmax(y) - onehot) / B.
@@ -341,8 +378,10 @@ fn w2(t: &Timing) -> Row {
     let hand = hand_adam_case::<64, 32, 10, hand::Sigmoid, B>(Box::new(hand_net), xb, cb);
 
     let unchecked = unchecked_adam_case(Box::new(raw_net), xb, cb);
-    let c = t.compare(&mut [ours, hand, unchecked]);
-    Row::new("W2 small 64-32-10 Adam b32", "steps/s", 1, &c, ">= 3x hand").unchecked_at(2, &c)
+    let mut cases = [ours, hand, unchecked];
+    let c = t.compare(&mut cases);
+    let checks = t.checks_cost(&mut cases, 0, 2);
+    Row::new("W2 small 64-32-10 Adam b32", "steps/s", 1, &c, ">= 3x hand").checks(checks)
 }
 
 fn w3(t: &Timing) -> Row {
@@ -376,7 +415,9 @@ fn w3(t: &Timing) -> Row {
     });
 
     let unchecked = unchecked_adam_case(raw_net, xb, cb);
-    let c = t.compare(&mut [ours, hand, floor, unchecked]);
+    let mut cases = [ours, hand, floor, unchecked];
+    let c = t.compare(&mut cases);
+    let checks = t.checks_cost(&mut cases, 0, 3);
     Row::new(
         "W3 medium 784-256-10 Adam b64",
         "samples/s",
@@ -385,7 +426,7 @@ fn w3(t: &Timing) -> Row {
         ">= 0.8x GEMM floor",
     )
     .floor_at(2, &c, B)
-    .unchecked_at(3, &c)
+    .checks(checks)
 }
 
 fn w4(t: &Timing) -> Row {
