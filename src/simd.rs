@@ -41,8 +41,8 @@ pub unsafe trait Lanes: Copy {
     /// see NaNs also adds `self * 0` into a sum, which a NaN or an infinity makes NaN.
     fn abs_max(self, acc: Self) -> Self;
     /// The vector whose lane `c` is the sum of `vectors[c]`'s lanes, for `N` vectors: the
-    /// sums of `N` dot products at once, with fewer steps across lanes than `N` calls of
-    /// [`sum`](Self::sum).
+    /// sums of `N` dot products at once. `N` calls of [`sum`](Self::sum) unless the vector
+    /// type has a shorter way (AVX2's eight `f32`, the only type a kernel calls it for).
     ///
     /// # Panics
     /// When `vectors` does not hold exactly `N` vectors.
@@ -351,13 +351,6 @@ mod x86 {
             _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)))
         },
         abs_max: |x, acc| { _mm256_max_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), x), acc) },
-        sums: |v| {
-            let (h01, h23) = (_mm256_hadd_pd(v[0], v[1]), _mm256_hadd_pd(v[2], v[3]));
-            _mm256_add_pd(
-                _mm256_permute2f128_pd::<0x20>(h01, h23),
-                _mm256_permute2f128_pd::<0x31>(h01, h23),
-            )
-        },
         transpose: |src, src_row, dst, dst_row| {
             let r: [__m256d; 4] = core::array::from_fn(|i| _mm256_loadu_pd(src.add(i * src_row)));
             let t = [
