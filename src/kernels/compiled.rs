@@ -76,7 +76,7 @@ macro_rules! compiled_for {
 
             #[inline(never)]
             fn values(act: Activation, x: &[$t], y: &mut [$t]) {
-                dispatch!(x.len() * ELEMENT_WORK, |_level| act.values(x, y))
+                dispatch!(x.len() * ELEMENT_WORK, |level| act.values(level, x, y))
             }
 
             #[inline(never)]

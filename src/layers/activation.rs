@@ -2,7 +2,7 @@
 //! the width is never restated: `(Linear<2, 16>, Sigmoid, Linear<16, 1>)`.
 
 use crate::float::Float;
-use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
+use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, Level, dispatch};
 use crate::math::flush_tiny;
 use crate::module::{Backward, Forward};
 use crate::parameterless;
@@ -16,6 +16,13 @@ trait Pointwise {
     fn value<F: Float>(&self, x: F) -> F;
     /// f'(x), given x and y = f(x); each activation uses whichever is cheaper.
     fn slope<F: Float>(&self, x: F, y: F) -> F;
+    /// f(x) in code compiled for `level`: where that has fused multiply-adds, a function
+    /// built on `exp` takes the fused one.
+    #[inline(always)]
+    fn value_at<F: Float>(&self, level: Level, x: F) -> F {
+        let _ = level;
+        self.value(x)
+    }
 }
 
 /// The logistic sigmoid `1 / (1 + e^-x)`, with derivative `y (1 - y)`.
@@ -95,6 +102,13 @@ impl Pointwise for Sigmoid {
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
         F::ONE / (F::ONE + (-x).exp_fast())
+    }
+    #[inline(always)]
+    fn value_at<F: Float>(&self, level: Level, x: F) -> F {
+        match level {
+            Level::Portable => self.value(x),
+            Level::Avx2 | Level::Avx512 => F::ONE / (F::ONE + (-x).exp_fast_fused()),
+        }
     }
     #[inline(always)]
     fn slope<F: Float>(&self, _: F, y: F) -> F {
@@ -186,13 +200,13 @@ pub enum Activation {
 impl Activation {
     /// `y = f(x)` elementwise.
     #[inline(always)]
-    pub(crate) fn values<F: Float>(self, x: &[F], y: &mut [F]) {
+    pub(crate) fn values<F: Float>(self, level: Level, x: &[F], y: &mut [F]) {
         match self {
-            Activation::Sigmoid => values_loop(&Sigmoid, x, y),
-            Activation::Tanh => values_loop(&Tanh, x, y),
-            Activation::ReLU => values_loop(&ReLU, x, y),
-            Activation::LeakyReLU(slope) => values_loop(&LeakyReLU::new(slope), x, y),
-            Activation::Identity => values_loop(&Identity, x, y),
+            Activation::Sigmoid => values_loop(&Sigmoid, level, x, y),
+            Activation::Tanh => values_loop(&Tanh, level, x, y),
+            Activation::ReLU => values_loop(&ReLU, level, x, y),
+            Activation::LeakyReLU(slope) => values_loop(&LeakyReLU::new(slope), level, x, y),
+            Activation::Identity => values_loop(&Identity, level, x, y),
         }
     }
 
@@ -210,9 +224,9 @@ impl Activation {
 }
 
 #[inline(always)]
-fn values_loop<A: Pointwise, F: Float>(act: &A, x: &[F], y: &mut [F]) {
+fn values_loop<A: Pointwise, F: Float>(act: &A, level: Level, x: &[F], y: &mut [F]) {
     for (y, &x) in y.iter_mut().zip(x) {
-        *y = act.value(x);
+        *y = act.value_at(level, x);
     }
 }
 
@@ -245,8 +259,8 @@ macro_rules! elementwise_layer {
                 // Short tensors: a loop compiled for this shape, its length written inside the
                 // kernel closure so that it stays a constant. Long ones: the library's copy.
                 if const { T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK } {
-                    dispatch!(T::LEN * ELEMENT_WORK, |_level| {
-                        values_loop(self, x.flat(), out.flat_mut())
+                    dispatch!(T::LEN * ELEMENT_WORK, |level| {
+                        values_loop(self, level, x.flat(), out.flat_mut())
                     })
                 } else {
                     T::Elem::values(self.kind(), x.flat(), out.flat_mut())
