@@ -7,9 +7,9 @@
 //!
 //! Run: `cargo run --release --example custom_layer`
 
-use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::gradcheck::gradcheck;
 use typed_nn::prelude::*;
+use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 
 /// Swish with beta = 1 (also called SiLU): `f(x) = x sigmoid(x)`, applied to every element of
 /// a tensor of any shape. Ramachandran, Zoph and Le, "Searching for Activation Functions"

@@ -9,10 +9,10 @@
 //!
 //! Run: `cargo run --release --example custom_params`
 
-use rand::{Rng, RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::gradcheck::gradcheck;
 use typed_nn::io::{TensorShape, Tensors, safetensors};
 use typed_nn::prelude::*;
+use typed_nn::rand::{Rng, RngExt, SeedableRng, rngs::SmallRng};
 
 /// `y[i] = a[i] x[i] + b[i]` for each of `N` features.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -7,10 +7,10 @@
 
 use std::f32::consts::TAU;
 
-use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::io::to_image;
 use typed_nn::prelude::*;
 use typed_nn::quant::{self, PerChannel};
+use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 
 /// The network the firmware embeds.
 type Sine = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);

@@ -13,8 +13,8 @@ use std::error::Error;
 use std::f64::consts::{PI, TAU};
 
 use plotters::prelude::*;
-use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::prelude::*;
+use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::train::TrainError;
 use typed_nn::universal::{Bumps, bumps};
 

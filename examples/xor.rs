@@ -6,8 +6,8 @@
 //!
 //! Run: `cargo run --release --example xor`
 
-use rand::{SeedableRng, rngs::SmallRng};
 use typed_nn::prelude::*;
+use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 
 /// Hidden units.
 const H: usize = 4;

@@ -96,7 +96,7 @@ where
 /// Avoid inputs exactly at a kink of ReLU, where the derivative does not exist.
 ///
 /// ```
-/// use rand::{SeedableRng, rngs::SmallRng};
+/// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 /// use typed_nn::{gradcheck::gradcheck, Linear, Mse, Tanh};
 /// let mut rng = SmallRng::seed_from_u64(3);
 /// let mut net = (Linear::<3, 4, f64>::glorot(&mut rng), Tanh, Linear::<4, 2, f64>::glorot(&mut rng));

@@ -47,7 +47,7 @@ pub(crate) fn uniform<F: Float, R: Rng + ?Sized>(rng: &mut R, bound: f64) -> F {
 /// Re-initialises every trainable layer of a model in place.
 ///
 /// ```
-/// use rand::{SeedableRng, rngs::SmallRng};
+/// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 /// use typed_nn::{init::{Init, Scheme}, Linear, ReLU, Zero};
 /// let mut net = <(Linear<4, 8>, ReLU, Linear<8, 2>)>::ZERO;
 /// net.init(Scheme::He, &mut SmallRng::seed_from_u64(7));

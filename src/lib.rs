@@ -8,7 +8,7 @@
 //! error names the layer and the input it cannot take.
 //!
 //! ```
-//! use rand::{SeedableRng, rngs::SmallRng};
+//! use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 //! use typed_nn::prelude::*;
 //!
 //! let mut rng = SmallRng::seed_from_u64(42);

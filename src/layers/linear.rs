@@ -50,7 +50,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// A layer with Glorot/Xavier uniform weights and zero biases, for sigmoid and tanh.
     ///
     /// ```
-    /// use rand::{SeedableRng, rngs::SmallRng};
+    /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
     /// use typed_nn::Linear;
     /// let a = Linear::<4, 3>::glorot(&mut SmallRng::seed_from_u64(1));
     /// let b = Linear::<4, 3>::glorot(&mut SmallRng::seed_from_u64(1));
