@@ -114,7 +114,7 @@ impl core::error::Error for TrainError {}
 /// default.
 ///
 /// ```
-/// use rand::{SeedableRng, rngs::SmallRng};
+/// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 /// use typed_nn::{optim::Sgd, train::Trainer, Linear, Mse, Sigmoid};
 /// let mut rng = SmallRng::seed_from_u64(0);
 /// let mut net = (Linear::<1, 4>::glorot(&mut rng), Sigmoid, Linear::<4, 1>::glorot(&mut rng));
@@ -332,7 +332,7 @@ where
     /// [`fit`](Self::fit) do it.
     ///
     /// ```
-    /// use rand::{SeedableRng, rngs::SmallRng};
+    /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
     /// use typed_nn::{optim::Adam, train::Trainer, Linear, SoftmaxCrossEntropy};
     /// let inputs = [[1.0f32, 0.0], [0.0, 1.0], [0.9, 0.1], [0.2, 0.8], [0.8, 0.3]];
     /// let classes = [0usize, 1, 0, 1, 0];
@@ -399,9 +399,14 @@ where
     /// stop early (a loss that is low enough, a test accuracy that stopped improving).
     /// Returns the last epoch's report.
     ///
+    /// The shuffles happen in place: `inputs` and `targets` are left in the last epoch's
+    /// order, still paired. Every target is checked before the first shuffle, so that a
+    /// target the loss is not defined for is named by its index as passed, and no step is
+    /// taken.
+    ///
     /// ```
     /// use core::ops::ControlFlow;
-    /// use rand::{SeedableRng, rngs::SmallRng};
+    /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
     /// use typed_nn::{optim::Adam, train::Trainer, Linear, SoftmaxCrossEntropy};
     /// let mut inputs = [[1.0f32, 0.0], [0.0, 1.0], [0.9, 0.1], [0.2, 0.8]];
     /// let mut classes = [0usize, 1, 0, 1];
@@ -435,6 +440,10 @@ where
         R: Rng + ?Sized,
         M::Output: ScoredBy<L, [T; B]>,
     {
+        // Targets are checked in the order the caller gave them, so that an error names a
+        // target by its index there, not by where a shuffle moved it.
+        check_epoch_data(inputs.len(), targets.len(), B)?;
+        self.check_targets::<T, L>(targets, loss)?;
         let mut last = None;
         for epoch in 1..=epochs {
             shuffle_together(inputs, targets, rng)?;
@@ -455,6 +464,37 @@ where
                 Ok(Tally::default().report())
             }
         }
+    }
+}
+
+impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
+where
+    M: Backward<[S; B]>,
+    Elem<M, [S; B]>: CheckedOptimizer<O, M>,
+{
+    /// Every target, batch by batch as [`epoch`](Self::epoch) would take them, checked
+    /// against the loss without a step: an error names the target by its index in `targets`
+    /// and the step that would have met it.
+    fn check_targets<T: Copy, L>(&self, targets: &[T], loss: &L) -> Result<(), TrainError>
+    where
+        M::Output: ScoredBy<L, [T; B]>,
+    {
+        let refused = |error, batch: u64, start, live| {
+            let step = self.steps + batch + 1;
+            in_data_set(TrainError::Target { step, error }, start, live)
+        };
+        let (batches, tail) = targets.as_chunks::<B>();
+        for (batch, t) in batches.iter().enumerate() {
+            <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, t)
+                .map_err(|e| refused(e, batch as u64, batch * B, B))?;
+        }
+        if !tail.is_empty() {
+            let live = tail.len();
+            let t: [T; B] = core::array::from_fn(|i| tail[i % live]);
+            <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, &t)
+                .map_err(|e| refused(e, batches.len() as u64, batches.len() * B, live))?;
+        }
+        Ok(())
     }
 }
 
@@ -506,7 +546,7 @@ impl Tally {
 /// Shuffles inputs and targets with the same permutation (Fisher-Yates), in place.
 ///
 /// ```
-/// use rand::{SeedableRng, rngs::SmallRng};
+/// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 /// use typed_nn::train::shuffle_together;
 /// let mut xs = [10, 20, 30, 40];
 /// let mut ts = [1, 2, 3, 4];
