@@ -15,7 +15,7 @@
 use core::ops::ControlFlow;
 
 use typed_nn::data::Dataset;
-use typed_nn::eval::{accuracy, confusion_matrix};
+use typed_nn::eval::{accuracy, binary_accuracy, confusion_matrix};
 use typed_nn::prelude::*;
 use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 
@@ -27,15 +27,6 @@ const REFERENCE_LOGISTIC: f64 = 0.965;
 const REFERENCE_MLP: f64 = 0.956;
 
 type Mlp = (Linear<D, 16>, Sigmoid, Linear<16, 2>);
-
-/// The logistic model's decision: benign when the logit is positive.
-fn logistic_accuracy(model: &Linear<D, 1>, data: &Dataset<D>) -> f64 {
-    let right = data.features.iter().zip(&data.targets).filter(|(x, t)| {
-        let p = Sigmoid.infer(&model.infer(*x))[0];
-        (p > 0.5) == (**t > 0.5)
-    });
-    right.count() as f64 / data.len() as f64
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/breast_cancer.csv");
@@ -70,7 +61,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ControlFlow::Continue(())
         },
     )?;
-    let logistic_test = logistic_accuracy(&logistic, &test);
+    // Benign when the logit is positive (a probability above one half).
+    let test_ts: Vec<[f32; 1]> = test.targets.iter().map(|&t| [t]).collect();
+    let logistic_test = binary_accuracy(&logistic, &test.features, &test_ts)?;
 
     // The MLP, on class indices.
     let mut mlp = Mlp::ZERO;

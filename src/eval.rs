@@ -1,5 +1,5 @@
-//! Evaluation on held-out data: mean loss, accuracy, confusion matrix, mean squared error and
-//! R squared.
+//! Evaluation on held-out data: mean loss, accuracy (and the binary accuracy of a model of one
+//! logit), confusion matrix, mean squared error and R squared.
 //!
 //! Every function compares a model's outputs with targets given as two slices of the same
 //! length; different lengths, an empty set, a class index the model cannot predict, a target
@@ -51,6 +51,11 @@ pub enum EvalError {
     /// targets beyond about 1e154, whose squares overflow), or, for a loss, the model's
     /// float type.
     Overflow,
+    /// The model has one output: the argmax of one score is always class 0, so it classifies
+    /// nothing. A single logit (trained with
+    /// [`BinaryCrossEntropy`](crate::loss::BinaryCrossEntropy)) is scored by
+    /// [`binary_accuracy`].
+    OneOutput,
     /// A target the loss is not defined for ([`Loss::check_target`]).
     Target {
         /// The sample's index (0-based).
@@ -86,6 +91,10 @@ impl fmt::Display for EvalError {
                 "sample {sample}: the model's output is not finite (its weights or the input hold a NaN or an infinity)"
             ),
             EvalError::Target { sample, error } => write!(f, "sample {sample}: {error}"),
+            EvalError::OneOutput => write!(
+                f,
+                "the model has one output, whose argmax is always class 0: score a single logit with `eval::binary_accuracy`, or give the model one output per class"
+            ),
             EvalError::Overflow => write!(
                 f,
                 "the result overflows: the outputs or targets are too large for their squares (scale the data)"
@@ -159,6 +168,7 @@ pub fn accuracy<M: Classifier<X>, X>(
     classes: &[usize],
 ) -> Result<f64, EvalError> {
     paired(inputs, classes)?;
+    two_classes::<M, X>()?;
     let mut right = 0;
     for (sample, (x, &class)) in inputs.iter().zip(classes).enumerate() {
         check_class::<M, X>(sample, class)?;
@@ -177,6 +187,47 @@ fn finite<T: Tensor>(sample: usize, y: T) -> Result<T, EvalError> {
     } else {
         Err(EvalError::NotFinite { sample })
     }
+}
+
+/// A classifier's argmax chooses between at least two classes.
+fn two_classes<M: Classifier<X>, X>() -> Result<(), EvalError> {
+    if M::CLASSES >= 2 {
+        Ok(())
+    } else {
+        Err(EvalError::OneOutput)
+    }
+}
+
+/// The fraction of samples that a model of one logit `z` classifies as their target does: a
+/// sample is predicted positive when `z > 0` (a probability `sigmoid(z)` above one half),
+/// and is positive when its target, a probability in `[0, 1]` as
+/// [`BinaryCrossEntropy`](crate::loss::BinaryCrossEntropy) takes, is above one half.
+///
+/// ```
+/// use typed_nn::{eval::binary_accuracy, Linear};
+/// let model = Linear::<1, 1>::from_parts([[1.0]], [0.0]); // z = x
+/// let xs = [[2.0], [-1.0], [0.5], [-3.0]];
+/// assert_eq!(binary_accuracy(&model, &xs, &[[1.0], [0.0], [0.0], [0.0]]), Ok(0.75));
+/// assert!(binary_accuracy(&model, &xs[..1], &[[2.0]]).is_err()); // not a probability
+/// ```
+pub fn binary_accuracy<M, X, F>(
+    model: &M,
+    inputs: &[X],
+    targets: &[[F; 1]],
+) -> Result<f64, EvalError>
+where
+    M: Forward<X, Output = [F; 1]>,
+    F: Float,
+{
+    paired(inputs, targets)?;
+    let mut right = 0;
+    for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
+        Loss::<[F; 1], [F; 1]>::check_target(&crate::loss::BinaryCrossEntropy, t)
+            .map_err(|error| EvalError::Target { sample, error })?;
+        let [z] = finite(sample, model.infer(x))?;
+        right += usize::from((z > F::ZERO) == (t[0] > F::HALF));
+    }
+    Ok(right as f64 / inputs.len() as f64)
 }
 
 fn check_class<M: Classifier<X>, X>(sample: usize, class: usize) -> Result<(), EvalError> {
@@ -240,8 +291,9 @@ impl<const C: usize> ConfusionMatrix<C> {
 }
 
 impl<const C: usize> fmt::Display for ConfusionMatrix<C> {
-    /// A Markdown table: one row per true class, one column per predicted class, and the
-    /// recall of each class.
+    /// A Markdown table: one row per true class, one column per predicted class, the recall
+    /// of each class in the last column, and a last row with the precision of each predicted
+    /// class and, in the recall column, the accuracy.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = |mut n: usize| {
             let mut d = 1;
@@ -272,7 +324,18 @@ impl<const C: usize> fmt::Display for ConfusionMatrix<C> {
                 None => writeln!(f, " - |")?,
             }
         }
-        Ok(())
+        write!(f, "| precision |")?;
+        for c in 0..C {
+            match self.precision(c) {
+                Some(p) => write!(f, " {p:.3} |")?,
+                None => write!(f, " - |")?,
+            }
+        }
+        if self.total() > 0 {
+            writeln!(f, " accuracy {:.3} |", self.accuracy())
+        } else {
+            writeln!(f, " - |")
+        }
     }
 }
 
@@ -287,6 +350,7 @@ where
     F: Float,
 {
     paired(inputs, classes)?;
+    two_classes::<M, X>()?;
     let mut counts = [[0; C]; C];
     for (sample, (x, &class)) in inputs.iter().zip(classes).enumerate() {
         check_class::<M, X>(sample, class)?;

@@ -1,7 +1,8 @@
 //! Evaluation: each metric against a value computed by hand, and every misuse an error.
 
 use typed_nn::eval::{
-    ConfusionMatrix, EvalError, accuracy, confusion_matrix, mean_loss, mse, r_squared,
+    ConfusionMatrix, EvalError, accuracy, binary_accuracy, confusion_matrix, mean_loss, mse,
+    r_squared,
 };
 use typed_nn::prelude::*;
 
@@ -49,13 +50,20 @@ fn the_confusion_matrix_counts_pairs_and_prints_a_table() {
     assert_eq!(m.precision(7), None);
     let table = m.to_string();
     let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 4, "{table}");
+    assert_eq!(lines.len(), 5, "{table}");
     assert_eq!(lines[0], "| true \\ predicted | 0 | 1 | recall |");
     assert_eq!(lines[3], "| 1 | 1 | 2 | 0.667 |");
+    // Predicted 0: 2 of 3 right; predicted 1: 2 of 2.
+    assert_eq!(lines[4], "| precision | 0.667 | 1.000 | accuracy 0.800 |");
     let empty = ConfusionMatrix::<3> {
         counts: [[0; 3]; 3],
     };
-    assert!(empty.to_string().contains(" - |"));
+    let empty_table = empty.to_string();
+    assert!(empty_table.contains(" - |"));
+    assert_eq!(
+        empty_table.lines().last(),
+        Some("| precision | - | - | - | - |")
+    );
     assert!(confusion_matrix(&model, &xs, &[0, 1, 2, 1, 0]).is_err());
 }
 
@@ -165,5 +173,41 @@ fn scores_that_overflow_are_errors() {
         EvalError::Overflow
             .to_string()
             .starts_with("the result overflows")
+    );
+}
+
+#[test]
+fn a_model_of_one_output_is_scored_as_a_logit_not_by_argmax() {
+    let logit = Linear::<1, 1>::from_parts([[1.0]], [0.0]); // z = x
+    let xs = [[2.0], [-1.0], [0.5], [-3.0], [0.0]];
+    // argmax of one score is always 0: an error, not 1.0 for targets that are all 0.
+    let err = accuracy(&logit, &xs, &[0; 5]).unwrap_err();
+    assert_eq!(err, EvalError::OneOutput);
+    assert!(err.to_string().contains("eval::binary_accuracy"), "{err}");
+    assert_eq!(
+        confusion_matrix(&logit, &xs, &[0; 5]).unwrap_err(),
+        EvalError::OneOutput
+    );
+    // z > 0 is positive; z = 0 (probability one half) is not. Targets above one half are.
+    let ts = [[1.0], [0.0], [0.4], [0.0], [1.0]];
+    assert_eq!(binary_accuracy(&logit, &xs, &ts), Ok(0.6));
+    assert_eq!(
+        binary_accuracy(&logit, &xs[..2], &ts),
+        Err(EvalError::LengthMismatch {
+            inputs: 2,
+            targets: 5
+        })
+    );
+    let none: [[f32; 1]; 0] = [];
+    assert_eq!(binary_accuracy(&logit, &none, &[]), Err(EvalError::Empty));
+    let outside = binary_accuracy(&logit, &xs[..2], &[[1.0], [1.5]]).unwrap_err();
+    assert!(
+        matches!(outside, EvalError::Target { sample: 1, .. }),
+        "{outside}"
+    );
+    let nan = Linear::<1, 1>::from_parts([[f32::NAN]], [0.0]);
+    assert_eq!(
+        binary_accuracy(&nan, &xs[..1], &ts[..1]),
+        Err(EvalError::NotFinite { sample: 0 })
     );
 }
