@@ -510,6 +510,9 @@ fn other_formats_and_unknown_dtypes_are_named() {
     let mut npy = b"\x93NUMPY\x01\x00v\x00{'descr': '<f4'".to_vec();
     npy.resize(200, b' ');
     assert!(refused(&npy).contains("a NumPy array"));
+    // The crate's own image format.
+    let image = typed_nn::io::to_image::<f32, _>(&net(9)).unwrap();
+    assert!(refused(&image).contains("this crate's own weights image"));
     // A safetensors header of 640 bytes begins as a pickle does, and is read as safetensors.
     let json = format!("{{\"__metadata__\":{{\"a\":\"{}\"}}}}", "x".repeat(615));
     assert_eq!(json.len(), 640);

@@ -55,7 +55,7 @@ pub use json::JsonStr;
 use json::{Cursor, Parsed, dtype_bytes};
 use widen::Source;
 #[cfg(feature = "std")]
-pub use write::{load_file, save};
+pub use write::{FileError, load_file, save};
 #[cfg(feature = "alloc")]
 pub use write::{to_bytes, to_bytes_named};
 
@@ -295,7 +295,11 @@ impl<'a> Header<'a> {
 
 /// The format a file that is not safetensors looks like, from its first bytes.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
-    const FORMATS: [(&[u8], &str); 5] = [
+    const FORMATS: [(&[u8], &str); 6] = [
+        (
+            &crate::io::MAGIC,
+            "this crate's own weights image, as `io::save` writes (read it with `io::load`)",
+        ),
         (
             b"PK\x03\x04",
             "a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`)",

@@ -1,6 +1,8 @@
 //! safetensors files of a model (with an allocator).
 
 use alloc::string::String;
+#[cfg(feature = "std")]
+use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
@@ -85,14 +87,90 @@ pub fn to_bytes_named<F: Float, M: Params<F> + Tensors>(
     Ok(out)
 }
 
-/// Writes `model` as a safetensors file at `path` ([`to_bytes`]).
+/// Why [`save`] or [`load_file`] failed: the file, and what went wrong with it.
+///
+/// It converts with `?` into `Box<dyn std::error::Error>`, as a program's `main` returns.
+#[cfg(feature = "std")]
+#[derive(Clone, Debug, PartialEq)]
+// Kept by value, as `SafetensorsError` is: an error path, taken once per file.
+#[allow(clippy::large_enum_variant)]
+pub enum FileError {
+    /// The file could not be written or read.
+    Io {
+        /// The path.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+    /// The file's contents do not fit the model, or the model has no safetensors file (see
+    /// [`SafetensorsError`]).
+    Safetensors {
+        /// The path.
+        path: String,
+        /// What is wrong.
+        error: SafetensorsError,
+    },
+}
+
+#[cfg(feature = "std")]
+impl core::fmt::Display for FileError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            FileError::Io { path, message } => write!(f, "{path}: {message}"),
+            FileError::Safetensors { path, error } => write!(f, "{path}: {error}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl core::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            FileError::Io { .. } => None,
+            FileError::Safetensors { error, .. } => Some(error),
+        }
+    }
+}
+
+/// The path as text, for an error.
+#[cfg(feature = "std")]
+fn shown(path: &std::path::Path) -> String {
+    path.display().to_string()
+}
+
+/// Writes `model` as a safetensors file at `path` ([`to_bytes`]), replacing it; nothing is
+/// written when the model has no safetensors file.
+///
+/// ```
+/// use typed_nn::{Linear, Zero, io::safetensors};
+/// let path = std::env::temp_dir().join("typed-nn-doc-st-save.safetensors");
+/// let model = Linear::<2, 1>::from_parts([[0.5, -1.0]], [0.25]);
+/// safetensors::save(&path, &model)?;
+/// let mut loaded = Linear::<2, 1>::ZERO;
+/// safetensors::load_file(&path, &mut loaded)?;
+/// assert_eq!(loaded, model);
+/// // Errors name the file.
+/// let missing = std::env::temp_dir().join("typed-nn-doc-no-such.safetensors");
+/// let err = safetensors::load_file(&missing, &mut loaded).unwrap_err();
+/// assert!(err.to_string().starts_with(&missing.display().to_string()));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[cfg(feature = "std")]
 pub fn save<F: Float, M: Params<F> + Tensors>(
     path: impl AsRef<std::path::Path>,
     model: &M,
-) -> Result<(), std::io::Error> {
-    let bytes = to_bytes_named(model, Naming::Sequential).map_err(std::io::Error::other)?;
-    std::fs::write(path, bytes)
+) -> Result<(), FileError> {
+    let path = path.as_ref();
+    let bytes =
+        to_bytes_named(model, Naming::Sequential).map_err(|error| FileError::Safetensors {
+            path: shown(path),
+            error,
+        })?;
+    std::fs::write(path, bytes).map_err(|e| FileError::Io {
+        path: shown(path),
+        message: e.to_string(),
+    })
 }
 
 /// Reads the safetensors file at `path` into `model` ([`load`](super::load)); the
@@ -101,8 +179,14 @@ pub fn save<F: Float, M: Params<F> + Tensors>(
 pub fn load_file<F: Float, M: Params<F> + Tensors>(
     path: impl AsRef<std::path::Path>,
     model: &mut M,
-) -> Result<(), std::boxed::Box<dyn core::error::Error + Send + Sync>> {
-    let bytes = std::fs::read(path)?;
-    super::load(&bytes, model)?;
-    Ok(())
+) -> Result<(), FileError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| FileError::Io {
+        path: shown(path),
+        message: e.to_string(),
+    })?;
+    super::load(&bytes, model).map_err(|error| FileError::Safetensors {
+        path: shown(path),
+        error,
+    })
 }
