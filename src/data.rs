@@ -97,6 +97,16 @@ pub enum DataError {
     },
 }
 
+/// "column" or "columns", to follow a count.
+fn columns(n: usize) -> &'static str {
+    if n == 1 { "column" } else { "columns" }
+}
+
+/// "feature" or "features", to follow a count.
+fn features(n: usize) -> &'static str {
+    if n == 1 { "feature" } else { "features" }
+}
+
 /// Bytes a field may have: far more than any number needs.
 pub const MAX_FIELD_BYTES: usize = 128;
 
@@ -107,8 +117,10 @@ impl fmt::Display for DataError {
             DataError::Empty => write!(f, "no header row: the data set is empty"),
             DataError::HeaderWidth { expected, found } => write!(
                 f,
-                "line 1: the header names {found} columns, expected {expected} ({} features and a target)",
-                expected - 1
+                "line 1: the header names {found} {}, expected {expected} ({} {} and a target)",
+                columns(*found),
+                expected - 1,
+                features(expected - 1)
             ),
             DataError::NoSamples => write!(f, "a header row and no samples"),
             DataError::IndexColumn => write!(
@@ -140,8 +152,10 @@ impl fmt::Display for DataError {
                 found,
             } => write!(
                 f,
-                "line {line}: {found} columns, expected {expected} ({} features and a target)",
-                expected - 1
+                "line {line}: {found} {}, expected {expected} ({} {} and a target)",
+                columns(*found),
+                expected - 1,
+                features(expected - 1)
             ),
             DataError::NotANumber { line, column, text } => {
                 write!(f, "line {line}, column {column}: {text:?} is not a number")
@@ -325,7 +339,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
 
     /// The canonical split of the bundled data sets (every fifth sample is a test sample), with
     /// features standardised by the training samples' mean and standard deviation, and the
-    /// [`Standardizer`] fitted, for the inputs the model meets later.
+    /// [`Standardizer`] fitted, for the inputs the model meets later. Sample 0 is always a
+    /// test sample: a data set of one sample leaves the training set empty (and the scaler the
+    /// identity), which training then refuses as too few samples for a batch.
     ///
     /// ```
     /// use typed_nn::data::Dataset;
