@@ -48,6 +48,24 @@ fn header_and_row_widths_are_checked() {
         })
     );
     assert_eq!(parse("a,b,y\n"), Err(DataError::NoSamples));
+    // Counts in words that agree with them.
+    let one = DataError::HeaderWidth {
+        expected: 2,
+        found: 1,
+    };
+    assert_eq!(
+        one.to_string(),
+        "line 1: the header names 1 column, expected 2 (1 feature and a target)"
+    );
+    let row = DataError::Width {
+        line: 4,
+        expected: 3,
+        found: 1,
+    };
+    assert_eq!(
+        row.to_string(),
+        "line 4: 1 column, expected 3 (2 features and a target)"
+    );
     assert_eq!(parse("a,b,y\n\n\n"), Err(DataError::NoSamples));
     // A trailing comma is a fourth, empty column: a width error, not a number error.
     assert_eq!(
