@@ -4,6 +4,7 @@ use crate::float::Float;
 use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
+use crate::tensor::Zero;
 use crate::optim::in_halves;
 use crate::optim::{
     HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, max_update, refuse,
@@ -66,7 +67,10 @@ pub const BETA2: f64 = 0.999;
 /// PyTorch's default epsilon.
 pub const EPS: f64 = 1e-8;
 
-impl<F: Float, M: Params<F>> Adam<M, F> {
+// Only `Zero` here: whether the model holds `F` parameters is checked where the optimizer
+// updates it, so that a learning rate of another float type is one error there (naming both
+// types), not a second one at the constructor.
+impl<F: Float, M: Zero> Adam<M, F> {
     /// Adam with learning rate `lr`, PyTorch's other defaults, and every hyperparameter
     /// checked: `lr` finite and positive, betas in [0, 1), `eps` finite and positive, weight
     /// decay in [0, 1]. Set fields by hand and the same checks run before every
