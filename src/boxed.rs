@@ -10,7 +10,6 @@ use core::ptr::addr_of_mut;
 
 use crate::chain::for_each_tuple;
 use crate::float::Float;
-use crate::module::Params;
 use crate::optim::{Adam, Optimizer, StepError, adam};
 use crate::tensor::Zero;
 use crate::train::{StepBuffers, Trainer};
@@ -73,10 +72,8 @@ pub fn zeroed<T: ZeroBits>() -> Box<T> {
     unsafe { Box::<T>::new_zeroed().assume_init() }
 }
 
-impl<M: ZeroBits, F: Float> Adam<M, F>
-where
-    M: Params<F>,
-{
+// As for `Adam::new`, the float type is checked where the optimizer meets the model.
+impl<M: ZeroBits, F: Float> Adam<M, F> {
     /// [`Adam::new`] on the heap: the moments are zeroed in place.
     pub fn boxed(lr: F) -> Box<Self> {
         let mut adam = Box::<Self>::new_uninit();

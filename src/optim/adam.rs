@@ -4,12 +4,12 @@ use crate::float::Float;
 use crate::kernels::dispatch;
 use crate::math::flush_tiny;
 use crate::module::Params;
-use crate::tensor::Zero;
 use crate::optim::in_halves;
 use crate::optim::{
     HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, max_update, refuse,
     require, scanned_within,
 };
+use crate::tensor::Zero;
 
 /// Adam (Kingma and Ba, 2015) with PyTorch's semantics: bias-corrected moments and epsilon
 /// added after the square root,

@@ -7,6 +7,7 @@ use crate::optim::{
     HyperparameterError, Optimizer, SMALL_MODEL, StateOf, StepError, check_lr, check_rate,
     in_halves, max_update, refuse, scanned_within, update_bound,
 };
+use crate::tensor::Zero;
 
 /// Plain stochastic gradient descent: `p -= lr * g`.
 ///
@@ -154,7 +155,9 @@ pub struct SgdMomentum<M, F = f32> {
     pub velocity: M,
 }
 
-impl<F: Float, M: Params<F>> SgdMomentum<M, F> {
+// Only `Zero`, as for `Adam::new`: the float type is checked where the optimizer meets the
+// model, as one error.
+impl<F: Float, M: Zero> SgdMomentum<M, F> {
     /// SGD with learning rate `lr` and momentum factor `momentum`, starting at rest. Both are
     /// checked before every step ([`Optimizer::check`]); [`try_new`](Self::try_new) checks
     /// them now.
