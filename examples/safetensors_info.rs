@@ -46,7 +46,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("| `{}` | {} | {:?} |", e.name, e.dtype, e.shape);
     }
 
-    let modules = modules(&entries);
+    // Tensors that are neither a weight nor a bias, alone under their prefix (a bare
+    // `num_batches_tracked`, say), are no layer: the model leaves them out, and the loader
+    // refuses a file that holds them.
+    let (modules, strays): (Vec<Module>, Vec<Module>) = modules(&entries)
+        .into_iter()
+        .partition(|m| m.weight.is_some() || m.bias.is_some());
     let numbered: Option<Vec<usize>> = modules.iter().map(|m| m.prefix.parse().ok()).collect();
     println!("\nThe typed-nn model with these parameters:\n");
     println!("type Model = (");
@@ -69,6 +74,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("    {}", layer(m, &mut previous_out));
     }
     println!(");");
+    if !strays.is_empty() {
+        let names: Vec<&str> = strays
+            .iter()
+            .flat_map(|m| m.other.iter().map(String::as_str))
+            .collect();
+        println!(
+            "\nNot parameters of any layer, so not in the model: {}. The loader refuses a file that holds them: leave them out when saving (in PyTorch, `del state_dict[name]`).",
+            names.join(", ")
+        );
+    }
     if numbered.is_none() {
         let names: Vec<String> = modules.iter().map(|m| format!("{:?}", m.prefix)).collect();
         println!("\nIts names are not nn.Sequential's: load it with");

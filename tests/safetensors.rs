@@ -111,7 +111,16 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
     let mut copy = Net::ZERO;
     st::load_named(&named, &mut copy, Naming::Layers(&["fc1", "fc2"])).unwrap();
     assert_eq!(copy, original);
+    // Read with the default names, the file's own first name shows why nothing was found.
     let err = st::load(&named, &mut copy).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file's first tensor is `fc1.weight`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)"
+    );
+    assert!(matches!(err, SafetensorsError::NamedOtherwise { .. }));
+    // A file of no tensors at all: the first one is plainly missing.
+    let empty = raw("{}", &[]);
+    let err = st::load(&empty, &mut copy).unwrap_err();
     assert_eq!(
         err.to_string(),
         "tensor `0.weight` is missing; layer 0, `Linear<3, 4>`, needs it"

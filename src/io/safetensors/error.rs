@@ -214,6 +214,17 @@ pub enum SafetensorsError {
         /// The layer that holds it (counted from 0) and its type.
         layer: (usize, &'static str),
     },
+    /// The model's first tensor is not in the file, which holds others: its tensors are
+    /// named otherwise than the [`Naming`](super::Naming) asked for (a prefix such as `net.`,
+    /// or modules named `fc1`, `fc2`), or it belongs to another model.
+    NamedOtherwise {
+        /// The tensor looked for.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// The file's first tensor, in its header's order.
+        first: Name,
+    },
     /// The file holds a tensor the model has no place for.
     Extra {
         /// The tensor.
@@ -337,6 +348,12 @@ impl Display for SafetensorsError {
             Missing { name, layer } => write!(
                 f,
                 "tensor `{name}` is missing; layer {}, `{}`, needs it",
+                layer.0,
+                Short(layer.1)
+            ),
+            NamedOtherwise { name, layer, first } => write!(
+                f,
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file's first tensor is `{first}`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
                 layer.0,
                 Short(layer.1)
             ),

@@ -356,9 +356,20 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
     let mut expected = 0;
     for_each_tensor::<M>(naming, &mut |name, layer, shape| {
         expected += 1;
-        let tensor = header
-            .find(name.as_str())?
-            .ok_or(SafetensorsError::Missing { name, layer })?;
+        let Some(tensor) = header.find(name.as_str())? else {
+            // The model's first tensor missing from a file that holds others: most often a
+            // file whose names follow another scheme, which the error shows.
+            let mut first = None;
+            header.for_each(|t| {
+                first = first.or(Some(t.name.name()));
+            });
+            return Err(match first {
+                Some(first) if expected == 1 => {
+                    SafetensorsError::NamedOtherwise { name, layer, first }
+                }
+                _ => SafetensorsError::Missing { name, layer },
+            });
+        };
         header.alone(&tensor)?;
         let Some(source) = Source::for_model::<F>(tensor.dtype) else {
             return Err(SafetensorsError::Dtype {
