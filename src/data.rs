@@ -89,8 +89,9 @@ pub enum DataError {
     },
     /// A target meant to be a class index is not a non-negative integer.
     NotAClass {
-        /// The sample, counted from 1 (in a file with a header row, sample `n` is on line
-        /// `n + 1` unless blank lines come before it).
+        /// The sample's index in the data set's `targets` (from 0, as everywhere in the
+        /// crate; in a file with a header row, the sample is on line `sample + 2` unless blank
+        /// lines come before it).
         sample: usize,
         /// The value found.
         value: f64,
@@ -163,7 +164,7 @@ impl fmt::Display for DataError {
             DataError::NotAClass { sample, value } => {
                 write!(
                     f,
-                    "sample {sample}: target {value} is not a class index (0, 1, 2, ...)"
+                    "targets[{sample}] is {value}: not a class index (0, 1, 2, ...)"
                 )
             }
         }
@@ -372,7 +373,7 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                     Ok(value as usize)
                 } else {
                     Err(DataError::NotAClass {
-                        sample: index + 1,
+                        sample: index,
                         value,
                     })
                 }
@@ -693,7 +694,7 @@ mod tests {
         assert_eq!(
             not_class,
             Err(DataError::NotAClass {
-                sample: 1,
+                sample: 0,
                 value: 0.5
             })
         );

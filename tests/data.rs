@@ -183,17 +183,21 @@ fn bytes_that_are_not_utf8_are_located() {
 }
 
 #[test]
-fn class_errors_count_samples_from_1() {
+fn class_errors_name_the_target_by_its_index() {
     let data = parse("a,b,y\n1,2,0\n1,2,1.5\n").unwrap();
     let err = data.classes().unwrap_err();
+    // From 0, as the trainer's and the evaluations' errors count samples.
     assert_eq!(
         err,
         DataError::NotAClass {
-            sample: 2,
+            sample: 1,
             value: 1.5
         }
     );
-    assert!(err.to_string().starts_with("sample 2:"));
+    assert_eq!(
+        err.to_string(),
+        "targets[1] is 1.5: not a class index (0, 1, 2, ...)"
+    );
 }
 
 #[test]
