@@ -174,19 +174,23 @@ where
 }
 
 /// Panics unless `PARAM_COUNT`, `visit`, `visit_mut` and `zip_mut` of `model` agree: the
-/// same number of parameters, in slices of the same lengths in the same order.
+/// same number of parameters, in the same slices of the model's memory in the same order.
 fn check_bookkeeping<F: Float, M: Params<F>>(model: &mut M) {
-    // Each walk's slices, summarised: their total length, and their lengths weighted by
-    // position (which differs when the slices differ in order or in size).
-    let mut walks = [(0usize, 0usize, 0usize); 3];
-    let note = |walk: &mut (usize, usize, usize), len: usize| {
-        walk.1 += 1;
+    // Each walk's slices, summarised: their count, their total length, and a hash of where
+    // each slice starts and how long it is, in order (which differs when the walks visit
+    // other memory, or the same slices in another order).
+    let mut walks = [(0usize, 0usize, 0u64); 3];
+    let note = |walk: &mut (usize, usize, u64), start: *const F, len: usize| {
         walk.0 += len;
-        walk.2 = walk.2.wrapping_add(len.wrapping_mul(walk.1));
+        walk.1 += 1;
+        // FNV-1a over the slice's address and length.
+        for word in [start as usize as u64, len as u64] {
+            walk.2 = (walk.2 ^ word).wrapping_mul(0x0100_0000_01b3);
+        }
     };
     let [visit, visit_mut, zip] = &mut walks;
-    model.visit(&mut |s| note(visit, s.len()));
-    model.visit_mut(&mut |s| note(visit_mut, s.len()));
+    model.visit(&mut |s| note(visit, s.as_ptr(), s.len()));
+    model.visit_mut(&mut |s| note(visit_mut, s.as_ptr(), s.len()));
     let mut other = M::ZERO;
     model.zip_mut([&mut other], &mut |p, [o]| {
         assert_eq!(
@@ -194,12 +198,12 @@ fn check_bookkeeping<F: Float, M: Params<F>>(model: &mut M) {
             o.len(),
             "gradcheck: `zip_mut` pairs slices of different lengths"
         );
-        note(zip, p.len())
+        note(zip, p.as_ptr(), p.len())
     });
     let count = M::PARAM_COUNT;
     assert!(
         walks.iter().all(|w| w.0 == count) && walks[1] == walks[0] && walks[2] == walks[0],
-        "gradcheck: the model's parameter bookkeeping disagrees: PARAM_COUNT is {count}, while `visit` walks {}, `visit_mut` {} and `zip_mut` {} parameters (in {}, {} and {} slices); all four must cover the same parameters in the same order",
+        "gradcheck: the model's parameter bookkeeping disagrees: PARAM_COUNT is {count}, while `visit` walks {}, `visit_mut` {} and `zip_mut` {} parameters (in {}, {} and {} slices); all four must cover the same parameters, the same slices of the model in the same order",
         walks[0].0,
         walks[1].0,
         walks[2].0,

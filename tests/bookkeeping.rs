@@ -144,3 +144,71 @@ fn a_layer_whose_tensors_leave_a_parameter_out_is_not_saved() {
     );
     assert!(!path.exists());
 }
+
+/// [`Scale`] whose `visit_mut` walks its two slices in the other order: the same counts and
+/// lengths, other memory at each position.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Swapped(Scale<true, true>);
+
+impl Zero for Swapped {
+    const ZERO: Self = Swapped(Scale::ZERO);
+}
+
+impl ParamCount for Swapped {
+    const PARAM_COUNT: usize = 6;
+}
+
+impl Params<f64> for Swapped {
+    fn visit(&self, f: &mut impl FnMut(&[f64])) {
+        self.0.visit(f)
+    }
+    fn visit_mut(&mut self, f: &mut impl FnMut(&mut [f64])) {
+        f(&mut self.0.b);
+        f(&mut self.0.a);
+    }
+    fn zip_mut<const K: usize>(
+        &mut self,
+        others: [&mut Self; K],
+        f: &mut impl FnMut(&mut [f64], [&mut [f64]; K]),
+    ) {
+        self.0.zip_mut(others.map(|o| &mut o.0), f)
+    }
+}
+
+impl Forward<[f64; 3]> for Swapped {
+    type Output = [f64; 3];
+    type Cache = ();
+    const CACHE_FLOATS: usize = 0;
+    fn infer(&self, x: &[f64; 3]) -> [f64; 3] {
+        self.0.infer(x)
+    }
+    fn forward(&self, x: &[f64; 3], out: &mut [f64; 3], _: &mut ()) {
+        *out = self.infer(x);
+    }
+}
+
+impl Backward<[f64; 3]> for Swapped {
+    fn backward(
+        &self,
+        x: &[f64; 3],
+        out: &[f64; 3],
+        d_out: &[f64; 3],
+        cache: &mut (),
+        grads: &mut Self,
+        d_x: Option<&mut [f64; 3]>,
+    ) {
+        self.0.backward(x, out, d_out, cache, &mut grads.0, d_x)
+    }
+}
+
+#[test]
+#[should_panic(expected = "the same slices of the model in the same order")]
+fn a_layer_whose_walks_disagree_in_order_fails_its_gradient_check() {
+    // Same counts, same lengths: only where each slice lies tells the walks apart, and
+    // without the check the finite differences would write `a`'s values into `b`.
+    let mut layer = Swapped(Scale {
+        a: [1.0, 2.0, 3.0],
+        b: [0.1, 0.2, 0.3],
+    });
+    typed_nn::gradcheck::gradcheck(&mut layer, &X, &Mse, &T);
+}
