@@ -246,6 +246,18 @@ impl<P: Tensor> Loss<P, P> for Mse {
         }
         sum / n
     }
+
+    /// Targets are finite: a NaN or an infinity is named here, not found later as a loss
+    /// that is not finite.
+    fn check_target(&self, target: &P) -> Result<(), TargetError> {
+        let values = target.flat().iter().copied().enumerate();
+        first_bad(
+            values,
+            P::ROW,
+            |t: P::Elem| t.is_finite(),
+            "a finite number",
+        )
+    }
 }
 
 #[diagnostic::do_not_recommend]

@@ -74,7 +74,7 @@ impl fmt::Display for TrainError {
         match self {
             TrainError::NonFiniteLoss { step, loss } => write!(
                 f,
-                "training diverged: loss is {loss} at step {step} (lower the learning rate, or check the data for NaN and the class indices)"
+                "training diverged: loss is {loss} at step {step} (lower the learning rate; or the inputs, the targets or the model's weights hold a NaN, an infinity, or values so large that the loss overflows)"
             ),
             TrainError::LengthMismatch { inputs, targets } => {
                 write!(

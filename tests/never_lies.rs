@@ -579,3 +579,58 @@ fn edges_of_the_hyperparameters_and_the_step_count_keep_the_model_finite() {
     );
     assert!(trainer.epoch(&mut flat, &xs[..3], &ts[..3], &Mse).is_ok());
 }
+
+#[test]
+fn a_refused_gradient_says_whether_it_overflowed_or_the_input_held_a_nan() {
+    let sgd = Sgd::new(1e25f32);
+    let bound = match sgd.check(&mut {
+        let mut g = Net::ZERO;
+        g.0.bias[0] = 3e5;
+        g
+    }) {
+        Err(StepError::Gradient { bound, .. }) => bound,
+        other => panic!("{other:?}"),
+    };
+    // An f32 bound prints as the f32 it is, not with the digits of its binary value.
+    let mut grads = Net::ZERO;
+    grads.0.bias[0] = 3e5;
+    let err = sgd.check(&mut grads).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "gradient 16 is 3e5, beyond {:e}, the largest these hyperparameters take without the update overflowing (lower the learning rate, or scale the data)",
+            bound as f32
+        )
+    );
+    // An infinite gradient from finite data is an overflow as often as an infinite input.
+    grads.0.bias[0] = f32::INFINITY;
+    let err = sgd.check(&mut grads).unwrap_err();
+    assert!(err.to_string().contains("inf: it overflowed"), "{err}");
+    grads.0.bias[0] = f32::NAN;
+    let err = sgd.check(&mut grads).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("is NaN: the data, the loss or the model holds a NaN or an infinity"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_regression_target_that_is_not_finite_is_named_before_anything_is_computed() {
+    let mut model = net();
+    let mut trainer = Trainer::new(Adam::new(1e-3));
+    let mut targets = [[0.5f32, -0.5, 1.0]; 4];
+    targets[2][1] = f32::INFINITY;
+    let err = trainer.step(&mut model, &X, &targets, &Mse).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "step 1: target value 7 (sample 2) is inf: it must be a finite number"
+    );
+    assert_eq!(model, net());
+    targets[2][1] = f32::NAN;
+    let err = trainer.step(&mut model, &X, &targets, &Mse).unwrap_err();
+    assert!(matches!(err, TrainError::Target { .. }), "{err}");
+    // Finite targets train on.
+    targets[2][1] = 0.0;
+    assert!(trainer.step(&mut model, &X, &targets, &Mse).is_ok());
+}

@@ -232,17 +232,39 @@ impl fmt::Display for StepError {
                 bound,
             } if value.is_finite() => write!(
                 f,
-                "gradient {index} is {value:e}: with these hyperparameters an update would overflow beyond {bound:e} (lower the learning rate, or scale the data)"
+                "gradient {index} is {}, beyond {}, the largest these hyperparameters take without the update overflowing (lower the learning rate, or scale the data)",
+                Shortest(*value),
+                Shortest(*bound)
+            ),
+            StepError::Gradient { index, value, .. } if value.is_nan() => write!(
+                f,
+                "gradient {index} is NaN: the data, the loss or the model holds a NaN or an infinity"
             ),
             StepError::Gradient { index, value, .. } => write!(
                 f,
-                "gradient {index} is {value}: the data or the loss holds a NaN or an infinity"
+                "gradient {index} is {value}: it overflowed (scale the data or the targets), or the data, the loss or the model holds an infinity"
             ),
         }
     }
 }
 
 impl core::error::Error for StepError {}
+
+/// An `f64` in scientific notation with the fewest digits that give it back, or that give
+/// back the `f32` it was widened from (an `f32` bound or gradient would otherwise print
+/// with the digits of its binary value, `9.99999986991104e14` for `1e15f32`).
+struct Shortest(f64);
+
+impl fmt::Display for Shortest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let narrow = self.0 as f32;
+        if narrow as f64 == self.0 {
+            write!(f, "{narrow:e}")
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
+}
 
 impl From<HyperparameterError> for StepError {
     fn from(e: HyperparameterError) -> Self {
