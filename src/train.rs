@@ -289,7 +289,8 @@ fn in_data_set(error: TrainError, start: usize, live: usize) -> TrainError {
 pub struct EpochReport<F> {
     /// The epoch, counted from 1 by [`Trainer::fit`] (0 from [`Trainer::epoch`] alone).
     pub epoch: usize,
-    /// The mean training loss over the epoch's samples, each sample weighted once.
+    /// The mean training loss over the epoch's samples, each sample weighted once (NaN when
+    /// no sample took part: [`Trainer::fit`] with 0 epochs).
     pub mean_loss: F,
     /// Samples that took part: every sample of the data set.
     pub samples: usize,
@@ -398,6 +399,9 @@ where
     /// that epoch (to evaluate it on held-out data): return [`ControlFlow::Break`] from it to
     /// stop early (a loss that is low enough, a test accuracy that stopped improving).
     /// Returns the last epoch's report.
+    ///
+    /// With `epochs` 0 nothing is trained: the data is checked, `each` is not called, and the
+    /// report counts no epoch, sample or step, with a mean loss of NaN.
     ///
     /// The shuffles happen in place: `inputs` and `targets` are left in the last epoch's
     /// order, still paired. Every target is checked before the first shuffle, so that a
@@ -535,7 +539,13 @@ impl Tally {
     fn report<F: Float>(&self) -> EpochReport<F> {
         EpochReport {
             epoch: 0,
-            mean_loss: F::from_f64(self.loss / self.samples.max(1) as f64),
+            // The mean of no losses is not a number: a report of nothing done must not pass
+            // for a trained model's (`mean_loss < 0.1`).
+            mean_loss: F::from_f64(if self.samples == 0 {
+                f64::NAN
+            } else {
+                self.loss / self.samples as f64
+            }),
             samples: self.samples,
             steps: self.steps,
             accuracy: self.correct.map(|(r, o)| r as f64 / o.max(1) as f64),

@@ -215,3 +215,43 @@ fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
         "step 14: target 39 is 7: it must be a class index below the number of classes"
     );
 }
+
+#[test]
+fn fit_with_no_epochs_trains_nothing_and_reports_no_loss() {
+    let mut model = net();
+    let (mut xs, mut cs) = (XS, CLASSES);
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Adam::new(0.05));
+    let mut called = false;
+    let report = trainer
+        .fit(
+            &mut model,
+            &mut xs,
+            &mut cs,
+            &SoftmaxCrossEntropy,
+            0,
+            &mut rng(2),
+            |_, _| {
+                called = true;
+                ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+    assert!(!called);
+    assert_eq!((report.epoch, report.samples, report.steps), (0, 0, 0));
+    assert!(report.mean_loss.is_nan(), "{report}");
+    let early_stop = report.mean_loss < 0.1;
+    assert!(!early_stop, "no early-stop test passes on it");
+    assert_eq!((model, xs, cs), (net(), XS, CLASSES));
+    let mut model = net();
+    // The data is still checked.
+    let err = trainer.fit(
+        &mut model,
+        &mut xs[..1],
+        &mut cs[..1],
+        &SoftmaxCrossEntropy,
+        0,
+        &mut rng(2),
+        |_, _| ControlFlow::Continue(()),
+    );
+    assert!(matches!(err, Err(TrainError::SmallerThanBatch { .. })));
+}
