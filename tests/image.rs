@@ -308,6 +308,25 @@ fn every_malformed_image_is_an_error_that_says_what_and_leaves_the_model_intact(
         }
     );
     assert!(error.to_string().contains(&len.to_string()));
+
+    // A model holding a NaN has no image: the error says it is the model's parameter.
+    let mut nan = net();
+    nan.visit_mut(&mut |s| s[0] = f32::NAN);
+    let error = to_image::<f32, _>(&nan).unwrap_err();
+    assert_eq!(error, ImageError::ModelNotFinite { index: 0 });
+    assert_eq!(
+        error.to_string(),
+        "model parameter 0 is NaN or infinite: the model has no weights image"
+    );
+    // One byte too many, in words that agree with the count.
+    let padded = ImageError::Length {
+        expected: 40,
+        found: 41,
+    };
+    assert_eq!(
+        padded.to_string(),
+        "weights image is 41 bytes long, expected 40: 1 byte too many"
+    );
 }
 
 #[test]

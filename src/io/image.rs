@@ -76,8 +76,14 @@ pub enum ImageError {
         /// The CRC-32 of the header and parameters given.
         found: u32,
     },
-    /// A parameter is NaN or infinite.
+    /// A parameter in the image read is NaN or infinite.
     NotFinite {
+        /// Its index in [`Params`] order.
+        index: usize,
+    },
+    /// A parameter of the model to be written is NaN or infinite: its image could not be read
+    /// back, so none is written.
+    ModelNotFinite {
         /// Its index in [`Params`] order.
         index: usize,
     },
@@ -132,6 +138,9 @@ impl ImageError {
                 "the weights image is corrupted: its CRC-32 does not match its bytes"
             }
             ImageError::NotFinite { .. } => "a parameter in the weights image is NaN or infinite",
+            ImageError::ModelNotFinite { .. } => {
+                "a parameter of the model is NaN or infinite, so it has no weights image"
+            }
             ImageError::TooManyParams { .. } => {
                 "the model has more parameters than a weights image can hold"
             }
@@ -139,6 +148,18 @@ impl ImageError {
                 "the layers built from the weights image take another number of parameters than it holds"
             }
             ImageError::BufferTooSmall { .. } => "the buffer is too small for the weights image",
+        }
+    }
+}
+
+/// A count of bytes, "1 byte" or "n bytes".
+struct Bytes(usize);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => write!(f, "1 byte"),
+            n => write!(f, "{n} bytes"),
         }
     }
 }
@@ -173,8 +194,8 @@ impl fmt::Display for ImageError {
             ),
             ImageError::Length { expected, found } => write!(
                 f,
-                "weights image is {found} bytes long, expected {expected}: {} bytes too many",
-                found - expected
+                "weights image is {found} bytes long, expected {expected}: {} too many",
+                Bytes(found - expected)
             ),
             ImageError::Checksum { expected, found } => write!(
                 f,
@@ -184,6 +205,10 @@ impl fmt::Display for ImageError {
             ImageError::NotFinite { index } => {
                 write!(f, "weights image parameter {index} is NaN or infinite")
             }
+            ImageError::ModelNotFinite { index } => write!(
+                f,
+                "model parameter {index} is NaN or infinite: the model has no weights image"
+            ),
             ImageError::TooManyParams { count, max } => write!(
                 f,
                 "the model has {count} parameters, but a weights image holds at most {max}"
@@ -448,7 +473,7 @@ pub trait Image<F: Float>: Params<F> {
     };
 
     /// Writes the image (of [`VERSION`]) into the start of `out`; returns its length. A model
-    /// holding a NaN or an infinity is refused ([`ImageError::NotFinite`]): its image could
+    /// holding a NaN or an infinity is refused ([`ImageError::ModelNotFinite`]): its image could
     /// not be read back.
     fn write_image(&self, out: &mut [u8]) -> Result<usize, ImageError> {
         let needed = Self::IMAGE_BYTES;
@@ -470,7 +495,7 @@ pub trait Image<F: Float>: Params<F> {
             }
         });
         if let Some(index) = first_bad {
-            return Err(ImageError::NotFinite { index });
+            return Err(ImageError::ModelNotFinite { index });
         }
         out[..4].copy_from_slice(&MAGIC);
         out[4..6].copy_from_slice(&VERSION.to_le_bytes());

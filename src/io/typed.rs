@@ -76,7 +76,7 @@ impl<F: Float, M: Image<F>> SizeMatches<M, F> {
 /// # Ok::<(), typed_nn::io::ImageError>(())
 /// ```
 ///
-/// A model holding a NaN or an infinity has no image ([`ImageError::NotFinite`]). For a model
+/// A model holding a NaN or an infinity has no image ([`ImageError::ModelNotFinite`]). For a model
 /// too large for the stack, write into a buffer with [`Image::write_image`].
 pub fn to_image<F: Float, M: Image<F>>(model: &M) -> Result<ImageBytes<M>, ImageError> {
     let () = SizeMatches::<M, F>::HOLDS;
