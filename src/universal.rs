@@ -62,7 +62,8 @@ pub const DEFAULT_STEEPNESS: f64 = 10.0;
 /// everywhere on `[lo, hi]`.
 const OUTER_MARGIN: f64 = 40.0;
 
-/// The rule of [`bumps`]: an even number of hidden units, two sigmoids per bump. Checked when
+/// The rule of [`bumps`]: an even number of hidden units, at least two, two sigmoids per bump
+/// (no hidden unit at all would be a layer of no outputs). Checked when
 /// code is generated, like the rules of the [`shape`](crate::shape) module.
 pub struct EvenHidden<const H: usize>;
 
@@ -80,13 +81,13 @@ impl<const H: usize> EvenHidden<H> {
 
 #[rustfmt::skip]
 impl<const H: usize> EvenHidden<H> {
-    /// Evaluating it stops compilation when `H` is odd.
-    pub const HOLD: () = assert!(H.is_multiple_of(2), "{}", Self::MESSAGE);
+    /// Evaluating it stops compilation when `H` is odd or 0.
+    pub const HOLD: () = assert!(H >= 2 && H.is_multiple_of(2), "{}", Self::MESSAGE);
 }
 
 /// The rule's message, before the number of hidden units.
 const ODD_HIDDEN: &str =
-    "`bumps` needs an even number of hidden units (two sigmoids per bump), got ";
+    "`bumps` needs an even number of hidden units, 2 or more (two sigmoids per bump), got ";
 /// Room for the message and the 20 digits of the largest `usize`.
 const MESSAGE_ROOM: usize = ODD_HIDDEN.len() + 20;
 
@@ -147,7 +148,8 @@ const fn odd_message(mut h: usize) -> [u8; MESSAGE_ROOM] {
 /// }
 /// ```
 ///
-/// `H` must be even ([`EvenHidden`]): `bumps::<7, f32>` does not build.
+/// `H` must be even and at least 2 ([`EvenHidden`]): `bumps::<7, f32>` and `bumps::<0, f32>`
+/// do not build.
 ///
 /// # Panics
 ///
@@ -276,7 +278,8 @@ mod tests {
 
     #[test]
     fn the_message_names_the_number_of_hidden_units() {
-        let start = "`bumps` needs an even number of hidden units (two sigmoids per bump), got ";
+        let start =
+            "`bumps` needs an even number of hidden units, 2 or more (two sigmoids per bump), got ";
         for (message, h) in [
             (EvenHidden::<7>::MESSAGE, "7"),
             (EvenHidden::<0>::MESSAGE, "0"),
