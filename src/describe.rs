@@ -225,11 +225,28 @@ impl Display for Repeat {
     }
 }
 
+/// What a backward step computes, for its node's label: the gradient of the layer's
+/// parameters (if it has any) and of its input, which the first layer is not asked for.
+struct Gradients<'a>(usize, &'a LayerInfo);
+
+impl Display for Gradients<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Gradients(index, layer) = *self;
+        match (layer.params, index) {
+            (0, 0) => f.write_str("nothing to compute"),
+            (0, _) => write!(f, "d {}", Short(layer.input)),
+            (n, 0) => write!(f, "d params ({n})"),
+            (n, _) => write!(f, "d params ({n}), d {}", Short(layer.input)),
+        }
+    }
+}
+
 /// The computation graph of model `M` taking `X`, in Graphviz DOT: the forward pass left to
 /// right (input, each layer with its output shape, the loss), then the backward pass, whose
-/// edges run the other way (from the loss's gradient back to the first layer), and a dashed
-/// edge from each layer to its backward step for what the forward pass cached. Render it
-/// with `dot -Tsvg`.
+/// edges run the other way (from the loss's gradient back to the first layer), each backward
+/// step labelled with the gradients it computes (its parameters', and its input's except in
+/// the first layer, whose input is the data), and a dashed edge from each layer to its
+/// backward step for what the forward pass cached. Render it with `dot -Tsvg`.
 pub struct Graph<M, X>(PhantomData<fn(&M, &X)>);
 
 /// The computation graph of `model` for input `X`.
@@ -241,6 +258,8 @@ pub struct Graph<M, X>(PhantomData<fn(&M, &X)>);
 /// assert!(dot.starts_with("digraph model {"));
 /// assert!(dot.contains("f1 -> f2"));      // forward: ReLU to the last layer
 /// assert!(dot.contains("b2 -> b1"));      // backward: the other way
+/// assert!(dot.contains("backward 0: Linear<2, 8>\\nd params (24)\""));
+/// assert!(dot.contains("backward 2: Linear<8, 1>\\nd params (9), d [f32; 8]\""));
 /// # use typed_nn::Zero;
 /// ```
 pub fn graph<X, M: Describe<X>>(model: &M) -> Graph<M, X> {
@@ -266,11 +285,11 @@ impl<M: Describe<X>, X> Display for Graph<M, X> {
             if result.is_ok() {
                 result = writeln!(
                     f,
-                    "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\nd {}\", style=filled, fillcolor=\"#eeeeee\"];",
+                    "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
                     Short(l.layer),
                     Short(l.output),
                     Short(l.layer),
-                    Short(l.input)
+                    Gradients(index, l)
                 );
             }
             index += 1;
