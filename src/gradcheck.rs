@@ -106,7 +106,17 @@ where
 /// ```
 ///
 /// Only `f64` models are checked ([`CheckedInF64`]): anything else is a compile error that
-/// says so.
+/// says so. (With an `f32` model and an input of float literals without a suffix, the
+/// literals become `f64`, and the error says instead that the model's first `f32` layer
+/// cannot take an `[f64; N]` input; the fix is the same, an `f64` model.)
+///
+/// Gradients below 1 are compared absolutely ([`GradCheck::worst_error`]), so at a point
+/// where every gradient is tiny (an output that already meets its target) even a wrong sign
+/// is a small error: check where the loss is of order one.
+///
+/// A model, input or target that holds a NaN or an infinity makes the comparisons NaN: the
+/// report's `worst_error` is then NaN, and `worst_at` names the first parameter (or else the
+/// first input element) that is not finite, when one is.
 ///
 /// # Panics
 ///
@@ -170,7 +180,32 @@ where
             (plus - minus) / (2.0 * STEP),
         );
     }
+    if report.worst_error.is_nan()
+        && let Some(at) = first_not_finite(model, x)
+    {
+        report.worst_at = Some(at);
+    }
     report
+}
+
+/// The first parameter of `model`, or else the first element of `x`, that is not finite.
+fn first_not_finite<F: Float, M: Params<F>, X: Tensor>(model: &M, x: &X) -> Option<Location> {
+    let (mut index, mut found) = (0, None);
+    model.visit(&mut |s| {
+        if found.is_none()
+            && let Some(i) = s.iter().position(|v| !v.is_finite())
+        {
+            found = Some(Location::Param(index + i));
+        }
+        index += s.len();
+    });
+    found.or_else(|| {
+        let at = x
+            .flat()
+            .iter()
+            .position(|v| !num_traits::Float::is_finite(*v));
+        at.map(Location::Input)
+    })
 }
 
 /// Panics unless `PARAM_COUNT`, `visit`, `visit_mut` and `zip_mut` of `model` agree: the

@@ -296,3 +296,24 @@ fn gradcheck_catches_a_wrong_gradient() {
         Some(typed_nn::gradcheck::Location::Param(2))
     );
 }
+
+#[test]
+fn a_nan_in_the_model_or_the_input_is_named_by_the_report() {
+    use typed_nn::gradcheck::Location;
+    let mut net = (
+        Linear::<3, 4, f64>::from_parts([[0.5, -0.25, 1.0]; 4], [0.1; 4]),
+        Tanh,
+        Linear::<4, 2, f64>::from_parts([[0.3; 4], [-0.2; 4]], [0.0; 2]),
+    );
+    let (x, t) = ([0.5, -1.0, 2.0], [1.0, 0.0]);
+    assert!(gradcheck(&mut net, &x, &Mse, &t).worst_error < 1e-8);
+    // Parameter 7 is the first layer's weight [2][1].
+    net.0.weight[2][1] = f64::NAN;
+    let report = gradcheck(&mut net, &x, &Mse, &t);
+    assert!(report.worst_error.is_nan());
+    assert_eq!(report.worst_at, Some(Location::Param(7)));
+    net.0.weight[2][1] = 0.5;
+    let report = gradcheck(&mut net, &[0.5, f64::INFINITY, 2.0], &Mse, &t);
+    assert!(report.worst_error.is_nan());
+    assert_eq!(report.worst_at, Some(Location::Input(1)));
+}
