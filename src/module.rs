@@ -4,6 +4,14 @@
 //! respect to its output back to its input and its parameters ([`Backward`]), and exposes its
 //! parameters to optimizers ([`Params`]). A tuple of layers is itself a layer, so these traits
 //! describe a single `Linear` and a whole network alike.
+//!
+//! A layer written outside the crate fits best when it is generic as the built-in ones are:
+//! over the float type (`F: Float`, for a layer with parameters, as `Linear<IN, OUT, F>` is),
+//! so that the same code trains in `f32` and is checked by
+//! [`gradcheck`](crate::gradcheck::gradcheck) in `f64`; and over the input (`T: Tensor`
+//! for an elementwise layer, or both `[F; N]` and `[[F; N]; B]`), so that it takes a sample
+//! and a batch. `examples/custom_layer.rs` (an activation) and `examples/custom_params.rs`
+//! (a layer with parameters) show both.
 
 use crate::float::Float;
 use crate::tensor::{Tensor, Zero};
