@@ -64,8 +64,9 @@ pub trait Forward<X> {
 /// Composed models call their layers' `backward` in reverse order: the backward graph is the
 /// forward graph reversed, built by the type system.
 #[diagnostic::on_unimplemented(
-    message = "shape mismatch: `{Self}` cannot take input `{X}`",
-    label = "`{Self}` cannot take `{X}`"
+    message = "`{Self}` has no backward pass for input `{X}`",
+    label = "`{Self}` cannot be trained on `{X}`",
+    note = "a layer trains on an input when it implements `Backward` for it as well as `Forward`; a model trains when every layer does and each takes the output of the one before"
 )]
 pub trait Backward<X>: Forward<X> {
     /// Back-propagates `d_out`; see the trait documentation.
