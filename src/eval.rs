@@ -360,7 +360,10 @@ where
 }
 
 /// The mean squared error of the model's outputs against the targets, over every output of
-/// every sample.
+/// every sample, summed in `f64`: an error too large for the model's float type (an `f32`
+/// output of 1e20, whose square is 1e40) is still a number here, while
+/// [`mean_loss`] with [`Mse`](crate::Mse), which computes in the model's type, reports it as
+/// [`EvalError::Overflow`].
 ///
 /// ```
 /// use typed_nn::{eval::mse, Linear};
