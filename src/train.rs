@@ -168,6 +168,11 @@ pub type BuffersOf<M, X> = StepBuffers<<M as Forward<X>>::Cache, <M as Forward<X
 
 impl<M: Zero, X, O, C: Zero, Out: Zero> Trainer<M, X, O, StepBuffers<C, Out>> {
     /// A trainer that updates with `optimizer`.
+    ///
+    /// Its input type `X` is learnt from the first [`step`](Trainer::step). For
+    /// [`epoch`](Trainer::epoch) and [`fit`](Trainer::fit), which take slices of samples,
+    /// nothing fixes the batch size: name it in the type, `Trainer::<Net, [[f32; 4]; 32],
+    /// _>::new(optimizer)` for batches of 32 samples of 4 features.
     pub const fn new(optimizer: O) -> Self {
         Self {
             optimizer,
