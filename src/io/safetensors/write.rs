@@ -122,15 +122,10 @@ impl core::fmt::Display for FileError {
     }
 }
 
+// No `source`: the message already holds the inner error's, which a reporter that walks
+// sources would print twice.
 #[cfg(feature = "std")]
-impl core::error::Error for FileError {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            FileError::Io { .. } => None,
-            FileError::Safetensors { error, .. } => Some(error),
-        }
-    }
-}
+impl core::error::Error for FileError {}
 
 /// The path as text, for an error.
 #[cfg(feature = "std")]
