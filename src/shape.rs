@@ -200,7 +200,17 @@ pub const MAX_STACK_BYTES: usize = 1 << 20;
 
 /// The rule of every value built by value (`ZERO`, `glorot`, `Trainer::new`, `Adam::new`):
 /// at most [`MAX_STACK_BYTES`]. Checked when code is generated (see the module docs), so
-/// that a model too large for the stack stops the build instead of the program.
+/// that a model far too large for the stack stops the build instead of the program.
+///
+/// The bound is on one value. A program holds more than one on its stack: a constructor that
+/// returns by value may keep a copy, and a trainer's buffers sit beside the model. On a thread
+/// of std's default 2 MiB, a model near the bound (`Linear<512, 511>`, 1 MiB, from `glorot`)
+/// can still overflow, as can half of it with a trainer in a debug build: put models of more
+/// than a few hundred KiB on the heap there, or give the thread a larger stack.
+///
+/// A `static` built from `ZERO` is checked too, though it never sits on the stack.
+/// `Linear::from_parts` and [`ConstImage`](crate::io::ConstImage), which build a layer from
+/// its values, do not check the size.
 pub struct FitsOnStack<T>(core::marker::PhantomData<T>);
 
 /// The message of [`FitsOnStack`].
