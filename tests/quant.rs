@@ -218,6 +218,16 @@ fn quantization_refuses_what_it_cannot_calibrate() {
     let err = quant::quantize(&net, &[[0.0], [f32::NAN]], PerChannel).unwrap_err();
     assert_eq!(err, QuantError::NonFiniteInput { sample: 1 });
     assert!(err.to_string().contains("input 1"), "{err}");
+    // One point, however often: no range to quantize over.
+    for same in [&[[0.0f32]][..], &[[1.0], [1.0], [1.0]]] {
+        let err = quant::quantize(&net, same, PerChannel).unwrap_err();
+        assert_eq!(err, QuantError::NoSpread);
+        assert!(
+            err.to_string()
+                .contains("every calibration input is the same")
+        );
+    }
+    assert!(quant::quantize(&net, &[[0.0], [1.0]], PerChannel).is_ok());
     let mut broken = net;
     broken.2.bias[3] = f32::INFINITY;
     let err = quant::quantize(&broken, &[[0.0]], PerChannel).unwrap_err();

@@ -336,6 +336,9 @@ pub enum QuantError {
         /// Which input, counted from 0.
         sample: usize,
     },
+    /// Every calibration input is the same: each activation's range is one point, and any
+    /// other input would saturate.
+    NoSpread,
     /// A parameter of the float model is NaN or infinite.
     NonFiniteModel,
     /// The float model's output for a calibration input is NaN or infinite (its parameters
@@ -366,6 +369,9 @@ impl fmt::Display for QuantError {
             QuantError::NonFiniteInput { sample } => {
                 write!(f, "calibration input {sample} holds a NaN or an infinity")
             }
+            QuantError::NoSpread => f.write_str(
+                "every calibration input is the same, so each layer's range is one point and any other input would saturate: calibrate on samples that cover the inputs the model will meet",
+            ),
             QuantError::NonFiniteModel => {
                 f.write_str("the float model holds a NaN or an infinite parameter")
             }
@@ -421,6 +427,9 @@ where
         if !model.infer(x).iter().all(|y| y.is_finite()) {
             return Err(QuantError::NonFiniteOutput { sample });
         }
+    }
+    if calibration.iter().all(|x| x == &calibration[0]) {
+        return Err(QuantError::NoSpread);
     }
     let input = QuantParams::covering(input.min, input.max);
     let (int8, output) = model.build(&ranges, input);
