@@ -38,7 +38,6 @@
 use crate::float::Float;
 use crate::layers::{Linear, Sigmoid};
 use crate::module::Params;
-use crate::tensor::Zero;
 
 /// The network [`bumps`] builds: one input, `H` sigmoid units (two per bump), one output.
 pub type Bumps<const H: usize, F = f32> = (Linear<1, H, F>, Sigmoid, Linear<H, 1, F>);
@@ -240,8 +239,17 @@ fn build<const H: usize, F: Float>(
     let m = H / 2;
     let width = (hi - lo) / m as f64;
     let w = steepness / width;
-    let mut hidden = Linear::<1, H, F>::ZERO;
-    let mut output = Linear::<H, 1, F>::ZERO;
+    // Built field by field rather than from `Linear::ZERO`, whose width rule would report
+    // `H = 0` a second and third time here, after `EvenHidden`; the stack bound still holds.
+    let () = crate::shape::FitsOnStack::<Bumps<H, F>>::HOLD;
+    let mut hidden: Linear<1, H, F> = Linear {
+        weight: [[F::ZERO; 1]; H],
+        bias: [F::ZERO; H],
+    };
+    let mut output: Linear<H, 1, F> = Linear {
+        weight: [[F::ZERO; H]; 1],
+        bias: [F::ZERO; 1],
+    };
     for i in 0..m {
         // Piece i is [lo + i d, lo + (i + 1) d]; the last one ends at hi exactly.
         let start = if i == 0 {
