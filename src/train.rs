@@ -388,8 +388,7 @@ where
         }
         if !x_tail.is_empty() {
             let live = x_tail.len();
-            let x: [S; B] = core::array::from_fn(|i| x_tail[i % live]);
-            let t: [T; B] = core::array::from_fn(|i| t_tail[i % live]);
+            let (x, t): ([S; B], [T; B]) = (filled(x_tail), filled(t_tail));
             let value = self
                 .step_rows(model, &x, &t, loss, Some(live))
                 .map_err(|e| in_data_set(e, xs.len() * B, live))?;
@@ -499,12 +498,18 @@ where
         }
         if !tail.is_empty() {
             let live = tail.len();
-            let t: [T; B] = core::array::from_fn(|i| tail[i % live]);
+            let t: [T; B] = filled(tail);
             <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, &t)
                 .map_err(|e| refused(e, batches.len() as u64, batches.len() * B, live))?;
         }
         Ok(())
     }
+}
+
+/// A batch of the last samples of a data set, which do not fill one: repeated in order until
+/// it is full (`tail` is not empty).
+fn filled<T: Copy, const B: usize>(tail: &[T]) -> [T; B] {
+    core::array::from_fn(|i| tail[i % tail.len()])
 }
 
 /// What an epoch needs of its data: a target for each input, and at least one batch.

@@ -163,16 +163,24 @@ fn fit_shuffles_reports_each_epoch_and_stops_when_told() {
     assert_ne!(xs, XS, "the order changed");
 }
 
-#[test]
-fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
-    let before = net();
-    let mut model = before.clone();
-    // 40 samples, one class out of range at index 5.
+/// What [`fit_with_bad_class`] returns: the error, and the trainer, model, inputs and classes
+/// as `fit` left them.
+type Fitted<const B: usize> = (
+    TrainError,
+    Trainer<Net, [[f64; 2]; B], Adam<Net, f64>>,
+    Net,
+    Vec<[f64; 2]>,
+    Vec<usize>,
+);
+
+/// 40 samples, the class of sample `bad` set to `class`; `fit` for five epochs in batches of
+/// `B` returns its error, with the trainer, the model and the data as it left them.
+fn fit_with_bad_class<const B: usize>(bad: usize, class: usize) -> Fitted<B> {
+    let mut model = net();
     let mut xs: Vec<[f64; 2]> = (0..40).map(|i| XS[i % 5]).collect();
     let mut cs: Vec<usize> = (0..40).map(|i| CLASSES[i % 5]).collect();
-    cs[5] = 3;
-    let (xs_before, cs_before) = (xs.clone(), cs.clone());
-    let mut trainer = Trainer::<Net, [[f64; 2]; 4], _>::new(Adam::new(0.05));
+    cs[bad] = class;
+    let mut trainer = Trainer::<Net, [[f64; 2]; B], _>::new(Adam::new(0.05));
     let err = trainer
         .fit(
             &mut model,
@@ -184,6 +192,12 @@ fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
             |_, _| ControlFlow::Continue(()),
         )
         .unwrap_err();
+    (err, trainer, model, xs, cs)
+}
+
+#[test]
+fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
+    let (err, trainer, model, xs, cs) = fit_with_bad_class::<4>(5, 3);
     // Index 5 is in the second batch of four: the second step would have met it.
     assert_eq!(
         err.to_string(),
@@ -191,25 +205,15 @@ fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
     );
     assert!(matches!(err, TrainError::Target { step: 2, .. }));
     assert_eq!(trainer.steps, 0);
-    assert_eq!(model, before);
-    assert_eq!((xs, cs), (xs_before, cs_before), "nothing shuffled");
+    assert_eq!(model, net());
+    // Nothing shuffled.
+    let mut given: Vec<usize> = (0..40).map(|i| CLASSES[i % 5]).collect();
+    given[5] = 3;
+    assert_eq!(xs, (0..40).map(|i| XS[i % 5]).collect::<Vec<_>>());
+    assert_eq!(cs, given);
 
     // In the tail (40 samples in batches of 3: 13 full ones and 1 left), counted as passed.
-    let mut cs: Vec<usize> = (0..40).map(|i| CLASSES[i % 5]).collect();
-    cs[39] = 7;
-    let mut xs: Vec<[f64; 2]> = (0..40).map(|i| XS[i % 5]).collect();
-    let mut trainer = Trainer::<Net, [[f64; 2]; 3], _>::new(Adam::new(0.05));
-    let err = trainer
-        .fit(
-            &mut model,
-            &mut xs,
-            &mut cs,
-            &SoftmaxCrossEntropy,
-            5,
-            &mut rng(1),
-            |_, _| ControlFlow::Continue(()),
-        )
-        .unwrap_err();
+    let (err, ..) = fit_with_bad_class::<3>(39, 7);
     assert_eq!(
         err.to_string(),
         "step 14: target 39 is 7: it must be a class index below the number of classes"
