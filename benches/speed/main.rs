@@ -9,6 +9,8 @@
 //! - W4 inference: 64-32-10, sigmoid, one sample, no cache: ns per inference.
 //! - The sweep: N-N-10 for N = 256 to 4096, ReLU, softmax cross-entropy, Adam and SGD, batch
 //!   64, beside the GEMM floor of the same step (`-- sweep` runs it alone).
+//! - `-- serve N`: the sweep's Adam step at width N, timed for as many seconds as each line of
+//!   standard input asks, for `tools/jax_sweep.py --against` (JAX and this step in turns).
 //!
 //! All figures are medians of repeated samples after a warm-up, on one thread. Both sides of a
 //! comparison start from the same weights and see the same data.
@@ -533,6 +535,13 @@ fn rate(unit: &str, ns: f64) -> String {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [serve, n, ..] = &args[..]
+        && serve == "serve"
+    {
+        sweep::serve(n.parse().unwrap_or(0));
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let only: Vec<String> = std::env::args()
         .skip(1)

@@ -172,6 +172,58 @@ fn adam_at_memory_speed(t: &Timing) {
     }
 }
 
+/// The Adam step of the sweep at width `n`, timed on request, for a comparison with another
+/// process run in turns with this one (`tools/jax_sweep.py --against`): builds the model and
+/// trainer once, then for each line of standard input, a number of seconds, runs the step
+/// that long and prints samples per second on a line. Ends at the end of its input.
+pub fn serve(n: usize) {
+    match n {
+        256 => serve_width::<256>(),
+        1024 => serve_width::<1024>(),
+        2048 => serve_width::<2048>(),
+        4096 => serve_width::<4096>(),
+        _ => {
+            eprintln!("serve: N is one of 256, 1024, 2048 and 4096, not {n}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn serve_width<const N: usize>() {
+    use std::io::{BufRead, Write};
+    let mut net = model::<N>(11);
+    let xs = seeded_inputs::<N>(B * 2, 12);
+    let cs = classes(B * 2, C, 13);
+    let (xb, _) = xs.as_chunks::<B>();
+    let (cb, _) = cs.as_chunks::<B>();
+    let mut trainer = Trainer::<Wide<N>, [[f32; N]; B], _>::boxed(Adam::boxed(1e-3));
+    let mut i = 0;
+    let mut step = || {
+        i = (i + 1) % xb.len();
+        let loss = trainer.step(&mut net, black_box(&xb[i]), &cb[i], &SoftmaxCrossEntropy);
+        black_box(loss.ok());
+    };
+    let stdout = std::io::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(seconds) = line.as_deref().unwrap_or("").trim().parse::<f64>() else {
+            eprintln!("serve: each line is a number of seconds");
+            std::process::exit(2);
+        };
+        // Two steps untimed: the other process has just had the caches.
+        step();
+        step();
+        let (start, mut steps) = (std::time::Instant::now(), 0u64);
+        while start.elapsed().as_secs_f64() < seconds {
+            step();
+            steps += 1;
+        }
+        let rate = (steps * B as u64) as f64 / start.elapsed().as_secs_f64();
+        let mut out = stdout.lock();
+        let _ = writeln!(out, "{rate:.1}");
+        let _ = out.flush();
+    }
+}
+
 /// The sweep, as a table of its own.
 pub fn sweep(t: &Timing) {
     println!();
