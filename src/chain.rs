@@ -13,7 +13,7 @@ use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::io::{TensorShape, Tensors};
-use crate::module::{Backward, Forward, ParamCount, Params, larger_scan};
+use crate::module::{Backward, Forward, ParamCount, Params, Pass, larger_scan};
 use crate::tensor::{Tensor, Zero};
 
 /// What a composed model keeps for one inner layer between forward and backward: the layer's
@@ -70,6 +70,8 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
         self.0.backward(x, out, d_out, cache, &mut grads.0, d_x);
     }
 
+    const WRITES_GRADIENTS: bool = L0::WRITES_GRADIENTS;
+
     #[inline]
     fn backward_scanned(
         &self,
@@ -79,10 +81,10 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
         cache: &mut Self::Cache,
         grads: &mut Self,
         d_x: Option<&mut X>,
-        scan: bool,
+        pass: Pass,
     ) -> Option<f64> {
         self.0
-            .backward_scanned(x, out, d_out, cache, &mut grads.0, d_x, scan)
+            .backward_scanned(x, out, d_out, cache, &mut grads.0, d_x, pass)
     }
 }
 
@@ -167,8 +169,11 @@ macro_rules! seq_impl {
                 grads: &mut Self,
                 d_x: Option<&mut X>,
             ) {
-                self.backward_scanned(x, out, d_out, cache, grads, d_x, false);
+                self.backward_scanned(x, out, d_out, cache, grads, d_x, Pass::default());
             }
+
+            const WRITES_GRADIENTS: bool =
+                $L0::WRITES_GRADIENTS $(&& $Lm::WRITES_GRADIENTS)* && $Ll::WRITES_GRADIENTS;
 
             /// The layers' passes in reverse order, their scans combined: one body for both
             /// methods, so that a model's backward pass is compiled once.
@@ -181,24 +186,24 @@ macro_rules! seq_impl {
                 cache: &mut Self::Cache,
                 grads: &mut Self,
                 d_x: Option<&mut X>,
-                scan: bool,
+                pass: Pass,
             ) -> Option<f64> {
                 let last_in = &cache.$pl.out;
                 let d_last_in = Some(&mut cache.$pl.grad);
                 let largest = self.$l.backward_scanned(
-                    last_in, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in, scan,
+                    last_in, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in, pass,
                 );
                 $(
                     let link = &mut cache.$r;
                     let (input, d_input) = (&cache.$pr.out, Some(&mut cache.$pr.grad));
                     let layer = self.$r.backward_scanned(
-                        input, &link.out, &link.grad, &mut link.cache, &mut grads.$r, d_input, scan,
+                        input, &link.out, &link.grad, &mut link.cache, &mut grads.$r, d_input, pass,
                     );
                     let largest = larger_scan(largest, layer);
                 )*
                 let first = &mut cache.0;
                 let layer = self.0.backward_scanned(
-                    x, &first.out, &first.grad, &mut first.cache, &mut grads.0, d_x, scan,
+                    x, &first.out, &first.grad, &mut first.cache, &mut grads.0, d_x, pass,
                 );
                 larger_scan(largest, layer)
             }

@@ -80,25 +80,38 @@ pub trait Backward<X>: Forward<X> {
         d_x: Option<&mut X>,
     );
 
-    /// [`backward`](Self::backward), and, when `scan` is true, the largest magnitude among
-    /// this layer's parameter gradients after the pass (0 for a layer without parameters),
-    /// if the pass knows it without reading them again: a
-    /// [`Trainer`](crate::train::Trainer) then checks the gradients without a pass of its
-    /// own. When a gradient is not finite, the value is not finite either (NaN or an
-    /// infinity); a value that is not finite may also stand for gradients so close to the
-    /// largest float that their sum overflows, which the trainer then reads itself. `None`
-    /// when the pass does not know, or `scan` is false.
+    /// Whether [`backward_scanned`](Self::backward_scanned) honours [`Pass::write`]: writes
+    /// every parameter gradient instead of adding to it. `false` unless a layer says
+    /// otherwise; a model is `true` when every layer is. A [`Trainer`](crate::train::Trainer)
+    /// training such a model does not set the gradients back to zero after each update (one
+    /// store per parameter fewer) and has the next backward pass write them (one load fewer).
+    const WRITES_GRADIENTS: bool = false;
+
+    /// [`backward`](Self::backward), and what `pass` asks for besides:
+    /// - with [`Pass::scan`], the largest magnitude among this layer's parameter gradients
+    ///   after the pass (0 for a layer without parameters), if the pass knows it without
+    ///   reading them again: a [`Trainer`](crate::train::Trainer) then checks the gradients
+    ///   without a pass of its own. When a gradient is not finite, the value is not finite
+    ///   either (NaN or an infinity); a value that is not finite may also stand for gradients
+    ///   so close to the largest float that their sum overflows, which the trainer then reads
+    ///   itself. `None` when the pass does not know, or is not asked;
+    /// - with [`Pass::write`], for a layer whose
+    ///   [`WRITES_GRADIENTS`](Self::WRITES_GRADIENTS) is true, the parameter gradients
+    ///   written instead of added to `grads`, whatever it held. Only such layers are asked.
     ///
     /// The default calls `backward` and returns `None`, which is always correct: a layer
     /// written by hand needs nothing more, and its gradients are read by the trainer's check.
     ///
     /// ```
-    /// use typed_nn::{Backward, Forward, Linear, Params, Zero};
+    /// use typed_nn::{Backward, Forward, Linear, Params, Zero, module::Pass};
     /// let layer = Linear::<2, 1>::from_parts([[1.0, 2.0]], [0.0]);
-    /// let (x, mut y, mut grads) = ([3.0, -4.0], [0.0], Linear::<2, 1>::ZERO);
+    /// let (x, mut y) = ([3.0, -4.0], [0.0]);
     /// layer.forward(&x, &mut y, &mut ());
-    /// let largest = layer.backward_scanned(&x, &y, &[1.0], &mut (), &mut grads, None, true);
+    /// let mut grads = Linear::<2, 1>::from_parts([[7.0, 7.0]], [7.0]); // stale values
+    /// let pass = Pass { scan: true, write: true };
+    /// let largest = layer.backward_scanned(&x, &y, &[1.0], &mut (), &mut grads, None, pass);
     /// assert_eq!(largest, Some(4.0)); // dW = [3, -4], db = [1]
+    /// assert_eq!(grads, Linear::from_parts([[3.0, -4.0]], [1.0]));
     /// ```
     #[allow(clippy::too_many_arguments)]
     fn backward_scanned(
@@ -109,18 +122,33 @@ pub trait Backward<X>: Forward<X> {
         cache: &mut Self::Cache,
         grads: &mut Self,
         d_x: Option<&mut X>,
-        scan: bool,
+        pass: Pass,
     ) -> Option<f64> {
-        let _ = scan;
+        let _ = pass;
         self.backward(x, out, d_out, cache, grads, d_x);
         None
     }
 }
 
+/// What a [`Trainer`](crate::train::Trainer) asks of a backward pass besides its gradients
+/// ([`Backward::backward_scanned`]). The default asks for nothing more than
+/// [`Backward::backward`] does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Find the largest magnitude among the parameter gradients, as they are stored.
+    pub scan: bool,
+    /// Write the parameter gradients instead of adding to them (only layers whose
+    /// [`Backward::WRITES_GRADIENTS`] is true are asked).
+    pub write: bool,
+}
+
 /// [`Backward::backward_scanned`] for a layer without parameters, whose largest gradient is
-/// known without reading any: 0. Expands inside an `impl Backward<$x> for ...`.
+/// known without reading any: 0, and which has no gradients to write. Expands inside an
+/// `impl Backward<$x> for ...`.
 macro_rules! scanned_without_parameters {
     ($x:ty) => {
+        const WRITES_GRADIENTS: bool = true;
+
         #[inline(always)]
         fn backward_scanned(
             &self,
@@ -130,10 +158,10 @@ macro_rules! scanned_without_parameters {
             cache: &mut Self::Cache,
             grads: &mut Self,
             d_x: Option<&mut $x>,
-            scan: bool,
+            pass: $crate::module::Pass,
         ) -> Option<f64> {
             self.backward(x, out, d_out, cache, grads, d_x);
-            scan.then_some(0.0)
+            pass.scan.then_some(0.0)
         }
     };
 }

@@ -10,7 +10,7 @@ use rand::{Rng, RngExt};
 use crate::float::Float;
 use crate::footprint::Footprint;
 use crate::loss::{ScoredBy, TargetError};
-use crate::module::{Backward, Forward, ParamCount};
+use crate::module::{Backward, Forward, ParamCount, Pass};
 use crate::optim::{CheckedOptimizer, Optimizer, StepError};
 use crate::tensor::{Tensor, Zero};
 
@@ -129,7 +129,11 @@ impl core::error::Error for TrainError {}
 pub struct Trainer<M, X, O, W = BuffersOf<M, X>> {
     /// The optimizer and its state.
     pub optimizer: O,
-    /// Where the backward pass adds the gradients; the optimizer clears them after each step.
+    /// Where the backward pass puts the gradients: zero before the first step and after a
+    /// step its optimizer's check refused. After an update, a model whose layers all write
+    /// their gradients ([`Backward::WRITES_GRADIENTS`], every built-in layer) leaves whatever
+    /// its optimizer left there ([`Optimizer::checked_step_unzeroed`]), for the next backward
+    /// pass to overwrite; any other model's are cleared, for the next pass to add into.
     pub grads: M,
     /// Steps asked for so far, refused ones included: the step numbers errors name.
     pub steps: u64,
@@ -258,13 +262,23 @@ where
             kept.iter_mut().for_each(|g| *g *= scale);
             padding.fill(Zero::ZERO);
         }
-        // The gradients are zero here: they start so, and each optimizer step clears them.
+        // A model that writes its gradients (every built-in layer does) leaves the last
+        // step's values to be overwritten, so the optimizer need not store zeros over them,
+        // nor the backward pass read them back. Any other model's gradients are zero here:
+        // they start so, and each optimizer step clears them.
+        let write = M::WRITES_GRADIENTS;
         let (out, d_out) = (&buffers.out, &buffers.d_out);
         let cache = &mut buffers.cache;
         let scan = <Elem<M, X> as CheckedOptimizer<O, M>>::USES_SCAN;
-        let largest = model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, scan);
-        let grads = &mut self.grads;
-        if let Err(error) = Elem::<M, X>::checked_step(&mut self.optimizer, model, grads, largest) {
+        let pass = Pass { scan, write };
+        let largest = model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, pass);
+        let (optimizer, grads) = (&mut self.optimizer, &mut self.grads);
+        let stepped = if write {
+            Elem::<M, X>::checked_step_unzeroed(optimizer, model, grads, largest)
+        } else {
+            Elem::<M, X>::checked_step(optimizer, model, grads, largest)
+        };
+        if let Err(error) = stepped {
             return Err(TrainError::Refused {
                 step: self.steps,
                 error,

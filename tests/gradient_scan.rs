@@ -9,6 +9,7 @@ mod common;
 use common::rng;
 use rand::RngExt;
 use typed_nn::boxed::{ZeroBits, zeroed};
+use typed_nn::module::Pass;
 use typed_nn::prelude::*;
 use typed_nn::{Backward, Float};
 
@@ -34,10 +35,25 @@ fn bits<F: Float, M: Params<F>>(m: &M) -> Vec<u64> {
     out
 }
 
+/// The values of `m` as bits, with every zero as +0 and every NaN alike: a gradient written
+/// is the sum itself, where one added to zero is `0 + sum` (+0 for a sum of -0).
+fn values<F: Float, M: Params<F>>(m: &M) -> Vec<u64> {
+    let mut out = Vec::new();
+    m.visit(&mut |s| {
+        out.extend(s.iter().map(|v| match v.as_f64() {
+            0.0 => 0,
+            v if v.is_nan() => f64::NAN.to_bits(),
+            v => v.to_bits(),
+        }))
+    });
+    out
+}
+
 /// Runs the backward pass on `x` three ways (plain, scanned, asked not to scan) from the same
 /// non-zero gradients, and checks that all three add the same gradients and that the scanned
-/// one reports their largest magnitude. `poison` puts a value into the input, or (negative
-/// index) into the output's gradient.
+/// one reports their largest magnitude; then asked to write its gradients over those values,
+/// scanned and not, and checks that it writes what a plain pass adds to zero. `poison` puts a
+/// value into the input, or (negative index) into the output's gradient.
 fn scan_agrees<F, M, X>(model: &M, x_in: &X, poison: Option<(isize, F)>)
 where
     F: Float,
@@ -67,35 +83,63 @@ where
             *v = F::from_f64(0.01 * f64::sin(i));
         }
     });
-    let pass = |scan: Option<bool>| {
+    let pass = |how: Option<Pass>, from_zero: bool| {
         let (mut out, mut cache): (Box<M::Output>, Box<M::Cache>) = (zeroed(), zeroed());
         model.forward(&x, &mut out, &mut cache);
         let mut grads: Box<M> = zeroed();
         let mut values = Vec::new();
         start.visit(&mut |s| values.extend_from_slice(s));
         let mut at = 0;
-        grads.visit_mut(&mut |s| {
-            s.copy_from_slice(&values[at..at + s.len()]);
-            at += s.len();
-        });
+        if !from_zero {
+            grads.visit_mut(&mut |s| {
+                s.copy_from_slice(&values[at..at + s.len()]);
+                at += s.len();
+            });
+        }
         let (x, d_out) = (&*x, &*d_out);
-        let largest = match scan {
+        let largest = match how {
             None => {
                 model.backward(x, &out, d_out, &mut cache, &mut grads, None);
                 None
             }
-            Some(scan) => {
-                model.backward_scanned(x, &out, d_out, &mut cache, &mut grads, None, scan)
-            }
+            Some(how) => model.backward_scanned(x, &out, d_out, &mut cache, &mut grads, None, how),
         };
         (grads, largest)
     };
-    let (plain, _) = pass(None);
-    let (unscanned, none) = pass(Some(false));
-    let (scanned, largest) = pass(Some(true));
+    let (plain, _) = pass(None, false);
+    let (unscanned, none) = pass(Some(Pass::default()), false);
+    let scan = Pass {
+        scan: true,
+        write: false,
+    };
+    let (scanned, largest) = pass(Some(scan), false);
     assert_eq!(none, None, "asked not to scan");
     assert_eq!(bits(&*unscanned), bits(&*plain));
     assert_eq!(bits(&*scanned), bits(&*plain));
+
+    assert!(
+        M::WRITES_GRADIENTS,
+        "every built-in layer writes its gradients"
+    );
+    let (from_zero, _) = pass(None, true);
+    for scan in [false, true] {
+        let (written, found) = pass(Some(Pass { scan, write: true }), false);
+        assert_eq!(
+            values(&*written),
+            values(&*from_zero),
+            "written, scan {scan}"
+        );
+        if scan {
+            let want = plain_largest(&*from_zero);
+            let got = found.expect("a built-in model scans");
+            let agrees = if want.is_finite() {
+                got == want
+            } else {
+                !got.is_finite()
+            };
+            assert!(agrees, "written: scanned {got}, plain {want} ({poison:?})");
+        }
+    }
     let (want, got) = (
         plain_largest(&*plain),
         largest.expect("a built-in model scans"),

@@ -5,6 +5,7 @@
 
 use typed_nn::ScoredBy;
 use typed_nn::boxed::{ZeroBits, zeroed};
+use typed_nn::module::Pass;
 use typed_nn::prelude::*;
 
 /// What one unchecked step needs besides the model: the buffers a trainer keeps, on the heap.
@@ -41,15 +42,16 @@ where
     {
         model.forward(x, &mut self.out, &mut self.cache);
         let value = ScoredBy::loss_grad(loss, &*self.out, target, &mut self.d_out);
-        model.backward(
-            x,
-            &self.out,
-            &self.d_out,
-            &mut self.cache,
-            &mut self.grads,
-            None,
-        );
-        self.optimizer.step(model, &mut self.grads);
+        // Written or added as the trainer does (see `Backward::WRITES_GRADIENTS`).
+        let write = M::WRITES_GRADIENTS;
+        let pass = Pass { scan: false, write };
+        let (out, d_out, cache) = (&*self.out, &*self.d_out, &mut *self.cache);
+        model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, pass);
+        if write {
+            self.optimizer.step_unzeroed(model, &mut self.grads);
+        } else {
+            self.optimizer.step(model, &mut self.grads);
+        }
         value.as_f64()
     }
 }

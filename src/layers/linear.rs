@@ -9,7 +9,7 @@ use crate::kernels::{Layout, Start};
 use crate::kernels::{
     Strides, blocked, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, inline, split,
 };
-use crate::module::{Backward, Forward, ParamCount, Params};
+use crate::module::{Backward, Forward, ParamCount, Params, Pass};
 use crate::shape::{LinearInput, NonZeroWidths};
 use crate::tensor::{Tensor, Zero};
 
@@ -132,7 +132,8 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     }
 
     /// Backward for the `X::BATCH` samples of `x`, stored row after row: `dW += dy^T x`,
-    /// `db += sum of dy rows`, and `dx = dy W` when asked for. With the feature `parallel`,
+    /// `db += sum of dy rows` (`=` for both with [`Pass::write`]), and `dx = dy W` when asked
+    /// for. With the feature `parallel`,
     /// large passes are split: each thread computes half of the rows of `dW` and half of the
     /// samples of `dx`.
     #[inline(always)]
@@ -142,12 +143,17 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grads: &mut Self,
         dx: Option<&mut [F]>,
-        scan: bool,
+        Pass { scan, write }: Pass,
     ) -> F::Bits {
         // The batch was proven not empty by the forward pass this backward pass follows.
         let () = NonZeroWidths::<IN, OUT>::HOLD;
         let batch = X::BATCH;
-        for row in dy.chunks_exact(OUT) {
+        let add = !write;
+        let mut rows = dy.chunks_exact(OUT);
+        if write && let Some(first) = rows.next() {
+            grads.bias.copy_from_slice(first);
+        }
+        for row in rows {
             grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
         }
         let grad_w = grads.weight.as_flattened_mut();
@@ -157,7 +163,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         if const { inline(X::BATCH * IN * OUT) } {
             dispatch!(X::BATCH * IN * OUT, |level| {
                 let s = Self::WEIGHT_GRAD;
-                gemm_broadcast(level, (OUT, IN, X::BATCH), dy, x, s, true, grad_w)
+                gemm_broadcast(level, (OUT, IN, X::BATCH), dy, x, s, add, grad_w)
             });
             if let Some(dx) = dx {
                 let weight = self.weight.as_flattened();
@@ -168,9 +174,9 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
             }
         } else if const { blocked(X::BATCH * IN * OUT) } {
             if scan {
-                scanned = Some(self.backward_blocked_scanned(batch, x, dy, grad_w, dx));
+                scanned = Some(self.backward_blocked_scanned(batch, x, dy, grad_w, dx, add));
             } else {
-                self.backward_blocked(batch, x, dy, grad_w, dx);
+                self.backward_blocked(batch, x, dy, grad_w, dx, add);
             }
         } else if split(batch * IN * OUT) && batch >= 2 && OUT >= 2 {
             let (rows, samples) = (OUT / 2, batch / 2);
@@ -185,20 +191,20 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
             let (dy_lo, dy_hi) = dy.split_at(samples * OUT);
             both(
                 || {
-                    self.weight_grad_part(0..rows, batch, x, dy, w1);
+                    self.weight_grad_part(0..rows, batch, x, dy, w1, add);
                     if let Some(dx) = dx1 {
                         self.input_grad_part(samples, dy_lo, dx);
                     }
                 },
                 || {
-                    self.weight_grad_part(rows..OUT, batch, x, dy, w2);
+                    self.weight_grad_part(rows..OUT, batch, x, dy, w2, add);
                     if let Some(dx) = dx2 {
                         self.input_grad_part(batch - samples, dy_hi, dx);
                     }
                 },
             );
         } else {
-            self.weight_grad_part(0..OUT, batch, x, dy, grad_w);
+            self.weight_grad_part(0..OUT, batch, x, dy, grad_w, add);
             if let Some(dx) = dx {
                 self.input_grad_part(batch, dy, dx);
             }
@@ -213,7 +219,8 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         }
     }
 
-    /// `dW += dy^T x` and `dx = dy W` for `batch` samples, blocked for the caches.
+    /// `dW += dy^T x` (`=` unless `add`) and `dx = dy W` for `batch` samples, blocked for the
+    /// caches.
     #[cfg(feature = "alloc")]
     fn backward_blocked(
         &self,
@@ -222,13 +229,14 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grad_w: &mut [F],
         dx: Option<&mut [F]>,
+        add: bool,
     ) {
         let (dy_t_at, x_at) = (Layout { row: 1, col: OUT }, Layout { row: IN, col: 1 });
         F::blocked(
             (OUT, IN, batch),
             (dy, dy_t_at),
             (x, x_at),
-            Start::Add,
+            if add { Start::Add } else { Start::Zero },
             grad_w,
             IN,
         );
@@ -262,11 +270,12 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grad_w: &mut [F],
         dx: Option<&mut [F]>,
+        add: bool,
     ) -> F::Bits {
         let (dy_t_at, x_at) = (Layout { row: 1, col: OUT }, Layout { row: IN, col: 1 });
         let weights = (dy, dy_t_at);
-        let largest =
-            F::blocked_scanned((OUT, IN, batch), weights, (x, x_at), Start::Add, grad_w, IN);
+        let start = if add { Start::Add } else { Start::Zero };
+        let largest = F::blocked_scanned((OUT, IN, batch), weights, (x, x_at), start, grad_w, IN);
         if let Some(dx) = dx {
             self.input_grad_blocked(batch, dy, dx);
         }
@@ -282,8 +291,9 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grad_w: &mut [F],
         dx: Option<&mut [F]>,
+        add: bool,
     ) -> F::Bits {
-        self.backward_blocked(batch, x, dy, grad_w, dx);
+        self.backward_blocked(batch, x, dy, grad_w, dx, add);
         F::max_magnitude(grad_w)
     }
 
@@ -296,8 +306,9 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         dy: &[F],
         grad_w: &mut [F],
         dx: Option<&mut [F]>,
+        add: bool,
     ) {
-        self.weight_grad_part(0..OUT, batch, x, dy, grad_w);
+        self.weight_grad_part(0..OUT, batch, x, dy, grad_w, add);
         if let Some(dx) = dx {
             self.input_grad_part(batch, dy, dx);
         }
@@ -319,8 +330,8 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         out_row: IN,
     };
 
-    /// Rows `outputs` of `dW += dy^T x`, into `grad_w` (those rows only), through the
-    /// library's kernels.
+    /// Rows `outputs` of `dW += dy^T x` (`=` unless `add`), into `grad_w` (those rows only),
+    /// through the library's kernels.
     fn weight_grad_part(
         &self,
         outputs: core::ops::Range<usize>,
@@ -328,10 +339,11 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         x: &[F],
         dy: &[F],
         grad_w: &mut [F],
+        add: bool,
     ) {
         let dy = &dy[outputs.start..];
         let dims = (outputs.len(), IN, batch);
-        F::broadcast(dims, (dy, x), Self::WEIGHT_GRAD, true, grad_w);
+        F::broadcast(dims, (dy, x), Self::WEIGHT_GRAD, add, grad_w);
     }
 
     /// `dx = dy W` for `batch` samples, through the library's kernels.
@@ -386,8 +398,10 @@ where
         grads: &mut Self,
         d_x: Option<&mut X>,
     ) {
-        self.backward_scanned(x, out, d_out, cache, grads, d_x, false);
+        self.backward_scanned(x, out, d_out, cache, grads, d_x, Pass::default());
     }
+
+    const WRITES_GRADIENTS: bool = true;
 
     /// Scans the bias gradients, and the weight gradients as the blocked product stores them
     /// (a layer of at least 2^20 multiply-adds a pass) or right after the product (a smaller
@@ -400,11 +414,11 @@ where
         _: &mut (),
         grads: &mut Self,
         d_x: Option<&mut X>,
-        scan: bool,
+        pass: Pass,
     ) -> Option<f64> {
         let d_x = d_x.map(|d| d.flat_mut());
-        let largest = self.backward_rows::<X>(x.flat(), d_out.flat(), grads, d_x, scan);
-        scan.then(|| F::from_magnitude_bits(largest).as_f64())
+        let largest = self.backward_rows::<X>(x.flat(), d_out.flat(), grads, d_x, pass);
+        pass.scan.then(|| F::from_magnitude_bits(largest).as_f64())
     }
 }
 

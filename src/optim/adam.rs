@@ -137,35 +137,11 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
     const USES_SCAN: bool = true;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
-        self.t = self.t.saturating_add(1);
-        // Past 2^31 steps both corrections are 1 to every digit (0.999^(2^31) is 0 in f64).
-        let t = self.t.min(i32::MAX as u32) as i32;
-        let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
-        // Bias corrections in f64, as PyTorch computes them in Python floats.
-        let correction1 = 1.0 - num_traits::Float::powi(b1.as_f64(), t);
-        let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
-        let step_size = F::from_f64(self.lr.as_f64() / correction1);
-        let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
-        let update = |p: &mut [F], [g, m, v]: [&mut [F]; 3]| {
-            dispatch!(8 * p.len(), |_level| {
-                let slices = p
-                    .iter_mut()
-                    .zip(g.iter_mut())
-                    .zip(m.iter_mut())
-                    .zip(v.iter_mut());
-                for (((p, g), m), v) in slices {
-                    let g = core::mem::replace(g, F::ZERO) + wd * *p;
-                    *m = flush_tiny(b1 * *m + (F::ONE - b1) * g);
-                    *v = flush_tiny(b2 * *v + (F::ONE - b2) * g * g);
-                    // m over its denominator first: the quotient of a tiny moment stays normal.
-                    *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
-                }
-            })
-        };
-        let (m, v) = (M::state_mut(&mut self.m), M::state_mut(&mut self.v));
-        model.zip_mut([grads, m, v], &mut |p, state| {
-            in_halves(8 * p.len(), p, state, &update)
-        });
+        self.update::<M, true>(model, grads);
+    }
+
+    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
+        self.update::<M, false>(model, grads);
     }
 
     /// The hyperparameters ([`Adam::check_hyperparameters`]), and each gradient `g` with
@@ -184,7 +160,63 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         self.check_scanned(grads, largest)?;
-        self.step(model, grads);
+        self.update::<M, true>(model, grads);
         Ok(())
+    }
+
+    /// The update without the stores of zeros over the gradients.
+    #[inline(always)]
+    fn checked_step_unzeroed(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        self.check_scanned(grads, largest)?;
+        self.update::<M, false>(model, grads);
+        Ok(())
+    }
+}
+
+impl<S, F: Float> Adam<S, F> {
+    /// One update; the gradients are set to zero when `CLEAR`, left as they are otherwise.
+    fn update<M: Params<F> + StateOf<S>, const CLEAR: bool>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+    ) {
+        self.t = self.t.saturating_add(1);
+        // Past 2^31 steps both corrections are 1 to every digit (0.999^(2^31) is 0 in f64).
+        let t = self.t.min(i32::MAX as u32) as i32;
+        let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
+        // Bias corrections in f64, as PyTorch computes them in Python floats.
+        let correction1 = 1.0 - num_traits::Float::powi(b1.as_f64(), t);
+        let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
+        let step_size = F::from_f64(self.lr.as_f64() / correction1);
+        let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
+        let update = |p: &mut [F], [g, m, v]: [&mut [F]; 3]| {
+            dispatch!(8 * p.len(), |_level| {
+                let slices = p
+                    .iter_mut()
+                    .zip(g.iter_mut())
+                    .zip(m.iter_mut())
+                    .zip(v.iter_mut());
+                for (((p, g), m), v) in slices {
+                    let g = if CLEAR {
+                        core::mem::replace(g, F::ZERO)
+                    } else {
+                        *g
+                    } + wd * *p;
+                    *m = flush_tiny(b1 * *m + (F::ONE - b1) * g);
+                    *v = flush_tiny(b2 * *v + (F::ONE - b2) * g * g);
+                    // m over its denominator first: the quotient of a tiny moment stays normal.
+                    *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
+                }
+            })
+        };
+        let (m, v) = (M::state_mut(&mut self.m), M::state_mut(&mut self.v));
+        model.zip_mut([grads, m, v], &mut |p, state| {
+            in_halves(8 * p.len(), p, state, &update)
+        });
     }
 }

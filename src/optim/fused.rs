@@ -13,13 +13,14 @@ use crate::optim::StepError;
 
 /// `p -= lr * g` for every parameter when every `|g|` is at most `bound`; otherwise the model
 /// unchanged and the first gradient beyond the bound in the error. The gradients are zero
-/// afterwards either way.
+/// afterwards when `CLEAR` or the step is refused; an update without `CLEAR` leaves the old
+/// parameters in their place (for a model whose next backward pass writes its gradients).
 ///
 /// The gradients are overwritten by the pass, so a refused step's error gives the gradient's
 /// value as recovered from the update it made, `(old - new) / lr`: exactly NaN for a NaN,
 /// infinite for an infinity (or for an update that overflowed), within rounding otherwise.
 #[inline(always)]
-pub(crate) fn sgd_in_one_pass<F: Float, M: Params<F>>(
+pub(crate) fn sgd_in_one_pass<F: Float, M: Params<F>, const CLEAR: bool>(
     lr: F,
     bound: F,
     model: &mut M,
@@ -39,7 +40,9 @@ pub(crate) fn sgd_in_one_pass<F: Float, M: Params<F>>(
         }
     });
     if sums.iter().all(|&sum| sum <= bound) {
-        grads.set_zero();
+        if CLEAR {
+            grads.set_zero();
+        }
         Ok(())
     } else {
         undo(lr, bound, model, grads)

@@ -81,6 +81,14 @@ pub trait CheckedOptimizer<O, M> {
         grads: &mut M,
         largest: Option<f64>,
     ) -> Result<(), StepError>;
+
+    /// [`Optimizer::checked_step_unzeroed`].
+    fn checked_step_unzeroed(
+        optimizer: &mut O,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError>;
 }
 
 impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
@@ -104,6 +112,16 @@ impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         optimizer.checked_step(model, grads, largest)
+    }
+
+    #[inline(always)]
+    fn checked_step_unzeroed(
+        optimizer: &mut O,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        optimizer.checked_step_unzeroed(model, grads, largest)
     }
 }
 
@@ -129,6 +147,16 @@ pub trait Optimizer<M> {
     /// One update step from the gradients, which it then resets to zero, ready for the next
     /// backward pass to add into: PyTorch's `step()` and `zero_grad()` in one pass over memory.
     fn step(&mut self, model: &mut M, grads: &mut M);
+
+    /// [`step`](Self::step), except that the gradients need not be set back to zero: for a
+    /// loop whose model writes every gradient in its next backward pass
+    /// ([`Backward::WRITES_GRADIENTS`](crate::Backward::WRITES_GRADIENTS) and
+    /// [`Pass::write`](crate::module::Pass)), where zeros would be overwritten unread. The
+    /// gradients hold unspecified values afterwards. The default calls `step`.
+    #[inline(always)]
+    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
+        self.step(model, grads);
+    }
 
     /// Whether [`step`](Self::step) with these hyperparameters and gradients keeps every
     /// parameter and every value of its state finite: an error names the hyperparameter out of
@@ -162,6 +190,24 @@ pub trait Optimizer<M> {
         self.check(grads)?;
         self.step(model, grads);
         Ok(())
+    }
+
+    /// [`checked_step`](Self::checked_step), except that an update need not set the
+    /// gradients back to zero: what a [`Trainer`](crate::train::Trainer) calls when its
+    /// model writes every gradient in its next backward pass
+    /// ([`Backward::WRITES_GRADIENTS`](crate::Backward::WRITES_GRADIENTS)), where zeros
+    /// would be overwritten unread. After an update the gradients hold unspecified values; a
+    /// refused step still sets them to zero.
+    ///
+    /// The default calls `checked_step`, which is always correct.
+    #[inline(always)]
+    fn checked_step_unzeroed(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        self.checked_step(model, grads, largest)
     }
 }
 

@@ -80,6 +80,43 @@ impl<F: Float> Sgd<F> {
         refuse(grads, check_lr(self.lr))?;
         scanned_within(grads, update_bound(max_update::<F>() / self.lr), largest)
     }
+
+    /// `p -= lr * g` for every parameter; the gradients are set to zero when `CLEAR`, left
+    /// as they are otherwise.
+    fn update<M: Params<F>, const CLEAR: bool>(&mut self, model: &mut M, grads: &mut M) {
+        let lr = self.lr;
+        let update = |p: &mut [F], [g]: [&mut [F]; 1]| {
+            dispatch!(2 * p.len(), |_level| {
+                for (p, g) in p.iter_mut().zip(g.iter_mut()) {
+                    *p -= lr * *g;
+                    if CLEAR {
+                        *g = F::ZERO;
+                    }
+                }
+            })
+        };
+        model.zip_mut([grads], &mut |p, state| {
+            in_halves(2 * p.len(), p, state, &update)
+        });
+    }
+
+    /// [`Optimizer::checked_step`] (`CLEAR`) or [`Optimizer::checked_step_unzeroed`].
+    #[inline(always)]
+    fn checked_step_clearing<M: Params<F>, const CLEAR: bool>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        if M::PARAM_COUNT > SMALL_MODEL {
+            self.check_scanned(grads, largest)?;
+            self.update::<M, CLEAR>(model, grads);
+            return Ok(());
+        }
+        refuse(grads, check_lr(self.lr))?;
+        let bound = update_bound(max_update::<F>() / self.lr);
+        sgd_in_one_pass::<F, M, CLEAR>(self.lr, bound, model, grads)
+    }
 }
 
 // Reported as "cannot update", not as the model's unmet `Params` bound.
@@ -90,18 +127,11 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
     const USES_SCAN: bool = M::PARAM_COUNT > SMALL_MODEL;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
-        let lr = self.lr;
-        let update = |p: &mut [F], [g]: [&mut [F]; 1]| {
-            dispatch!(2 * p.len(), |_level| {
-                for (p, g) in p.iter_mut().zip(g.iter_mut()) {
-                    *p -= lr * *g;
-                    *g = F::ZERO;
-                }
-            })
-        };
-        model.zip_mut([grads], &mut |p, state| {
-            in_halves(2 * p.len(), p, state, &update)
-        });
+        self.update::<M, true>(model, grads);
+    }
+
+    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
+        self.update::<M, false>(model, grads);
     }
 
     /// The learning rate is finite and positive, and `lr |g|` at most [`max_update`].
@@ -121,14 +151,19 @@ impl<F: Float, M: Params<F>> Optimizer<M> for Sgd<F> {
         grads: &mut M,
         largest: Option<f64>,
     ) -> Result<(), StepError> {
-        if M::PARAM_COUNT > SMALL_MODEL {
-            self.check_scanned(grads, largest)?;
-            self.step(model, grads);
-            return Ok(());
-        }
-        refuse(grads, check_lr(self.lr))?;
-        let bound = update_bound(max_update::<F>() / self.lr);
-        sgd_in_one_pass(self.lr, bound, model, grads)
+        self.checked_step_clearing::<M, true>(model, grads, largest)
+    }
+
+    /// As [`checked_step`](Self::checked_step), without the stores of zeros over the
+    /// gradients (for a small model, the old parameters are left in their place).
+    #[inline(always)]
+    fn checked_step_unzeroed(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        self.checked_step_clearing::<M, false>(model, grads, largest)
     }
 }
 
@@ -198,20 +233,11 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
     const USES_SCAN: bool = true;
 
     fn step(&mut self, model: &mut M, grads: &mut M) {
-        let (lr, mu) = (self.lr, self.momentum);
-        let update = |p: &mut [F], [g, v]: [&mut [F]; 2]| {
-            dispatch!(3 * p.len(), |_level| {
-                for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
-                    *v = flush_tiny(mu * *v + *g);
-                    *p -= lr * *v;
-                    *g = F::ZERO;
-                }
-            })
-        };
-        let velocity = M::state_mut(&mut self.velocity);
-        model.zip_mut([grads, velocity], &mut |p, state| {
-            in_halves(3 * p.len(), p, state, &update)
-        });
+        self.update::<M, true>(model, grads);
+    }
+
+    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
+        self.update::<M, false>(model, grads);
     }
 
     /// The learning rate is finite and positive, the momentum in [0, 1), and each gradient at
@@ -229,7 +255,47 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         self.check_scanned(grads, largest)?;
-        self.step(model, grads);
+        self.update::<M, true>(model, grads);
         Ok(())
+    }
+
+    /// As [`checked_step`](Self::checked_step), without the stores of zeros over the
+    /// gradients.
+    #[inline(always)]
+    fn checked_step_unzeroed(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        self.check_scanned(grads, largest)?;
+        self.update::<M, false>(model, grads);
+        Ok(())
+    }
+}
+
+impl<S, F: Float> SgdMomentum<S, F> {
+    /// One update; the gradients are set to zero when `CLEAR`, left as they are otherwise.
+    fn update<M: Params<F> + StateOf<S>, const CLEAR: bool>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+    ) {
+        let (lr, mu) = (self.lr, self.momentum);
+        let update = |p: &mut [F], [g, v]: [&mut [F]; 2]| {
+            dispatch!(3 * p.len(), |_level| {
+                for ((p, g), v) in p.iter_mut().zip(g.iter_mut()).zip(v.iter_mut()) {
+                    *v = flush_tiny(mu * *v + *g);
+                    *p -= lr * *v;
+                    if CLEAR {
+                        *g = F::ZERO;
+                    }
+                }
+            })
+        };
+        let velocity = M::state_mut(&mut self.velocity);
+        model.zip_mut([grads, velocity], &mut |p, state| {
+            in_halves(3 * p.len(), p, state, &update)
+        });
     }
 }
