@@ -55,6 +55,10 @@ impl<T: Tensor> Backward<T> for Swish {
             *d_x = d_ys[i] * (ys[i] + s * (<T::Elem as Float>::ONE - ys[i]));
         }
     }
+
+    // No parameters, so nothing is added to `grads`: a model with this layer may have its
+    // gradients written rather than added, which spares a trainer clearing them each step.
+    const WRITES_GRADIENTS: bool = true;
 }
 
 // The bookkeeping of a layer without parameters: its zero value, and (from the crate's macro)

@@ -11,7 +11,9 @@
 //! [`gradcheck`](crate::gradcheck::gradcheck) in `f64`; and over the input (`T: Tensor`
 //! for an elementwise layer, or both `[F; N]` and `[[F; N]; B]`), so that it takes a sample
 //! and a batch. `examples/custom_layer.rs` (an activation) and `examples/custom_params.rs`
-//! (a layer with parameters) show both.
+//! (a layer with parameters) show both. A layer without parameters should also say that it
+//! writes its gradients ([`Backward::WRITES_GRADIENTS`]: it has none to add), so that a
+//! trainer need not clear a model's gradients after each step.
 
 use crate::float::Float;
 use crate::tensor::{Tensor, Zero};
