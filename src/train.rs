@@ -273,7 +273,8 @@ where
         let pass = Pass { scan, write };
         let largest = model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, pass);
         let (optimizer, grads) = (&mut self.optimizer, &mut self.grads);
-        let stepped = if write {
+        // A constant: only the branch taken is compiled for each model.
+        let stepped = if const { M::WRITES_GRADIENTS } {
             Elem::<M, X>::checked_step_unzeroed(optimizer, model, grads, largest)
         } else {
             Elem::<M, X>::checked_step(optimizer, model, grads, largest)

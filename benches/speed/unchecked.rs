@@ -47,7 +47,7 @@ where
         let pass = Pass { scan: false, write };
         let (out, d_out, cache) = (&*self.out, &*self.d_out, &mut *self.cache);
         model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, pass);
-        if write {
+        if const { M::WRITES_GRADIENTS } {
             self.optimizer.step_unzeroed(model, &mut self.grads);
         } else {
             self.optimizer.step(model, &mut self.grads);
