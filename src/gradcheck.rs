@@ -7,7 +7,7 @@
 
 use crate::float::Float;
 use crate::loss::ScoredBy;
-use crate::module::{Backward, Params};
+use crate::module::{Backward, Params, Pass};
 use crate::tensor::{Tensor, Zero};
 use crate::train::Elem;
 
@@ -125,6 +125,12 @@ where
 /// cover the same parameters in the same order (a layer written by hand that leaves one out
 /// would otherwise be checked, saved and trained only in part, silently).
 ///
+/// When the model says that it writes its gradients
+/// ([`Backward::WRITES_GRADIENTS`]) but a backward pass
+/// asked to write them ([`Pass::write`](crate::module::Pass)) over other values leaves any
+/// different from the pass into zeros: a trainer would add each step's gradients to the
+/// last step's, silently.
+///
 /// [`ParamCount::PARAM_COUNT`]: crate::ParamCount::PARAM_COUNT
 pub fn gradcheck<M: Checkable<X>, X: Tensor, L, T>(
     model: &mut M,
@@ -145,6 +151,9 @@ where
     model.forward(x, &mut out, &mut cache);
     ScoredBy::loss_grad(loss, &out, target, &mut d_out);
     model.backward(x, &out, &d_out, &mut cache, &mut grads, Some(&mut d_x));
+    if M::WRITES_GRADIENTS {
+        check_written(model, x, &out, &d_out, &grads);
+    }
 
     let mut report = GradCheck {
         worst_error: 0.0,
@@ -206,6 +215,38 @@ fn first_not_finite<F: Float, M: Params<F>, X: Tensor>(model: &M, x: &X) -> Opti
             .position(|v| !num_traits::Float::is_finite(*v));
         at.map(Location::Input)
     })
+}
+
+/// Panics unless a backward pass asked to write the gradients over other values gives
+/// `added`, the gradients it adds into zeros (equal values, a NaN for a NaN).
+fn check_written<M: Checkable<X>, X: Tensor>(
+    model: &M,
+    x: &X,
+    out: &M::Output,
+    d_out: &M::Output,
+    added: &M,
+) {
+    let mut cache = M::Cache::ZERO;
+    let mut out_again = M::Output::ZERO;
+    model.forward(x, &mut out_again, &mut cache);
+    let mut written = M::ZERO;
+    written.visit_mut(&mut |s| s.fill(Float::from_f64(0.5)));
+    let pass = Pass {
+        scan: false,
+        write: true,
+    };
+    model.backward_scanned(x, out, d_out, &mut cache, &mut written, None, pass);
+    for i in 0..M::PARAM_COUNT {
+        let (Some(w), Some(a)) = (written.param(i), added.param(i)) else {
+            break;
+        };
+        let (w, a) = (w.as_f64(), a.as_f64());
+        let same = w == a || (w.is_nan() && a.is_nan());
+        assert!(
+            same,
+            "gradcheck: the model says that it writes its gradients (`Backward::WRITES_GRADIENTS` is true), but a backward pass asked to write them over values of 0.5 left parameter {i}'s at {w}, where the pass into zeros gives {a}; say so only for a layer whose `backward_scanned` writes every parameter's gradient when `Pass::write` asks"
+        );
+    }
 }
 
 /// Panics unless `PARAM_COUNT`, `visit`, `visit_mut` and `zip_mut` of `model` agree: the

@@ -200,3 +200,89 @@ fn an_update_without_zeroing_is_the_same_update() {
     same(SgdMomentum::new(0.1, 0.9));
     same(Adam::new(0.01));
 }
+
+/// `y = g * x` with one learned gain, adding its gradient; `CLAIMS` says, wrongly, that it
+/// writes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Gain<const CLAIMS: bool> {
+    g: [f64; 1],
+}
+
+impl<const CLAIMS: bool> Zero for Gain<CLAIMS> {
+    const ZERO: Self = Gain { g: [0.0] };
+}
+
+impl<const CLAIMS: bool> ParamCount for Gain<CLAIMS> {
+    const PARAM_COUNT: usize = 1;
+}
+
+impl<const CLAIMS: bool> Params<f64> for Gain<CLAIMS> {
+    fn visit(&self, f: &mut impl FnMut(&[f64])) {
+        f(&self.g);
+    }
+    fn visit_mut(&mut self, f: &mut impl FnMut(&mut [f64])) {
+        f(&mut self.g);
+    }
+    fn zip_mut<const K: usize>(
+        &mut self,
+        mut others: [&mut Self; K],
+        f: &mut impl FnMut(&mut [f64], [&mut [f64]; K]),
+    ) {
+        f(&mut self.g, others.each_mut().map(|o| &mut o.g[..]));
+    }
+}
+
+impl<const CLAIMS: bool> Forward<[f64; 2]> for Gain<CLAIMS> {
+    type Output = [f64; 2];
+    type Cache = ();
+    const CACHE_FLOATS: usize = 0;
+
+    fn infer(&self, x: &[f64; 2]) -> [f64; 2] {
+        x.map(|v| self.g[0] * v)
+    }
+
+    fn forward(&self, x: &[f64; 2], out: &mut [f64; 2], _: &mut ()) {
+        *out = self.infer(x);
+    }
+}
+
+impl<const CLAIMS: bool> Backward<[f64; 2]> for Gain<CLAIMS> {
+    fn backward(
+        &self,
+        x: &[f64; 2],
+        _: &[f64; 2],
+        d_out: &[f64; 2],
+        _: &mut (),
+        grads: &mut Self,
+        d_x: Option<&mut [f64; 2]>,
+    ) {
+        grads.g[0] += d_out[0] * x[0] + d_out[1] * x[1];
+        if let Some(d_x) = d_x {
+            *d_x = d_out.map(|d| d * self.g[0]);
+        }
+    }
+
+    const WRITES_GRADIENTS: bool = CLAIMS;
+}
+
+#[test]
+fn gradcheck_passes_a_layer_that_adds_its_gradients_and_says_so() {
+    let mut model = (
+        Linear::<2, 2, f64>::from_parts([[1.0, -0.5], [0.25, 2.0]], [0.1, 0.0]),
+        Gain::<false> { g: [1.5] },
+    );
+    let report = typed_nn::gradcheck::gradcheck(&mut model, &[0.5, -1.0], &Mse, &[1.0, 0.0]);
+    assert!(report.worst_error < 1e-6, "{report:?}");
+}
+
+#[test]
+#[should_panic(
+    expected = "the model says that it writes its gradients (`Backward::WRITES_GRADIENTS` is true), but a backward pass asked to write them over values of 0.5 left parameter 6's at"
+)]
+fn gradcheck_refuses_a_layer_that_says_it_writes_its_gradients_but_adds_them() {
+    let mut model = (
+        Linear::<2, 2, f64>::from_parts([[1.0, -0.5], [0.25, 2.0]], [0.1, 0.0]),
+        Gain::<true> { g: [1.5] },
+    );
+    typed_nn::gradcheck::gradcheck(&mut model, &[0.5, -1.0], &Mse, &[1.0, 0.0]);
+}
