@@ -152,7 +152,7 @@ where
     ScoredBy::loss_grad(loss, &out, target, &mut d_out);
     model.backward(x, &out, &d_out, &mut cache, &mut grads, Some(&mut d_x));
     if M::WRITES_GRADIENTS {
-        check_written(model, x, &out, &d_out, &grads);
+        check_written(model, x, &d_out, &grads);
     }
 
     let mut report = GradCheck {
@@ -219,23 +219,17 @@ fn first_not_finite<F: Float, M: Params<F>, X: Tensor>(model: &M, x: &X) -> Opti
 
 /// Panics unless a backward pass asked to write the gradients over other values gives
 /// `added`, the gradients it adds into zeros (equal values, a NaN for a NaN).
-fn check_written<M: Checkable<X>, X: Tensor>(
-    model: &M,
-    x: &X,
-    out: &M::Output,
-    d_out: &M::Output,
-    added: &M,
-) {
-    let mut cache = M::Cache::ZERO;
-    let mut out_again = M::Output::ZERO;
-    model.forward(x, &mut out_again, &mut cache);
+fn check_written<M: Checkable<X>, X: Tensor>(model: &M, x: &X, d_out: &M::Output, added: &M) {
+    // A forward pass of its own: the first backward pass may have used up its cache.
+    let (mut out, mut cache) = (M::Output::ZERO, M::Cache::ZERO);
+    model.forward(x, &mut out, &mut cache);
     let mut written = M::ZERO;
     written.visit_mut(&mut |s| s.fill(Float::from_f64(0.5)));
     let pass = Pass {
         scan: false,
         write: true,
     };
-    model.backward_scanned(x, out, d_out, &mut cache, &mut written, None, pass);
+    model.backward_scanned(x, &out, d_out, &mut cache, &mut written, None, pass);
     for i in 0..M::PARAM_COUNT {
         let (Some(w), Some(a)) = (written.param(i), added.param(i)) else {
             break;
