@@ -2,8 +2,8 @@
 
 (Linear<N, N>, ReLU, Linear<N, 10>) trained with Adam (lr 1e-3, PyTorch's defaults) and
 softmax cross-entropy on batches of 64; the whole step is one jit-compiled function, its
-parameters and moments donated so that XLA may update them in place. One thread unless
-THREADS is set. Prints samples per second for each N: the median of five one-second runs.
+parameters and moments donated so that XLA may update them in place (DONATE=0 leaves
+them undonated, as the earlier comparisons did). One thread unless THREADS is set. Prints samples per second for each N: the median of five one-second runs.
 
     python3 -m venv /tmp/jax && /tmp/jax/bin/pip install jax==0.10.2 numpy
     /tmp/jax/bin/python tools/jax_sweep.py            # one thread
@@ -58,7 +58,7 @@ def loss(params, x, y):
     return -jnp.mean(jnp.sum(jax.nn.log_softmax(logits) * y, axis=1))
 
 
-@jax.jit(donate_argnums=(0, 1, 2))
+@jax.jit(donate_argnums=(0, 1, 2) if os.environ.get("DONATE", "1") != "0" else ())
 def step(params, m, v, t, x, y):
     value, grads = jax.value_and_grad(loss)(params, x, y)
     t = t + 1
