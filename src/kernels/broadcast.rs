@@ -104,27 +104,41 @@ unsafe fn bc_tiles<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Ele
 #[inline(always)]
 unsafe fn bc_column<V: Lanes, const NV: usize, const RA: usize>(s: BcShape<V::Elem>, j: usize) {
     let mut r = 0;
-    // SAFETY (both calls): rows r..r+RA (or r) are below m.
+    // SAFETY (all calls): rows r..r + rows are below m.
     while r + RA <= s.m {
         // SAFETY: rows r..r + RA are below m (the loop condition).
-        unsafe { bc_tile::<V, NV, RA>(s, r, j) };
+        unsafe { bc_tile::<V, NV, RA>(s, r, j, RA) };
         r += RA;
     }
-    while r < s.m {
-        // SAFETY: row r is below m (the loop condition).
-        unsafe { bc_tile::<V, NV, 1>(s, r, j) };
-        r += 1;
+    match s.m - r {
+        0 => {}
+        // SAFETY: row r is the last.
+        1 => unsafe { bc_tile::<V, NV, 1>(s, r, j, 1) },
+        // The last rows in one tile of the full height, which repeats the last row in the
+        // rows below it and stores only the real ones: one row at a time, each sum waits for
+        // the one before (a batch of 64 in tiles of 6 leaves 4 such rows, 10 classes leave 4).
+        // SAFETY: rows r..m are below m.
+        rows => unsafe { bc_tile::<V, NV, RA>(s, r, j, rows) },
     }
 }
 
-/// One `RA x (NV * N)` tile: for each `p`, a row segment of `b` times `RA` broadcast values.
+/// One `RA x (NV * N)` tile: for each `p`, a row segment of `b` times `RA` broadcast values;
+/// of its rows, the first `rows` are stored (rows below them sum row `rows - 1` again).
+///
+/// # Safety
+/// `1 <= rows <= RA`, rows `r..r + rows` are below `m` and columns `j..j + NV * N` below `n`.
 #[inline(always)]
 unsafe fn bc_tile<V: Lanes, const NV: usize, const RA: usize>(
     s: BcShape<V::Elem>,
     r: usize,
     j: usize,
+    rows: usize,
 ) {
     let st = s.s;
+    // Where each row of the tile reads `A`: rows past the last repeat it, so that every read
+    // stays inside `A`.
+    let a_rows: [*const V::Elem; RA] =
+        core::array::from_fn(|q| s.a.wrapping_add((r + q.min(rows - 1)) * st.a_row));
     let mut acc = [[V::zero(); NV]; RA];
     for p in 0..s.k {
         // SAFETY: p < k and the columns j..j + NV * N are below n.
@@ -132,14 +146,14 @@ unsafe fn bc_tile<V: Lanes, const NV: usize, const RA: usize>(
         // SAFETY: row p < k of b, and its columns j + c * N..+N are below n.
         let vb: [V; NV] = core::array::from_fn(|c| unsafe { V::load(b_row.add(c * V::N)) });
         for (q, row) in acc.iter_mut().enumerate() {
-            // SAFETY: r + q < m and p < k.
-            let va = V::splat(unsafe { *s.a.add((r + q) * st.a_row + p * st.a_step) });
+            // SAFETY: each row pointer is a row below m, and p < k.
+            let va = V::splat(unsafe { *a_rows[q].add(p * st.a_step) });
             for c in 0..NV {
                 row[c] = V::mul_add(va, vb[c], row[c]);
             }
         }
     }
-    for (q, row) in acc.iter().enumerate() {
+    for (q, row) in acc.iter().enumerate().take(rows) {
         for (c, &v) in row.iter().enumerate() {
             // SAFETY: r + q < m and the columns are below n.
             unsafe {

@@ -304,7 +304,12 @@ mod tests {
         for_each_level(
             #[inline(always)]
             |level| {
-                for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)] {
+                // Every number of rows below the last whole tile, 1 to 5.
+                let shapes = [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)];
+                let shapes = shapes
+                    .into_iter()
+                    .chain([(10, 24, 6), (16, 9, 2), (64, 16, 10)]);
+                for (m, n, k) in shapes {
                     // A(r, p) = a[p * m + r]: the transposed access of dW += dY^T X.
                     let (a, b) = (data(m * k, 4.0), data(k * n, 5.0));
                     let s = Strides {
@@ -313,11 +318,14 @@ mod tests {
                         b_row: n,
                         out_row: n,
                     };
-                    let start = data(m * n, 6.0);
+                    // Rows past the output, which no product may touch.
+                    let start = data((m + 8) * n, 6.0);
                     let mut added = start.clone();
                     let mut written = start.clone();
                     gemm_broadcast(level, (m, n, k), &a, &b, s, true, &mut added);
                     gemm_broadcast(level, (m, n, k), &a, &b, s, false, &mut written);
+                    assert_eq!(added[m * n..], start[m * n..], "{level:?} {m}x{n}x{k}");
+                    assert_eq!(written[m * n..], start[m * n..], "{level:?} {m}x{n}x{k}");
                     for r in 0..m {
                         for j in 0..n {
                             let sum: f64 = (0..k).map(|p| a[p * m + r] * b[p * n + j]).sum();
@@ -332,7 +340,8 @@ mod tests {
     }
 
     /// Every layout of the three passes, with sizes that leave partial panels and partial
-    /// blocks on every side (KC = 256, MC = 96, NC = 2048), in both float types.
+    /// blocks on every side (KC = 256, MC = 96, NC = 2048) and last tiles of every height, in
+    /// both float types.
     #[cfg(feature = "alloc")]
     #[test]
     fn gemm_blocked_matches_plain_sums_for_every_layout_and_edge() {
@@ -387,6 +396,10 @@ mod tests {
             (64, 33, 257),
             (100, 2050, 5),
             (97, 70, 520),
+            // Last tiles of 2 and 4 rows (6-row tiles) and of 2 (4-row tiles).
+            (32, 20, 40),
+            (98, 19, 8),
+            (70, 16, 3),
         ];
         let shapes = if cfg!(miri) {
             &shapes[..2]
