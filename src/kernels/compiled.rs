@@ -40,6 +40,19 @@ pub trait Compiled: Sized {
         out: &mut [Self],
         out_row: usize,
     );
+    /// `out = x W^T + bias` for `(batch, outputs, inputs)` sizes, computed weights first
+    /// (`W x^T`, reading `W` where it is: see [`blocked`](Self::blocked)) into scratch space
+    /// and copied transposed into `out`: for a batch of at most
+    /// [`IN_PLACE_MAX_N`](blocked::IN_PLACE_MAX_N) samples, where packing the weights' transpose
+    /// would copy the whole matrix for a few uses of each value.
+    #[cfg(feature = "alloc")]
+    fn blocked_weights_first(
+        dims: (usize, usize, usize),
+        x: &[Self],
+        weight: &[Self],
+        bias: &[Self],
+        out: &mut [Self],
+    );
     /// [`blocked`](Self::blocked), returning the largest magnitude among `out`'s values
     /// after it (NaN when one is not finite), read from each register tile as it is stored.
     #[cfg(feature = "alloc")]
@@ -106,6 +119,31 @@ macro_rules! compiled_for {
 
             #[cfg(feature = "alloc")]
             #[inline(never)]
+            fn blocked_weights_first(
+                (batch, outputs, inputs): (usize, usize, usize),
+                x: &[$t],
+                weight: &[$t],
+                bias: &[$t],
+                out: &mut [$t],
+            ) {
+                let dims = (outputs, batch, inputs);
+                <$t>::with_buffer(Buffer::Outputs, outputs * batch, |transposed| {
+                    let w_at = Layout { row: inputs, col: 1 };
+                    let x_t_at = Layout { row: 1, col: inputs };
+                    let s = blocked::operands(
+                        dims, (weight, w_at), (x, x_t_at), Start::Zero, transposed, batch,
+                    );
+                    // SAFETY: the operands were checked and their slices stay borrowed.
+                    unsafe { run_blocked(s) };
+                    let transposed = &*transposed;
+                    dispatch!(outputs * batch, |level| {
+                        blocked::transpose_with_bias(level, (batch, outputs), transposed, bias, out)
+                    });
+                })
+            }
+
+            #[cfg(feature = "alloc")]
+            #[inline(never)]
             fn blocked_scanned(
                 dims: (usize, usize, usize),
                 a: (&[$t], Layout),
@@ -152,29 +190,46 @@ fn with_scratch<F: Scratch, R>(
     s: blocked::Operands<F>,
     f: impl FnOnce(blocked::Operands<F>, &mut [F]) -> R,
 ) -> R {
-    let len = blocked::scratch_len((s.m, s.n, s.k));
-    F::with_buffer(len, |scratch| f(s, scratch))
+    let len = blocked::scratch_len::<F>((s.m, s.n, s.k));
+    F::with_buffer(Buffer::Packs, len, |scratch| f(s, scratch))
 }
 
-/// A float type with a scratch buffer per thread.
+/// Which of a thread's two scratch buffers.
+#[cfg(feature = "alloc")]
+#[derive(Clone, Copy)]
+enum Buffer {
+    /// The packed blocks of a product's operands.
+    Packs,
+    /// A product's outputs before they are copied transposed to their place (held while
+    /// the product packs into [`Buffer::Packs`]).
+    Outputs,
+}
+
+/// A float type with scratch buffers per thread.
 #[cfg(feature = "alloc")]
 trait Scratch: Sized {
-    /// Runs `f` with at least `len` values of scratch.
-    fn with_buffer<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R;
+    /// Runs `f` with at least `len` values of the scratch buffer `which`.
+    fn with_buffer<R>(which: Buffer, len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R;
 }
 
 #[cfg(feature = "alloc")]
 macro_rules! scratch_for {
     ($($t:ty),*) => {$(
         impl Scratch for $t {
-            fn with_buffer<R>(len: usize, f: impl FnOnce(&mut [$t]) -> R) -> R {
+            fn with_buffer<R>(which: Buffer, len: usize, f: impl FnOnce(&mut [$t]) -> R) -> R {
                 #[cfg(feature = "std")]
                 {
                     std::thread_local! {
-                        static BUFFER: core::cell::RefCell<alloc::vec::Vec<$t>> =
+                        static PACKS: core::cell::RefCell<alloc::vec::Vec<$t>> =
+                            const { core::cell::RefCell::new(alloc::vec::Vec::new()) };
+                        static OUTPUTS: core::cell::RefCell<alloc::vec::Vec<$t>> =
                             const { core::cell::RefCell::new(alloc::vec::Vec::new()) };
                     }
-                    BUFFER.with(|cell| match cell.try_borrow_mut() {
+                    let buffer = match which {
+                        Buffer::Packs => &PACKS,
+                        Buffer::Outputs => &OUTPUTS,
+                    };
+                    buffer.with(|cell| match cell.try_borrow_mut() {
                         Ok(mut buffer) => {
                             if buffer.len() < len {
                                 buffer.resize(len, 0.0);
@@ -186,7 +241,10 @@ macro_rules! scratch_for {
                     })
                 }
                 #[cfg(not(feature = "std"))]
-                f(&mut alloc::vec![0.0; len])
+                {
+                    let _ = which;
+                    f(&mut alloc::vec![0.0; len])
+                }
             }
         }
     )*};

@@ -14,7 +14,8 @@
 //!
 //! Large products (from [`BLOCKED_MIN_WORK`] multiply-adds, with an allocator) run a third
 //! shape, blocked for the caches with both operands packed (`blocked`), which serves all
-//! three passes of a layer.
+//! three passes of a layer; the forward product of a batch of up to 128 samples runs weights
+//! first there, with the weights read in place.
 //!
 //! Compile time is part of the design: a product of at most [`INLINE_MAX_WORK`]
 //! multiply-adds is compiled into its call site, where its sizes are constants (tiny layers
@@ -28,6 +29,8 @@ mod broadcast;
 mod compiled;
 mod nt;
 
+#[cfg(feature = "alloc")]
+pub(crate) use blocked::IN_PLACE_MAX_N;
 #[cfg(feature = "alloc")]
 pub use blocked::{Layout, Start};
 pub use compiled::Compiled;
@@ -366,7 +369,7 @@ mod tests {
                         _ => Start::Bias(&bias),
                     };
                     let s = operands((m, n, k), (&a, a_at), (&b, b_at), first, &mut out, n);
-                    let mut scratch = alloc::vec![F::ZERO; scratch_len((m, n, k))];
+                    let mut scratch = alloc::vec![F::ZERO; scratch_len::<F>((m, n, k))];
                     // SAFETY: the operands were checked and stay borrowed.
                     unsafe { gemm_blocked(level, s, &mut scratch) };
                     for r in 0..m {
@@ -481,7 +484,7 @@ mod tests {
                         let ops = blocked::operands(
                             (m, n, k), (&a, x_at), (&b, w_at), blocked::Start::Zero, &mut out, n,
                         );
-                        let mut scratch = vec![0.0; blocked::scratch_len((m, n, k))];
+                        let mut scratch = vec![0.0; blocked::scratch_len::<f64>((m, n, k))];
                         // SAFETY: the operands were checked and stay borrowed.
                         unsafe { blocked::gemm_blocked(level, ops, &mut scratch) };
                         let want = reference((m, n, k), |r, p| a[r * k + p], |p, j| b[j * k + p]);
