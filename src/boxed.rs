@@ -121,17 +121,26 @@ where
     }
 }
 
-/// A boxed optimizer is an optimizer, so large optimizer state can live on the heap.
+/// A boxed optimizer is an optimizer, so large optimizer state can live on the heap. Every
+/// method is the boxed optimizer's own, those with default bodies included (a default here
+/// would run in place of the optimizer's faster one).
 #[diagnostic::do_not_recommend]
 impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
     const STATE_COPIES: usize = O::STATE_COPIES;
     const USES_SCAN: bool = O::USES_SCAN;
+    #[inline(always)]
     fn step(&mut self, model: &mut M, grads: &mut M) {
         (**self).step(model, grads)
     }
+    #[inline(always)]
+    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
+        (**self).step_unzeroed(model, grads)
+    }
+    #[inline(always)]
     fn check(&self, grads: &mut M) -> Result<(), StepError> {
         (**self).check(grads)
     }
+    #[inline(always)]
     fn checked_step(
         &mut self,
         model: &mut M,
@@ -139,6 +148,15 @@ impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         (**self).checked_step(model, grads, largest)
+    }
+    #[inline(always)]
+    fn checked_step_unzeroed(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+    ) -> Result<(), StepError> {
+        (**self).checked_step_unzeroed(model, grads, largest)
     }
 }
 

@@ -175,8 +175,8 @@ fn a_model_that_writes_its_gradients_trains_as_by_hand_with_every_optimizer() {
     trains_as_by_hand::<_, 40, 5, _>(large, Adam::new(0.01), 6);
 }
 
-/// `step_unzeroed` makes the update `step` makes and leaves the same state; only the
-/// gradients differ, zero after `step`.
+/// `step_unzeroed` and `checked_step_unzeroed` make the updates `step` and `checked_step`
+/// make and leave the same state; only the gradients differ, zero after the zeroing ones.
 #[test]
 fn an_update_without_zeroing_is_the_same_update() {
     fn same<O: Optimizer<Linear<3, 2>> + Clone + core::fmt::Debug>(optimizer: O) {
@@ -186,12 +186,24 @@ fn an_update_without_zeroing_is_the_same_update() {
         let (mut zeroing, mut keeping) = (optimizer.clone(), optimizer);
         let (mut a, mut b) = (model.clone(), model);
         let (mut ga, mut gb) = (grads.clone(), grads.clone());
-        for _ in 0..3 {
-            zeroing.step(&mut a, &mut ga);
-            keeping.step_unzeroed(&mut b, &mut gb);
+        for i in 0..6 {
+            // Unchecked, then checked (with and without a scanned largest gradient).
+            if i < 3 {
+                zeroing.step(&mut a, &mut ga);
+                keeping.step_unzeroed(&mut b, &mut gb);
+                assert_eq!(gb, grads, "left as they were");
+            } else {
+                let largest = (i == 4).then_some(1.0);
+                zeroing.checked_step(&mut a, &mut ga, largest).unwrap();
+                keeping
+                    .checked_step_unzeroed(&mut b, &mut gb, largest)
+                    .unwrap();
+                // Whatever the update left there (SGD's one-pass check leaves the old
+                // parameters), but not the zeros it need not store.
+                assert_ne!(gb, Linear::ZERO, "not zeroed");
+            }
             assert_eq!(ga, Linear::ZERO);
-            assert_eq!(gb, grads, "left as they were");
-            ga = grads.clone();
+            (ga, gb) = (grads.clone(), grads.clone());
         }
         assert_eq!(a, b);
         assert_eq!(format!("{zeroing:?}"), format!("{keeping:?}"));
@@ -199,6 +211,11 @@ fn an_update_without_zeroing_is_the_same_update() {
     same(Sgd::new(0.1));
     same(SgdMomentum::new(0.1, 0.9));
     same(Adam::new(0.01));
+    // A boxed optimizer is the optimizer: its own update without zeroing, not the default
+    // that zeroes.
+    same(Box::new(Sgd::new(0.1)));
+    same(Box::new(SgdMomentum::new(0.1, 0.9)));
+    same(Box::new(Adam::new(0.01)));
 }
 
 /// `y = g * x` with one learned gain, adding its gradient; `CLAIMS` says, wrongly, that it
