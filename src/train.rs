@@ -133,7 +133,8 @@ pub struct Trainer<M, X, O, W = BuffersOf<M, X>> {
     /// step its optimizer's check refused. After an update, a model whose layers all write
     /// their gradients ([`Backward::WRITES_GRADIENTS`], every built-in layer) leaves whatever
     /// its optimizer left there ([`Optimizer::checked_step_unzeroed`]), for the next backward
-    /// pass to overwrite; any other model's are cleared, for the next pass to add into.
+    /// pass to overwrite; any other model's are cleared, for the next pass to add into. A step
+    /// refused before its backward pass (by its targets or its loss) leaves them as they were.
     pub grads: M,
     /// Steps asked for so far, refused ones included: the step numbers errors name.
     pub steps: u64,
