@@ -1,8 +1,9 @@
 //! The forward pass of layers large enough for the blocked product, at every kind of batch:
-//! up to 128 samples it runs weights first (`W x^T`, the weights read where they are, the
-//! result copied transposed), past 128 with the weights' transpose packed. Both sides of that
-//! boundary (128 and 129), one sample, odd batches, depths that leave a partial block, widths
-//! that leave a partial tile, in `f32` and `f64`, against plain sums in `f64`.
+//! up to 128 samples, with at least three inputs a sample, it runs weights first (`W x^T`,
+//! the weights read where they are, the result copied transposed), otherwise with the
+//! weights' transpose packed. Both sides of each boundary (128 and 129 samples; three inputs
+//! a sample and one fewer), one sample, odd batches, depths that leave a partial block,
+//! widths that leave a partial tile, in `f32` and `f64`, against plain sums in `f64`.
 
 use rand::{RngExt, SeedableRng, rngs::SmallRng};
 use typed_nn::Float;
@@ -56,6 +57,14 @@ fn batches_up_to_the_weights_first_limit() {
     check::<f32, 640, 250, 64>(1e-5);
     check::<f32, 640, 250, 100>(1e-5);
     check::<f32, 640, 250, 128>(1e-5);
+}
+
+#[test]
+fn depths_on_both_sides_of_three_inputs_a_sample() {
+    check::<f32, 192, 100, 64>(1e-5);
+    check::<f32, 191, 100, 64>(1e-5);
+    check::<f32, 384, 100, 128>(1e-5);
+    check::<f32, 383, 100, 128>(1e-5);
 }
 
 #[test]

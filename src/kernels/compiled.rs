@@ -42,9 +42,9 @@ pub trait Compiled: Sized {
     );
     /// `out = x W^T + bias` for `(batch, outputs, inputs)` sizes, computed weights first
     /// (`W x^T`, reading `W` where it is: see [`blocked`](Self::blocked)) into scratch space
-    /// and copied transposed into `out`: for a batch of at most
-    /// [`IN_PLACE_MAX_N`](blocked::IN_PLACE_MAX_N) samples, where packing the weights' transpose
-    /// would copy the whole matrix for a few uses of each value.
+    /// and copied transposed into `out`: for a small batch of deep enough samples
+    /// ([`weights_first`](super::weights_first)), where packing the weights' transpose would
+    /// copy the whole matrix for a few uses of each value.
     #[cfg(feature = "alloc")]
     fn blocked_weights_first(
         dims: (usize, usize, usize),

@@ -107,7 +107,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     #[cfg(feature = "alloc")]
     fn forward_blocked(&self, batch: usize, x: &[F], out: &mut [F]) {
         let weight = self.weight.as_flattened();
-        if batch <= crate::kernels::IN_PLACE_MAX_N {
+        if crate::kernels::weights_first(batch, IN) {
             return F::blocked_weights_first((batch, OUT, IN), x, weight, &self.bias, out);
         }
         let (x_at, w_t_at) = (Layout { row: IN, col: 1 }, Layout { row: 1, col: IN });
