@@ -19,7 +19,7 @@
 //! of it; packing the weights' transpose instead, as `x W^T` needs, copied the whole matrix on
 //! every call for a few uses of each value (a fifth of the product's time at 1024 x 1024).
 
-use super::Level;
+use super::{Level, tile_rows};
 use crate::float::Float;
 use crate::simd::{Lanes, Scalar, prefetch};
 use crate::tensor::Zero;
@@ -45,6 +45,13 @@ pub enum Start<'a, F> {
     Bias(&'a [F]),
 }
 
+impl<F> Start<'_, F> {
+    /// [`Start::Add`] when `add`, [`Start::Zero`] otherwise.
+    pub(crate) fn zero_or_add(add: bool) -> Self {
+        if add { Start::Add } else { Start::Zero }
+    }
+}
+
 /// Depth of a packed block (the summed dimension), in values: a panel of `b` of 16 columns
 /// of `f32` (or 8 of `f64`) is then 16 KiB, half the first-level cache.
 const KC: usize = 256;
@@ -59,11 +66,8 @@ const NC: usize = 2048;
 pub(crate) const fn scratch_len<F>((m, n, k): (usize, usize, usize)) -> usize {
     // One more panel than the block holds, of the widest (16 rows, 64 columns), covers the
     // rounding up to whole panels of every instruction set.
-    let kc_max = if n <= IN_PLACE_MAX_N {
-        in_place_depth(n, size_of::<F>())
-    } else {
-        KC
-    };
+    // Room for the deepest block either loop order takes for this width.
+    let kc_max = block_depth(n, size_of::<F>(), n <= IN_PLACE_MAX_N);
     let kc = if k < kc_max { k } else { kc_max };
     let mc = if m < MC { m } else { MC };
     let nc = if n < NC { n } else { NC };
@@ -281,11 +285,14 @@ pub(crate) fn reads_a_in_place<F>(s: &Operands<F>) -> bool {
     s.a_at.col == 1 && s.n <= IN_PLACE_MAX_N && !s.scan
 }
 
-/// Depth of a block of `b` of `n` columns of `size` bytes when `a` is read in place: as deep
-/// as keeps the block within 256 KiB, half the second-level cache (1024 for 64 columns of
-/// `f32`), and at least [`KC`], so that each output tile is added to as few times as can be.
-/// (1024 against 256 made the forward product of 2048 features a tenth faster.)
-const fn in_place_depth(n: usize, size: usize) -> usize {
+/// Depth of a block of `b` of `n` columns of `size` bytes: [`KC`], or, when `a` is read in
+/// place, as deep as keeps the block within 256 KiB, half the second-level cache (1024 for 64
+/// columns of `f32`), and at least [`KC`], so that each output tile is added to as few times
+/// as can be. (1024 against 256 made the forward product of 2048 features a tenth faster.)
+const fn block_depth(n: usize, size: usize, in_place: bool) -> usize {
+    if !in_place {
+        return KC;
+    }
     let n = if n < 16 { 16 } else { n };
     let depth = (256 << 10) / size / n / 8 * 8;
     if depth < KC { KC } else { depth }
@@ -374,11 +381,7 @@ unsafe fn blocked<
     // Kept in memory, not in registers: the register tile's loop needs all sixteen vector
     // registers, and two more held across it would spill inside it.
     let found = core::hint::black_box(&mut found);
-    let kc_block = if IN_PLACE {
-        in_place_depth(s.n, size_of::<V::Elem>())
-    } else {
-        KC
-    };
+    let kc_block = block_depth(s.n, size_of::<V::Elem>(), IN_PLACE);
     let (kc_max, mc_max) = (kc_block.min(s.k), MC.min(s.m));
     let (a_pack, b_pack) = scratch.split_at_mut(kc_max * (mc_max + 16));
     let mut jc = 0;
@@ -393,11 +396,7 @@ unsafe fn blocked<
                 let mut ir = 0;
                 while ir < s.m {
                     let rows = MR.min(s.m - ir);
-                    // Rows past the last repeat it, so that every read stays inside `a`.
-                    let a_rows: [*const V::Elem; MR] = core::array::from_fn(|r| {
-                        let row = ir + r.min(rows - 1);
-                        s.a.wrapping_add(row * s.a_at.row + pc)
-                    });
+                    let a_rows = tile_rows::<_, MR>(s.a.wrapping_add(pc), ir, rows, s.a_at.row);
                     let mut jr = 0;
                     while jr < nc {
                         let cols = nr.min(nc - jr);

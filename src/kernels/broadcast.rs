@@ -1,7 +1,7 @@
 //! `out (+)= A b` with `A` broadcast one value at a time and `b` contiguous along the output:
 //! the backward products `dW += dY^T X` and `dX = dY W` of a `Linear` layer.
 
-use super::Level;
+use super::{Level, tile_rows};
 use crate::float::Float;
 use crate::simd::{Lanes, Scalar};
 
@@ -135,10 +135,7 @@ unsafe fn bc_tile<V: Lanes, const NV: usize, const RA: usize>(
     rows: usize,
 ) {
     let st = s.s;
-    // Where each row of the tile reads `A`: rows past the last repeat it, so that every read
-    // stays inside `A`.
-    let a_rows: [*const V::Elem; RA] =
-        core::array::from_fn(|q| s.a.wrapping_add((r + q.min(rows - 1)) * st.a_row));
+    let a_rows = tile_rows::<_, RA>(s.a, r, rows, st.a_row);
     let mut acc = [[V::zero(); NV]; RA];
     for p in 0..s.k {
         // SAFETY: p < k and the columns j..j + NV * N are below n.

@@ -29,6 +29,20 @@ mod broadcast;
 mod compiled;
 mod nt;
 
+/// Where each row of a register tile of `R` rows, from row `first` of a matrix at `a` whose
+/// rows are `row` apart, reads: of the tile's rows only the first `live` exist, and the rows
+/// past them repeat the last, so that a tile over a matrix's last rows reads only inside it
+/// (and stores only its live rows).
+#[inline(always)]
+pub(crate) fn tile_rows<T, const R: usize>(
+    a: *const T,
+    first: usize,
+    live: usize,
+    row: usize,
+) -> [*const T; R] {
+    core::array::from_fn(|q| a.wrapping_add((first + q.min(live - 1)) * row))
+}
+
 /// Whether a blocked forward product of `batch` samples of `inputs` features runs weights
 /// first ([`Compiled::blocked_weights_first`]): for a batch of at most
 /// [`IN_PLACE_MAX_N`](blocked::IN_PLACE_MAX_N) samples and at least three inputs a sample.

@@ -5,7 +5,7 @@ use rand::Rng;
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
 #[cfg(feature = "alloc")]
-use crate::kernels::{Layout, Start};
+use crate::kernels::{Layout, Start, weights_first};
 use crate::kernels::{
     Strides, blocked, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, inline, split,
 };
@@ -107,7 +107,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     #[cfg(feature = "alloc")]
     fn forward_blocked(&self, batch: usize, x: &[F], out: &mut [F]) {
         let weight = self.weight.as_flattened();
-        if crate::kernels::weights_first(batch, IN) {
+        if weights_first(batch, IN) {
             return F::blocked_weights_first((batch, OUT, IN), x, weight, &self.bias, out);
         }
         let (x_at, w_t_at) = (Layout { row: IN, col: 1 }, Layout { row: 1, col: IN });
@@ -239,7 +239,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
             (OUT, IN, batch),
             (dy, dy_t_at),
             (x, x_at),
-            if add { Start::Add } else { Start::Zero },
+            Start::zero_or_add(add),
             grad_w,
             IN,
         );
@@ -277,7 +277,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     ) -> F::Bits {
         let (dy_t_at, x_at) = (Layout { row: 1, col: OUT }, Layout { row: IN, col: 1 });
         let weights = (dy, dy_t_at);
-        let start = if add { Start::Add } else { Start::Zero };
+        let start = Start::zero_or_add(add);
         let largest = F::blocked_scanned((OUT, IN, batch), weights, (x, x_at), start, grad_w, IN);
         if let Some(dx) = dx {
             self.input_grad_blocked(batch, dy, dx);
