@@ -71,6 +71,7 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
     }
 
     const WRITES_GRADIENTS: bool = L0::WRITES_GRADIENTS;
+    const HAS_PARAMETERS: bool = L0::HAS_PARAMETERS;
 
     #[inline]
     fn backward_scanned(
@@ -174,6 +175,8 @@ macro_rules! seq_impl {
 
             const WRITES_GRADIENTS: bool =
                 $L0::WRITES_GRADIENTS $(&& $Lm::WRITES_GRADIENTS)* && $Ll::WRITES_GRADIENTS;
+            const HAS_PARAMETERS: bool =
+                $L0::HAS_PARAMETERS $(|| $Lm::HAS_PARAMETERS)* || $Ll::HAS_PARAMETERS;
 
             /// The layers' passes in reverse order, their scans combined: one body for both
             /// methods, so that a model's backward pass is compiled once.
@@ -188,14 +191,25 @@ macro_rules! seq_impl {
                 d_x: Option<&mut X>,
                 pass: Pass,
             ) -> Option<f64> {
+                // The gradient of layer k's output is computed only when layer k or one
+                // before it has parameters, or when the caller asks for `d_x`: otherwise
+                // nothing reads it (see `Backward::HAS_PARAMETERS`). Constants, folded.
+                let has = [
+                    <$L0 as Backward<X>>::HAS_PARAMETERS,
+                    $(<$Lm as Backward<$Im>>::HAS_PARAMETERS,)*
+                    <$Ll as Backward<$Il>>::HAS_PARAMETERS,
+                ];
+                let wants_x = d_x.is_some();
+                let needed = |link: usize| wants_x || has[..=link].iter().any(|&h| h);
                 let last_in = &cache.$pl.out;
-                let d_last_in = Some(&mut cache.$pl.grad);
+                let d_last_in = needed($pl).then_some(&mut cache.$pl.grad);
                 let largest = self.$l.backward_scanned(
                     last_in, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in, pass,
                 );
                 $(
                     let link = &mut cache.$r;
-                    let (input, d_input) = (&cache.$pr.out, Some(&mut cache.$pr.grad));
+                    let input = &cache.$pr.out;
+                    let d_input = needed($pr).then_some(&mut cache.$pr.grad);
                     let layer = self.$r.backward_scanned(
                         input, &link.out, &link.grad, &mut link.cache, &mut grads.$r, d_input, pass,
                     );

@@ -125,6 +125,10 @@ where
 /// cover the same parameters in the same order (a layer written by hand that leaves one out
 /// would otherwise be checked, saved and trained only in part, silently).
 ///
+/// When a backward pass not asked for the input's gradient gives other parameter gradients
+/// than one that is: a layer with parameters that says it has none
+/// ([`Backward::HAS_PARAMETERS`]) would be trained on stale values, silently.
+///
 /// When the model says that it writes its gradients
 /// ([`Backward::WRITES_GRADIENTS`]) but a backward pass
 /// asked to write them ([`Pass::write`](crate::module::Pass)) over other values leaves any
@@ -151,6 +155,7 @@ where
     model.forward(x, &mut out, &mut cache);
     ScoredBy::loss_grad(loss, &out, target, &mut d_out);
     model.backward(x, &out, &d_out, &mut cache, &mut grads, Some(&mut d_x));
+    check_without_input_gradient(model, x, &d_out, &grads);
     if M::WRITES_GRADIENTS {
         check_written(model, x, &d_out, &grads);
     }
@@ -215,6 +220,33 @@ fn first_not_finite<F: Float, M: Params<F>, X: Tensor>(model: &M, x: &X) -> Opti
             .position(|v| !num_traits::Float::is_finite(*v));
         at.map(Location::Input)
     })
+}
+
+/// Panics unless a backward pass not asked for the input's gradient gives `asked`, the
+/// parameter gradients of the pass that was (equal values, a NaN for a NaN): a layer with
+/// parameters that says it has none ([`Backward::HAS_PARAMETERS`]) is sent stale output
+/// gradients by a model that asks nothing of the layers in front of it.
+fn check_without_input_gradient<M: Checkable<X>, X: Tensor>(
+    model: &M,
+    x: &X,
+    d_out: &M::Output,
+    asked: &M,
+) {
+    let (mut out, mut cache) = (M::Output::ZERO, M::Cache::ZERO);
+    model.forward(x, &mut out, &mut cache);
+    let mut grads = M::ZERO;
+    model.backward(x, &out, d_out, &mut cache, &mut grads, None);
+    for i in 0..M::PARAM_COUNT {
+        let (Some(g), Some(a)) = (grads.param(i), asked.param(i)) else {
+            break;
+        };
+        let (g, a) = (g.as_f64(), a.as_f64());
+        let same = g == a || (g.is_nan() && a.is_nan());
+        assert!(
+            same,
+            "gradcheck: a backward pass not asked for the input's gradient gave parameter {i}'s gradient as {g}, where the pass that is asked gives {a}; a layer with parameters must not say that it has none (`Backward::HAS_PARAMETERS`)"
+        );
+    }
 }
 
 /// Panics unless a backward pass asked to write the gradients over other values gives

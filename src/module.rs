@@ -89,6 +89,15 @@ pub trait Backward<X>: Forward<X> {
     /// store per parameter fewer) and has the next backward pass write them (one load fewer).
     const WRITES_GRADIENTS: bool = false;
 
+    /// Whether the layer has parameters, whose gradients its backward pass computes. `true`
+    /// unless a layer says otherwise, which is always correct; a model is `true` when any of
+    /// its layers is. A model whose first layers have none, such as `(Flatten<2304>,
+    /// Linear<2304, 256>, ...)`, does not ask the layer after them for the gradient of its
+    /// input when its own caller does not ask for it: nothing would read it, and for that
+    /// `Linear` it is a product as large as its weight gradient. A layer that says `false`
+    /// must then accept a `d_out` that holds stale values when `d_x` is `None`.
+    const HAS_PARAMETERS: bool = true;
+
     /// [`backward`](Self::backward), and what `pass` asks for besides:
     /// - with [`Pass::scan`], the largest magnitude among this layer's parameter gradients
     ///   after the pass (0 for a layer without parameters), if the pass knows it without
@@ -150,6 +159,7 @@ pub struct Pass {
 macro_rules! scanned_without_parameters {
     ($x:ty) => {
         const WRITES_GRADIENTS: bool = true;
+        const HAS_PARAMETERS: bool = false;
 
         #[inline(always)]
         fn backward_scanned(

@@ -317,3 +317,75 @@ fn a_nan_in_the_model_or_the_input_is_named_by_the_report() {
     assert!(report.worst_error.is_nan());
     assert_eq!(report.worst_at, Some(Location::Input(1)));
 }
+
+/// A `Linear<2, 2>` that says it has no parameters (`Backward::HAS_PARAMETERS`).
+#[derive(Clone)]
+struct Liar(Linear<2, 2, f64>);
+
+impl Zero for Liar {
+    const ZERO: Self = Liar(Linear::ZERO);
+}
+impl typed_nn::ParamCount for Liar {
+    const PARAM_COUNT: usize = 6;
+}
+impl Params<f64> for Liar {
+    fn visit(&self, f: &mut impl FnMut(&[f64])) {
+        self.0.visit(f)
+    }
+    fn visit_mut(&mut self, f: &mut impl FnMut(&mut [f64])) {
+        self.0.visit_mut(f)
+    }
+    fn zip_mut<const K: usize>(
+        &mut self,
+        others: [&mut Self; K],
+        f: &mut impl FnMut(&mut [f64], [&mut [f64]; K]),
+    ) {
+        self.0.zip_mut(others.map(|s| &mut s.0), f)
+    }
+}
+impl typed_nn::Forward<[f64; 2]> for Liar {
+    type Output = [f64; 2];
+    type Cache = ();
+    const CACHE_FLOATS: usize = 0;
+    fn infer(&self, x: &[f64; 2]) -> [f64; 2] {
+        self.0.infer(x)
+    }
+    fn forward(&self, x: &[f64; 2], out: &mut [f64; 2], c: &mut ()) {
+        self.0.forward(x, out, c)
+    }
+}
+impl typed_nn::Backward<[f64; 2]> for Liar {
+    fn backward(
+        &self,
+        x: &[f64; 2],
+        out: &[f64; 2],
+        d_out: &[f64; 2],
+        c: &mut (),
+        grads: &mut Self,
+        d_x: Option<&mut [f64; 2]>,
+    ) {
+        self.0.backward(x, out, d_out, c, &mut grads.0, d_x);
+    }
+    const HAS_PARAMETERS: bool = false;
+}
+
+#[test]
+#[should_panic(expected = "must not say that it has none (`Backward::HAS_PARAMETERS`)")]
+fn gradcheck_catches_a_layer_that_hides_its_parameters() {
+    // In front of a `Linear`, which is then not asked for its input's gradient: the liar's
+    // gradients come from a stale (zero) output gradient.
+    let liar = Liar(Linear::from_parts([[0.5, -0.5], [1.0, 0.25]], [0.1, -0.1]));
+    let mut model = (liar, Linear::<2, 1, f64>::from_parts([[1.0, 2.0]], [0.0]));
+    gradcheck(&mut model, &[1.0, 2.0], &Mse, &[3.0]);
+}
+
+#[test]
+fn the_same_liar_alone_passes_where_nothing_depends_on_it() {
+    // Last in the model, the liar's output gradient is the loss's: nothing is stale.
+    let liar = Liar(Linear::from_parts([[0.5, -0.5], [1.0, 0.25]], [0.1, -0.1]));
+    let mut model = (
+        Linear::<2, 2, f64>::from_parts([[1.0, 2.0], [0.5, 0.0]], [0.0; 2]),
+        liar,
+    );
+    assert!(gradcheck(&mut model, &[1.0, 2.0], &Mse, &[3.0, 1.0]).worst_error < 1e-8);
+}

@@ -17,6 +17,7 @@
 
 mod floor;
 mod hand;
+mod images;
 mod sweep;
 mod unchecked;
 
@@ -545,7 +546,7 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let only: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| a.starts_with('W') || a == "sweep")
+        .filter(|a| a.starts_with('W') || a == "sweep" || a == "images")
         .collect();
     let t = Timing { quick };
     type Workload = fn(&Timing) -> Row;
@@ -582,6 +583,9 @@ fn main() {
     #[cfg(feature = "parallel")]
     if only.is_empty() || only.iter().any(|o| o == "W3") {
         w3_threads(&t);
+    }
+    if only.is_empty() || only.iter().any(|o| o == "images") {
+        images::images(&t);
     }
     if only.is_empty() || only.iter().any(|o| o == "sweep") {
         sweep::sweep(&t);
