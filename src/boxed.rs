@@ -158,6 +158,20 @@ impl<M, O: Optimizer<M>> Optimizer<M> for Box<O> {
     ) -> Result<(), StepError> {
         (**self).checked_step_unzeroed(model, grads, largest)
     }
+    #[cfg(feature = "alloc")]
+    #[inline(always)]
+    fn checked_step_deferred<F: Float>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+        deferred: crate::module::Deferred<'_, F>,
+    ) -> Result<(), StepError>
+    where
+        M: crate::Params<F>,
+    {
+        (**self).checked_step_deferred(model, grads, largest, deferred)
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::io::{TensorShape, Tensors};
 use crate::module::{Backward, Forward, ParamCount, Params, Pass, larger_scan};
+#[cfg(feature = "alloc")]
+use crate::module::{Deferred, DeferredPass};
 use crate::tensor::{Tensor, Zero};
 
 /// What a composed model keeps for one inner layer between forward and backward: the layer's
@@ -86,6 +88,21 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
     ) -> Option<f64> {
         self.0
             .backward_scanned(x, out, d_out, cache, &mut grads.0, d_x, pass)
+    }
+
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn backward_deferred<'a>(
+        &self,
+        x: &'a X,
+        out: &Self::Output,
+        d_out: &'a Self::Output,
+        cache: &'a mut Self::Cache,
+        grads: &mut Self,
+        pass: Pass,
+    ) -> DeferredPass<'a, <Self::Output as Tensor>::Elem> {
+        self.0
+            .backward_deferred(x, out, d_out, cache, &mut grads.0, pass)
     }
 }
 
@@ -220,6 +237,74 @@ macro_rules! seq_impl {
                     x, &first.out, &first.grad, &mut first.cache, &mut grads.0, d_x, pass,
                 );
                 larger_scan(largest, layer)
+            }
+
+            /// The layers' passes in reverse order, as in `backward_scanned` with no `d_x`,
+            /// except that the first layer with parameters is asked to defer: its first
+            /// parameters are the model's first. Every layer's float type is the model's, so
+            /// the cast of its product never fails.
+            #[cfg(feature = "alloc")]
+            #[inline]
+            fn backward_deferred<'a>(
+                &self,
+                x: &'a X,
+                out: &$Ol,
+                d_out: &'a $Ol,
+                cache: &'a mut Self::Cache,
+                grads: &mut Self,
+                pass: Pass,
+            ) -> DeferredPass<'a, <$Ol as Tensor>::Elem> {
+                let has = [
+                    <$L0 as Backward<X>>::HAS_PARAMETERS,
+                    $(<$Lm as Backward<$Im>>::HAS_PARAMETERS,)*
+                    <$Ll as Backward<$Il>>::HAS_PARAMETERS,
+                ];
+                let needed = |link: usize| has[..=link].iter().any(|&h| h);
+                let first_to_learn = |k: usize| has[k] && !has[..k].iter().any(|&h| h);
+                let (largest, mut deferred) = if first_to_learn($l) {
+                    let (l, d) = self.$l.backward_deferred(
+                        &cache.$pl.out, out, d_out, &mut cache.$l, &mut grads.$l, pass,
+                    );
+                    (l, d.and_then(Deferred::cast))
+                } else {
+                    let d_last_in = needed($pl).then_some(&mut cache.$pl.grad);
+                    let l = self.$l.backward_scanned(
+                        &cache.$pl.out, out, d_out, &mut cache.$l, &mut grads.$l, d_last_in,
+                        pass,
+                    );
+                    (l, None)
+                };
+                $(
+                    // Field by field: a later layer's product may hold this link's output.
+                    let layer = if first_to_learn($r) {
+                        let (l, d) = self.$r.backward_deferred(
+                            &cache.$pr.out, &cache.$r.out, &cache.$r.grad, &mut cache.$r.cache,
+                            &mut grads.$r, pass,
+                        );
+                        deferred = deferred.or(d.and_then(Deferred::cast));
+                        l
+                    } else {
+                        let d_input = needed($pr).then_some(&mut cache.$pr.grad);
+                        self.$r.backward_scanned(
+                            &cache.$pr.out, &cache.$r.out, &cache.$r.grad, &mut cache.$r.cache,
+                            &mut grads.$r, d_input, pass,
+                        )
+                    };
+                    let largest = larger_scan(largest, layer);
+                )*
+                let layer = if first_to_learn(0) {
+                    let (l, d) = self.0.backward_deferred(
+                        x, &cache.0.out, &cache.0.grad, &mut cache.0.cache, &mut grads.0, pass,
+                    );
+                    deferred = deferred.or(d.and_then(Deferred::cast));
+                    l
+                } else {
+                    self.0.backward_scanned(
+                        x, &cache.0.out, &cache.0.grad, &mut cache.0.cache, &mut grads.0, None,
+                        pass,
+                    )
+                };
+                (larger_scan(largest, layer), deferred)
             }
         }
     };

@@ -95,6 +95,8 @@ pub mod boxed;
 pub mod chain;
 #[cfg(feature = "alloc")]
 pub mod data;
+#[cfg(feature = "alloc")]
+mod deferred;
 pub mod describe;
 pub mod eval;
 mod float;

@@ -18,6 +18,9 @@
 use crate::float::Float;
 use crate::tensor::{Tensor, Zero};
 
+#[cfg(feature = "alloc")]
+pub use crate::deferred::{Deferred, DeferredPass};
+
 /// A layer or model that maps an input of type `X` to an output.
 ///
 /// `X` is a plain array: `[F; N]` for one sample, `[[F; N]; B]` for a batch of `B` samples.
@@ -138,6 +141,30 @@ pub trait Backward<X>: Forward<X> {
         let _ = pass;
         self.backward(x, out, d_out, cache, grads, d_x);
         None
+    }
+
+    /// [`backward_scanned`](Self::backward_scanned) with no `d_x` asked for, by a
+    /// [`Trainer`](crate::train::Trainer) whose model writes its gradients ([`Pass::write`]):
+    /// a layer may leave the gradient of its first parameters (in [`Params::visit`] order)
+    /// out of `grads` and return it as a [`Deferred`] product, for the optimizer's update to
+    /// compute ([`Optimizer::checked_step_deferred`](crate::optim::Optimizer::checked_step_deferred));
+    /// the scan then covers the other gradients only. A model defers the product of its first
+    /// layer with parameters, whose first parameters are the model's.
+    ///
+    /// The default defers nothing, which is always correct. A [`Linear`](crate::Linear)
+    /// defers its weight gradient when the product is blocked for the caches.
+    #[cfg(feature = "alloc")]
+    fn backward_deferred<'a>(
+        &self,
+        x: &'a X,
+        out: &Self::Output,
+        d_out: &'a Self::Output,
+        cache: &'a mut Self::Cache,
+        grads: &mut Self,
+        pass: Pass,
+    ) -> DeferredPass<'a, <Self::Output as Tensor>::Elem> {
+        let scan = self.backward_scanned(x, out, d_out, cache, grads, None, pass);
+        (scan, None)
     }
 }
 

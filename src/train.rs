@@ -272,13 +272,34 @@ where
         let cache = &mut buffers.cache;
         let scan = <Elem<M, X> as CheckedOptimizer<O, M>>::USES_SCAN;
         let pass = Pass { scan, write };
-        let largest = model.backward_scanned(x, out, d_out, cache, &mut self.grads, None, pass);
-        let (optimizer, grads) = (&mut self.optimizer, &mut self.grads);
-        // A constant: only the branch taken is compiled for each model.
-        let stepped = if const { M::WRITES_GRADIENTS } {
-            Elem::<M, X>::checked_step_unzeroed(optimizer, model, grads, largest)
+        // Constants: only the branch taken is compiled for each model.
+        let stepped = if const { cfg!(feature = "alloc") && M::WRITES_GRADIENTS } {
+            // The first layer's weight gradient may be left for the update to compute
+            // (`Backward::backward_deferred`).
+            #[cfg(feature = "alloc")]
+            {
+                let grads = &mut self.grads;
+                let (largest, deferred) =
+                    model.backward_deferred(x, out, d_out, cache, grads, pass);
+                let optimizer = &mut self.optimizer;
+                match deferred {
+                    Some(deferred) => Elem::<M, X>::checked_step_deferred(
+                        optimizer, model, grads, largest, deferred,
+                    ),
+                    None => Elem::<M, X>::checked_step_unzeroed(optimizer, model, grads, largest),
+                }
+            }
+            #[cfg(not(feature = "alloc"))]
+            unreachable!()
         } else {
-            Elem::<M, X>::checked_step(optimizer, model, grads, largest)
+            let grads = &mut self.grads;
+            let largest = model.backward_scanned(x, out, d_out, cache, grads, None, pass);
+            let optimizer = &mut self.optimizer;
+            if const { M::WRITES_GRADIENTS } {
+                Elem::<M, X>::checked_step_unzeroed(optimizer, model, grads, largest)
+            } else {
+                Elem::<M, X>::checked_step(optimizer, model, grads, largest)
+            }
         };
         if let Err(error) = stepped {
             return Err(TrainError::Refused {

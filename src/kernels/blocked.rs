@@ -21,6 +21,7 @@
 
 use super::{Level, tile_rows};
 use crate::float::Float;
+use crate::optim::adam_step::AdamStep;
 use crate::simd::{Lanes, Scalar, prefetch};
 use crate::tensor::Zero;
 
@@ -62,15 +63,23 @@ const MC: usize = 96;
 /// cache.
 const NC: usize = 2048;
 
-/// Values of scratch space [`gemm_blocked`] needs for a product of these sizes.
-pub(crate) const fn scratch_len<F>((m, n, k): (usize, usize, usize)) -> usize {
+/// Width of a packed block of `b` when an update is fused into the product: the tiles run
+/// along rows of the block and the update follows each strip of rows, so that a wide block
+/// gives it long rows to stream (512 columns made the step of 2048 features a third slower
+/// than 2048 columns, and 4096 was a few percent faster at 4096 features).
+const FUSED_NC: usize = 4096;
+
+/// Values of scratch space [`gemm_blocked`] needs for a product of these sizes, with an
+/// update fused into it when `fused`.
+pub(crate) const fn scratch_for<F>((m, n, k): (usize, usize, usize), fused: bool) -> usize {
     // One more panel than the block holds, of the widest (16 rows, 64 columns), covers the
     // rounding up to whole panels of every instruction set.
     // Room for the deepest block either loop order takes for this width.
     let kc_max = block_depth(n, size_of::<F>(), n <= IN_PLACE_MAX_N);
     let kc = if k < kc_max { k } else { kc_max };
     let mc = if m < MC { m } else { MC };
-    let nc = if n < NC { n } else { NC };
+    let nc_max = if fused { FUSED_NC } else { NC };
+    let nc = if n < nc_max { n } else { nc_max };
     kc * (mc + 16 + nc + 64)
 }
 
@@ -91,14 +100,51 @@ pub(crate) struct Operands<F> {
     /// Whether the product also finds the largest magnitude among the output's final values
     /// (see [`Operands::scanned`]).
     pub(crate) scan: bool,
+    /// Adam's update of the parameters whose gradients the output is (see
+    /// [`Operands::updating`]).
+    pub(crate) fused: Option<Fused<F>>,
 }
 
-impl<F> Clone for Operands<F> {
+/// An Adam update fused into a product whose output is a weight gradient: the parameters and
+/// both moments, each laid out as the output, and the step's constants.
+pub(crate) struct Fused<F> {
+    params: *mut F,
+    m: *mut F,
+    v: *mut F,
+    step: AdamStep<F>,
+}
+
+impl<F: Copy> Clone for Fused<F> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<F> Copy for Operands<F> {}
+impl<F: Copy> Copy for Fused<F> {}
+
+impl<F: Copy> Fused<F> {
+    /// The same update, its arrays moved on by `offset` values.
+    ///
+    /// # Safety
+    /// `offset` stays inside each array.
+    unsafe fn add(self, offset: usize) -> Self {
+        // SAFETY: the caller's promise.
+        unsafe {
+            Self {
+                params: self.params.add(offset),
+                m: self.m.add(offset),
+                v: self.v.add(offset),
+                ..self
+            }
+        }
+    }
+}
+
+impl<F: Copy> Clone for Operands<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F: Copy> Copy for Operands<F> {}
 
 // SAFETY: the pointers are only dereferenced while the slices they come from are borrowed;
 // two threads get disjoint output columns (see `split_columns`).
@@ -106,7 +152,7 @@ unsafe impl<F: Send> Send for Operands<F> {}
 // SAFETY: as above.
 unsafe impl<F: Send> Sync for Operands<F> {}
 
-impl<F> Operands<F> {
+impl<F: Copy> Operands<F> {
     /// The same product, which also returns the largest
     /// [`magnitude_bits`](crate::Float::magnitude_bits) among the output's values after it
     /// (a NaN's when one is not finite),
@@ -115,6 +161,30 @@ impl<F> Operands<F> {
     /// pass over them from memory.
     pub(crate) fn scanned(self) -> Self {
         Self { scan: true, ..self }
+    }
+
+    /// The same product, followed, strip by strip of `MR` output rows, by one Adam step for
+    /// the parameters whose gradients those rows are (`params`, and Adam's moments `m` and
+    /// `v`, each laid out as the output), while the strip's gradients are still in the
+    /// second-level cache: the optimizer's update fused into the weight-gradient product,
+    /// so that the gradients are not read back from memory by a pass of their own.
+    ///
+    /// # Panics
+    /// When an array is smaller than the output.
+    pub(crate) fn updating(self, [params, m, v]: [&mut [F]; 3], step: AdamStep<F>) -> Self {
+        let end = (self.m - 1) * self.out_row + self.n;
+        let fits = [&*params, &*m, &*v].iter().all(|s| s.len() >= end);
+        assert!(fits, "gemm_blocked: update arrays smaller than the output");
+        let fused = Fused {
+            params: params.as_mut_ptr(),
+            m: m.as_mut_ptr(),
+            v: v.as_mut_ptr(),
+            step,
+        };
+        Self {
+            fused: Some(fused),
+            ..self
+        }
     }
 
     /// The product restricted to output rows `start..start + height`.
@@ -128,6 +198,7 @@ impl<F> Operands<F> {
                 m: height,
                 a: self.a.add(start * self.a_at.row),
                 out: self.out.add(start * self.out_row),
+                fused: self.fused.map(|f| f.add(start * self.out_row)),
                 ..self
             }
         }
@@ -145,6 +216,7 @@ impl<F> Operands<F> {
                 b: self.b.add(start * self.b_at.col),
                 bias: self.bias.map(|b| b.add(start)),
                 out: self.out.add(start),
+                fused: self.fused.map(|f| f.add(start)),
                 ..self
             }
         }
@@ -201,6 +273,7 @@ pub(crate) fn operands<'a, F>(
         out: out.as_mut_ptr(),
         out_row,
         scan: false,
+        fused: None,
     }
 }
 
@@ -210,7 +283,7 @@ pub(crate) fn operands<'a, F>(
 ///
 /// # Safety
 /// As for [`gemm_blocked`].
-pub(crate) unsafe fn run_split<F: Send, R: Ord + Default + Send>(
+pub(crate) unsafe fn run_split<F: Send + Copy, R: Ord + Default + Send>(
     s: Operands<F>,
     product: &(impl Fn(Operands<F>) -> R + Sync),
 ) -> R {
@@ -239,7 +312,7 @@ pub(crate) unsafe fn run_split<F: Send, R: Ord + Default + Send>(
     left_largest.max(right_largest)
 }
 
-/// The product described by `s`, with `scratch` of at least [`scratch_len`] values; for
+/// The product described by `s`, with `scratch` of at least [`scratch_for`] values; for
 /// [`scanned`](Operands::scanned) operands, the largest magnitude's bits among the output's
 /// values after it, otherwise 0.
 ///
@@ -252,25 +325,32 @@ pub(crate) unsafe fn gemm_blocked<F: Float>(
     s: Operands<F>,
     scratch: &mut [F],
 ) -> F::Bits {
-    assert!(scratch.len() >= scratch_len::<F>((s.m, s.n, s.k)));
+    assert!(scratch.len() >= scratch_for::<F>((s.m, s.n, s.k), s.fused.is_some()));
     // SAFETY: the caller's promise, and scratch was checked.
     unsafe {
         // The scan is a separate instantiation, so that the plain product's loops are
         // exactly what they are without it.
         if reads_a_in_place(&s) {
             return match level {
-                Level::Avx512 => blocked::<F::Wide, 6, 2, false, true>(s, scratch),
-                Level::Avx2 => blocked::<F::Mid, 6, 2, false, true>(s, scratch),
-                Level::Portable => blocked::<Scalar<F>, 4, 4, false, true>(s, scratch),
+                Level::Avx512 => blocked::<F::Wide, 6, 2, false, true, false>(s, scratch),
+                Level::Avx2 => blocked::<F::Mid, 6, 2, false, true, false>(s, scratch),
+                Level::Portable => blocked::<Scalar<F>, 4, 4, false, true, false>(s, scratch),
+            };
+        }
+        if s.fused.is_some() {
+            return match level {
+                Level::Avx512 => blocked::<F::Wide, 6, 2, false, false, true>(s, scratch),
+                Level::Avx2 => blocked::<F::Mid, 6, 2, false, false, true>(s, scratch),
+                Level::Portable => blocked::<Scalar<F>, 4, 4, false, false, true>(s, scratch),
             };
         }
         match (level, s.scan) {
-            (Level::Avx512, false) => blocked::<F::Wide, 6, 2, false, false>(s, scratch),
-            (Level::Avx512, true) => blocked::<F::Wide, 6, 2, true, false>(s, scratch),
-            (Level::Avx2, false) => blocked::<F::Mid, 6, 2, false, false>(s, scratch),
-            (Level::Avx2, true) => blocked::<F::Mid, 6, 2, true, false>(s, scratch),
-            (Level::Portable, false) => blocked::<Scalar<F>, 4, 4, false, false>(s, scratch),
-            (Level::Portable, true) => blocked::<Scalar<F>, 4, 4, true, false>(s, scratch),
+            (Level::Avx512, false) => blocked::<F::Wide, 6, 2, false, false, false>(s, scratch),
+            (Level::Avx512, true) => blocked::<F::Wide, 6, 2, true, false, false>(s, scratch),
+            (Level::Avx2, false) => blocked::<F::Mid, 6, 2, false, false, false>(s, scratch),
+            (Level::Avx2, true) => blocked::<F::Mid, 6, 2, true, false, false>(s, scratch),
+            (Level::Portable, false) => blocked::<Scalar<F>, 4, 4, false, false, false>(s, scratch),
+            (Level::Portable, true) => blocked::<Scalar<F>, 4, 4, true, false, false>(s, scratch),
         }
     }
 }
@@ -282,7 +362,7 @@ pub(crate) unsafe fn gemm_blocked<F: Float>(
 /// Packing `a` there would copy the whole weight matrix on every call for a few uses of each
 /// value.
 pub(crate) fn reads_a_in_place<F>(s: &Operands<F>) -> bool {
-    s.a_at.col == 1 && s.n <= IN_PLACE_MAX_N && !s.scan
+    s.a_at.col == 1 && s.n <= IN_PLACE_MAX_N && !s.scan && s.fused.is_none()
 }
 
 /// Depth of a block of `b` of `n` columns of `size` bytes: [`KC`], or, when `a` is read in
@@ -364,7 +444,9 @@ fn transpose_lanes<V: Lanes>(
 }
 
 /// The loops over blocks: columns of `b` by `NC`, depth by `KC`, rows of `a` by `MC` (or, with
-/// `IN_PLACE`, rows of `a` tile by tile, each over every panel of `b`, unpacked).
+/// `IN_PLACE`, rows of `a` tile by tile, each over every panel of `b`, unpacked). With
+/// `FUSED`, the tiles of a block run strip by strip of rows, each strip followed by its
+/// update ([`Operands::updating`]).
 #[inline(always)]
 unsafe fn blocked<
     V: Lanes,
@@ -372,6 +454,7 @@ unsafe fn blocked<
     const NV: usize,
     const SCAN: bool,
     const IN_PLACE: bool,
+    const FUSED: bool,
 >(
     s: Operands<V::Elem>,
     scratch: &mut [V::Elem],
@@ -386,7 +469,7 @@ unsafe fn blocked<
     let (a_pack, b_pack) = scratch.split_at_mut(kc_max * (mc_max + 16));
     let mut jc = 0;
     while jc < s.n {
-        let nc = NC.min(s.n - jc);
+        let nc = if FUSED { FUSED_NC } else { NC }.min(s.n - jc);
         let mut pc = 0;
         while pc < s.k {
             let kc = kc_block.min(s.k - pc);
@@ -425,19 +508,19 @@ unsafe fn blocked<
                 let mc = MC.min(s.m - ic);
                 // SAFETY: as above, for a.
                 unsafe { pack_a::<V::Elem>(s, (ic, mc), (pc, kc), MR, a_pack) };
-                let mut jr = 0;
-                while jr < nc {
-                    let cols = nr.min(nc - jr);
-                    let b_panel = &b_pack[jr * kc..][..nr * kc];
-                    let mut ir = 0;
-                    while ir < mc {
-                        let rows = MR.min(mc - ir);
+                // A macro, not a closure: a closure's body is not compiled for the
+                // instruction set of the function around it, and its intrinsics would not
+                // inline.
+                macro_rules! tile_at {
+                    ($ir:expr, $jr:expr) => {{
+                        let (ir, jr): (usize, usize) = ($ir, $jr);
+                        let b_panel = &b_pack[jr * kc..][..nr * kc];
                         let a_panel = &a_pack[ir * kc..][..MR * kc];
                         let tile = Tile {
                             row: ic + ir,
                             col: jc + jr,
-                            rows,
-                            cols,
+                            rows: MR.min(mc - ir),
+                            cols: nr.min(nc - jr),
                             first: pc == 0,
                             // Only the last block of the depth stores final values.
                             scan: SCAN && pc + kc == s.k,
@@ -445,9 +528,28 @@ unsafe fn blocked<
                         let a = Packed::<_, MR>(a_panel.as_ptr());
                         // SAFETY: the tile's rows and columns are inside the output.
                         unsafe { micro::<V, MR, NV, _>(s, tile, kc, a, b_panel, found) };
-                        ir += MR;
+                    }};
+                }
+                match s.fused {
+                    Some(fused) if FUSED => {
+                        for ir in (0..mc).step_by(MR) {
+                            for jr in (0..nc).step_by(nr) {
+                                tile_at!(ir, jr);
+                            }
+                            if pc + kc == s.k {
+                                let rows = (ic + ir, MR.min(mc - ir));
+                                // SAFETY: the strip lies inside the output.
+                                unsafe { update_strip(s, fused, rows, (jc, nc)) };
+                            }
+                        }
                     }
-                    jr += nr;
+                    _ => {
+                        for jr in (0..nc).step_by(nr) {
+                            for ir in (0..mc).step_by(MR) {
+                                tile_at!(ir, jr);
+                            }
+                        }
+                    }
                 }
                 ic += mc;
             }
@@ -459,6 +561,32 @@ unsafe fn blocked<
         found.largest()
     } else {
         Default::default()
+    }
+}
+
+/// One Adam step for the parameters of output rows `rows` (first, count), columns `cols`
+/// (first, count), from their gradients, just stored: row by row, so that each of the four
+/// arrays is read as one stream (a tile's rows, a row of the weights apart, would fight over
+/// the same sets of the first-level cache).
+///
+/// # Safety
+/// The rows and columns lie inside the output, and so inside each of the update's arrays
+/// ([`Operands::updating`]), which are distinct buffers.
+#[inline(always)]
+unsafe fn update_strip<F: Float>(
+    s: Operands<F>,
+    f: Fused<F>,
+    (row0, rows): (usize, usize),
+    (col0, cols): (usize, usize),
+) {
+    for r in row0..row0 + rows {
+        let at = r * s.out_row + col0;
+        // SAFETY: the caller's promise; nothing else refers to these values during the call.
+        unsafe {
+            let row = |p: *mut F| core::slice::from_raw_parts_mut(p.add(at), cols);
+            f.step
+                .apply::<false>(row(f.params), row(s.out), row(f.m), row(f.v));
+        }
     }
 }
 

@@ -9,6 +9,8 @@ use super::{ELEMENT_WORK, Strides, dispatch, gemm_broadcast, gemm_nt};
 #[cfg(feature = "alloc")]
 use super::{Layout, Start, blocked};
 use crate::layers::{Activation, softmax_rows};
+#[cfg(feature = "alloc")]
+use crate::optim::adam_step::AdamStep;
 
 /// Kernels with their sizes as values, compiled in this crate for `f32` and `f64`.
 pub trait Compiled: Sized {
@@ -64,6 +66,21 @@ pub trait Compiled: Sized {
         out: &mut [Self],
         out_row: usize,
     ) -> Self;
+    /// [`blocked`](Self::blocked) for a weight gradient `out`, each final register tile of
+    /// which then takes one Adam step for its parameters and moments (`state`: parameters,
+    /// first and second moments, laid out as `out`), in registers and the first-level cache.
+    #[cfg(feature = "alloc")]
+    #[allow(clippy::too_many_arguments)]
+    fn blocked_adam(
+        dims: (usize, usize, usize),
+        a: (&[Self], Layout),
+        b: (&[Self], Layout),
+        start: Start<'_, Self>,
+        out: &mut [Self],
+        out_row: usize,
+        state: [&mut [Self]; 3],
+        step: AdamStep<Self>,
+    );
 }
 
 macro_rules! compiled_for {
@@ -156,6 +173,23 @@ macro_rules! compiled_for {
                 // SAFETY: as above.
                 <$t>::from_bits(unsafe { run_blocked(s) })
             }
+
+            #[cfg(feature = "alloc")]
+            #[inline(never)]
+            fn blocked_adam(
+                dims: (usize, usize, usize),
+                a: (&[$t], Layout),
+                b: (&[$t], Layout),
+                start: Start<'_, $t>,
+                out: &mut [$t],
+                out_row: usize,
+                state: [&mut [$t]; 3],
+                step: AdamStep<$t>,
+            ) {
+                let s = blocked::operands(dims, a, b, start, out, out_row).updating(state, step);
+                // SAFETY: as above; the update's arrays were checked too.
+                unsafe { run_blocked(s) };
+            }
         }
     )*};
 }
@@ -190,7 +224,7 @@ fn with_scratch<F: Scratch, R>(
     s: blocked::Operands<F>,
     f: impl FnOnce(blocked::Operands<F>, &mut [F]) -> R,
 ) -> R {
-    let len = blocked::scratch_len::<F>((s.m, s.n, s.k));
+    let len = blocked::scratch_for::<F>((s.m, s.n, s.k), s.fused.is_some());
     F::with_buffer(Buffer::Packs, len, |scratch| f(s, scratch))
 }
 

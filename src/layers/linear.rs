@@ -5,11 +5,13 @@ use rand::Rng;
 use crate::float::Float;
 use crate::init::{Init, Scheme, uniform};
 #[cfg(feature = "alloc")]
-use crate::kernels::{Layout, Start, weights_first};
+use crate::kernels::{Layout, Start, fused_update, weights_first};
 use crate::kernels::{
     Strides, blocked, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, inline, split,
 };
 use crate::module::{Backward, Forward, ParamCount, Params, Pass};
+#[cfg(feature = "alloc")]
+use crate::module::{Deferred, DeferredPass};
 use crate::shape::{LinearInput, NonZeroWidths};
 use crate::tensor::{Tensor, Zero};
 
@@ -152,13 +154,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         let () = NonZeroWidths::<IN, OUT>::HOLD;
         let batch = X::BATCH;
         let add = !write;
-        let mut rows = dy.chunks_exact(OUT);
-        if write && let Some(first) = rows.next() {
-            grads.bias.copy_from_slice(first);
-        }
-        for row in rows {
-            grads.bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
-        }
+        bias_grad(dy, &mut grads.bias, write);
         let grad_w = grads.weight.as_flattened_mut();
         // The blocked product reads back each register tile as it stores it: the gradients of
         // a layer this large have left the caches by the time a separate pass would read them.
@@ -387,6 +383,18 @@ where
     }
 }
 
+/// `db += sum of the rows of dy` (`=` when `write`).
+#[inline(always)]
+fn bias_grad<F: Float>(dy: &[F], bias: &mut [F], write: bool) {
+    let mut rows = dy.chunks_exact(bias.len());
+    if write && let Some(first) = rows.next() {
+        bias.copy_from_slice(first);
+    }
+    for row in rows {
+        bias.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
+    }
+}
+
 impl<X, const IN: usize, const OUT: usize, F> Backward<X> for Linear<IN, OUT, F>
 where
     F: Float,
@@ -422,6 +430,31 @@ where
         let d_x = d_x.map(|d| d.flat_mut());
         let largest = self.backward_rows::<X>(x.flat(), d_out.flat(), grads, d_x, pass);
         pass.scan.then(|| F::from_magnitude_bits(largest).as_f64())
+    }
+
+    /// Defers the weight gradient when its product is blocked for the caches, the weights
+    /// are many enough for the fused update to pay (2^20: see `kernels::fused_update`) and the
+    /// pass writes the gradients; computes the bias gradient (and scans it) now.
+    #[cfg(feature = "alloc")]
+    fn backward_deferred<'a>(
+        &self,
+        x: &'a X,
+        out: &X::Output,
+        d_out: &'a X::Output,
+        cache: &'a mut (),
+        grads: &mut Self,
+        pass: Pass,
+    ) -> DeferredPass<'a, F> {
+        if !blocked(X::BATCH * IN * OUT) || !fused_update(IN * OUT) || !pass.write {
+            let scan = self.backward_scanned(x, out, d_out, cache, grads, None, pass);
+            return (scan, None);
+        }
+        let () = NonZeroWidths::<IN, OUT>::HOLD;
+        bias_grad(d_out.flat(), &mut grads.bias, true);
+        let largest = pass.scan.then(|| F::max_magnitude(&grads.bias));
+        let scan = largest.map(|bits| F::from_magnitude_bits(bits).as_f64());
+        let product = (OUT, IN, X::BATCH);
+        (scan, Some(Deferred::new(product, d_out.flat(), x.flat())))
     }
 }
 

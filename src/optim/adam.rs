@@ -2,8 +2,10 @@
 
 use crate::float::Float;
 use crate::kernels::dispatch;
-use crate::math::flush_tiny;
+#[cfg(feature = "alloc")]
+use crate::module::Deferred;
 use crate::module::Params;
+use crate::optim::adam_step::AdamStep;
 use crate::optim::in_halves;
 use crate::optim::{
     HyperparameterError, Optimizer, StateOf, StepError, check_lr, check_rate, max_update, refuse,
@@ -111,9 +113,28 @@ impl<M, F: Float> Adam<M, F> {
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         refuse(grads, self.check_hyperparameters())?;
+        scanned_within(grads, self.gradient_limit(), largest)
+    }
+
+    /// The largest gradient magnitude [`Optimizer::check`] lets through: `g^2` and the
+    /// update it can make both at most [`max_update`].
+    fn gradient_limit(&self) -> F {
         let limit = max_update::<F>();
         let by_update = limit * self.eps * (F::ONE - self.beta1) / self.lr;
-        scanned_within(grads, limit.sqrt().min(by_update), largest)
+        limit.sqrt().min(by_update)
+    }
+
+    /// Whether the step's check is known to pass from what the backward pass found
+    /// (`largest`, over every gradient but the deferred product's) and from the product's
+    /// operands alone, with room for the product's rounding: then the product can be computed
+    /// inside the update, after which nothing could be refused.
+    #[cfg(feature = "alloc")]
+    fn passes_before<G: Float>(&self, largest: Option<f64>, deferred: &Deferred<'_, G>) -> bool {
+        if self.check_hyperparameters().is_err() {
+            return false;
+        }
+        let limit = self.gradient_limit().as_f64();
+        largest.is_some_and(|l| l <= limit) && deferred.bound() <= 0.5 * limit
     }
 
     /// Checks each hyperparameter; see [`try_new`](Adam::try_new).
@@ -176,47 +197,87 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
         self.update::<M, false>(model, grads);
         Ok(())
     }
+
+    /// The product computed strip by strip inside the update, each strip's parameters and
+    /// moments updated while its gradients are in the caches, when the check is known to
+    /// pass beforehand (the hyperparameters, `largest`, and a bound on the product from its
+    /// operands: see [`Deferred`]); otherwise the default, which computes the product and
+    /// then checks every gradient. The numbers are the same either way, to the last bit.
+    #[cfg(feature = "alloc")]
+    fn checked_step_deferred<G: Float>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+        deferred: Deferred<'_, G>,
+    ) -> Result<(), StepError>
+    where
+        M: Params<G>,
+    {
+        if let Some(fused) = deferred.cast::<F>()
+            && self.passes_before(largest, &fused)
+        {
+            self.update_fused(model, grads, fused);
+            return Ok(());
+        }
+        let largest = deferred.compute_into(grads, largest);
+        self.checked_step_unzeroed(model, grads, largest)
+    }
 }
 
 impl<S, F: Float> Adam<S, F> {
+    /// The constants of the next update, counting it as taken.
+    pub(crate) fn next_step(&mut self) -> AdamStep<F> {
+        self.t = self.t.saturating_add(1);
+        // Past 2^31 steps both corrections are 1 to every digit (0.999^(2^31) is 0 in f64).
+        let t = self.t.min(i32::MAX as u32) as i32;
+        // Bias corrections in f64, as PyTorch computes them in Python floats.
+        let correction1 = 1.0 - num_traits::Float::powi(self.beta1.as_f64(), t);
+        let correction2 = 1.0 - num_traits::Float::powi(self.beta2.as_f64(), t);
+        AdamStep {
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+            weight_decay: self.weight_decay,
+            step_size: F::from_f64(self.lr.as_f64() / correction1),
+            inv_root_c2: F::from_f64(1.0 / num_traits::Float::sqrt(correction2)),
+        }
+    }
+
     /// One update; the gradients are set to zero when `CLEAR`, left as they are otherwise.
     fn update<M: Params<F> + StateOf<S>, const CLEAR: bool>(
         &mut self,
         model: &mut M,
         grads: &mut M,
     ) {
-        self.t = self.t.saturating_add(1);
-        // Past 2^31 steps both corrections are 1 to every digit (0.999^(2^31) is 0 in f64).
-        let t = self.t.min(i32::MAX as u32) as i32;
-        let (b1, b2, eps, wd) = (self.beta1, self.beta2, self.eps, self.weight_decay);
-        // Bias corrections in f64, as PyTorch computes them in Python floats.
-        let correction1 = 1.0 - num_traits::Float::powi(b1.as_f64(), t);
-        let correction2 = 1.0 - num_traits::Float::powi(b2.as_f64(), t);
-        let step_size = F::from_f64(self.lr.as_f64() / correction1);
-        let inv_root_c2 = F::from_f64(1.0 / num_traits::Float::sqrt(correction2));
+        let step = self.next_step();
         let update = |p: &mut [F], [g, m, v]: [&mut [F]; 3]| {
-            dispatch!(8 * p.len(), |_level| {
-                let slices = p
-                    .iter_mut()
-                    .zip(g.iter_mut())
-                    .zip(m.iter_mut())
-                    .zip(v.iter_mut());
-                for (((p, g), m), v) in slices {
-                    let g = if CLEAR {
-                        core::mem::replace(g, F::ZERO)
-                    } else {
-                        *g
-                    } + wd * *p;
-                    *m = flush_tiny(b1 * *m + (F::ONE - b1) * g);
-                    *v = flush_tiny(b2 * *v + (F::ONE - b2) * g * g);
-                    // m over its denominator first: the quotient of a tiny moment stays normal.
-                    *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
-                }
-            })
+            dispatch!(8 * p.len(), |_level| step.apply::<CLEAR>(p, g, m, v))
         };
         let (m, v) = (M::state_mut(&mut self.m), M::state_mut(&mut self.v));
         model.zip_mut([grads, m, v], &mut |p, state| {
             in_halves(8 * p.len(), p, state, &update)
+        });
+    }
+
+    /// [`update`](Self::update) without clearing, with the first slice's gradients the
+    /// product `deferred`, computed inside its update ([`Deferred`]).
+    #[cfg(feature = "alloc")]
+    fn update_fused<M: Params<F> + StateOf<S>>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        deferred: Deferred<'_, F>,
+    ) {
+        let step = self.next_step();
+        let update = |p: &mut [F], [g, m, v]: [&mut [F]; 3]| {
+            dispatch!(8 * p.len(), |_level| step.apply::<false>(p, g, m, v))
+        };
+        let (m, v) = (M::state_mut(&mut self.m), M::state_mut(&mut self.v));
+        let mut first = Some(deferred);
+        model.zip_mut([grads, m, v], &mut |p, [g, m, v]| match first.take() {
+            Some(product) => product.adam_update(g, [p, m, v], step),
+            None => in_halves(8 * p.len(), p, [g, m, v], &update),
         });
     }
 }

@@ -7,9 +7,12 @@ use core::fmt;
 
 use crate::float::Float;
 use crate::kernels::{both, split};
+#[cfg(feature = "alloc")]
+use crate::module::Deferred;
 use crate::module::Params;
 
 pub mod adam;
+pub(crate) mod adam_step;
 mod fused;
 mod sgd;
 
@@ -89,9 +92,21 @@ pub trait CheckedOptimizer<O, M> {
         grads: &mut M,
         largest: Option<f64>,
     ) -> Result<(), StepError>;
+
+    /// [`Optimizer::checked_step_deferred`].
+    #[cfg(feature = "alloc")]
+    fn checked_step_deferred(
+        optimizer: &mut O,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+        deferred: Deferred<'_, Self>,
+    ) -> Result<(), StepError>
+    where
+        Self: Sized;
 }
 
-impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
+impl<F: Float, O: Optimizer<M>, M: Params<F>> CheckedOptimizer<O, M> for F {
     const USES_SCAN: bool = O::USES_SCAN;
 
     #[inline(always)]
@@ -122,6 +137,18 @@ impl<F, O: Optimizer<M>, M> CheckedOptimizer<O, M> for F {
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         optimizer.checked_step_unzeroed(model, grads, largest)
+    }
+
+    #[cfg(feature = "alloc")]
+    #[inline(always)]
+    fn checked_step_deferred(
+        optimizer: &mut O,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+        deferred: Deferred<'_, F>,
+    ) -> Result<(), StepError> {
+        optimizer.checked_step_deferred(model, grads, largest, deferred)
     }
 }
 
@@ -208,6 +235,34 @@ pub trait Optimizer<M> {
         largest: Option<f64>,
     ) -> Result<(), StepError> {
         self.checked_step(model, grads, largest)
+    }
+
+    /// [`checked_step_unzeroed`](Self::checked_step_unzeroed) for gradients whose first
+    /// slice is not computed yet: it is the product `deferred`
+    /// ([`Backward::backward_deferred`](crate::Backward::backward_deferred)), and `largest`
+    /// covers the other gradients only. What a [`Trainer`](crate::train::Trainer) calls when
+    /// its model deferred a product. Afterwards the gradients hold the product too, and a
+    /// refused step leaves the model and the optimizer's state as they were, as
+    /// `checked_step_unzeroed` does.
+    ///
+    /// The default computes the product into the gradients, then calls
+    /// `checked_step_unzeroed`, which is always correct. [`Adam`] computes it strip by strip
+    /// of rows inside its update, when the gradients are known to pass its check from the
+    /// product's operands alone (see [`Deferred`]).
+    #[cfg(feature = "alloc")]
+    #[inline(always)]
+    fn checked_step_deferred<F: Float>(
+        &mut self,
+        model: &mut M,
+        grads: &mut M,
+        largest: Option<f64>,
+        deferred: Deferred<'_, F>,
+    ) -> Result<(), StepError>
+    where
+        M: Params<F>,
+    {
+        let largest = deferred.compute_into(grads, largest);
+        self.checked_step_unzeroed(model, grads, largest)
     }
 }
 
