@@ -74,6 +74,8 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
 
     const WRITES_GRADIENTS: bool = L0::WRITES_GRADIENTS;
     const HAS_PARAMETERS: bool = L0::HAS_PARAMETERS;
+    #[cfg(feature = "alloc")]
+    const DEFERS: bool = L0::DEFERS;
 
     #[inline]
     fn backward_scanned(
@@ -104,6 +106,25 @@ impl<X, L0: Backward<X>> Backward<X> for (L0,) {
         self.0
             .backward_deferred(x, out, d_out, cache, &mut grads.0, pass)
     }
+}
+
+/// The index of a model's first layer with parameters ([`Backward::HAS_PARAMETERS`]), or its
+/// number of layers when none has: the layer asked to defer its product
+/// ([`Backward::backward_deferred`]).
+#[cfg(feature = "alloc")]
+trait FirstToLearn<X> {
+    /// The index.
+    const FIRST: usize;
+}
+
+/// The index of the first `true` in `flags`, or their number.
+#[cfg(feature = "alloc")]
+const fn first_true(flags: &[bool]) -> usize {
+    let mut i = 0;
+    while i < flags.len() && !flags[i] {
+        i += 1;
+    }
+    i
 }
 
 /// Implements [`Forward`] and [`Backward`] for one tuple arity. Layer `k` takes `I_k` (the
@@ -194,6 +215,8 @@ macro_rules! seq_impl {
                 $L0::WRITES_GRADIENTS $(&& $Lm::WRITES_GRADIENTS)* && $Ll::WRITES_GRADIENTS;
             const HAS_PARAMETERS: bool =
                 $L0::HAS_PARAMETERS $(|| $Lm::HAS_PARAMETERS)* || $Ll::HAS_PARAMETERS;
+            #[cfg(feature = "alloc")]
+            const DEFERS: bool = $L0::DEFERS $(|| $Lm::DEFERS)* || $Ll::DEFERS;
 
             /// The layers' passes in reverse order, their scans combined: one body for both
             /// methods, so that a model's backward pass is compiled once.
@@ -260,8 +283,9 @@ macro_rules! seq_impl {
                     <$Ll as Backward<$Il>>::HAS_PARAMETERS,
                 ];
                 let needed = |link: usize| has[..=link].iter().any(|&h| h);
-                let first_to_learn = |k: usize| has[k] && !has[..k].iter().any(|&h| h);
-                let (largest, mut deferred) = if first_to_learn($l) {
+                // Constant conditions, so that only the first learner's `backward_deferred`
+                // is compiled: every other layer's would double the backward code of a model.
+                let (largest, mut deferred) = if const { <Self as FirstToLearn<X>>::FIRST == $l } {
                     let (l, d) = self.$l.backward_deferred(
                         &cache.$pl.out, out, d_out, &mut cache.$l, &mut grads.$l, pass,
                     );
@@ -276,7 +300,7 @@ macro_rules! seq_impl {
                 };
                 $(
                     // Field by field: a later layer's product may hold this link's output.
-                    let layer = if first_to_learn($r) {
+                    let layer = if const { <Self as FirstToLearn<X>>::FIRST == $r } {
                         let (l, d) = self.$r.backward_deferred(
                             &cache.$pr.out, &cache.$r.out, &cache.$r.grad, &mut cache.$r.cache,
                             &mut grads.$r, pass,
@@ -292,7 +316,7 @@ macro_rules! seq_impl {
                     };
                     let largest = larger_scan(largest, layer);
                 )*
-                let layer = if first_to_learn(0) {
+                let layer = if const { <Self as FirstToLearn<X>>::FIRST == 0 } {
                     let (l, d) = self.0.backward_deferred(
                         x, &cache.0.out, &cache.0.grad, &mut cache.0.cache, &mut grads.0, pass,
                     );
@@ -306,6 +330,23 @@ macro_rules! seq_impl {
                 };
                 (larger_scan(largest, layer), deferred)
             }
+        }
+
+        #[cfg(feature = "alloc")]
+        impl<X, $L0, $O0, $($Lm, $Om,)* $Ll, $Ol> FirstToLearn<X> for ($L0, $($Lm,)* $Ll)
+        where
+            $L0: Backward<X, Output = $O0>,
+            $($Lm: Backward<$Im, Output = $Om>,)*
+            $Ll: Backward<$Il, Output = $Ol>,
+            $O0: Tensor,
+            $($Om: Tensor,)*
+            $Ol: Tensor,
+        {
+            const FIRST: usize = first_true(&[
+                <$L0 as Backward<X>>::HAS_PARAMETERS,
+                $(<$Lm as Backward<$Im>>::HAS_PARAMETERS,)*
+                <$Ll as Backward<$Il>>::HAS_PARAMETERS,
+            ]);
         }
     };
 }

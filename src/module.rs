@@ -143,6 +143,13 @@ pub trait Backward<X>: Forward<X> {
         None
     }
 
+    /// Whether [`backward_deferred`](Self::backward_deferred) may defer a product: `false`
+    /// unless a layer says otherwise; a model is `true` when any layer is. A
+    /// [`Trainer`](crate::train::Trainer) calls `backward_deferred` only for such a model, so
+    /// that no other program compiles the update's fused path.
+    #[cfg(feature = "alloc")]
+    const DEFERS: bool = false;
+
     /// [`backward_scanned`](Self::backward_scanned) with no `d_x` asked for, by a
     /// [`Trainer`](crate::train::Trainer) whose model writes its gradients ([`Pass::write`]):
     /// a layer may leave the gradient of its first parameters (in [`Params::visit`] order)

@@ -273,7 +273,7 @@ where
         let scan = <Elem<M, X> as CheckedOptimizer<O, M>>::USES_SCAN;
         let pass = Pass { scan, write };
         // Constants: only the branch taken is compiled for each model.
-        let stepped = if const { cfg!(feature = "alloc") && M::WRITES_GRADIENTS } {
+        let stepped = if const { defers::<M, X>() } {
             // The first layer's weight gradient may be left for the update to compute
             // (`Backward::backward_deferred`).
             #[cfg(feature = "alloc")]
@@ -309,6 +309,17 @@ where
         }
         Ok(value)
     }
+}
+
+/// Whether a trainer of model `M` asks its backward pass to defer a product
+/// ([`Backward::backward_deferred`]): with an allocator, for a model that writes its gradients
+/// and may defer one.
+#[cfg_attr(not(feature = "alloc"), allow(clippy::extra_unused_type_parameters))]
+const fn defers<M: Backward<X>, X>() -> bool {
+    #[cfg(feature = "alloc")]
+    return M::WRITES_GRADIENTS && M::DEFERS;
+    #[cfg(not(feature = "alloc"))]
+    false
 }
 
 /// `error` from a batch made of samples `start..start + live` of a data set (repeated to fill

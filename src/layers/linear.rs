@@ -432,6 +432,9 @@ where
         pass.scan.then(|| F::from_magnitude_bits(largest).as_f64())
     }
 
+    #[cfg(feature = "alloc")]
+    const DEFERS: bool = blocked(X::BATCH * IN * OUT) && fused_update(IN * OUT);
+
     /// Defers the weight gradient when its product is blocked for the caches, the weights
     /// are many enough for the fused update to pay (2^20: see `kernels::fused_update`) and the
     /// pass writes the gradients; computes the bias gradient (and scans it) now.
@@ -445,7 +448,7 @@ where
         grads: &mut Self,
         pass: Pass,
     ) -> DeferredPass<'a, F> {
-        if !blocked(X::BATCH * IN * OUT) || !fused_update(IN * OUT) || !pass.write {
+        if !<Self as Backward<X>>::DEFERS || !pass.write {
             let scan = self.backward_scanned(x, out, d_out, cache, grads, None, pass);
             return (scan, None);
         }
