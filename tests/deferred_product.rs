@@ -81,7 +81,7 @@ macro_rules! same_steps {
         let mut a = Trainer::<$net, $x, _>::boxed(adam);
         let mut b = Trainer::<$net, $x, _>::boxed(Plain(plain_adam));
         let targets: [usize; 64] = core::array::from_fn(|i| i % 3);
-        let scales = [1.0, 1.0, f64::NAN, 1e30, 1e6];
+        let scales = [1.0, f64::NAN, 1e30, 1e6];
         let (mut updates, mut refused) = (0, 0);
         for (step, scale) in scales.into_iter().enumerate() {
             let mut x: Box<$x> = typed_nn::boxed::zeroed();
@@ -107,7 +107,7 @@ macro_rules! same_steps {
             assert_same(&sa.v, &sb.v, &format!("second moments after {label}"));
         }
         // The NaN step is refused; the refused steps counted no update.
-        assert!(updates <= 4);
+        assert!(updates <= 3);
         assert_eq!(a.optimizer.t as usize, updates);
         // With ReLU, inputs of 1e30 give gradients beyond Adam's check in `f32`.
         assert_eq!(
@@ -128,15 +128,6 @@ fn widths_off_the_register_tile() {
     same_steps!(Net, [[f32; 1000]; 64], f32, 0.0, true, |net, rng| {
         net.0.init(Scheme::He, rng);
         net.2.init(Scheme::Glorot, rng);
-    });
-}
-
-#[test]
-fn behind_a_flatten_with_weight_decay() {
-    type Net = (Flatten<1024>, Linear<1024, 1030>, Tanh, Linear<1030, 10>);
-    same_steps!(Net, [[[f32; 32]; 32]; 64], f32, 0.01, false, |net, rng| {
-        net.1.init(Scheme::Glorot, rng);
-        net.3.init(Scheme::Glorot, rng);
     });
 }
 
@@ -187,4 +178,16 @@ fn the_product_is_deferred_from_two_to_the_twenty_weights() {
     assert!(!defers!(1024, 1023, true));
     // Only a pass that writes the gradients defers: one that adds keeps its product.
     assert!(!defers!(1024, 1024, false));
+}
+
+#[test]
+fn behind_a_flatten_in_a_nested_chain_with_weight_decay() {
+    // The first layer with parameters inside a nested chain, behind a `Flatten`: its weights
+    // are still the model's first parameters.
+    type Net = ((Flatten<1024>, Linear<1024, 1024>), Tanh, Linear<1024, 10>);
+    const { assert!(<Net as Backward<[[[f32; 32]; 32]; 64]>>::DEFERS) };
+    same_steps!(Net, [[[f32; 32]; 32]; 64], f32, 0.01, false, |net, rng| {
+        net.0.1.init(Scheme::Glorot, rng);
+        net.2.init(Scheme::Glorot, rng);
+    });
 }
