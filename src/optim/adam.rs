@@ -157,45 +157,11 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for Adam<S, F> {
     const STATE_COPIES: usize = 2;
     const USES_SCAN: bool = true;
 
-    fn step(&mut self, model: &mut M, grads: &mut M) {
-        self.update::<M, true>(model, grads);
-    }
-
-    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
-        self.update::<M, false>(model, grads);
-    }
-
-    /// The hyperparameters ([`Adam::check_hyperparameters`]), and each gradient `g` with
-    /// `g^2` at most [`max_update`] (so the second moment stays finite) and
-    /// `lr / (1 - beta1) |g| / eps` at most `max_update` (a bound on the update, whose
-    /// first moment is an average of gradients, over at least `eps`).
-    fn check(&self, grads: &mut M) -> Result<(), StepError> {
-        self.check_scanned(grads, None)
-    }
-
-    #[inline(always)]
-    fn checked_step(
-        &mut self,
-        model: &mut M,
-        grads: &mut M,
-        largest: Option<f64>,
-    ) -> Result<(), StepError> {
-        self.check_scanned(grads, largest)?;
-        self.update::<M, true>(model, grads);
-        Ok(())
-    }
-
-    /// The update without the stores of zeros over the gradients.
-    #[inline(always)]
-    fn checked_step_unzeroed(
-        &mut self,
-        model: &mut M,
-        grads: &mut M,
-        largest: Option<f64>,
-    ) -> Result<(), StepError> {
-        self.check_scanned(grads, largest)?;
-        self.update::<M, false>(model, grads);
-        Ok(())
+    checked_by_scan! {
+        /// The hyperparameters ([`Adam::check_hyperparameters`]), and each gradient `g` with
+        /// `g^2` at most [`max_update`] (so the second moment stays finite) and
+        /// `lr / (1 - beta1) |g| / eps` at most `max_update` (a bound on the update, whose
+        /// first moment is an average of gradients, over at least `eps`).
     }
 
     /// The product computed strip by strip inside the update, each strip's parameters and

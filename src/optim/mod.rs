@@ -11,6 +11,53 @@ use crate::kernels::{both, split};
 use crate::module::Deferred;
 use crate::module::Params;
 
+/// The [`Optimizer`] methods of an optimizer with state, inside its `impl Optimizer<M>`: it
+/// has `check_scanned(grads, largest)`, which checks the hyperparameters and the gradients
+/// (reading them only when `largest` is `None`), and `update::<M, CLEAR>(model, grads)`.
+/// The attributes given (the check's documentation) go on [`Optimizer::check`].
+macro_rules! checked_by_scan {
+    ($(#[$check:meta])*) => {
+        fn step(&mut self, model: &mut M, grads: &mut M) {
+            self.update::<M, true>(model, grads);
+        }
+
+        fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
+            self.update::<M, false>(model, grads);
+        }
+
+        $(#[$check])*
+        fn check(&self, grads: &mut M) -> Result<(), StepError> {
+            self.check_scanned(grads, None)
+        }
+
+        #[inline(always)]
+        fn checked_step(
+            &mut self,
+            model: &mut M,
+            grads: &mut M,
+            largest: Option<f64>,
+        ) -> Result<(), StepError> {
+            self.check_scanned(grads, largest)?;
+            self.update::<M, true>(model, grads);
+            Ok(())
+        }
+
+        /// As [`checked_step`](Self::checked_step), without the stores of zeros over the
+        /// gradients.
+        #[inline(always)]
+        fn checked_step_unzeroed(
+            &mut self,
+            model: &mut M,
+            grads: &mut M,
+            largest: Option<f64>,
+        ) -> Result<(), StepError> {
+            self.check_scanned(grads, largest)?;
+            self.update::<M, false>(model, grads);
+            Ok(())
+        }
+    };
+}
+
 pub mod adam;
 pub(crate) mod adam_step;
 mod fused;

@@ -232,45 +232,11 @@ impl<F: Float, M: Params<F> + StateOf<S>, S> Optimizer<M> for SgdMomentum<S, F> 
     const STATE_COPIES: usize = 1;
     const USES_SCAN: bool = true;
 
-    fn step(&mut self, model: &mut M, grads: &mut M) {
-        self.update::<M, true>(model, grads);
-    }
-
-    fn step_unzeroed(&mut self, model: &mut M, grads: &mut M) {
-        self.update::<M, false>(model, grads);
-    }
-
-    /// The learning rate is finite and positive, the momentum in [0, 1), and each gradient at
-    /// most `(1 - momentum) max_update / lr`: then the velocity, a geometric sum of
-    /// gradients, stays below `max_update / lr`, and each update below [`max_update`].
-    fn check(&self, grads: &mut M) -> Result<(), StepError> {
-        self.check_scanned(grads, None)
-    }
-
-    #[inline(always)]
-    fn checked_step(
-        &mut self,
-        model: &mut M,
-        grads: &mut M,
-        largest: Option<f64>,
-    ) -> Result<(), StepError> {
-        self.check_scanned(grads, largest)?;
-        self.update::<M, true>(model, grads);
-        Ok(())
-    }
-
-    /// As [`checked_step`](Self::checked_step), without the stores of zeros over the
-    /// gradients.
-    #[inline(always)]
-    fn checked_step_unzeroed(
-        &mut self,
-        model: &mut M,
-        grads: &mut M,
-        largest: Option<f64>,
-    ) -> Result<(), StepError> {
-        self.check_scanned(grads, largest)?;
-        self.update::<M, false>(model, grads);
-        Ok(())
+    checked_by_scan! {
+        /// The learning rate is finite and positive, the momentum in [0, 1), and each
+        /// gradient at most `(1 - momentum) max_update / lr`: then the velocity, a geometric
+        /// sum of gradients, stays below `max_update / lr`, and each update below
+        /// [`max_update`].
     }
 }
 
