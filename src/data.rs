@@ -44,6 +44,11 @@ pub enum DataError {
     /// The first row holds numbers, not column names (other than pandas' default names 0, 1,
     /// 2, ...): the file has no header row, and its first sample would be taken for one.
     NoHeader,
+    /// The first row is `0` or `0,1`: pandas' default names of a frame of one or two columns,
+    /// or a first sample (feature 0, target 1) of a file without a header. The reader cannot
+    /// tell, and does not guess: either way a guess could drop a sample or read names as
+    /// one. From three columns on, `0,1,2,...` is taken for pandas' names.
+    NumberedHeader,
     /// A row has the wrong number of columns.
     Width {
         /// The 1-based line number.
@@ -83,6 +88,14 @@ pub enum DataError {
     /// A field is longer than any number is written ([`MAX_FIELD_BYTES`]).
     FieldTooLong {
         /// The 1-based line number.
+        line: usize,
+        /// The 1-based column number.
+        column: usize,
+    },
+    /// A field opens a quote that no quote closes on its line: CSV would read on across
+    /// lines to the next quote, taking rows for one field.
+    UnclosedQuote {
+        /// The 1-based line number of the opening quote.
         line: usize,
         /// The 1-based column number.
         column: usize,
@@ -136,6 +149,10 @@ impl fmt::Display for DataError {
                 f,
                 "line 1 holds numbers, not column names: the file has no header row, and its first sample would be lost (add a header row naming the features and the target)"
             ),
+            DataError::NumberedHeader => write!(
+                f,
+                "line 1 holds only the numbers 0, 1, ...: pandas' default column names, or a first sample without a header row; name the columns (as in `x,y`) so that neither a sample is lost nor names read as one"
+            ),
             DataError::NotFinite { line, column, text } => write!(
                 f,
                 "line {line}, column {column}: {text:?} is not a finite number of this float type"
@@ -146,6 +163,10 @@ impl fmt::Display for DataError {
             DataError::FieldTooLong { line, column } => write!(
                 f,
                 "line {line}, column {column}: a field of more than {MAX_FIELD_BYTES} bytes is not a number"
+            ),
+            DataError::UnclosedQuote { line, column } => write!(
+                f,
+                "line {line}, column {column}: a quote opens this field and none closes it on its line"
             ),
             DataError::Width {
                 line,
@@ -194,7 +215,10 @@ pub struct Dataset<const D: usize, F = f32> {
 
 impl<const D: usize, F: Float> Dataset<D, F> {
     /// Parses CSV text: a header row naming `D` feature columns and a target column, then one
-    /// row per sample. Blank lines are skipped. Every error names its line (from 1) and
+    /// row per sample. A first row of pandas' default names `0,1,2,...` (a frame built from an
+    /// array) is a header from three columns on; `0,1` could as well be a first sample, and
+    /// is refused ([`DataError::NumberedHeader`]). Blank lines are skipped. Every error names
+    /// its line (from 1) and
     /// column (from 1): a field that is not a number, or not a finite one in `F`, a row or a
     /// header of another width, and a file with a header and no samples.
     ///
@@ -237,6 +261,10 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         }
         if numbers == header.columns && !counting {
             return Err(DataError::NoHeader);
+        }
+        // `0,1` is as likely a first sample (feature 0, class 1) as pandas' names.
+        if numbers == header.columns && counting && header.columns <= 2 {
+            return Err(DataError::NumberedHeader);
         }
         if header.columns != D + 1
             && header.columns == 1
@@ -453,6 +481,16 @@ impl<'a> CsvRecords<'a> {
         self.newlines + 1
     }
 
+    /// [`DataError::UnclosedQuote`] when the field read from `start` opens with a quote and has
+    /// run on past the end of its line.
+    fn unclosed_quote(&self, start: usize, line: usize, column: usize) -> Option<DataError> {
+        // A field that ends its record has read the line break after it: only a break
+        // inside the field means it ran on.
+        let field = self.bytes[start..self.pos].trim_ascii();
+        let ran_on = field.starts_with(b"\"") && field.iter().any(|b| matches!(b, b'\n' | b'\r'));
+        ran_on.then_some(DataError::UnclosedQuote { line, column })
+    }
+
     /// Reads the header: [`next_record`](Self::next_record), calling `field(column, text)`,
     /// where names are any text of any length (never parsed, only told apart from numbers):
     /// one longer than a field's buffer or not UTF-8 is passed as `NAME`.
@@ -495,6 +533,7 @@ impl<'a> CsvRecords<'a> {
             loop {
                 let column = columns + 1;
                 let (mut len, mut long) = (0, false);
+                let start = self.pos;
                 let end = loop {
                     let (result, read, written) = self
                         .reader
@@ -506,12 +545,17 @@ impl<'a> CsvRecords<'a> {
                         // A long name is read on and dropped.
                         csv_core::ReadFieldResult::OutputFull if header => (len, long) = (0, true),
                         csv_core::ReadFieldResult::OutputFull => {
-                            return Err(DataError::FieldTooLong { line, column });
+                            return Err(self
+                                .unclosed_quote(start, line, column)
+                                .unwrap_or(DataError::FieldTooLong { line, column }));
                         }
                         csv_core::ReadFieldResult::Field { record_end } => break record_end,
                         csv_core::ReadFieldResult::End => break true,
                     }
                 };
+                if let Some(error) = self.unclosed_quote(start, line, column) {
+                    return Err(error);
+                }
                 let text = match core::str::from_utf8(&buffer[..len]) {
                     _ if long => NAME,
                     Ok(text) => text,
@@ -563,6 +607,12 @@ pub struct Standardizer<const D: usize, F = f32> {
 
 impl<const D: usize, F: Float> Standardizer<D, F> {
     /// Fits means and (population) standard deviations in `f64`.
+    ///
+    /// Features read by [`Dataset::from_csv`] are finite. Of features given by hand, one with
+    /// a NaN or an infinity among its values gets a mean that is not finite (and a standard
+    /// deviation of 1), so that every value of it standardised is NaN, and a
+    /// [`Trainer`](crate::train::Trainer) refuses the first step that meets it: nothing
+    /// trains on it unnoticed. Check with [`is_finite`](Self::is_finite).
     pub fn fit(features: &[[F; D]]) -> Self {
         let n = features.len().max(1) as f64;
         let mut mean = [0.0f64; D];
@@ -604,6 +654,18 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
                 }
             }),
         }
+    }
+
+    /// Whether every mean and standard deviation is finite: false when the features it was
+    /// fitted on held a NaN or an infinity.
+    ///
+    /// ```
+    /// use typed_nn::data::Standardizer;
+    /// assert!(Standardizer::fit(&[[1.0f32, 2.0], [3.0, 5.0]]).is_finite());
+    /// assert!(!Standardizer::fit(&[[1.0f32, f32::NAN], [3.0, 5.0]]).is_finite());
+    /// ```
+    pub fn is_finite(&self) -> bool {
+        self.mean.iter().chain(&self.std).all(|v| v.is_finite())
     }
 
     /// One input standardised: each feature `x` becomes `(x - mean) / std`.

@@ -9,6 +9,7 @@
 use crate::float::Float;
 use crate::layers::softmax_row;
 use crate::math::flush_tiny;
+use crate::shape::SoftmaxClasses;
 use crate::tensor::Tensor;
 use crate::tensor::Zero;
 use num_traits::Float as _;
@@ -63,15 +64,30 @@ pub struct TargetError {
     /// How many target values each sample has (1 for class indices): the sample is
     /// `index / row`.
     pub row: usize,
-    /// The value (for a distribution, the sum of its row).
+    /// The value (for a distribution that does not sum to 1, the sum of its row, with
+    /// `index` at the row's first value and `expected` [`TargetError::DISTRIBUTION`]).
     pub value: f64,
     /// What it must be.
     pub expected: &'static str,
 }
 
+impl TargetError {
+    /// What a soft target's row must be, when its sum is the value at fault.
+    pub const DISTRIBUTION: &'static str = "a distribution: its row sums to 1";
+}
+
 impl core::fmt::Display for TargetError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        if self.row > 1 {
+        if self.expected == Self::DISTRIBUTION {
+            // The value is the row's sum, not the value at `index`; it was summed in f64 from
+            // values of the target's own type, so seven digits say all it holds.
+            write!(
+                f,
+                "the targets of sample {} sum to {:.7}, not 1: a soft target must be a distribution",
+                self.index / self.row.max(1),
+                self.value
+            )
+        } else if self.row > 1 {
             write!(
                 f,
                 "target value {} (sample {}) is {}: it must be {}",
@@ -130,7 +146,7 @@ fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetE
                 index: r * row,
                 row,
                 value: sum,
-                expected: "a distribution: its row sums to 1",
+                expected: TargetError::DISTRIBUTION,
             });
         }
     }
@@ -198,6 +214,12 @@ pub struct Mse;
 /// `sigmoid(z) - t` (over the number of outputs): logistic regression is `Linear<D, 1>`
 /// trained with this loss.
 ///
+/// The loss applies the sigmoid itself: a model that ends in a [`Sigmoid`](crate::Sigmoid)
+/// layer would be scored on `sigmoid(sigmoid(z))`, which never falls below 0.5, and learns
+/// to call every sample positive. End the model in a `Linear` layer, and apply the sigmoid
+/// at inference (or use [`eval::binary_accuracy`](crate::eval::binary_accuracy), which
+/// reads logits).
+///
 /// ```
 /// use typed_nn::{BinaryCrossEntropy, Loss};
 /// let l = BinaryCrossEntropy.loss(&[0.0f64], &[1.0]);
@@ -213,6 +235,11 @@ pub struct BinaryCrossEntropy;
 /// distribution of the logits' shape (one-hot, or soft labels summing to one). A class index
 /// that is not below the number of classes gives a NaN loss and a zero gradient for that
 /// sample: wrong, visibly, and reported as an error by [`Trainer`](crate::train::Trainer).
+///
+/// The loss applies the softmax itself: a model that ends in a [`Softmax`](crate::Softmax)
+/// layer would be scored on the softmax of probabilities, which hardly moves, and trains
+/// slowly or not at all. End the model in a `Linear` layer. A model of one output is a
+/// compile error ([`SoftmaxClasses`](crate::shape::SoftmaxClasses)).
 ///
 /// ```
 /// use typed_nn::{Loss, SoftmaxCrossEntropy};
@@ -370,6 +397,7 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
 #[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
+        let () = SoftmaxClasses::<P>::HOLD;
         let rows = logits
             .flat()
             .chunks_exact(P::ROW)
@@ -379,6 +407,7 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
     }
 
     fn loss_grad(&self, logits: &P, target: &P, grad: &mut P) -> P::Elem {
+        let () = SoftmaxClasses::<P>::HOLD;
         let scale = P::Elem::ONE / P::Elem::from_usize(P::LEN / P::ROW);
         let rows = logits
             .flat()
@@ -407,10 +436,12 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
 #[diagnostic::do_not_recommend]
 impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
     fn loss(&self, logits: &[F; C], class: &usize) -> F {
+        let () = SoftmaxClasses::<[F; C]>::HOLD;
         class_row(logits, *class, None)
     }
 
     fn loss_grad(&self, logits: &[F; C], class: &usize, grad: &mut [F; C]) -> F {
+        let () = SoftmaxClasses::<[F; C]>::HOLD;
         class_row(logits, *class, Some((grad, F::ONE)))
     }
 
@@ -428,6 +459,7 @@ impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
     for SoftmaxCrossEntropy
 {
     fn loss(&self, logits: &[[F; C]; B], classes: &[usize; B]) -> F {
+        let () = SoftmaxClasses::<[[F; C]; B]>::HOLD;
         let sum = logits
             .iter()
             .zip(classes)
@@ -436,6 +468,7 @@ impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
     }
 
     fn loss_grad(&self, logits: &[[F; C]; B], classes: &[usize; B], grad: &mut [[F; C]; B]) -> F {
+        let () = SoftmaxClasses::<[[F; C]; B]>::HOLD;
         let scale = F::ONE / F::from_usize(B);
         let rows = logits.iter().zip(classes).zip(grad.iter_mut());
         let sum = rows.fold(F::ZERO, |s, ((z, &c), g)| {

@@ -16,7 +16,7 @@
 //! `typenum` needs one impl per number: typenum's own table stops at 1024 (with a few larger
 //! numbers), and a table up to 65,536 takes rustc eleven minutes to check for overlap. So these
 //! rules are associated constants (`CHECKED_BATCH` of [`FlattenInput`] and [`ChannelsInput`],
-//! [`NonZeroWidths`], [`NonEmptyBatch`]) that the layers evaluate. They hold for every size a program can write;
+//! [`NonZeroWidths`], [`NonEmptyBatch`], [`SoftmaxClasses`]) that the layers and losses evaluate. They hold for every size a program can write;
 //! a broken one is a compile error of `cargo build` (`error[E0080]`, naming the rule and the
 //! sizes), which `cargo check` does not report because it generates no code.
 //!
@@ -220,4 +220,25 @@ const TOO_LARGE: &str = "larger than 1 MiB, too large to build on the stack: use
 impl<T> FitsOnStack<T> {
     /// Evaluating it stops compilation when `T` is larger than [`MAX_STACK_BYTES`].
     pub const HOLD: () = assert!(core::mem::size_of::<T>() <= MAX_STACK_BYTES, "{}", TOO_LARGE);
+}
+
+/// The rule of [`SoftmaxCrossEntropy`](crate::SoftmaxCrossEntropy) on predictions `P`: at
+/// least two scores a sample. The softmax of one score is 1, so the loss would be 0 and its
+/// gradient 0 whatever the model predicts, and training would silently learn nothing. Checked
+/// when code is generated (see the module docs).
+///
+/// ```compile_fail,E0080
+/// use typed_nn::prelude::*;
+/// // "evaluation panicked: softmax cross-entropy of one score a sample ..."
+/// let _ = SoftmaxCrossEntropy.loss(&[0.5f32], &0);
+/// ```
+pub struct SoftmaxClasses<P>(core::marker::PhantomData<P>);
+
+/// The message of [`SoftmaxClasses`].
+const SOFTMAX_OF_ONE: &str = "softmax cross-entropy of one score a sample: its loss is 0 whatever the model predicts; give the last layer one output per class, or score one logit with `BinaryCrossEntropy`";
+
+#[rustfmt::skip]
+impl<P: Tensor> SoftmaxClasses<P> {
+    /// Evaluating it stops compilation when a sample of `P` has fewer than two scores.
+    pub const HOLD: () = assert!(P::ROW > 1, "{}", SOFTMAX_OF_ONE);
 }

@@ -72,9 +72,14 @@ pub enum TrainError {
 impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // At the first step no update has happened: the learning rate is not the cause.
+            TrainError::NonFiniteLoss { step: 1, loss } => write!(
+                f,
+                "loss is {loss} at step 1, before any update: the inputs, the targets or the model's weights hold a NaN, an infinity, or values so large that the loss overflows"
+            ),
             TrainError::NonFiniteLoss { step, loss } => write!(
                 f,
-                "training diverged: loss is {loss} at step {step} (lower the learning rate; or the inputs, the targets or the model's weights hold a NaN, an infinity, or values so large that the loss overflows)"
+                "loss is {loss} at step {step}: this step's inputs or targets hold a NaN, an infinity or values so large that the loss overflows, or training diverged (lower the learning rate)"
             ),
             TrainError::LengthMismatch { inputs, targets } => {
                 write!(

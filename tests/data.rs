@@ -115,9 +115,27 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
     ] {
         assert_eq!(parse(headless), Err(DataError::NoHeader), "{headless}");
     }
-    // pandas' default names for a frame built from an array: a header.
+    // pandas' default names for a frame built from an array: a header, from three columns.
     let data = parse("0,1,2\n1.5,2.5,0\n3.5,4.5,1\n").unwrap();
     assert_eq!(data.len(), 2);
+    // Two columns `0,1` are as likely a first sample (feature 0, class 1): refused, not
+    // guessed, whatever follows; `1,0` is a sample.
+    for text in ["0,1\n0.5,1\n0.7,0\n", "0,1\n", " 0 , 1 \n2,1\n"] {
+        assert_eq!(
+            Dataset::<1>::from_csv(text),
+            Err(DataError::NumberedHeader),
+            "{text:?}"
+        );
+    }
+    assert_eq!(
+        Dataset::<1>::from_csv("1,0\n0.5,1\n"),
+        Err(DataError::NoHeader)
+    );
+    assert!(
+        DataError::NumberedHeader
+            .to_string()
+            .contains("name the columns")
+    );
     // Names of any length or encoding: never parsed.
     let long = format!("{},b,y\n1,2,0\n", "a".repeat(300));
     assert_eq!(parse(&long).unwrap().len(), 1);
@@ -180,6 +198,29 @@ fn bytes_that_are_not_utf8_are_located() {
         parse(&long),
         Err(DataError::FieldTooLong { line: 2, column: 2 })
     );
+}
+
+/// A quote that opens a field and is never closed on its line: CSV reads on to the next
+/// quote, swallowing rows, which is named as what it is, long or short.
+#[test]
+fn an_unclosed_quote_is_named_at_its_line() {
+    let rows = "3,4,1\n".repeat(100);
+    for (text, line, column) in [
+        (format!("a,b,y\n1,2,0\n\"3,4,1\n{rows}"), 3, 1),
+        ("a,b,y\n1,2,0\n5,\"6,1\n7,8,0\n".to_string(), 3, 2),
+        ("a,b,y\n1,2,0\n5,6,\"1\r\n7,8,0\r\n".to_string(), 3, 3),
+        (format!("a,\"b,y\n{rows}"), 1, 2),
+    ] {
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err, DataError::UnclosedQuote { line, column }, "{text:?}");
+    }
+    assert_eq!(
+        DataError::UnclosedQuote { line: 3, column: 1 }.to_string(),
+        "line 3, column 1: a quote opens this field and none closes it on its line"
+    );
+    // Quotes closed on their line are fields like any other, up to the last line.
+    let ok = parse("\"a\",b,\"y\"\n\"1\",2,\"0\"\r\n3,\"4\",1").unwrap();
+    assert_eq!(ok.features, vec![[1.0, 2.0], [3.0, 4.0]]);
 }
 
 #[test]

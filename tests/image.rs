@@ -143,6 +143,28 @@ fn every_malformed_image_is_an_error_that_says_what_and_leaves_the_model_intact(
     assert!(m.contains("TYNN"), "{m}");
     expect_error(b"TYNX", ImageError::Magic { found: *b"TYNX" });
     expect_error(b"X", ImageError::Magic { found: *b"X\0\0\0" });
+    // A safetensors file of the same model is named as one.
+    let safetensors = typed_nn::io::safetensors::to_bytes(&net());
+    let m = expect_error(&safetensors, ImageError::Safetensors);
+    assert_eq!(
+        m,
+        "not a typed-nn weights image, but by its first bytes a safetensors file: read it with `io::safetensors::load`"
+    );
+    // A header length of 2^32 or more, or no `{` after it: only the magic is wrong.
+    let mut long = safetensors.clone();
+    long[4] = 1;
+    expect_error(
+        &long,
+        ImageError::Magic {
+            found: long[..4].try_into().unwrap(),
+        },
+    );
+    expect_error(
+        &safetensors[..8],
+        ImageError::Magic {
+            found: safetensors[..4].try_into().unwrap(),
+        },
+    );
 
     // Empty, a prefix of the magic, a header cut short: too short.
     for cut in [0, 2, 4, 8, 11] {

@@ -192,7 +192,7 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     extra.push(("4.weight", Dtype::F32, vec![1], f32_bytes(&[1.0])));
     assert_eq!(
         refused(&reference_file(&extra)),
-        "tensor `4.weight` belongs to no layer of the model"
+        "tensor `4.weight` belongs to no layer of the model (to read the model's tensors from a file that holds more, use `io::safetensors::load_part`)"
     );
     let mut nan = t.clone();
     nan[3].3 = f32_bytes(&[0.0, f32::NAN]);
@@ -206,6 +206,61 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
         refused(&reference_file(&int)),
         "tensor `0.bias` holds I32; the model holds F32, and reads F16, BF16 and F32 tensors"
     );
+}
+
+/// A file with more tensors than the model: `load_part` reads the model's, checked as
+/// `load_named` checks them, and leaves the others; the others' presence alone is no error.
+#[test]
+fn a_part_of_a_larger_file_loads_and_is_still_checked() {
+    let n = net(7);
+    let mut bigger = net_tensors(&n);
+    // A head after the model, and a buffer no layer has, in another dtype.
+    bigger.push(("4.weight", Dtype::F32, vec![1, 2], f32_bytes(&[1.0, 2.0])));
+    bigger.push(("1.running_mean", Dtype::F64, vec![4], vec![0; 32]));
+    let file = reference_file(&bigger);
+    let mut model = Net::ZERO;
+    st::load_part(&file, &mut model, Naming::Sequential).unwrap();
+    assert_eq!(model, n);
+
+    // The model's own tensors are checked as ever: missing, of another shape, NaN.
+    let mut short = bigger.clone();
+    short.remove(3);
+    let before = net(9);
+    let mut model = before.clone();
+    let err = st::load_part(&reference_file(&short), &mut model, Naming::Sequential).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `2.bias` is missing; layer 2, `Linear<4, 2>`, needs it"
+    );
+    let mut nan = bigger.clone();
+    nan[3].3 = f32_bytes(&[0.0, f32::NAN]);
+    let err = st::load_part(&reference_file(&nan), &mut model, Naming::Sequential).unwrap_err();
+    assert!(
+        matches!(err, SafetensorsError::NotFinite { index: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(model, before);
+
+    // One module of a larger model, under its prefix.
+    let mut two = Vec::new();
+    for (prefix, seed) in [("encoder.", 1), ("decoder.", 2)] {
+        let file = st::to_bytes_named(&net(seed), Naming::Prefixed(prefix)).unwrap();
+        for (name, view) in safetensors::SafeTensors::deserialize(&file)
+            .unwrap()
+            .tensors()
+        {
+            two.push((name, view.shape().to_vec(), view.data().to_vec()));
+        }
+    }
+    let named: Vec<_> = two
+        .iter()
+        .map(|(n, s, b)| (n.as_str(), Dtype::F32, s.clone(), b.clone()))
+        .collect();
+    let file = reference_file(&named);
+    let mut decoder = Net::ZERO;
+    assert!(st::load_named(&file, &mut decoder, Naming::Prefixed("decoder.")).is_err());
+    st::load_part(&file, &mut decoder, Naming::Prefixed("decoder.")).unwrap();
+    assert_eq!(decoder, net(2));
 }
 
 fn u16_bytes(bits: &[u16]) -> Vec<u8> {
@@ -513,15 +568,19 @@ fn other_formats_and_unknown_dtypes_are_named() {
     // The start of a `torch.save` archive and of a `.npy` file.
     let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
     zip.resize(200, 0);
-    assert!(refused(&zip).starts_with(
-        "not a safetensors file: it starts as a zip archive, as PyTorch's `torch.save` writes"
-    ));
+    assert_eq!(
+        refused(&zip),
+        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`); in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`"
+    );
     let mut npy = b"\x93NUMPY\x01\x00v\x00{'descr': '<f4'".to_vec();
     npy.resize(200, b' ');
     assert!(refused(&npy).contains("a NumPy array"));
     // The crate's own image format.
     let image = typed_nn::io::to_image::<f32, _>(&net(9)).unwrap();
-    assert!(refused(&image).contains("this crate's own weights image"));
+    assert_eq!(
+        refused(&image),
+        "not a safetensors file, but by its first bytes this crate's own weights image, as `io::save` writes; read it with `io::load`"
+    );
     // A safetensors header of 640 bytes begins as a pickle does, and is read as safetensors.
     let json = format!("{{\"__metadata__\":{{\"a\":\"{}\"}}}}", "x".repeat(615));
     assert_eq!(json.len(), 640);

@@ -52,7 +52,23 @@ fn a_nan_loss_is_an_error_and_leaves_the_model_alone() {
         .unwrap_err();
     assert!(matches!(err, TrainError::NonFiniteLoss { step: 1, .. }));
     assert_eq!(net, before);
-    assert!(err.to_string().contains("step 1"));
+    // Before any update, the learning rate cannot be the cause, and is not named.
+    assert_eq!(
+        err.to_string(),
+        "loss is NaN at step 1, before any update: the inputs, the targets or the model's weights hold a NaN, an infinity, or values so large that the loss overflows"
+    );
+    // Later, the data first, then divergence.
+    trainer.step(&mut net, &[1.0, 0.0], &[1.0], &Mse).unwrap();
+    let later = trainer
+        .step(&mut net, &[0.0, f32::INFINITY], &[1.0], &Mse)
+        .unwrap_err();
+    assert!(matches!(later, TrainError::NonFiniteLoss { step: 3, .. }));
+    assert!(
+        later
+            .to_string()
+            .starts_with("loss is inf at step 3: this step's inputs or targets hold a NaN"),
+        "{later}"
+    );
 }
 
 #[test]

@@ -33,6 +33,10 @@ pub enum ImageError {
         /// The first bytes found (zero-padded if fewer than four).
         found: [u8; 4],
     },
+    /// The bytes begin as a safetensors file does (an 8-byte little-endian header length
+    /// below 2^32, then the JSON header's `{`), not with [`MAGIC`]: read them with
+    /// [`io::safetensors::load`](crate::io::safetensors::load).
+    Safetensors,
     /// The image has a format version this crate cannot read.
     Version {
         /// The version in the image.
@@ -121,6 +125,9 @@ impl ImageError {
     pub const fn reason(&self) -> &'static str {
         match self {
             ImageError::Magic { .. } => "not a typed-nn weights image: it does not start with TYNN",
+            ImageError::Safetensors => {
+                "not a typed-nn weights image, but by its first bytes a safetensors file"
+            }
             ImageError::Version { .. } => {
                 "the weights image has a format version this crate cannot read"
             }
@@ -170,6 +177,10 @@ impl fmt::Display for ImageError {
             ImageError::Magic { found } => write!(
                 f,
                 "not a typed-nn weights image: starts with {found:02x?}, expected \"TYNN\""
+            ),
+            ImageError::Safetensors => write!(
+                f,
+                "not a typed-nn weights image, but by its first bytes a safetensors file: read it with `io::safetensors::load`"
             ),
             ImageError::Version { found, supported } => write!(
                 f,
@@ -340,6 +351,12 @@ const fn first_four(bytes: &[u8]) -> [u8; 4] {
     out
 }
 
+/// Whether `bytes` begin as a safetensors file: a little-endian `u64` header length below
+/// 2^32 and at least 2 (`{}`), then `{`.
+const fn looks_like_safetensors(bytes: &[u8]) -> bool {
+    bytes.len() > 8 && bytes[8] == b'{' && u32_at(bytes, 4) == 0 && u32_at(bytes, 0) >= 2
+}
+
 /// Reads the little-endian `u32` at `bytes[at..at + 4]`.
 const fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
@@ -368,6 +385,9 @@ pub(crate) const fn check_image(
     let mut i = 0;
     while i < 4 && i < bytes.len() {
         if bytes[i] != MAGIC[i] {
+            if looks_like_safetensors(bytes) {
+                return Err(ImageError::Safetensors);
+            }
             return Err(ImageError::Magic { found });
         }
         i += 1;

@@ -302,9 +302,13 @@ impl Display for SafetensorsError {
                 f,
                 "the header claims {claimed} bytes, but {available} bytes follow (at most {MAX_HEADER_BYTES} are accepted)"
             ),
+            OtherFormat { looks_like } if *looks_like == super::OWN_IMAGE => write!(
+                f,
+                "not a safetensors file, but by its first bytes {looks_like}; read it with `io::load`"
+            ),
             OtherFormat { looks_like } => write!(
                 f,
-                "not a safetensors file: it starts as {looks_like} does (in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`)"
+                "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`"
             ),
             Coverage {
                 name: Some(name), ..
@@ -357,7 +361,10 @@ impl Display for SafetensorsError {
                 layer.0,
                 Short(layer.1)
             ),
-            Extra { name } => write!(f, "tensor `{name}` belongs to no layer of the model"),
+            Extra { name } => write!(
+                f,
+                "tensor `{name}` belongs to no layer of the model (to read the model's tensors from a file that holds more, use `io::safetensors::load_part`)"
+            ),
             Shape {
                 name,
                 found,

@@ -293,13 +293,13 @@ impl<'a> Header<'a> {
     }
 }
 
+/// What [`SafetensorsError::OtherFormat`] says of this crate's own byte image.
+pub(crate) const OWN_IMAGE: &str = "this crate's own weights image, as `io::save` writes";
+
 /// The format a file that is not safetensors looks like, from its first bytes.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
     const FORMATS: [(&[u8], &str); 6] = [
-        (
-            &crate::io::MAGIC,
-            "this crate's own weights image, as `io::save` writes (read it with `io::load`)",
-        ),
+        (&crate::io::MAGIC, OWN_IMAGE),
         (
             b"PK\x03\x04",
             "a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`)",
@@ -351,6 +351,48 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
     model: &mut M,
     naming: Naming<'_>,
 ) -> Result<(), SafetensorsError> {
+    read_tensors(bytes, model, naming, Others::Refused)
+}
+
+/// [`load_named`] for a file that may hold other tensors too, which are left unread: a part
+/// of a larger model (the layers of one module of it, with `Naming::Prefixed` or
+/// `Naming::Layers`), or a file saved with buffers no layer of this crate has. Every tensor
+/// the model needs is still checked as `load_named` checks it, and the file as a whole (its
+/// header, and tensors that tile its data).
+///
+/// ```
+/// use typed_nn::io::safetensors::{self, Naming};
+/// use typed_nn::{Linear, ReLU, Zero};
+/// let encoder = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+/// let bytes = safetensors::to_bytes(&encoder);
+/// // Only the first layer, `0.weight` and `0.bias`; `2.weight` and `2.bias` stay unread.
+/// let mut first = Linear::<3, 4>::ZERO;
+/// assert!(safetensors::load_named(&bytes, &mut first, Naming::Sequential).is_err());
+/// safetensors::load_part(&bytes, &mut first, Naming::Sequential)?;
+/// # Ok::<(), typed_nn::io::safetensors::SafetensorsError>(())
+/// ```
+pub fn load_part<F: Float, M: Params<F> + Tensors>(
+    bytes: &[u8],
+    model: &mut M,
+    naming: Naming<'_>,
+) -> Result<(), SafetensorsError> {
+    read_tensors(bytes, model, naming, Others::Ignored)
+}
+
+/// Whether a file may hold tensors that no layer of the model claims.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Others {
+    Refused,
+    Ignored,
+}
+
+/// [`load_named`] and [`load_part`].
+fn read_tensors<F: Float, M: Params<F> + Tensors>(
+    bytes: &[u8],
+    model: &mut M,
+    naming: Naming<'_>,
+    others: Others,
+) -> Result<(), SafetensorsError> {
     let header = Header::parse(bytes)?;
     // First pass: every tensor checked, nothing written.
     let mut expected = 0;
@@ -394,7 +436,7 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
         }
         Ok(())
     })?;
-    if header.len() != expected {
+    if header.len() != expected && others == Others::Refused {
         // A tensor that no layer claimed: the first, in the header's order.
         let mut extra = None;
         header.for_each(|t| {
