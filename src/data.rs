@@ -33,7 +33,8 @@ pub enum DataError {
     /// The text holds a header and no samples.
     NoSamples,
     /// The header's first column has no name, as pandas writes a data frame's row index
-    /// (`to_csv(path)`): the index would be read as a feature.
+    /// (`to_csv(path)`) and R a data frame's row names (`write.csv`): the index would be read
+    /// as a feature.
     IndexColumn,
     /// The header is one column that holds a `;`, a tab or a `|`: the file separates its
     /// columns with that, and this reader with commas.
@@ -139,7 +140,7 @@ impl fmt::Display for DataError {
             DataError::NoSamples => write!(f, "a header row and no samples"),
             DataError::IndexColumn => write!(
                 f,
-                "line 1: the first column has no name, as pandas writes its row index (write the file with `to_csv(path, index=False)`)"
+                "line 1: the first column has no name, as pandas and R write a row index (write the file with pandas' `to_csv(path, index=False)` or R's `write.csv(frame, path, row.names = FALSE)`)"
             ),
             DataError::Separator { separator } => write!(
                 f,
@@ -238,6 +239,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     /// [`from_csv`](Self::from_csv) on bytes, which may hold text that is not UTF-8 (an
     /// error naming its line and column).
     pub fn from_csv_bytes(bytes: &[u8]) -> Result<Self, DataError> {
+        // The byte-order mark that spreadsheets write before UTF-8 text ("CSV UTF-8") is no
+        // part of the first field: kept, it would make a first sample's number a name.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut csv = CsvRecords::new(bytes);
         // What the header's fields say about the file: a first column without a name is
         // pandas' row index; numbers other than pandas' default column names 0, 1, 2, ...

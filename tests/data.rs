@@ -92,7 +92,7 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
     assert_eq!(parse(",a,b,y\n0,1,2,0\n"), Err(DataError::IndexColumn));
     assert_eq!(
         DataError::IndexColumn.to_string(),
-        "line 1: the first column has no name, as pandas writes its row index (write the file with `to_csv(path, index=False)`)"
+        "line 1: the first column has no name, as pandas and R write a row index (write the file with pandas' `to_csv(path, index=False)` or R's `write.csv(frame, path, row.names = FALSE)`)"
     );
     for headless in [
         "1.5,2.5,0\n3.5,4.5,1\n",
@@ -115,6 +115,18 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
     ] {
         assert_eq!(parse(headless), Err(DataError::NoHeader), "{headless}");
     }
+    // R's `write.csv`: quoted names, and row names in a first column named "".
+    assert_eq!(
+        parse("\"\",\"a\",\"y\"\n\"1\",1.5,0\n"),
+        Err(DataError::IndexColumn)
+    );
+    // The byte-order mark a spreadsheet writes first: neither a name nor part of a number.
+    assert_eq!(
+        parse("\u{feff}1.5,2.5,0\n3.5,4.5,1\n"),
+        Err(DataError::NoHeader)
+    );
+    let marked = parse("\u{feff}a,b,y\n1.5,2.5,0\n").unwrap();
+    assert_eq!(marked.features, vec![[1.5, 2.5]]);
     // pandas' default names for a frame built from an array: a header, from three columns.
     let data = parse("0,1,2\n1.5,2.5,0\n3.5,4.5,1\n").unwrap();
     assert_eq!(data.len(), 2);
