@@ -435,9 +435,13 @@ fn image_values_have_the_image_length_of_every_model() {
         let mut back = M::ZERO;
         back.read_image(&image).unwrap();
     }
-    // Widths that typenum's table does not reach.
-    same::<Linear<2304, 7>>();
-    same::<(Flatten<3072>, Linear<3072, 3>, ReLU, Linear<3, 1025>)>();
+    // Widths that typenum's table does not reach. Miri, which runs this test for the unsafe
+    // code that lays out an image, takes a minute and a half over their 30,000 parameters
+    // and finds nothing the small models below do not show.
+    if !cfg!(miri) {
+        same::<Linear<2304, 7>>();
+        same::<(Flatten<3072>, Linear<3072, 3>, ReLU, Linear<3, 1025>)>();
+    }
     same::<Net>();
     same::<(
         Flatten<64>,
