@@ -19,6 +19,11 @@ use crate::tensor::Zero;
 /// assert_eq!(logistic(0.0f32), 0.5);
 /// assert_eq!(logistic(0.0f64), 0.5);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a float type: `f32` and `f64` are",
+    label = "expected `f32` or `f64`, found `{Self}`",
+    note = "an array where a float is expected is often a batch given to code that takes one sample: a layer written by hand for `[F; N]` only (implement `Forward` and `Backward` for `[[F; N]; B]` too), or `eval::accuracy`, which takes samples"
+)]
 pub trait Float:
     num_traits::Float
     + Zero
@@ -97,6 +102,9 @@ macro_rules! impl_float {
         impl Zero for $t {
             const ZERO: Self = 0.0;
         }
+        // Left out of the compiler's list of types that implement `Float` when a type does not:
+        // the message already names `f32` and `f64`.
+        #[diagnostic::do_not_recommend]
         impl Float for $t {
             const ONE: Self = 1.0;
             const HALF: Self = 0.5;

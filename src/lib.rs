@@ -124,6 +124,12 @@ pub use num_traits;
 /// The `rand` this crate is built with (0.10), so that a program's random number generators
 /// are the ones its initialisers and shuffling take: `use typed_nn::rand::{SeedableRng,
 /// rngs::SmallRng}` needs no `rand` of its own, and cannot pick another version.
+///
+/// It is built without `rand`'s default features (so that it works without `std`): it has
+/// `SmallRng` seeded with `seed_from_u64`, but neither `rand::rng()` nor `StdRng`. A program
+/// that wants an operating-system seed depends on `rand = "0.10"` itself, whose generators
+/// are these same types (an `rng()` of another `rand` version is another type, which the
+/// initialisers do not take).
 pub use rand;
 
 pub use float::Float;

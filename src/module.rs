@@ -71,7 +71,7 @@ pub trait Forward<X> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no backward pass for input `{X}`",
     label = "`{Self}` cannot be trained on `{X}`",
-    note = "a layer trains on an input when it implements `Backward` for it as well as `Forward`; a model trains when every layer does and each takes the output of the one before"
+    note = "a layer trains on an input when it implements `Backward` for it as well as `Forward`; a model trains when every layer does and each takes the output of the one before (a tuple of at most 16 layers; a boxed model is passed as `&mut *model`)"
 )]
 pub trait Backward<X>: Forward<X> {
     /// Back-propagates `d_out`; see the trait documentation.
@@ -250,9 +250,9 @@ pub trait ParamCount {
 /// [`visit_mut`]: Params::visit_mut
 /// [`zip_mut`]: Params::zip_mut
 #[diagnostic::on_unimplemented(
-    message = "float type mismatch: `{Self}` does not hold `{F}` parameters",
+    message = "`{Self}` does not hold `{F}` parameters",
     label = "`{Self}` does not hold `{F}` parameters",
-    note = "a model's layers, its optimizer, its data and its loss use one float type: `f32` unless a layer says `f64`, as in `Linear<IN, OUT, f64>`"
+    note = "a model's layers, its optimizer, its data and its loss use one float type: `f32` unless a layer says `f64`, as in `Linear<IN, OUT, f64>`; a layer written by hand implements `Params` (`parameterless!` does it for one without parameters)"
 )]
 pub trait Params<F: Float>: ParamCount + Zero {
     /// Calls `f` on every parameter slice, in order.

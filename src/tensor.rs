@@ -15,6 +15,11 @@ use crate::float::Float;
 /// static NET: (Linear<2, 3>, Sigmoid) = <(Linear<2, 3>, Sigmoid)>::ZERO;
 /// assert_eq!(NET.0.bias, [0.0; 3]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no zero value: it does not implement `Zero`",
+    label = "`{Self}` is not a layer, model or tensor of this crate",
+    note = "every layer implements `Zero` (one written by hand without parameters gets it from `parameterless!`); a model is a tuple of at most 16 layers (nest tuples for more), and a boxed model is passed as `&mut *model`"
+)]
 pub trait Zero: Sized {
     /// The value whose every number is zero.
     const ZERO: Self;

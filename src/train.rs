@@ -215,6 +215,25 @@ where
     /// One step of gradient descent on one sample or batch: forward, loss, backward, update.
     /// Returns the loss before the update, or an error (leaving the model unchanged) when the
     /// loss is not finite.
+    ///
+    /// A function that trains any model of a given input and output names three bounds: the
+    /// model trains on the input and gives that output (`Backward`), holds parameters of the
+    /// float type (`Params`), and has a zero value for the trainer's gradients (`Zero`).
+    ///
+    /// ```
+    /// use typed_nn::prelude::*;
+    /// use typed_nn::train::TrainError;
+    /// fn train<M>(model: &mut M, x: &[f32; 2], target: &[f32; 1]) -> Result<f32, TrainError>
+    /// where
+    ///     M: Backward<[f32; 2], Output = [f32; 1]> + Params<f32> + Zero,
+    /// {
+    ///     let mut trainer = Trainer::new(Adam::new(0.01));
+    ///     trainer.step(model, x, target, &Mse)
+    /// }
+    /// let mut net = (Linear::<2, 16>::ZERO, Sigmoid, Linear::<16, 1>::ZERO);
+    /// assert_eq!(train(&mut net, &[0.0, 1.0], &[1.0])?, 1.0);
+    /// # Ok::<(), TrainError>(())
+    /// ```
     pub fn step<T, L>(
         &mut self,
         model: &mut M,
