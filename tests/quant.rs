@@ -233,17 +233,34 @@ fn quantization_refuses_what_it_cannot_calibrate() {
     let err = quant::quantize(&broken, &[[0.0]], PerChannel).unwrap_err();
     assert_eq!(err, QuantError::NonFiniteModel);
 
-    // A bias of 1e5 beside a weight of 1 on inputs in [0, 1]: 3e9 steps of the accumulator,
-    // beyond 32 bits. Refused, not wrapped into a model off by 1e5.
+    // A bias of 1e5 beside a weight of 1 on inputs in [0, 1]: 3e9 steps of the accumulator
+    // on the weight's own scale, beyond 32 bits. The weight scale grows until the bias fits,
+    // and the model follows its float form within an output step (it was refused before).
     let far = Linear::<1, 1>::from_parts([[1.0]], [1e5]);
     let inputs: Vec<[f32; 1]> = (0..=16).map(|i| [i as f32 / 16.0]).collect();
-    let err = quant::quantize(&far, &inputs, PerChannel).unwrap_err();
-    assert!(matches!(err, QuantError::Inaccurate { .. }), "{err}");
-    assert!(err.to_string().contains("32-bit accumulation"), "{err}");
+    for granularity_per_channel in [true, false] {
+        let got = if granularity_per_channel {
+            quant::quantize(&far, &inputs, PerChannel).map(|q| (q.infer(&[1.0])[0], q.output.scale))
+        } else {
+            quant::quantize(&far, &inputs, PerTensor).map(|q| (q.infer(&[1.0])[0], q.output.scale))
+        };
+        let (y, step) = got.unwrap();
+        assert!((y - 100_001.0).abs() <= step, "{y}");
+    }
     // A bias of 1e4 fits, and the model follows its float form.
     let near = Linear::<1, 1>::from_parts([[1.0]], [1e4]);
     let int8 = quant::quantize(&near, &inputs, PerChannel).unwrap();
     assert!((int8.infer(&[1.0])[0] - 10_001.0).abs() < 40.0);
+    // A model int8 cannot follow: inputs far below what an f32 scale holds.
+    let faint: Vec<[f32; 1]> = (0..=16).map(|i| [i as f32 * 1e-39]).collect();
+    let err = quant::quantize(
+        &Linear::<1, 1>::from_parts([[1.0]], [0.0]),
+        &faint,
+        PerChannel,
+    )
+    .unwrap_err();
+    assert!(matches!(err, QuantError::Inaccurate { .. }), "{err}");
+    assert!(err.to_string().contains("255 steps"), "{err}");
 
     // A bias just inside 32 bits on the accumulator's scale, and an input the calibration
     // did not hold: the sum does not wrap to the other end of the range.
@@ -267,6 +284,81 @@ fn quantization_refuses_what_it_cannot_calibrate() {
     // Calibration inputs too close to 0 for an f32 scale: a point, and a valid image.
     let tiny = quant::quantize(&near, &[[1e-44], [0.0]], PerChannel).unwrap();
     assert!(tiny.input.scale.is_normal());
+}
+
+/// `model`'s outputs on `inputs`, float and int8 (per channel and per tensor), within
+/// `steps` of the int8 output's scale.
+fn follows<M, const IN: usize, const OUT: usize>(
+    model: &M,
+    calibration: &[[f32; IN]],
+    at: &[[f32; IN]],
+    steps: f32,
+) where
+    M: Forward<[f32; IN], Output = [f32; OUT]>
+        + quant::QuantizeInto<f32, IN, OUT, PerChannel>
+        + quant::QuantizeInto<f32, IN, OUT, PerTensor>,
+    <M as quant::QuantizeInto<f32, IN, OUT, PerChannel>>::Int8:
+        QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+    <M as quant::QuantizeInto<f32, IN, OUT, PerTensor>>::Int8:
+        QuantizedForward<[i8; IN], Output = [i8; OUT]>,
+{
+    let channel = quant::quantize(model, calibration, PerChannel).unwrap();
+    let tensor = quant::quantize(model, calibration, PerTensor).unwrap();
+    for x in at {
+        let want = model.infer(x);
+        for (got, step) in [
+            (channel.infer(x), channel.output.scale),
+            (tensor.infer(x), tensor.output.scale),
+        ] {
+            for (w, g) in want.iter().zip(got) {
+                assert!(
+                    (w - g).abs() <= steps * step,
+                    "at {x:?}: {want:?} vs {got:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Biases beside tiny or zero weights are kept: the weight scale grows until the bias fits
+/// the accumulator (a bias on the tiny weight's own scale was cut to 2^31 steps, and the row
+/// lost it), and a row of zero weights holds its bias in fine steps (it rounded to whole
+/// steps of the input's scale).
+#[test]
+fn biases_beside_tiny_or_zero_weights_are_kept() {
+    let grid: Vec<[f32; 2]> = (0..=20)
+        .flat_map(|i| (0..=20).map(move |j| [i as f32 / 10.0 - 1.0, j as f32 / 10.0 - 1.0]))
+        .collect();
+    let at = [[0.0, 0.0], [0.3, 0.3], [-1.0, 1.0], [0.9, -0.2]];
+    let tiny = Linear::<2, 2>::from_parts([[1.0, -1.0], [1e-7, 0.0]], [0.0, 0.5]);
+    follows(&tiny, &grid, &at, 1.0);
+    // Inside a network, before a tanh.
+    let mut net = (Linear::<2, 3>::ZERO, Tanh, Linear::<3, 1>::ZERO);
+    net.0.weight = [[1.0, 0.5], [1e-6, -1e-6], [-0.5, 1.0]];
+    net.0.bias = [0.0, 1.0, 0.2];
+    net.2.weight = [[1.0; 3]];
+    follows(&net, &grid, &at, 2.0);
+
+    // Inputs a thousand wide, and a row of zero weights (or one of 1e-9) with a bias.
+    let wide: Vec<[f32; 2]> = grid
+        .iter()
+        .map(|x| [x[0] * 1000.0, x[1] * 1000.0])
+        .collect();
+    let wide_at: Vec<[f32; 2]> = at.iter().map(|x| [x[0] * 1000.0, x[1] * 1000.0]).collect();
+    for w in [0.0, 1e-9] {
+        let zero_row = Linear::<2, 2>::from_parts([[1e-3, 0.0], [w, 0.0]], [0.0, 0.45]);
+        follows(&zero_row, &wide, &wide_at, 1.0);
+    }
+    // A model whose weights are all zero: its output is its last bias, however it rounds.
+    let mut flat = <(Linear<2, 4>, ReLU, Linear<4, 2>)>::ZERO;
+    for bias in [[0.7, 3.0], [0.7, -0.3]] {
+        flat.2.bias = bias;
+        let channel = quant::quantize(&flat, &grid, PerChannel).unwrap();
+        let got = channel.infer(&[0.5, 0.5]);
+        for (b, g) in bias.iter().zip(got) {
+            assert!((b - g).abs() <= channel.output.scale, "{bias:?} vs {got:?}");
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,10 @@
 //!
 //! - weights int8, symmetric (zero point 0), with one scale per output channel or one per
 //!   layer ([`PerChannel`], [`PerTensor`]);
-//! - biases `i32` on the scale `s_in s_w`, with the input's zero point folded in;
+//! - biases `i32` on the scale `s_in s_w`, with the input's zero point folded in; where a
+//!   bias would not fit beside tiny weights, the weight scale grows until it does (as
+//!   TensorFlow Lite's converter does), and a row of zero weights keeps its bias in 2^24
+//!   steps;
 //! - activations int8 with a scale and a zero point (asymmetric, [`QuantParams`]);
 //! - `i32` accumulation and fixed-point requantization ([`Multiplier`]): no floats between
 //!   the int8 input and the int8 output;
@@ -16,6 +19,17 @@
 //!   pre-activations as `i16` on a fixed grid rather than int8: where TensorFlow Lite rounds
 //!   them to 256 levels shared by the layer, and that rounding is most of its error, here it
 //!   costs nothing next to the output's int8 step.
+//!
+//! # Ranges
+//!
+//! Every activation has one scale for all its values, as in TensorFlow Lite: 255 steps over
+//! the layer's whole range. A value much smaller than the range's width keeps few steps: an
+//! output next to one a hundred times larger, or an input feature a thousandth as wide as
+//! another (unscaled data), can lose most of its resolution while the model as a whole stays
+//! within [`QuantError::Inaccurate`]'s bound of a quarter of the output range, which catches
+//! only a model that int8 cannot follow at all. Standardise the inputs
+//! ([`Standardizer`](crate::data::Standardizer)) before training a model meant for int8,
+//! and compare the int8 model with the float one on held-out data, as the tests do.
 //!
 //! The int8 model is a tuple of int8 layers with the float model's widths:
 //! `(Linear<1, 16>, Tanh, Linear<16, 1>)` becomes `(QLinear<1, 16, i16>, QTanh, QLinear<16,
@@ -198,13 +212,23 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
         let mut weight = [[0; IN]; OUT];
         let mut bias = [0; OUT];
         let mut multiplier = [Multiplier::default(); OUT];
+        // Room in the accumulator for the products of any int8 input, so that the sum never
+        // wraps: a bias beyond it is cut (and the calibration check refuses the model if that
+        // matters).
+        let products = 127 * 128 * IN as i64;
+        let room = (i32::MAX as i64 - products).max(0);
+        let layer_bias = self
+            .bias
+            .iter()
+            .fold(0.0f64, |m, b| m.max(b.as_f64().abs()));
         for o in 0..OUT {
-            let top = if G::PER_CHANNEL {
-                largest(&self.weight[o])
+            // Per tensor, one scale for every row: the largest weight's and largest bias's.
+            let (top, b) = if G::PER_CHANNEL {
+                (largest(&self.weight[o]), self.bias[o].as_f64())
             } else {
-                layer_largest
+                (layer_largest, layer_bias)
             };
-            let w_scale = if top > 0.0 { top / 127.0 } else { 1.0 };
+            let w_scale = weight_scale(top, b, input.scale as f64, room);
             let mut row_sum = 0i64;
             for (qw, w) in weight[o].iter_mut().zip(&self.weight[o]) {
                 *qw = fixed::round_half_away(w.as_f64() / w_scale).clamp(-127.0, 127.0) as i8;
@@ -213,11 +237,6 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
             let acc_scale = input.scale as f64 * w_scale;
             let b = fixed::round_half_away((self.bias[o].as_f64() / acc_scale).clamp(-1e12, 1e12));
             let folded = b as i64 - input.zero_point as i64 * row_sum;
-            // Room in the accumulator for the products of any int8 input, so that the sum
-            // never wraps: a bias beyond it is cut (and the calibration check below refuses
-            // the model if that matters).
-            let products = 127 * 128 * IN as i64;
-            let room = (i32::MAX as i64 - products).max(0);
             bias[o] = folded.clamp(-room, room) as i32;
             multiplier[o] = Multiplier::from_factor(acc_scale / output.scale as f64);
         }
@@ -230,6 +249,30 @@ impl<const IN: usize, const OUT: usize, F: Float> Quantize<[F; IN]> for Linear<I
             output: core::marker::PhantomData,
         };
         (q, output)
+    }
+}
+
+/// The scale of a row of int8 weights whose largest magnitude is `top`, with bias `bias`, after
+/// an input of scale `input_scale`: `top / 127`, so that the largest weight is 127, unless the
+/// bias in accumulator units (`bias / (input_scale * scale)`) would then not fit in half of
+/// `room`. Then the scale grows until it does, as TensorFlow Lite's converter raises it: tiny
+/// weights beside a real bias round to fewer steps (or to zero, where they change the output
+/// by less than the bias's rounding), and the bias is kept. A row of zero weights takes the
+/// scale that holds its bias in 2^24 steps (1 when the bias is 0 too): any scale computes its
+/// products exactly, and a scale of 1 would round the bias to whole steps of the input's.
+fn weight_scale(top: f64, bias: f64, input_scale: f64, room: i64) -> f64 {
+    const ZERO_ROW_BIAS_STEPS: f64 = 16_777_216.0;
+    let limit = if top > 0.0 {
+        room as f64 / 2.0
+    } else {
+        ZERO_ROW_BIAS_STEPS
+    };
+    let for_bias = bias.abs() / (input_scale * limit);
+    let scale = (top / 127.0).max(for_bias);
+    if scale > 0.0 && scale.is_finite() {
+        scale
+    } else {
+        1.0
     }
 }
 
@@ -316,6 +359,11 @@ impl<Q> Quantized<Q> {
 
     /// The output for a float input: quantizes it, runs the int8 model and dequantizes the
     /// result (two `f32` operations per input and per output; none in between).
+    ///
+    /// Quantizing saturates: an input beyond the calibration range is taken at its edge, an
+    /// infinity at the edge of its sign, and a NaN as 0 (the zero point; see
+    /// [`QuantParams::quantize`]). Check inputs that may hold NaN before calling, as the
+    /// float model would return NaN and this one does not.
     #[inline]
     pub fn infer<const IN: usize, const OUT: usize>(&self, x: &[f32; IN]) -> [f32; OUT]
     where
@@ -349,9 +397,9 @@ pub enum QuantError {
     },
     /// The int8 model strays from the float model, on the calibration inputs, by
     /// more than a quarter of the float model's output range (widened to include 0, as an
-    /// int8 range is): int8 cannot represent this
-    /// model (a bias or an output too large for the accumulator's 32 bits next to small
-    /// weights and inputs, or activations spanning more than 255 steps can resolve).
+    /// int8 range is): int8 cannot represent this model, whose values span more than 255
+    /// steps of one scale resolve (inputs, activations or outputs), or lie below what an
+    /// `f32` scale holds.
     Inaccurate {
         /// The largest difference between an int8 and a float output.
         deviation: f64,
@@ -381,7 +429,7 @@ impl fmt::Display for QuantError {
             ),
             QuantError::Inaccurate { deviation, range } => write!(
                 f,
-                "the int8 model strays from the float model by {deviation:e} on the calibration inputs, more than a quarter of their output range {range:e}: a bias or an output too large for 32-bit accumulation next to small weights and inputs, or a range too wide for 255 steps"
+                "the int8 model strays from the float model by {deviation:e} on the calibration inputs, more than a quarter of their output range {range:e}: its inputs, activations or outputs span more than the 255 steps of one int8 scale resolve (standardise the inputs; see the `quant` module on ranges)"
             ),
         }
     }
