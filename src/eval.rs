@@ -376,6 +376,7 @@ pub fn mse<M: Forward<X>, X>(
     targets: &[M::Output],
 ) -> Result<f64, EvalError> {
     paired(inputs, targets)?;
+    finite_targets(targets)?;
     let mut sum = 0.0;
     for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
         let y = finite(sample, model.infer(x))?;
@@ -405,6 +406,7 @@ pub fn r_squared<M: Forward<X>, X>(
     targets: &[M::Output],
 ) -> Result<f64, EvalError> {
     paired(inputs, targets)?;
+    finite_targets(targets)?;
     let row = <M::Output as Tensor>::ROW;
     let samples = (inputs.len() * <M::Output as Tensor>::LEN / row) as f64;
     let mut total = 0.0;
@@ -433,6 +435,16 @@ pub fn r_squared<M: Forward<X>, X>(
         total += 1.0 - res / tot;
     }
     result(total / row as f64)
+}
+
+/// Every target finite, as [`Mse`](crate::Mse) requires: a NaN or an infinity is named by its
+/// sample, not reported later as a result that overflowed.
+fn finite_targets<T: Tensor>(targets: &[T]) -> Result<(), EvalError> {
+    for (sample, t) in targets.iter().enumerate() {
+        Loss::<T, T>::check_target(&crate::Mse, t)
+            .map_err(|error| EvalError::Target { sample, error })?;
+    }
+    Ok(())
 }
 
 /// `Ok(value)` if it is finite: a score that overflowed is no score.

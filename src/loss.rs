@@ -35,6 +35,16 @@ pub trait Loss<P: Tensor, T> {
     /// The loss value; writes the gradient of the loss with respect to `pred` into `grad`.
     fn loss_grad(&self, pred: &P, target: &T, grad: &mut P) -> P::Elem;
 
+    /// The loss value over the first `rows` rows (samples) of a batch only, each weighted
+    /// once: what [`Trainer::epoch`](crate::train::Trainer::epoch) reports for a last batch
+    /// that the data set does not fill, whose other rows repeat samples. The default is
+    /// [`loss`](Self::loss) over every row, which a loss that does not treat rows alike
+    /// keeps; the crate's losses, means over rows, override it.
+    fn loss_of_rows(&self, pred: &P, target: &T, rows: usize) -> P::Elem {
+        let _ = rows;
+        self.loss(pred, target)
+    }
+
     /// Whether `target` is one this loss is defined for: an error names the first value that
     /// is not (a probability outside [0, 1], a distribution that does not sum to 1, a class
     /// the prediction has no score for). [`Trainer`](crate::train::Trainer) checks before
@@ -167,6 +177,8 @@ pub trait ScoredBy<L, T>: Tensor {
     fn correct(loss: &L, pred: &Self, target: &T, samples: usize) -> Option<(usize, usize)>;
     /// [`Loss::check_target`].
     fn check_target(loss: &L, target: &T) -> Result<(), TargetError>;
+    /// [`Loss::loss_of_rows`].
+    fn loss_of_rows(loss: &L, pred: &Self, target: &T, rows: usize) -> Self::Elem;
 }
 
 impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
@@ -182,6 +194,17 @@ impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
     fn check_target(loss: &L, target: &T) -> Result<(), TargetError> {
         loss.check_target(target)
     }
+
+    fn loss_of_rows(loss: &L, pred: &P, target: &T, rows: usize) -> P::Elem {
+        loss.loss_of_rows(pred, target, rows)
+    }
+}
+
+/// The first `rows` rows of `values`, rows of `row` values each (all of them when `rows` is
+/// larger), and how many rows that is (at least 1, so that a mean divides by it).
+fn first_rows<F>(values: &[F], row: usize, rows: usize) -> (&[F], usize) {
+    let rows = rows.clamp(1, values.len() / row.max(1));
+    (&values[..(rows * row).min(values.len())], rows)
 }
 
 /// How many of the first `samples` rows of `pred` have their largest value where `target`'s
@@ -262,6 +285,15 @@ impl<P: Tensor> Loss<P, P> for Mse {
         sum / P::Elem::from_usize(P::LEN)
     }
 
+    fn loss_of_rows(&self, pred: &P, target: &P, rows: usize) -> P::Elem {
+        let (pred, _) = first_rows(pred.flat(), P::ROW, rows);
+        let mut sum = P::Elem::ZERO;
+        for (&p, &t) in pred.iter().zip(target.flat()) {
+            sum += (p - t) * (p - t);
+        }
+        sum / P::Elem::from_usize(pred.len())
+    }
+
     fn loss_grad(&self, pred: &P, target: &P, grad: &mut P) -> P::Elem {
         let n = P::Elem::from_usize(P::LEN);
         let scale = P::Elem::from_f64(2.0) / n;
@@ -295,6 +327,15 @@ impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
             sum += z.max(P::Elem::ZERO) - z * t + (-z.abs()).exp().ln_1p();
         }
         sum / P::Elem::from_usize(P::LEN)
+    }
+
+    fn loss_of_rows(&self, logits: &P, target: &P, rows: usize) -> P::Elem {
+        let (logits, _) = first_rows(logits.flat(), P::ROW, rows);
+        let mut sum = P::Elem::ZERO;
+        for (&z, &t) in logits.iter().zip(target.flat()) {
+            sum += z.max(P::Elem::ZERO) - z * t + (-z.abs()).exp().ln_1p();
+        }
+        sum / P::Elem::from_usize(logits.len())
     }
 
     fn loss_grad(&self, logits: &P, target: &P, grad: &mut P) -> P::Elem {
@@ -406,6 +447,16 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
         sum / P::Elem::from_usize(P::LEN / P::ROW)
     }
 
+    fn loss_of_rows(&self, logits: &P, target: &P, rows: usize) -> P::Elem {
+        let () = SoftmaxClasses::<P>::HOLD;
+        let (logits, rows) = first_rows(logits.flat(), P::ROW, rows);
+        let pairs = logits
+            .chunks_exact(P::ROW)
+            .zip(target.flat().chunks_exact(P::ROW));
+        let sum = pairs.fold(P::Elem::ZERO, |s, (z, t)| s + soft_target_row(z, t, None));
+        sum / P::Elem::from_usize(rows)
+    }
+
     fn loss_grad(&self, logits: &P, target: &P, grad: &mut P) -> P::Elem {
         let () = SoftmaxClasses::<P>::HOLD;
         let scale = P::Elem::ONE / P::Elem::from_usize(P::LEN / P::ROW);
@@ -465,6 +516,14 @@ impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
             .zip(classes)
             .fold(F::ZERO, |s, (z, &c)| s + class_row(z, c, None));
         sum / F::from_usize(B)
+    }
+
+    fn loss_of_rows(&self, logits: &[[F; C]; B], classes: &[usize; B], rows: usize) -> F {
+        let () = SoftmaxClasses::<[[F; C]; B]>::HOLD;
+        let rows = rows.clamp(1, B);
+        let pairs = logits.iter().zip(classes).take(rows);
+        let sum = pairs.fold(F::ZERO, |s, (z, &c)| s + class_row(z, c, None));
+        sum / F::from_usize(rows)
     }
 
     fn loss_grad(&self, logits: &[[F; C]; B], classes: &[usize; B], grad: &mut [[F; C]; B]) -> F {

@@ -403,7 +403,8 @@ where
     /// samples, its batch filled up by repeating them, with the gradient taken over the
     /// remaining samples alone (the padding rows' gradients are zero), so that each sample
     /// weighs as in a full batch. The report's mean loss weighs each step's loss by its
-    /// samples; the last step's loss is the mean over its filled batch.
+    /// samples; the last step's loss is the mean over its remaining samples alone
+    /// ([`Loss::loss_of_rows`](crate::Loss::loss_of_rows)), so that each sample counts once.
     ///
     /// A data set of fewer than `B` samples is an error: a batch size larger than the data
     /// is almost always a mistake. Shuffle between epochs (with [`shuffle_together`]), or let
@@ -461,10 +462,13 @@ where
         if !x_tail.is_empty() {
             let live = x_tail.len();
             let (x, t): ([S; B], [T; B]) = (filled(x_tail), filled(t_tail));
-            let value = self
-                .step_rows(model, &x, &t, loss, Some(live))
+            self.step_rows(model, &x, &t, loss, Some(live))
                 .map_err(|e| in_data_set(e, xs.len() * B, live))?;
-            let correct = ScoredBy::correct(loss, &self.buffers.out, &t, live);
+            // The step's loss is the padded batch's mean, in which the repeated samples
+            // count again: the report takes the live rows' own mean, from the same output.
+            let out = &self.buffers.out;
+            let value = ScoredBy::loss_of_rows(loss, out, &t, live);
+            let correct = ScoredBy::correct(loss, out, &t, live);
             tally.add(value.as_f64(), live, correct);
         }
         Ok(tally.report())

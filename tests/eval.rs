@@ -174,6 +174,20 @@ fn scores_that_overflow_are_errors() {
             .to_string()
             .starts_with("the result overflows")
     );
+    // A target that is not finite is named by its sample and index, not taken for an
+    // overflow.
+    let identity = Linear::<1, 1>::from_parts([[1.0]], [0.0]);
+    for bad in [f32::NAN, f32::INFINITY] {
+        let mse_err = mse(&identity, &[[1.0], [2.0]], &[[1.0], [bad]]).unwrap_err();
+        let r2_err = r_squared(&identity, &[[1.0], [2.0]], &[[1.0], [bad]]).unwrap_err();
+        for err in [mse_err, r2_err] {
+            assert!(matches!(err, EvalError::Target { sample: 1, .. }), "{err}");
+            assert_eq!(
+                err.to_string(),
+                format!("sample 1: target 0 is {bad}: it must be a finite number")
+            );
+        }
+    }
 }
 
 #[test]

@@ -51,6 +51,28 @@ fn hyperparameters_out_of_range_are_named_when_built() {
     }
     adam.lr = 0.01;
     assert!(adam.check_hyperparameters().is_ok());
+    // A learning rate whose first step, lr / (1 - beta1), is beyond 1e30 in f32: refused
+    // when built, not left to turn a zero gradient into NaN (inf times 0). The boundary
+    // with beta1 = 0.9: 1e29 passes, 1.01e29 does not; a beta1 near 1 lowers it.
+    for lr in [1e38f32, f32::MAX, 1.01e29] {
+        let err = Adam::<Net>::try_new(lr).unwrap_err();
+        assert_eq!(err.name, "learning rate", "{lr}");
+        assert!(err.to_string().contains("lr / (1 - beta1)"), "{err}");
+    }
+    assert!(Adam::<Net>::try_new(1e29).is_ok());
+    let mut near_one = Adam::<Net>::new(1e-3);
+    near_one.beta1 = 0.999_999_94;
+    near_one.lr = 1e23;
+    assert_eq!(
+        near_one.check_hyperparameters().unwrap_err().name,
+        "learning rate"
+    );
+    // Through a trainer, a zero gradient included: refused, and nothing becomes NaN.
+    let mut model = Linear::<1, 1>::from_parts([[0.0]], [0.5]);
+    let mut trainer = Trainer::new(Adam::<Linear<1, 1>>::new(1e38));
+    let err = trainer.step(&mut model, &[1.0], &[0.5], &Mse).unwrap_err();
+    assert!(matches!(err, TrainError::Refused { .. }), "{err}");
+    assert_eq!(model, Linear::from_parts([[0.0]], [0.5]));
     const FIRMWARE: Sgd<f32> = Sgd::<f32>::checked(0.5);
     assert_eq!(FIRMWARE.lr, 0.5);
 }
@@ -114,14 +136,17 @@ fn a_learning_rate_that_would_overflow_the_parameters_is_refused() {
             ..
         }
     ));
+    // Adam's first step, lr / (1 - beta1), would be beyond f32: the learning rate itself is
+    // refused, before any gradient is looked at.
     let err = refused(Trainer::new(Adam::<Net>::new(f32::MAX)), &X);
-    assert!(matches!(
-        err,
-        TrainError::Refused {
-            error: StepError::Gradient { .. },
-            ..
-        }
-    ));
+    let TrainError::Refused {
+        error: StepError::Hyperparameter(error),
+        ..
+    } = err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(error.name, "learning rate");
 }
 
 #[test]

@@ -128,3 +128,77 @@ fn epochs_reject_mismatched_data_and_train_in_batches() {
     assert_eq!(accuracy(&net, &inputs, &classes), Ok(1.0));
     assert_eq!(trainer.steps, 600);
 }
+
+/// An epoch whose data does not fill its last batch reports each sample's loss once: the
+/// last batch repeats samples to fill up, and its mean over the padded rows counted them
+/// twice. Checked against the losses computed by hand, step by step, for each loss.
+#[test]
+fn a_partial_last_batch_counts_each_sample_once_in_the_mean_loss() {
+    let xs: Vec<[f32; 1]> = (0..7).map(|i| [i as f32 * 0.3 - 1.0]).collect();
+    let ys: Vec<[f32; 1]> = (0..7).map(|i| [(i as f32 * 0.7).sin() * 3.0]).collect();
+    let start = Linear::<1, 1>::from_parts([[0.2]], [0.1]);
+    let mut net = start.clone();
+    let mut trainer = Trainer::<Linear<1, 1>, [[f32; 1]; 4], _>::new(Sgd::new(0.05));
+    let report = trainer.epoch(&mut net, &xs, &ys, &Mse).unwrap();
+    // By hand: the first step on samples 0-3 with the starting weights, the second on 4-6
+    // with the weights after the first step.
+    let mut by_hand = start.clone();
+    let first: Vec<f64> = (0..4)
+        .map(|i| (by_hand.infer(&xs[i])[0] as f64 - ys[i][0] as f64).powi(2))
+        .collect();
+    let mut sgd = Trainer::<Linear<1, 1>, [[f32; 1]; 4], _>::new(Sgd::new(0.05));
+    let batch: [[f32; 1]; 4] = core::array::from_fn(|i| xs[i]);
+    let targets: [[f32; 1]; 4] = core::array::from_fn(|i| ys[i]);
+    sgd.step(&mut by_hand, &batch, &targets, &Mse).unwrap();
+    let second: Vec<f64> = (4..7)
+        .map(|i| (by_hand.infer(&xs[i])[0] as f64 - ys[i][0] as f64).powi(2))
+        .collect();
+    let want = (first.iter().sum::<f64>() + second.iter().sum::<f64>()) / 7.0;
+    assert!(
+        (report.mean_loss as f64 - want).abs() < 1e-5 * want,
+        "{} against {want}",
+        report.mean_loss
+    );
+
+    // Softmax cross-entropy by class index, and binary cross-entropy: the same rule.
+    let classes = [0usize, 1, 1, 0, 1];
+    let inputs: Vec<[f32; 2]> = (0..5).map(|i| [i as f32 * 0.4 - 1.0, 0.5]).collect();
+    let two = Linear::<2, 2>::from_parts([[0.3, -0.2], [-0.1, 0.4]], [0.0, 0.1]);
+    let mut model = two.clone();
+    let mut trainer = Trainer::<Linear<2, 2>, [[f32; 2]; 2], _>::new(Sgd::new(1e-30));
+    let report = trainer
+        .epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy)
+        .unwrap();
+    // A learning rate of 1e-30 leaves the weights as they were (to f32's precision).
+    let want: f64 = inputs
+        .iter()
+        .zip(classes)
+        .map(|(x, c)| SoftmaxCrossEntropy.loss(&two.infer(x), &c) as f64)
+        .sum::<f64>()
+        / 5.0;
+    assert!(
+        (report.mean_loss as f64 - want).abs() < 1e-6,
+        "{} against {want}",
+        report.mean_loss
+    );
+    let probabilities: Vec<[f32; 2]> = classes
+        .iter()
+        .map(|&c| [c as f32, 1.0 - c as f32])
+        .collect();
+    let mut model = two.clone();
+    let mut trainer = Trainer::<Linear<2, 2>, [[f32; 2]; 2], _>::new(Sgd::new(1e-30));
+    let report = trainer
+        .epoch(&mut model, &inputs, &probabilities, &BinaryCrossEntropy)
+        .unwrap();
+    let want: f64 = inputs
+        .iter()
+        .zip(&probabilities)
+        .map(|(x, t)| BinaryCrossEntropy.loss(&two.infer(x), t) as f64)
+        .sum::<f64>()
+        / 5.0;
+    assert!(
+        (report.mean_loss as f64 - want).abs() < 1e-6,
+        "{} against {want}",
+        report.mean_loss
+    );
+}

@@ -75,8 +75,9 @@ pub const EPS: f64 = 1e-8;
 impl<F: Float, M: Zero> Adam<M, F> {
     /// Adam with learning rate `lr`, PyTorch's other defaults, and every hyperparameter
     /// checked: `lr` finite and positive, betas in [0, 1), `eps` finite and positive, weight
-    /// decay in [0, 1]. Set fields by hand and the same checks run before every
-    /// step ([`Optimizer::check`]).
+    /// decay in [0, 1], and the first step's size `lr / (1 - beta1)` at most [`max_update`]
+    /// (1e30 in `f32`). Set fields by hand and the same checks run before every step
+    /// ([`Optimizer::check`]).
     ///
     /// ```
     /// use typed_nn::{Linear, optim::Adam};
@@ -142,6 +143,17 @@ impl<M, F: Float> Adam<M, F> {
         check_lr(self.lr)?;
         check_rate("beta1", self.beta1)?;
         check_rate("beta2", self.beta2)?;
+        // The first step's size is lr / (1 - beta1): beyond `max_update` (1e30 in `f32`) it
+        // overflows, or leaves no gradient that the check could pass but zero, and 0 times
+        // an infinite step is NaN.
+        let first_step = self.lr.as_f64() / (1.0 - self.beta1.as_f64());
+        let step_ok = first_step <= max_update::<F>().as_f64();
+        require(
+            "learning rate",
+            self.lr,
+            step_ok,
+            "at most max_update * (1 - beta1), so that the first step's size lr / (1 - beta1) stays below max_update",
+        )?;
         let eps_ok = self.eps.is_finite() && self.eps > F::ZERO;
         require("eps", self.eps, eps_ok, "finite and positive")?;
         // A decay above 1 would add more than the parameter itself to its gradient, and its
