@@ -226,17 +226,19 @@ impl Display for Repeat {
 }
 
 /// What a backward step computes, for its node's label: the gradient of the layer's
-/// parameters (if it has any) and of its input, which the first layer is not asked for.
-struct Gradients<'a>(usize, &'a LayerInfo);
+/// parameters (if it has any) and of its input, which a training step asks for only when a
+/// layer before it has parameters (`true` here): the first layer's input is the data, and
+/// the gradient of a parameterless layer's input feeds no parameter.
+struct Gradients<'a>(bool, &'a LayerInfo);
 
 impl Display for Gradients<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Gradients(index, layer) = *self;
-        match (layer.params, index) {
-            (0, 0) => f.write_str("nothing to compute"),
-            (0, _) => write!(f, "d {}", Short(layer.input)),
-            (n, 0) => write!(f, "d params ({n})"),
-            (n, _) => write!(f, "d params ({n}), d {}", Short(layer.input)),
+        let Gradients(input_asked, layer) = *self;
+        match (layer.params, input_asked) {
+            (0, false) => f.write_str("nothing to compute"),
+            (0, true) => write!(f, "d {}", Short(layer.input)),
+            (n, false) => write!(f, "d params ({n})"),
+            (n, true) => write!(f, "d params ({n}), d {}", Short(layer.input)),
         }
     }
 }
@@ -244,8 +246,9 @@ impl Display for Gradients<'_> {
 /// The computation graph of model `M` taking `X`, in Graphviz DOT: the forward pass left to
 /// right (input, each layer with its output shape, the loss), then the backward pass, whose
 /// edges run the other way (from the loss's gradient back to the first layer), each backward
-/// step labelled with the gradients it computes (its parameters', and its input's except in
-/// the first layer, whose input is the data), and a dashed edge from each layer to its
+/// step labelled with the gradients a training step computes there (its parameters', and
+/// its input's when a layer before it has parameters: not in the first layer, whose input is
+/// the data, nor behind layers without parameters), and a dashed edge from each layer to its
 /// backward step for what the forward pass cached. Render it with `dot -Tsvg`.
 pub struct Graph<M, X>(PhantomData<fn(&M, &X)>);
 
@@ -281,6 +284,8 @@ impl<M: Describe<X>, X> Display for Graph<M, X> {
         )?;
         let mut result = Ok(());
         let mut index = 0;
+        // Whether a layer before this one has parameters (`Backward::HAS_PARAMETERS`).
+        let mut learner_before = false;
         M::describe(&mut |l| {
             if result.is_ok() {
                 result = writeln!(
@@ -289,9 +294,10 @@ impl<M: Describe<X>, X> Display for Graph<M, X> {
                     Short(l.layer),
                     Short(l.output),
                     Short(l.layer),
-                    Gradients(index, l)
+                    Gradients(learner_before, l)
                 );
             }
+            learner_before |= l.params > 0;
             index += 1;
         });
         result?;

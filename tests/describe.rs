@@ -84,4 +84,18 @@ fn the_graph_runs_forward_then_backward_in_reverse() {
         dot.contains("f1 [label=\"1: Linear<64, 32>\\n-> [f32; 32]\"]"),
         "{dot}"
     );
+    // Each backward step shows what a training step computes there: behind the Flatten, the
+    // first Linear's input gradient feeds no parameter and is not computed; the ReLU's and
+    // the last layer's inputs feed the Linear before them.
+    for (step, label) in [
+        ("backward 0: Flatten<64>", "nothing to compute"),
+        ("backward 1: Linear<64, 32>", "d params (2080)"),
+        ("backward 2: ReLU", "d [f32; 32]"),
+        ("backward 3: Linear<32, 10>", "d params (330), d [f32; 32]"),
+    ] {
+        assert!(
+            dot.contains(&format!("{step}\\n{label}\"")),
+            "{step}: {dot}"
+        );
+    }
 }
