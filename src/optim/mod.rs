@@ -342,12 +342,20 @@ pub struct HyperparameterError {
 
 impl fmt::Display for HyperparameterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Scientific notation where plain digits would run long (1e30, 1e-9).
-        let v = self.value;
-        if v != 0.0 && v.is_finite() && !(1e-4..1e16).contains(&v.abs()) {
-            write!(f, "{} is {v:e}: it must be {}", self.name, self.expected)
-        } else {
-            write!(f, "{} is {v}: it must be {}", self.name, self.expected)
+        // Scientific notation where plain digits would run long (1e30, 1e-9); an `f32`
+        // hyperparameter, widened to `f64` here, with its own shortest digits (-0.1, not
+        // -0.10000000149011612).
+        let (v, name, expected) = (self.value, self.name, self.expected);
+        let narrow = v as f32;
+        let from_f32 = narrow as f64 == v;
+        match (
+            v != 0.0 && v.is_finite() && !(1e-4..1e16).contains(&v.abs()),
+            from_f32,
+        ) {
+            (true, true) => write!(f, "{name} is {narrow:e}: it must be {expected}"),
+            (true, false) => write!(f, "{name} is {v:e}: it must be {expected}"),
+            (false, true) => write!(f, "{name} is {narrow}: it must be {expected}"),
+            (false, false) => write!(f, "{name} is {v}: it must be {expected}"),
         }
     }
 }
