@@ -373,9 +373,11 @@ pub struct EpochReport<F> {
     pub samples: usize,
     /// Optimizer steps taken.
     pub steps: usize,
-    /// For a classification loss, the fraction of the epoch's samples the model classified
-    /// right at the moment it took its step on them (the training accuracy, as Keras reports
-    /// it); `None` for other losses.
+    /// For a classification loss, the fraction of the epoch's decisions the model made right
+    /// at the moment it took its step on them (the training accuracy, as Keras reports it):
+    /// one decision a sample for softmax cross-entropy, one an output for binary
+    /// cross-entropy (a model of three independent yes-or-no outputs makes three decisions a
+    /// sample, as Keras' `binary_accuracy` counts them); `None` for other losses.
     pub accuracy: Option<f64>,
 }
 
