@@ -203,8 +203,8 @@ impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
 /// The first `rows` rows of `values`, rows of `row` values each (all of them when `rows` is
 /// larger), and how many rows that is (at least 1, so that a mean divides by it).
 fn first_rows<F>(values: &[F], row: usize, rows: usize) -> (&[F], usize) {
-    let rows = rows.clamp(1, values.len() / row.max(1));
-    (&values[..(rows * row).min(values.len())], rows)
+    let rows = rows.min(values.len() / row.max(1)).max(1);
+    (&values[..rows.saturating_mul(row).min(values.len())], rows)
 }
 
 /// How many of the first `samples` rows of `pred` have their largest value where `target`'s
@@ -278,11 +278,7 @@ pub struct SoftmaxCrossEntropy;
 #[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for Mse {
     fn loss(&self, pred: &P, target: &P) -> P::Elem {
-        let mut sum = P::Elem::ZERO;
-        for (&p, &t) in pred.flat().iter().zip(target.flat()) {
-            sum += (p - t) * (p - t);
-        }
-        sum / P::Elem::from_usize(P::LEN)
+        self.loss_of_rows(pred, target, usize::MAX)
     }
 
     fn loss_of_rows(&self, pred: &P, target: &P, rows: usize) -> P::Elem {
@@ -322,11 +318,7 @@ impl<P: Tensor> Loss<P, P> for Mse {
 #[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
-        let mut sum = P::Elem::ZERO;
-        for (&z, &t) in logits.flat().iter().zip(target.flat()) {
-            sum += z.max(P::Elem::ZERO) - z * t + (-z.abs()).exp().ln_1p();
-        }
-        sum / P::Elem::from_usize(P::LEN)
+        self.loss_of_rows(logits, target, usize::MAX)
     }
 
     fn loss_of_rows(&self, logits: &P, target: &P, rows: usize) -> P::Elem {
@@ -438,13 +430,7 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
 #[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
-        let () = SoftmaxClasses::<P>::HOLD;
-        let rows = logits
-            .flat()
-            .chunks_exact(P::ROW)
-            .zip(target.flat().chunks_exact(P::ROW));
-        let sum = rows.fold(P::Elem::ZERO, |s, (z, t)| s + soft_target_row(z, t, None));
-        sum / P::Elem::from_usize(P::LEN / P::ROW)
+        self.loss_of_rows(logits, target, usize::MAX)
     }
 
     fn loss_of_rows(&self, logits: &P, target: &P, rows: usize) -> P::Elem {
@@ -510,17 +496,12 @@ impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
     for SoftmaxCrossEntropy
 {
     fn loss(&self, logits: &[[F; C]; B], classes: &[usize; B]) -> F {
-        let () = SoftmaxClasses::<[[F; C]; B]>::HOLD;
-        let sum = logits
-            .iter()
-            .zip(classes)
-            .fold(F::ZERO, |s, (z, &c)| s + class_row(z, c, None));
-        sum / F::from_usize(B)
+        self.loss_of_rows(logits, classes, B)
     }
 
     fn loss_of_rows(&self, logits: &[[F; C]; B], classes: &[usize; B], rows: usize) -> F {
         let () = SoftmaxClasses::<[[F; C]; B]>::HOLD;
-        let rows = rows.clamp(1, B);
+        let rows = rows.min(B).max(1);
         let pairs = logits.iter().zip(classes).take(rows);
         let sum = pairs.fold(F::ZERO, |s, (z, &c)| s + class_row(z, c, None));
         sum / F::from_usize(rows)
