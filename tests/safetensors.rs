@@ -155,6 +155,10 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
     let prefixed = st::to_bytes_named(&original, Naming::Prefixed("net.")).unwrap();
     let mut copy = Net::ZERO;
     st::load_named(&prefixed, &mut copy, Naming::Prefixed("net.")).unwrap();
+    // PyTorch's names join their parts with dots: a prefix without its dot reads the same.
+    let mut dotless = Net::ZERO;
+    st::load_named(&prefixed, &mut dotless, Naming::Prefixed("net")).unwrap();
+    assert_eq!(dotless, copy);
     assert_eq!(copy, original);
 }
 
@@ -556,8 +560,8 @@ fn names_too_long_to_hold_are_refused_not_cut() {
         st::load_named(&file, &mut model, Naming::Prefixed(&prefix)),
         Err(SafetensorsError::NameTooLong { .. })
     ));
-    // 95 bytes fit: `encoder.` x 10, 7 bytes, then `0.weight`.
-    let fits = format!("{}abcdefg", "encoder.".repeat(10));
+    // 95 bytes fit: `encoder.` x 10, 6 bytes and the dot added after them, then `0.weight`.
+    let fits = format!("{}abcdef", "encoder.".repeat(10));
     let file = st::to_bytes_named(&n, Naming::Prefixed(&fits)).unwrap();
     st::load_named(&file, &mut model, Naming::Prefixed(&fits)).unwrap();
     assert_eq!(model, n);

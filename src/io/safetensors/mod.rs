@@ -75,7 +75,9 @@ pub enum Naming<'a> {
     /// layers without parameters.
     Sequential,
     /// `nn.Sequential`'s under a prefix, as in a module that holds the sequence as an
-    /// attribute: `Prefixed("net.")` reads `net.0.weight`.
+    /// attribute: `Prefixed("net.")` reads `net.0.weight`. PyTorch joins the parts of a name
+    /// with dots, so a prefix without its final dot gets one: `Prefixed("net")` reads
+    /// `net.0.weight` too (an empty prefix is [`Naming::Sequential`]).
     Prefixed(&'a str),
     /// One name for each layer that has parameters, in order: `Layers(&["fc1", "fc2"])`
     /// reads `fc1.weight`, `fc1.bias`, `fc2.weight`, `fc2.bias` (a module with attributes
@@ -97,6 +99,9 @@ impl Naming<'_> {
             Naming::Sequential => name.push_index(layer),
             Naming::Prefixed(prefix) => {
                 name.push_str(prefix);
+                if !prefix.is_empty() && !prefix.ends_with('.') {
+                    name.push_str(".");
+                }
                 name.push_index(layer);
             }
             Naming::Layers(names) => match names.get(with_params) {
