@@ -13,7 +13,7 @@ use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::io::{TensorShape, Tensors};
-use crate::module::{Backward, Forward, ParamCount, Params, Pass, larger_scan};
+use crate::module::{Backward, Forward, NonFinite, ParamCount, Params, Pass, larger_scan};
 #[cfg(feature = "alloc")]
 use crate::module::{Deferred, DeferredPass};
 use crate::tensor::{Tensor, Zero};
@@ -50,6 +50,10 @@ impl<X, L0: Forward<X>> Forward<X> for (L0,) {
 
     fn forward(&self, x: &X, out: &mut Self::Output, cache: &mut Self::Cache) {
         self.0.forward(x, out, cache);
+    }
+
+    fn non_finite_input(x: &X) -> Option<NonFinite> {
+        L0::non_finite_input(x)
     }
 }
 
@@ -170,6 +174,10 @@ macro_rules! seq_impl {
                 self.0.forward(x, &mut cache.0.out, &mut cache.0.cache);
                 $(self.$m.forward(&cache.$pm.out, &mut cache.$m.out, &mut cache.$m.cache);)*
                 self.$l.forward(&cache.$pl.out, out, &mut cache.$l);
+            }
+
+            fn non_finite_input(x: &X) -> Option<NonFinite> {
+                <$L0 as Forward<X>>::non_finite_input(x)
             }
         }
 

@@ -55,6 +55,55 @@ pub trait Forward<X> {
     /// Training forward pass: writes the output into `out` and what backward needs into
     /// `cache`. Both are overwritten, never read, so they can be reused from step to step.
     fn forward(&self, x: &X, out: &mut Self::Output, cache: &mut Self::Cache);
+
+    /// The first value of the input `x` that is not finite (a NaN or an infinity), where a
+    /// model's first layer looks for it: a trainer whose step gives a loss that is not finite
+    /// names the sample at fault
+    /// ([`TrainError::NonFiniteInput`](crate::train::TrainError::NonFiniteInput)). Every layer
+    /// of this crate finds it in its input; the default finds nothing, for a layer written by
+    /// hand (a trainer then reports the loss alone), and
+    /// [`first_non_finite`] finds it in an array of floats.
+    ///
+    /// ```
+    /// use typed_nn::{Forward, Linear};
+    /// let found = <Linear<2, 1> as Forward<[[f32; 2]; 2]>>::non_finite_input(&[[0.0, 1.0], [f32::NAN, 2.0]]);
+    /// assert_eq!(found.map(|f| (f.index, f.len)), Some((2, 4)));
+    /// ```
+    fn non_finite_input(x: &X) -> Option<NonFinite> {
+        let _ = x;
+        None
+    }
+}
+
+/// The first value of `x` that is not finite, as
+/// [`Forward::non_finite_input`] reports it: what a layer
+/// written by hand for arrays of floats returns from that method.
+///
+/// ```
+/// let found = typed_nn::module::first_non_finite(&[1.0f32, f32::INFINITY, f32::NAN]).unwrap();
+/// assert_eq!((found.index, found.len, found.value), (1, 3, f64::INFINITY));
+/// ```
+pub fn first_non_finite<T: Tensor>(x: &T) -> Option<NonFinite> {
+    let flat = x.flat();
+    let index = flat
+        .iter()
+        .position(|v| !num_traits::Float::is_finite(*v))?;
+    Some(NonFinite {
+        index,
+        len: flat.len(),
+        value: flat[index].as_f64(),
+    })
+}
+
+/// A value of an input that is not finite, found by [`Forward::non_finite_input`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NonFinite {
+    /// Its index in the input, counted in row-major order.
+    pub index: usize,
+    /// How many values the input holds.
+    pub len: usize,
+    /// The value: NaN or an infinity.
+    pub value: f64,
 }
 
 /// A layer or model that can send a gradient backwards through itself.
@@ -319,8 +368,16 @@ pub trait Params<F: Float>: ParamCount + Zero {
 /// [`Tensors`](crate::io::Tensors) for a layer without trainable parameters (an activation,
 /// a reshaping): what [`Trainer`](crate::train::Trainer), the initialisers and the weight files
 /// need of every layer, here saying "nothing to train". `parameterless!(MyLayer<N>, const N)`
-/// for a layer with a const parameter. [`Zero`](crate::Zero) stays with the layer: its value
-/// is the layer's own.
+/// for a layer with a `usize` const parameter; any other generics go in brackets before the
+/// type, as they would follow `impl`: `parameterless!([const CLIP: bool, G: Copy]
+/// MyLayer<CLIP, G>)`. [`Zero`](crate::Zero) stays with the layer: its value is the layer's
+/// own.
+///
+/// Only for layers that learn nothing. A field that training should change (a learned scale,
+/// a learned slope) must be walked by a [`Params`] implementation of the layer's own, as in
+/// the `custom_params` example: a field this macro hides is invisible to the optimizers, to
+/// [`gradcheck`](crate::gradcheck::gradcheck) (which compares the parameters `Params` walks
+/// and the input's gradient, and so passes) and to the weight files, and it never moves.
 ///
 /// ```
 /// use typed_nn::{Forward, Zero, parameterless};
@@ -351,29 +408,39 @@ pub trait Params<F: Float>: ParamCount + Zero {
 /// ```
 #[macro_export]
 macro_rules! parameterless {
-    ($layer:ty $(, const $n:ident)?) => {
-        impl<$(const $n: usize)?> $crate::module::ParamCount for $layer {
+    // The implementations, for the layer's generics and the float type's parameter `$float`.
+    (@impl [$($generics:tt)*] $layer:ty, $float:ident) => {
+        impl<$($generics)*> $crate::module::ParamCount for $layer {
             const PARAM_COUNT: usize = 0;
         }
-        impl<F: $crate::Float $(, const $n: usize)?> $crate::module::Params<F> for $layer {
+        impl<$float: $crate::Float, $($generics)*> $crate::module::Params<$float> for $layer {
             // Inlined, so that a check over a small model's gradients runs in registers.
             #[inline(always)]
-            fn visit(&self, _: &mut impl FnMut(&[F])) {}
-            fn visit_mut(&mut self, _: &mut impl FnMut(&mut [F])) {}
+            fn visit(&self, _: &mut impl FnMut(&[$float])) {}
+            fn visit_mut(&mut self, _: &mut impl FnMut(&mut [$float])) {}
             fn zip_mut<const K: usize>(
                 &mut self,
                 _: [&mut Self; K],
-                _: &mut impl FnMut(&mut [F], [&mut [F]; K]),
+                _: &mut impl FnMut(&mut [$float], [&mut [$float]; K]),
             ) {
             }
         }
-        impl<$(const $n: usize)?> $crate::init::Init for $layer {
+        impl<$($generics)*> $crate::init::Init for $layer {
             fn init<R: $crate::rand::Rng + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
         }
-        impl<$(const $n: usize)?> $crate::io::Tensors for $layer {
+        impl<$($generics)*> $crate::io::Tensors for $layer {
             fn tensors(layer: &mut dyn FnMut(&'static str, &[$crate::io::TensorShape])) {
                 layer(core::any::type_name::<Self>(), &[]);
             }
         }
+    };
+    // Any generics, in brackets before the type; the float type's parameter is named so that
+    // it cannot be one of them.
+    ([$($generics:tt)*] $layer:ty) => {
+        $crate::parameterless!(@impl [$($generics)*] $layer, ParamFloat);
+    };
+    // The float type's parameter is `F` here, as a compile error lists it.
+    ($layer:ty $(, const $n:ident)?) => {
+        $crate::parameterless!(@impl [$(const $n: usize)?] $layer, F);
     };
 }

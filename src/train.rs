@@ -26,6 +26,21 @@ pub enum TrainError {
         /// The loss value.
         loss: f64,
     },
+    /// A sample holds a NaN or an infinity, found where its loss was not finite (and, by
+    /// [`Trainer::fit`], before the first step): the model was left as it was before that
+    /// step. Every input must be a finite number: a missing value, read or computed as NaN,
+    /// must be filled in or its sample dropped before training.
+    NonFiniteInput {
+        /// The step (counted from 1) at which it was met.
+        step: u64,
+        /// The sample: in [`Trainer::epoch`] and `fit` its index in the data set as passed,
+        /// in [`Trainer::step`] its index in the batch (0 for a single sample).
+        sample: usize,
+        /// Where the value sits in the sample, counted in row-major order.
+        feature: usize,
+        /// The value.
+        value: f64,
+    },
     /// Inputs and targets of different lengths were given.
     LengthMismatch {
         /// The number of inputs.
@@ -73,13 +88,23 @@ impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             // At the first step no update has happened: the learning rate is not the cause.
+            // Inputs that are not finite have their own error: here they are finite.
             TrainError::NonFiniteLoss { step: 1, loss } => write!(
                 f,
-                "loss is {loss} at step 1, before any update: the inputs, the targets or the model's weights hold a NaN, an infinity, or values so large that the loss overflows"
+                "loss is {loss} at step 1, before any update: the model's weights hold a NaN or an infinity, or the inputs, targets or weights are so large that the loss overflows"
             ),
             TrainError::NonFiniteLoss { step, loss } => write!(
                 f,
-                "loss is {loss} at step {step}: this step's inputs or targets hold a NaN, an infinity or values so large that the loss overflows, or training diverged (lower the learning rate)"
+                "loss is {loss} at step {step}: training diverged (lower the learning rate), or this step's inputs or targets are so large that the loss overflows"
+            ),
+            TrainError::NonFiniteInput {
+                step,
+                sample,
+                feature,
+                value,
+            } => write!(
+                f,
+                "step {step}: input sample {sample} holds {value} at feature {feature}; every input must be a finite number (fill in or drop missing values before training)"
             ),
             TrainError::LengthMismatch { inputs, targets } => {
                 write!(
@@ -272,6 +297,15 @@ where
         model.forward(x, &mut buffers.out, &mut buffers.cache);
         let value = ScoredBy::loss_grad(loss, &buffers.out, target, &mut buffers.d_out);
         if !num_traits::Float::is_finite(value) {
+            // Only now are the inputs read again: a finite loss needs no such pass.
+            if let Some((sample, feature, value)) = non_finite_sample::<M, X>(x) {
+                return Err(TrainError::NonFiniteInput {
+                    step: self.steps,
+                    sample,
+                    feature,
+                    value,
+                });
+            }
             return Err(TrainError::NonFiniteLoss {
                 step: self.steps,
                 loss: value.as_f64(),
@@ -346,6 +380,26 @@ const fn defers<M: Backward<X>, X>() -> bool {
     false
 }
 
+/// The sample, the place in it and the value of the first input value of `x` that model `M`
+/// finds not finite ([`Forward::non_finite_input`]), where `x` holds as many samples as the
+/// model's output has rows (a model whose output rows do not divide its input counts the
+/// whole input as one sample).
+fn non_finite_sample<M: Forward<X>, X>(x: &X) -> Option<(usize, usize, f64)> {
+    let found = M::non_finite_input(x)?;
+    let rows = <M::Output as Tensor>::LEN / <M::Output as Tensor>::ROW.max(1);
+    let per_sample = match rows {
+        0 => found.len,
+        n if found.len.is_multiple_of(n) => found.len / n,
+        _ => found.len,
+    }
+    .max(1);
+    Some((
+        found.index / per_sample,
+        found.index % per_sample,
+        found.value,
+    ))
+}
+
 /// `error` from a batch made of samples `start..start + live` of a data set (repeated to fill
 /// the batch when `live` is short of it), with a target's index counted in the data set.
 fn in_data_set(error: TrainError, start: usize, live: usize) -> TrainError {
@@ -356,6 +410,17 @@ fn in_data_set(error: TrainError, start: usize, live: usize) -> TrainError {
             error.index = (start + sample % live.max(1)) * row + value;
             TrainError::Target { step, error }
         }
+        TrainError::NonFiniteInput {
+            step,
+            sample,
+            feature,
+            value,
+        } => TrainError::NonFiniteInput {
+            step,
+            sample: start + sample % live.max(1),
+            feature,
+            value,
+        },
         other => other,
     }
 }
@@ -530,6 +595,7 @@ where
         // target by its index there, not by where a shuffle moved it.
         check_epoch_data(inputs.len(), targets.len(), B)?;
         self.check_targets::<T, L>(targets, loss)?;
+        self.check_inputs(inputs)?;
         let mut last = None;
         for epoch in 1..=epochs {
             shuffle_together(inputs, targets, rng)?;
@@ -579,6 +645,43 @@ where
             let t: [T; B] = filled(tail);
             <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, &t)
                 .map_err(|e| refused(e, batches.len() as u64, batches.len() * B, live))?;
+        }
+        Ok(())
+    }
+}
+
+impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
+where
+    M: Backward<[S; B]>,
+    Elem<M, [S; B]>: CheckedOptimizer<O, M>,
+{
+    /// Every input finite, batch by batch as [`epoch`](Self::epoch) would take them: an error
+    /// names the sample by its index in `inputs` and the step that would have met it. One
+    /// pass over the data, once a [`fit`](Self::fit), which shuffles before each epoch and so
+    /// could otherwise only name a sample by where a shuffle moved it.
+    fn check_inputs(&self, inputs: &[S]) -> Result<(), TrainError>
+    where
+        S: Copy,
+    {
+        // A sample of the last batch is found in its copy filled up to `B` samples.
+        let refused =
+            |batch: usize, live: usize, (sample, feature, value)| TrainError::NonFiniteInput {
+                step: self.steps + batch as u64 + 1,
+                sample: batch * B + sample % live,
+                feature,
+                value,
+            };
+        let (batches, tail) = inputs.as_chunks::<B>();
+        for (batch, x) in batches.iter().enumerate() {
+            if let Some(found) = non_finite_sample::<M, [S; B]>(x) {
+                return Err(refused(batch, B, found));
+            }
+        }
+        if !tail.is_empty() {
+            let x: [S; B] = filled(tail);
+            if let Some(found) = non_finite_sample::<M, [S; B]>(&x) {
+                return Err(refused(batches.len(), tail.len(), found));
+            }
         }
         Ok(())
     }

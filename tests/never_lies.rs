@@ -195,9 +195,175 @@ fn a_nan_input_through_relu_is_an_error_not_a_silent_nan_model() {
     let err = trainer
         .step(&mut model, &nan, &C, &SoftmaxCrossEntropy)
         .unwrap_err();
-    assert!(matches!(err, TrainError::NonFiniteLoss { step: 1, .. }));
+    let TrainError::NonFiniteInput {
+        step: 1,
+        sample: 0,
+        feature: 0,
+        value,
+    } = err
+    else {
+        panic!("{err:?}");
+    };
+    assert!(value.is_nan());
     assert_eq!(model, net());
     assert_eq!(trainer.optimizer.t, 0);
+}
+
+/// A data set of `n` samples of `Net`'s input, with `bad` at sample `sample`, feature 1.
+fn data_with(n: usize, sample: usize, bad: f32) -> (Vec<[f32; 2]>, Vec<usize>) {
+    let mut xs: Vec<[f32; 2]> = (0..n).map(|i| [i as f32 / n as f32, 0.5]).collect();
+    xs[sample][1] = bad;
+    (xs, (0..n).map(|i| i % 3).collect())
+}
+
+#[test]
+fn a_sample_that_is_not_finite_is_named_by_its_place() {
+    // In a batch given to `step`: its place in the batch, and where in the sample.
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f32; 2]; 4], _>::new(Adam::new(1e-2));
+    let mut batch = X;
+    batch[2][1] = f32::NEG_INFINITY;
+    let err = trainer
+        .step(&mut model, &batch, &C, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TrainError::NonFiniteInput {
+            step: 1,
+            sample: 2,
+            feature: 1,
+            value: f64::NEG_INFINITY
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "step 1: input sample 2 holds -inf at feature 1; every input must be a finite number (fill in or drop missing values before training)"
+    );
+    assert_eq!((model, trainer.optimizer.t), (net(), 0));
+
+    // In an epoch: its index in the data set, in a full batch and in the last, partial one
+    // (7 samples in batches of 2: the seventh alone, its batch filled with copies of it).
+    for (sample, step) in [(0, 1), (3, 2), (6, 4)] {
+        let (xs, cs) = data_with(7, sample, f32::NAN);
+        let mut model = net();
+        let mut trainer = Trainer::<Net, [[f32; 2]; 2], _>::new(Sgd::new(0.1));
+        let err = trainer
+            .epoch(&mut model, &xs, &cs, &SoftmaxCrossEntropy)
+            .unwrap_err();
+        let TrainError::NonFiniteInput {
+            step: s,
+            sample: at,
+            feature: 1,
+            ..
+        } = err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!((at, s), (sample, step), "{err}");
+    }
+
+    // In `fit`: before the first shuffle and the first step, by its index as passed.
+    for sample in [0, 4, 6] {
+        let (mut xs, mut cs) = data_with(7, sample, f32::INFINITY);
+        let before = xs.clone();
+        let mut model = net();
+        let mut trainer = Trainer::<Net, [[f32; 2]; 2], _>::new(Adam::new(1e-2));
+        let err = trainer
+            .fit(
+                &mut model,
+                &mut xs,
+                &mut cs,
+                &SoftmaxCrossEntropy,
+                3,
+                &mut rng(4),
+                |_, _| core::ops::ControlFlow::Continue(()),
+            )
+            .unwrap_err();
+        let TrainError::NonFiniteInput {
+            sample: at,
+            feature: 1,
+            value,
+            ..
+        } = err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!((at, value), (sample, f64::INFINITY));
+        assert_eq!((&model, &xs, trainer.optimizer.t), (&net(), &before, 0));
+    }
+}
+
+#[test]
+fn an_image_sample_that_is_not_finite_is_named_by_its_pixel() {
+    type Images = (Flatten<6>, Linear<6, 2>);
+    let mut model = Images::ZERO;
+    model.init(Scheme::Glorot, &mut rng(2));
+    let mut images = [[[0.5f32; 3]; 2]; 3];
+    images[1][1][2] = f32::NAN;
+    let mut trainer = Trainer::<Images, [[[f32; 3]; 2]; 3], _>::new(Sgd::new(0.1));
+    let err = trainer
+        .step(&mut model, &images, &[0, 1, 0], &SoftmaxCrossEntropy)
+        .unwrap_err();
+    // Row 1, column 2 of a 2 x 3 image: value 5 of the sample, row-major.
+    assert!(
+        matches!(
+            err,
+            TrainError::NonFiniteInput {
+                sample: 1,
+                feature: 5,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+/// A layer written by hand that does not say where its input is not finite: the trainer
+/// reports the loss alone, as before.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Halve;
+impl Zero for Halve {
+    const ZERO: Self = Halve;
+}
+typed_nn::parameterless!(Halve);
+impl Forward<[f32; 2]> for Halve {
+    type Output = [f32; 2];
+    type Cache = ();
+    const CACHE_FLOATS: usize = 0;
+    fn infer(&self, x: &[f32; 2]) -> [f32; 2] {
+        x.map(|v| v / 2.0)
+    }
+    fn forward(&self, x: &[f32; 2], out: &mut [f32; 2], _: &mut ()) {
+        *out = self.infer(x);
+    }
+}
+impl Backward<[f32; 2]> for Halve {
+    fn backward(
+        &self,
+        _: &[f32; 2],
+        _: &[f32; 2],
+        d_out: &[f32; 2],
+        _: &mut (),
+        _: &mut Self,
+        d_x: Option<&mut [f32; 2]>,
+    ) {
+        if let Some(d_x) = d_x {
+            *d_x = d_out.map(|g| g / 2.0);
+        }
+    }
+}
+
+#[test]
+fn a_first_layer_written_by_hand_leaves_the_loss_to_say_it() {
+    let mut model = (Halve, Linear::<2, 1>::ZERO);
+    let mut trainer = Trainer::new(Sgd::new(0.1));
+    let err = trainer
+        .step(&mut model, &[f32::NAN, 0.0], &[1.0], &Mse)
+        .unwrap_err();
+    assert!(
+        matches!(err, TrainError::NonFiniteLoss { step: 1, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -50,23 +50,42 @@ fn a_nan_loss_is_an_error_and_leaves_the_model_alone() {
     let err = trainer
         .step(&mut net, &[f32::NAN, 0.0], &[1.0], &Mse)
         .unwrap_err();
-    assert!(matches!(err, TrainError::NonFiniteLoss { step: 1, .. }));
+    // The input is named, not only the loss.
+    assert!(matches!(err, TrainError::NonFiniteInput { step: 1, .. }));
     assert_eq!(net, before);
-    // Before any update, the learning rate cannot be the cause, and is not named.
-    assert_eq!(
-        err.to_string(),
-        "loss is NaN at step 1, before any update: the inputs, the targets or the model's weights hold a NaN, an infinity, or values so large that the loss overflows"
-    );
-    // Later, the data first, then divergence.
-    trainer.step(&mut net, &[1.0, 0.0], &[1.0], &Mse).unwrap();
     let later = trainer
         .step(&mut net, &[0.0, f32::INFINITY], &[1.0], &Mse)
+        .unwrap_err();
+    assert!(matches!(
+        later,
+        TrainError::NonFiniteInput {
+            step: 2,
+            sample: 0,
+            feature: 1,
+            ..
+        }
+    ));
+
+    // With finite inputs: before any update, the learning rate cannot be the cause, and is
+    // not named; later, divergence comes first.
+    let mut fresh = Trainer::new(Sgd::new(0.1));
+    let mut huge = Linear::<2, 1>::from_parts([[3e38, 3e38]], [0.0]);
+    let err = fresh
+        .step(&mut huge, &[1.0, 1.0], &[1.0], &Mse)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "loss is inf at step 1, before any update: the model's weights hold a NaN or an infinity, or the inputs, targets or weights are so large that the loss overflows"
+    );
+    fresh.step(&mut net, &[1.0, 0.0], &[1.0], &Mse).unwrap();
+    let later = fresh
+        .step(&mut net, &[1e30, 1e30], &[1.0], &Mse)
         .unwrap_err();
     assert!(matches!(later, TrainError::NonFiniteLoss { step: 3, .. }));
     assert!(
         later
             .to_string()
-            .starts_with("loss is inf at step 3: this step's inputs or targets hold a NaN"),
+            .starts_with("loss is inf at step 3: training diverged"),
         "{later}"
     );
 }

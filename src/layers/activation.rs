@@ -255,6 +255,10 @@ macro_rules! elementwise_layer {
                 y
             }
 
+            fn non_finite_input(x: &T) -> Option<$crate::module::NonFinite> {
+                $crate::module::first_non_finite(x)
+            }
+
             fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
                 // Short tensors: a loop compiled for this shape, its length written inside the
                 // kernel closure so that it stays a constant. Long ones: the library's copy.

@@ -66,6 +66,10 @@ impl<X: FlattenInput<N>, const N: usize> Forward<X> for Flatten<N> {
         y
     }
 
+    fn non_finite_input(x: &X) -> Option<crate::module::NonFinite> {
+        crate::module::first_non_finite(x)
+    }
+
     fn forward(&self, x: &X, out: &mut X::Output, _: &mut ()) {
         // Evaluating the constant proves the sizes, so the lengths agree.
         let _ = X::CHECKED_BATCH;
@@ -100,6 +104,10 @@ impl<X: ChannelsInput<N>, const N: usize> Forward<X> for FlattenChannels<N> {
         let mut y = X::Output::ZERO;
         self.forward(x, &mut y, &mut ());
         y
+    }
+
+    fn non_finite_input(x: &X) -> Option<crate::module::NonFinite> {
+        crate::module::first_non_finite(x)
     }
 
     fn forward(&self, x: &X, out: &mut X::Output, _: &mut ()) {

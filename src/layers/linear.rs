@@ -9,7 +9,7 @@ use crate::kernels::{Layout, Start, fused_update, weights_first};
 use crate::kernels::{
     Strides, blocked, both, dispatch, gemm_broadcast, gemm_nt, gemm_nt_two_threads, inline, split,
 };
-use crate::module::{Backward, Forward, ParamCount, Params, Pass};
+use crate::module::{Backward, Forward, NonFinite, ParamCount, Params, Pass, first_non_finite};
 #[cfg(feature = "alloc")]
 use crate::module::{Deferred, DeferredPass};
 use crate::shape::{LinearInput, NonZeroWidths};
@@ -380,6 +380,10 @@ where
 
     fn forward(&self, x: &X, out: &mut X::Output, _: &mut ()) {
         self.forward_rows::<X>(x.flat(), out.flat_mut());
+    }
+
+    fn non_finite_input(x: &X) -> Option<NonFinite> {
+        first_non_finite(x)
     }
 }
 

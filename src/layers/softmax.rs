@@ -69,6 +69,10 @@ impl<T: Tensor> Forward<T> for Softmax {
         y
     }
 
+    fn non_finite_input(x: &T) -> Option<crate::module::NonFinite> {
+        crate::module::first_non_finite(x)
+    }
+
     fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
         if const { T::LEN * ELEMENT_WORK <= INLINE_MAX_WORK } {
             // The shape is written inside the kernel closure, so that it stays a constant.
