@@ -137,3 +137,51 @@ fn a_model_can_be_a_static_and_infer_from_it() {
     assert_eq!(NET.infer(&[3.0, 5.0]), [2.0]);
     assert_eq!(NET.infer(&[5.0, 3.0]), [2.0]);
 }
+
+/// A layer with a fixed scale of any float type and a const switch of another type than
+/// `usize`: `parameterless!` takes its generics in brackets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Scaled<F, const CLIP: bool> {
+    scale: F,
+}
+
+impl<F: Float, const CLIP: bool> Zero for Scaled<F, CLIP> {
+    const ZERO: Self = Scaled { scale: F::ZERO };
+}
+
+typed_nn::parameterless!([F: Float, const CLIP: bool] Scaled<F, CLIP>);
+
+impl<F: Float, const CLIP: bool, T: Tensor<Elem = F>> Forward<T> for Scaled<F, CLIP> {
+    type Output = T;
+    type Cache = ();
+    const CACHE_FLOATS: usize = 0;
+    fn infer(&self, x: &T) -> T {
+        let mut out = *x;
+        for v in out.flat_mut() {
+            *v *= self.scale;
+            if CLIP {
+                *v = v.min(F::ONE);
+            }
+        }
+        out
+    }
+    fn forward(&self, x: &T, out: &mut T, _: &mut ()) {
+        *out = self.infer(x);
+    }
+}
+
+#[test]
+fn a_parameterless_layer_may_have_any_generics() {
+    type Model = (Linear<2, 3>, Scaled<f32, true>, Linear<3, 1>);
+    assert_eq!(Model::PARAM_COUNT, 2 * 3 + 3 + 3 + 1);
+    assert_eq!(<Scaled<f64, false>>::PARAM_COUNT, 0);
+    let mut model: Model = Model::ZERO;
+    model.init(Scheme::Glorot, &mut rng(3));
+    model.1 = Scaled { scale: 4.0 };
+    // The clip holds every hidden value at 1 or below.
+    let hidden = model.1.infer(&model.0.infer(&[100.0, 100.0]));
+    assert!(hidden.iter().all(|&h| h <= 1.0), "{hidden:?}");
+    let mut visited = 0;
+    model.visit(&mut |s| visited += s.len());
+    assert_eq!(visited, Model::PARAM_COUNT);
+}
