@@ -90,7 +90,25 @@ impl fmt::Display for EvalError {
                 f,
                 "sample {sample}: the model's output is not finite (its weights or the input hold a NaN or an infinity)"
             ),
-            EvalError::Target { sample, error } => write!(f, "sample {sample}: {error}"),
+            // The error counts within this sample's target, so its own wording (which
+            // counts samples from the target's index) would name sample 0 for every sample.
+            EvalError::Target { sample, error } if error.expected == TargetError::DISTRIBUTION => {
+                write!(
+                    f,
+                    "sample {sample}: the targets sum to {:.7}, not 1: a soft target must be a distribution",
+                    error.value
+                )
+            }
+            EvalError::Target { sample, error } if error.row <= 1 => write!(
+                f,
+                "sample {sample}: the target is {}: it must be {}",
+                error.value, error.expected
+            ),
+            EvalError::Target { sample, error } => write!(
+                f,
+                "sample {sample}: target value {} is {}: it must be {}",
+                error.index, error.value, error.expected
+            ),
             EvalError::OneOutput => write!(
                 f,
                 "the model has one output, whose argmax is always class 0: score a single logit with `eval::binary_accuracy`, or give the model one output per class"

@@ -150,9 +150,23 @@ fn a_nan_model_and_undefined_targets_are_errors_not_scores() {
     )
     .unwrap_err();
     assert!(matches!(err, EvalError::Target { sample: 1, .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "sample 1: the target is 5: it must be a class index below the number of classes"
+    );
     let err = mean_loss(&model, &[[1.0, 2.0]], &[[7.0, -3.0]], &BinaryCrossEntropy).unwrap_err();
     assert!(matches!(err, EvalError::Target { sample: 0, .. }), "{err}");
-    assert!(err.to_string().starts_with("sample 0: target"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "sample 0: target value 0 is 7: it must be a probability, in [0, 1]"
+    );
+    // A soft target of the second sample whose row does not sum to 1.
+    let soft = [[0.5, 0.5], [0.7, 0.7]];
+    let err = mean_loss(&model, &[[1.0, 2.0]; 2], &soft, &SoftmaxCrossEntropy).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "sample 1: the targets sum to 1.4000000, not 1: a soft target must be a distribution"
+    );
 }
 
 /// Finite outputs whose score overflows f64 (or the loss's float type): an error.
@@ -184,7 +198,7 @@ fn scores_that_overflow_are_errors() {
             assert!(matches!(err, EvalError::Target { sample: 1, .. }), "{err}");
             assert_eq!(
                 err.to_string(),
-                format!("sample 1: target 0 is {bad}: it must be a finite number")
+                format!("sample 1: the target is {bad}: it must be a finite number")
             );
         }
     }
