@@ -71,7 +71,8 @@ impl GradCheck {
         let scale = 1f64.max(analytic.abs()).max(numeric.abs());
         let error = (analytic - numeric).abs() / scale;
         self.checked += 1;
-        if error.is_nan() || error > self.worst_error {
+        // The first NaN stays: it is the one nearest its cause.
+        if (error.is_nan() && !self.worst_error.is_nan()) || error > self.worst_error {
             *self = GradCheck {
                 worst_error: error,
                 worst_at: Some(at),
@@ -120,9 +121,14 @@ where
 ///
 /// A model, input or target that holds a NaN or an infinity makes the comparisons NaN: the
 /// report's `worst_error` is then NaN, and `worst_at` names the first parameter (or else the
-/// first input element) that is not finite, when one is.
+/// first input element) that is not finite, when one is, and otherwise the first gradient
+/// compared as NaN.
 ///
 /// # Panics
+///
+/// When the target is one the loss is not defined for ([`Loss::check_target`](crate::Loss::check_target): a class
+/// index out of range, a probability outside [0, 1], a soft target that is not a
+/// distribution, a target that is not finite), with the error a trainer would give.
 ///
 /// When the model's parameter bookkeeping disagrees with itself: [`ParamCount::PARAM_COUNT`]
 /// and the slices [`Params::visit`], [`Params::visit_mut`] and [`Params::zip_mut`] walk must
@@ -150,6 +156,11 @@ where
     X::Elem: CheckedInF64,
     M::Output: ScoredBy<L, T>,
 {
+    if let Err(error) = <M::Output as ScoredBy<L, T>>::check_target(loss, target) {
+        panic!(
+            "gradcheck: {error}; the loss is not defined for this target, nor are its gradients"
+        );
+    }
     check_bookkeeping(model);
     let mut cache = M::Cache::ZERO;
     let mut out = M::Output::ZERO;

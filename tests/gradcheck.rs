@@ -389,3 +389,26 @@ fn the_same_liar_alone_passes_where_nothing_depends_on_it() {
     );
     assert!(gradcheck(&mut model, &[1.0, 2.0], &Mse, &[3.0, 1.0]).worst_error < 1e-8);
 }
+
+#[test]
+#[should_panic(
+    expected = "gradcheck: target 0 is 5: it must be a class index below the number of classes; the loss is not defined for this target"
+)]
+fn a_target_the_loss_is_not_defined_for_is_named_not_compared() {
+    // Without the check every comparison was NaN and the report named an innocent input.
+    let mut model = Linear::<2, 3, f64>::glorot(&mut rng(1));
+    gradcheck(&mut model, &[0.5, -1.0], &SoftmaxCrossEntropy, &5usize);
+}
+
+#[test]
+fn the_first_gradient_compared_as_nan_is_the_one_reported() {
+    // A weight of 1e308: every loss overflows, the model is finite, so no value is at fault
+    // and the report keeps the first NaN comparison, not the last.
+    let mut model = Linear::<2, 1, f64>::from_parts([[1e308, 1e308]], [0.0]);
+    let report = gradcheck(&mut model, &[1.0, 1.0], &Mse, &[0.0]);
+    assert!(report.worst_error.is_nan(), "{report:?}");
+    assert_eq!(
+        report.worst_at,
+        Some(typed_nn::gradcheck::Location::Param(0))
+    );
+}
