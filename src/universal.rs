@@ -14,7 +14,8 @@
 //!
 //! The staircase is exactly a network `(Linear<1, H>, Sigmoid, Linear<H, 1>)` with `H = 2M`
 //! hidden units: the first layer holds the `2M` steps (weight `w`, bias `-w a`), the second
-//! layer the signed heights `+h` and `-h`. [`bumps`] writes those weights directly.
+//! layer the signed heights `+h` and `-h`. [`bumps`] writes those weights directly, and
+//! [`bump`] builds the single bump of the second point.
 //!
 //! ```
 //! use std::f64::consts::TAU;
@@ -152,9 +153,8 @@ const fn odd_message(mut h: usize) -> [u8; MESSAGE_ROOM] {
 ///
 /// # Panics
 ///
-/// When `lo` and `hi` are not finite with `lo < hi`, or a parameter of the network would not
-/// be finite in `F` (an interval too wide or too narrow for it, or `f` not finite at a
-/// midpoint).
+/// As [`bumps_with_steepness`]: an interval that is empty, not finite, or too wide or too
+/// narrow for `F`, or `f` not finite at a midpoint.
 pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Bumps<H, F> {
     // Each public function checks the rule itself, so that an odd `H` is one error, reported
     // at the caller's line.
@@ -209,8 +209,11 @@ pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64)
 /// # Panics
 ///
 /// When `lo` and `hi` are not finite with `lo < hi`, `steepness` is not finite and positive,
-/// or a parameter of the network would not be finite in `F` (an interval too wide or too
-/// narrow for it, or `f` not finite at a midpoint).
+/// a parameter of the network would not be finite in `F` (an interval too wide or too narrow
+/// for it, or `f` not finite at a midpoint), the slope would be zero in `F` (an interval too
+/// wide), or a bump would be narrower than `steepness` times the spacing of `F`'s numbers
+/// near the interval (`[1, 1 + 1e-6]` in `f32`, whose numbers near 1 are 1.2e-7 apart), where
+/// rounding would move the sigmoids' edges by a sizeable part of their rise.
 pub fn bumps_with_steepness<const H: usize, F: Float>(
     f: impl Fn(f64) -> f64,
     lo: f64,
@@ -219,6 +222,35 @@ pub fn bumps_with_steepness<const H: usize, F: Float>(
 ) -> Bumps<H, F> {
     let () = EvenHidden::<H>::HOLD;
     build(f, lo, hi, steepness)
+}
+
+/// The lecture's single bump, `height * (sigma(w (x - a)) - sigma(w (x - b)))` with
+/// `w = steepness / (b - a)`, as a network of two sigmoids: its edges are at `a` and `b`
+/// exactly (where it is at half height), unlike the outer bumps of [`bumps`], whose edges are
+/// moved outside the interval.
+///
+/// ```
+/// use typed_nn::Forward;
+/// use typed_nn::universal::bump;
+///
+/// let b = bump::<f64>(1.0, 2.0, 3.0, 10.0);
+/// assert!((b.infer(&[1.5])[0] - 3.0 * (2.0 / (1.0 + (-5.0f64).exp()) - 1.0)).abs() < 1e-12);
+/// assert!((b.infer(&[1.0])[0] - 1.5).abs() < 1e-3); // half height at an edge
+/// assert!(b.infer(&[0.0])[0].abs() < 1e-3 && b.infer(&[3.0])[0].abs() < 1e-3);
+/// ```
+///
+/// # Panics
+///
+/// As [`bumps_with_steepness`]: `a` and `b` not finite with `a < b`, `steepness` not finite
+/// and positive, `height` not finite, or an interval too wide or too narrow for `F`.
+pub fn bump<F: Float>(a: f64, b: f64, height: f64, steepness: f64) -> Bumps<2, F> {
+    let mut net = build::<2, F>(|_| height, a, b, steepness);
+    // `build` moves a lone bump's edges out of the interval: put them back at `a` and `b`.
+    let w = steepness / (b - a);
+    for (unit, edge) in [a, b].into_iter().enumerate() {
+        net.0.bias[unit] = F::from_f64(-w * edge);
+    }
+    net
 }
 
 /// The construction behind [`bumps`] and [`bumps_with_steepness`], which check that `H` is even.
@@ -230,7 +262,9 @@ fn build<const H: usize, F: Float>(
 ) -> Bumps<H, F> {
     assert!(
         lo.is_finite() && hi.is_finite() && lo < hi,
-        "bumps: the interval [{lo}, {hi}] must be finite with lo < hi"
+        "bumps: the interval [{}, {}] must be finite with lo < hi",
+        Short(lo),
+        Short(hi)
     );
     assert!(
         steepness.is_finite() && steepness > 0.0,
@@ -239,6 +273,17 @@ fn build<const H: usize, F: Float>(
     let m = H / 2;
     let width = (hi - lo) / m as f64;
     let w = steepness / width;
+    // Rounded to `F`, `w x + b` is off by about `w` times the spacing of `F`'s numbers near
+    // the interval, so a sigmoid's edge moves by that spacing: it must stay a small part of a
+    // sigmoid's rise, `width / steepness`, or the bumps are placed at random.
+    let spacing = <F as num_traits::Float>::epsilon().as_f64() * lo.abs().max(hi.abs());
+    assert!(
+        width >= steepness * spacing,
+        "bumps: {} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({steepness}) times that (use fewer bumps, or f64)",
+        core::any::type_name::<F>(),
+        Short(lo),
+        Short(hi)
+    );
     // Built field by field rather than from `Linear::ZERO`, whose width rule would report
     // `H = 0` a second and third time here, after `EvenHidden`; the stack bound still holds.
     let () = crate::shape::FitsOnStack::<Bumps<H, F>>::HOLD;
@@ -275,9 +320,33 @@ fn build<const H: usize, F: Float>(
     net.visit(&mut |s| finite &= s.iter().all(|v| num_traits::Float::is_finite(*v)));
     assert!(
         finite,
-        "bumps: the network for [{lo}, {hi}] has parameters that are not finite in this float type (an interval too wide or too narrow for it, or f not finite at a midpoint)"
+        "bumps: the network for [{}, {}] has parameters that are not finite in this float type (an interval too wide or too narrow for it, or f not finite at a midpoint)",
+        Short(lo),
+        Short(hi)
+    );
+    assert!(
+        num_traits::Float::is_normal(F::from_f64(w)),
+        "bumps: the sigmoids' slope {w:e} is zero or subnormal in {}: the interval [{}, {}] is too wide for it",
+        core::any::type_name::<F>(),
+        Short(lo),
+        Short(hi)
     );
     net
+}
+
+/// A number as a person writes it: in full from 1e-4 to 1e16, in exponent form beyond (where
+/// `f64`'s `Display` writes hundreds of digits).
+struct Short(f64);
+
+impl core::fmt::Display for Short {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let size = self.0.abs();
+        if size == 0.0 || !size.is_finite() || (1e-4..1e16).contains(&size) {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
 }
 
 #[cfg(test)]

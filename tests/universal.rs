@@ -3,7 +3,7 @@
 
 use std::f64::consts::{PI, TAU};
 
-use typed_nn::universal::{Bumps, DEFAULT_STEEPNESS, bumps, bumps_with_steepness};
+use typed_nn::universal::{Bumps, DEFAULT_STEEPNESS, bump, bumps, bumps_with_steepness};
 use typed_nn::{Forward, ParamCount};
 
 /// Points of the grid on which the largest error is measured, ends included.
@@ -167,4 +167,62 @@ fn an_interval_too_narrow_for_f32_is_refused() {
 fn a_function_that_is_not_finite_is_refused() {
     // Bumps<4, _> has 2 pieces, with midpoints 0.25 and 0.75.
     let _: Bumps<4, f64> = bumps(|x| 1.0 / (x - 0.25), 0.0, 1.0);
+}
+
+#[test]
+#[should_panic(
+    expected = "bumps: f32 cannot place bumps 2.000177801164682e-13 wide on [1, 1.000000000001]"
+)]
+fn an_interval_f32_cannot_resolve_is_refused() {
+    // Every edge rounds to 1 in f32: the network was 0 at x = 1 instead of sin(1).
+    let _: Bumps<10, f32> = bumps(f64::sin, 1.0, 1.0 + 1e-12);
+}
+
+#[test]
+fn the_resolution_limit_holds_at_its_boundary() {
+    // Near 1, f32's numbers are 2^-23 apart: with 5 bumps of the default steepness 10, the
+    // limit is an interval of 50 spacings (a little more, as the spacing is taken at the
+    // interval's larger end): 51 are accepted and 49 refused.
+    let spacing = f64::from(f32::EPSILON);
+    let ok: Bumps<10, f32> = bumps(|_| 1.0, 1.0, 1.0 + 51.0 * spacing);
+    assert!((ok.infer(&[1.0 + 25.0 * spacing as f32])[0] - 1.0).abs() < 0.05);
+    let narrower = std::panic::catch_unwind(|| {
+        let _: Bumps<10, f32> = bumps(|_| 1.0, 1.0, 1.0 + 49.0 * spacing);
+    });
+    assert!(narrower.is_err());
+    // The same interval is wide enough in f64.
+    let _: Bumps<10, f64> = bumps(|_| 1.0, 1.0, 1.0 + 49.0 * spacing);
+}
+
+#[test]
+#[should_panic(
+    expected = "slope 2.5e-299 is zero or subnormal in f32: the interval [-1e300, 1e300] is too wide"
+)]
+fn an_interval_too_wide_for_the_slope_is_refused() {
+    // Finite, but the slope rounds to 0 in f32: the network was a constant.
+    let _: Bumps<10, f32> = bumps(f64::sin, -1e300, 1e300);
+}
+
+#[test]
+fn a_single_bump_is_the_difference_of_two_steps_at_its_ends() {
+    let sigma = |t: f64| 1.0 / (1.0 + (-t).exp());
+    for (a, b, h, s) in [
+        (0.0, 1.0, 2.0, 10.0),
+        (-3.0, 5.0, -0.5, 4.0),
+        (1e3, 1e3 + 1.0, 1.0, 20.0),
+    ] {
+        let net = bump::<f64>(a, b, h, s);
+        let w = s / (b - a);
+        for i in -10..=20 {
+            let x = a + (b - a) * i as f64 / 10.0;
+            let expected = h * (sigma(w * (x - a)) - sigma(w * (x - b)));
+            assert!((net.infer(&[x])[0] - expected).abs() < 1e-9, "{a} {b} {x}");
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "lo < hi")]
+fn a_reversed_bump_is_refused() {
+    let _ = bump::<f32>(2.0, 1.0, 1.0, 10.0);
 }
