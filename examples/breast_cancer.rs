@@ -28,7 +28,7 @@ const REFERENCE_MLP: f64 = 0.956;
 
 type Mlp = (Linear<D, 16>, Sigmoid, Linear<16, 2>);
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/breast_cancer.csv");
     let (train, test, _scaler) = Dataset::<D>::load(path)?.standardized_split();
     println!(
@@ -92,4 +92,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("a model fell well short of its reference accuracy".into());
     }
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -85,7 +85,7 @@ const MAX_GRADIENT_ERROR: f64 = 1e-6;
 /// How much the training loss must fall, from the first batches to the last.
 const MIN_LOSS_RATIO: f32 = 20.0;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = SmallRng::seed_from_u64(5);
 
     // 1. The backward pass against finite differences, in f64: Swish alone, then inside a
@@ -146,4 +146,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into());
     }
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

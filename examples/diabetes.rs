@@ -60,7 +60,7 @@ fn least_squares(data: &Dataset<D, f64>) -> Result<[f64; D + 1], String> {
     Ok(core::array::from_fn(|i| m[i][N] / m[i][i]))
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let data = Dataset::<D, f64>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/diabetes.csv"))?;
     let (train, test, _scaler) = data.standardized_split();
     println!(
@@ -132,4 +132,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("gradient descent did not reach the least-squares solution".into());
     }
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -42,7 +42,7 @@ struct Curves {
     test: Vec<f64>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut data = Dataset::<64>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/digits.csv"))?;
     data.scale(1.0 / 16.0);
     let (train, test) = data.split_every(5);
@@ -158,4 +158,15 @@ fn scikit_learn_init(net: &mut Net, rng: &mut SmallRng) {
     }
     layer(&mut net.1, rng);
     layer(&mut net.3, rng);
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

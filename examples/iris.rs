@@ -22,7 +22,7 @@ const EPOCHS: usize = 300;
 /// scikit-learn's MLPClassifier, same network, split and optimizer.
 const REFERENCE_ACCURACY: f64 = 0.967;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let data = Dataset::<4>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv"))?;
     let (train, test, _scaler) = data.standardized_split();
     let (mut xs, mut ts) = (train.features.clone(), train.classes()?);
@@ -68,4 +68,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("test accuracy {accuracy:.3} fell short of the reference").into());
     }
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

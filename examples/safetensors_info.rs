@@ -23,7 +23,7 @@ struct Module {
     other: Vec<String>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/digits_mlp_f32.safetensors"
@@ -150,5 +150,16 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
             "/* {}: not a Linear layer (weight {:?}, bias {:?}, others {:?}) */",
             m.prefix, m.weight, m.bias, m.other
         ),
+    }
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }

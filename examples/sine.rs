@@ -22,7 +22,7 @@ const CHECKS: usize = 64;
 /// Largest error from sin(x) the trained network may have on [0, 2 pi].
 const MAX_ERROR: f32 = 0.02;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "firmware/weights".into());
@@ -104,4 +104,15 @@ fn write_int8(net: &Sine, dir: &str) -> Result<(), Box<dyn std::error::Error>> {
         bytes.len()
     );
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

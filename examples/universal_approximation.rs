@@ -149,7 +149,7 @@ fn plot(path: &str, xs: &[f64], target: &Curve, nets: &[Curve]) -> Result<(), Bo
     Ok(())
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn run() -> Result<(), Box<dyn Error>> {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "target/universal_approximation.svg".into());
@@ -240,4 +240,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         .into());
     }
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -33,7 +33,7 @@ fn right_answers(predict: impl Fn(&[f32; 2]) -> f32) -> usize {
         .count()
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = SmallRng::seed_from_u64(2024);
     let mut mlp: Mlp = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
     let mut perceptron = Linear::<2, 1>::glorot(&mut rng);
@@ -75,4 +75,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the MLP did not learn XOR".into());
     }
     Ok(())
+}
+
+/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -148,7 +148,7 @@ pub mod prelude {
     pub use crate::module::{Backward, Forward, ParamCount, Params};
     pub use crate::optim::{Adam, Optimizer, Sgd, SgdMomentum};
     pub use crate::tensor::{Tensor, Zero};
-    pub use crate::train::{Trainer, accuracy, argmax, shuffle_together};
+    pub use crate::train::{Classifier, Trainer, accuracy, argmax, shuffle_together};
 }
 
 #[doc = include_str!("../README.md")]
