@@ -297,19 +297,7 @@ where
         model.forward(x, &mut buffers.out, &mut buffers.cache);
         let value = ScoredBy::loss_grad(loss, &buffers.out, target, &mut buffers.d_out);
         if !num_traits::Float::is_finite(value) {
-            // Only now are the inputs read again: a finite loss needs no such pass.
-            if let Some((sample, feature, value)) = non_finite_sample::<M, X>(x) {
-                return Err(TrainError::NonFiniteInput {
-                    step: self.steps,
-                    sample,
-                    feature,
-                    value,
-                });
-            }
-            return Err(TrainError::NonFiniteLoss {
-                step: self.steps,
-                loss: value.as_f64(),
-            });
+            return Err(not_finite::<M, X>(x, self.steps, value.as_f64()));
         }
         if let Some(live) = live {
             // The batch mean over B rows scaled to a mean over the live rows; the padding
@@ -378,6 +366,23 @@ const fn defers<M: Backward<X>, X>() -> bool {
     return M::WRITES_GRADIENTS && M::DEFERS;
     #[cfg(not(feature = "alloc"))]
     false
+}
+
+/// The error of a step whose loss is `loss`, not finite: the input value at fault when the
+/// model finds one, the loss otherwise. Only now are the inputs read again (a finite loss
+/// needs no such pass), and out of the step's own code.
+#[cold]
+#[inline(never)]
+fn not_finite<M: Forward<X>, X>(x: &X, step: u64, loss: f64) -> TrainError {
+    match non_finite_sample::<M, X>(x) {
+        Some((sample, feature, value)) => TrainError::NonFiniteInput {
+            step,
+            sample,
+            feature,
+            value,
+        },
+        None => TrainError::NonFiniteLoss { step, loss },
+    }
 }
 
 /// The sample, the place in it and the value of the first input value of `x` that model `M`
