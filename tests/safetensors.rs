@@ -137,7 +137,7 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
         err.to_string(),
         "1 layer names given, for a model with 2 layers with parameters"
     );
-    for (names, index) in [(&["a", "a"][..], 1), (&["", "b"][..], 0)] {
+    for (names, index) in [(&["a", "a"][..], 1), (&["", "b", ""][..], 2)] {
         let err = st::to_bytes_named(&original, Naming::Layers(names)).unwrap_err();
         assert_eq!(err, SafetensorsError::LayerName { index });
     }
@@ -218,9 +218,10 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
 fn a_part_of_a_larger_file_loads_and_is_still_checked() {
     let n = net(7);
     let mut bigger = net_tensors(&n);
-    // A head after the model, and a buffer no layer has, in another dtype.
+    // A head after the model, and another module's buffer, in another dtype. (A buffer
+    // under one of the model's layers is another layer's, and refused: see below.)
     bigger.push(("4.weight", Dtype::F32, vec![1, 2], f32_bytes(&[1.0, 2.0])));
-    bigger.push(("1.running_mean", Dtype::F64, vec![4], vec![0; 32]));
+    bigger.push(("norm.running_mean", Dtype::F64, vec![4], vec![0; 32]));
     let file = reference_file(&bigger);
     let mut model = Net::ZERO;
     st::load_part(&file, &mut model, Naming::Sequential).unwrap();
@@ -402,7 +403,7 @@ fn malformed_files_are_refused_before_anything_is_allocated_or_read() {
     // A header that claims a gigabyte, in a file of 16 bytes.
     let mut huge = (1u64 << 30).to_le_bytes().to_vec();
     huge.extend_from_slice(b"{}      ");
-    assert!(refused(&huge).contains("claims 1073741824 bytes, but 8 bytes follow"));
+    assert!(refused(&huge).contains("claims 1073741824 bytes, more than the 100000000 accepted"));
     assert!(refused(&raw("{\"a\":", &[])).starts_with("header byte 5: expected"));
     assert!(refused(&raw("[]", &[])).contains("`{` at the start"));
     assert!(refused(&raw("{} x", &[])).contains("nothing after"));
@@ -596,6 +597,137 @@ fn other_formats_and_unknown_dtypes_are_named() {
     );
     assert_eq!(
         refused(&lower),
-        "tensor `0.weight` has dtype `f32`, which safetensors does not define (F64, F32, F16, BF16, I64, ..., spelled in capitals)"
+        "tensor `0.weight` has dtype `f32`, which safetensors does not define (F64, F32, F16, BF16, F8_E4M3, F4, C64, I64, U8, BOOL, ..., spelled in capitals)"
     );
+}
+
+#[test]
+fn a_tensor_under_a_layer_that_does_not_read_it_is_refused_even_in_part() {
+    // PyTorch's Sequential(Linear(3, 4), BatchNorm1d(4), Linear(4, 2)) loaded into a model
+    // whose layer 1 is an activation: reading the Linears alone would compute something else.
+    let n = net(5);
+    let mut tensors = net_tensors(&n);
+    for stat in ["1.weight", "1.bias", "1.running_mean", "1.running_var"] {
+        tensors.push((stat, Dtype::F32, vec![4], f32_bytes(&[1.0; 4])));
+    }
+    tensors.push(("1.num_batches_tracked", Dtype::I64, vec![], vec![0; 8]));
+    let file = reference_file(&tensors);
+    for part in [false, true] {
+        let mut model = Net::ZERO;
+        let err = if part {
+            st::load_part(&file, &mut model, Naming::Sequential)
+        } else {
+            st::load(&file, &mut model)
+        }
+        .unwrap_err();
+        let SafetensorsError::Unread {
+            layer: (1, _),
+            has_parameters: false,
+            ..
+        } = err
+        else {
+            panic!("{err:?}");
+        };
+        assert!(
+            err.to_string()
+                .contains("falls under layer 1, `ReLU`, which has no parameters"),
+            "{err}"
+        );
+        assert_eq!(model, Net::ZERO);
+    }
+    // A Linear's weight split by weight normalisation: `0.weight_g` beside `0.weight`.
+    let mut tensors = net_tensors(&n);
+    tensors.push(("0.weight_g", Dtype::F32, vec![4, 1], f32_bytes(&[1.0; 4])));
+    let mut model = Net::ZERO;
+    let err = st::load_part(&reference_file(&tensors), &mut model, Naming::Sequential).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SafetensorsError::Unread {
+                layer: (0, _),
+                has_parameters: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // Past the model's last layer, or under another prefix, a tensor is another module's:
+    // `load_part` leaves it, as before.
+    let mut tensors = net_tensors(&n);
+    tensors.push(("3.weight", Dtype::F32, vec![2, 2], f32_bytes(&[1.0; 4])));
+    tensors.push(("head.bias", Dtype::F32, vec![2], f32_bytes(&[1.0; 2])));
+    let mut model = Net::ZERO;
+    st::load_part(&reference_file(&tensors), &mut model, Naming::Sequential).unwrap();
+    assert_eq!(model, n);
+}
+
+#[test]
+fn a_lone_linear_reads_and_writes_pytorchs_names_with_an_empty_layer_name() {
+    // `nn.Linear(3, 4).state_dict()` holds `weight` and `bias`.
+    let n = net(6).0;
+    let tensors = [
+        (
+            "weight",
+            Dtype::F32,
+            vec![4, 3],
+            f32_bytes(n.weight.as_flattened()),
+        ),
+        ("bias", Dtype::F32, vec![4], f32_bytes(&n.bias)),
+    ];
+    let file = reference_file(&tensors);
+    let mut model = Linear::<3, 4>::ZERO;
+    st::load_named(&file, &mut model, Naming::Layers(&[""])).unwrap();
+    assert_eq!(model, n);
+    let written = st::to_bytes_named(&n, Naming::Layers(&[""])).unwrap();
+    let names: Vec<String> = SafeTensors::deserialize(&written)
+        .unwrap()
+        .names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"weight".to_string()) && names.contains(&"bias".to_string()));
+    // A tensor of its own beside them (a buffer) falls under that module.
+    let mut more = tensors.to_vec();
+    more.push(("scale", Dtype::F32, vec![1], f32_bytes(&[2.0])));
+    let err = st::load_part(&reference_file(&more), &mut model, Naming::Layers(&[""])).unwrap_err();
+    assert!(matches!(err, SafetensorsError::Unread { .. }), "{err:?}");
+}
+
+#[test]
+fn every_dtype_of_the_format_is_read_in_a_header() {
+    // Tensors of the newer dtypes beside the model's: a file PyTorch writes with complex or
+    // microscaling tensors in it is a valid file, whose other tensors load.
+    let n = net(7);
+    let mut tensors = net_tensors(&n);
+    tensors.push(("extra.c64", Dtype::C64, vec![2], vec![0; 16]));
+    tensors.push(("extra.e8m0", Dtype::F8_E8M0, vec![3], vec![127; 3]));
+    tensors.push(("extra.f4", Dtype::F4, vec![4], vec![0; 2]));
+    tensors.push(("extra.f6", Dtype::F6_E2M3, vec![4], vec![0; 3]));
+    let file = reference_file(&tensors);
+    let header = Header::parse(&file).unwrap();
+    assert_eq!(header.len(), 8);
+    let mut model = Net::ZERO;
+    st::load_part(&file, &mut model, Naming::Sequential).unwrap();
+    assert_eq!(model, n);
+    // Four-bit values that end inside a byte are not a whole tensor: refused.
+    let header = r#"{"t":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}}"#;
+    let mut odd = (header.len() as u64).to_le_bytes().to_vec();
+    odd.extend_from_slice(header.as_bytes());
+    odd.extend_from_slice(&[0, 0]);
+    let err = Header::parse(&odd).unwrap_err();
+    assert!(
+        err.to_string().contains("do not end on a whole byte"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_cut_short_says_so() {
+    let file = st::to_bytes(&net(8));
+    // Inside the header, and inside the data.
+    let err = Header::parse(&file[..20]).unwrap_err();
+    assert!(err.to_string().ends_with("the file is cut short"), "{err}");
+    let err = Header::parse(&file[..file.len() - 4]).unwrap_err();
+    assert!(err.to_string().ends_with("(a file cut short?)"), "{err}");
 }

@@ -197,7 +197,8 @@ pub enum SafetensorsError {
         begin: u64,
         /// One past its last byte.
         end: u64,
-        /// Bytes its dtype and shape call for (`None` if that overflows).
+        /// Bytes its dtype and shape call for (`None` if that overflows, or if values narrower
+        /// than a byte do not fill a whole number of bytes).
         needed: Option<u64>,
         /// Bytes of data in the file.
         data: usize,
@@ -224,6 +225,19 @@ pub enum SafetensorsError {
         layer: (usize, &'static str),
         /// The file's first tensor, in its header's order.
         first: Name,
+    },
+    /// The file holds a tensor under the name of one of the model's layers that the layer
+    /// does not read (`1.running_mean` where the model's layer 1 is a `Sigmoid`, `0.weight_g`
+    /// beside a `Linear`'s `0.weight`): the file's network has another kind of layer there,
+    /// and the model would compute something else. Refused by
+    /// [`load_part`](super::load_part) too.
+    Unread {
+        /// The tensor.
+        name: Name,
+        /// The model's layer whose name it falls under (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// Whether that layer has parameters of its own.
+        has_parameters: bool,
     },
     /// The file holds a tensor the model has no place for.
     Extra {
@@ -266,8 +280,8 @@ pub enum SafetensorsError {
         /// The model's layers with parameters.
         layers: usize,
     },
-    /// A name of [`Naming::Layers`](super::Naming::Layers) is empty, or the same as an
-    /// earlier one: the layers' tensors could not be told apart.
+    /// A name of [`Naming::Layers`](super::Naming::Layers) is the same as an earlier one: the
+    /// layers' tensors could not be told apart.
     LayerName {
         /// Its index in the names given.
         index: usize,
@@ -298,9 +312,13 @@ impl Display for SafetensorsError {
                 f,
                 "{len} bytes cannot be a safetensors file (it starts with an 8-byte header length)"
             ),
+            HeaderLength { claimed, available } if *claimed > MAX_HEADER_BYTES => write!(
+                f,
+                "the header claims {claimed} bytes, more than the {MAX_HEADER_BYTES} accepted ({available} bytes follow)"
+            ),
             HeaderLength { claimed, available } => write!(
                 f,
-                "the header claims {claimed} bytes, but {available} bytes follow (at most {MAX_HEADER_BYTES} are accepted)"
+                "the header claims {claimed} bytes, but only {available} bytes follow: the file is cut short"
             ),
             OtherFormat { looks_like } if *looks_like == super::OWN_IMAGE => write!(
                 f,
@@ -330,7 +348,7 @@ impl Display for SafetensorsError {
             Entry { name, problem } => write!(f, "tensor `{name}`: {problem}"),
             UnknownDtype { name, dtype } => write!(
                 f,
-                "tensor `{name}` has dtype `{dtype}`, which safetensors does not define (F64, F32, F16, BF16, I64, ..., spelled in capitals)"
+                "tensor `{name}` has dtype `{dtype}`, which safetensors does not define (F64, F32, F16, BF16, F8_E4M3, F4, C64, I64, U8, BOOL, ..., spelled in capitals)"
             ),
             Offsets {
                 name,
@@ -344,9 +362,16 @@ impl Display for SafetensorsError {
                     "tensor `{name}` spans bytes {begin}..{end} of {data} bytes of data"
                 )?;
                 match needed {
-                    Some(n) => write!(f, "; its dtype and shape need {n} bytes"),
-                    None => write!(f, "; its shape overflows"),
+                    Some(n) => write!(f, "; its dtype and shape need {n} bytes")?,
+                    None => write!(
+                        f,
+                        "; its shape overflows, or its values narrower than a byte do not end on a whole byte"
+                    )?,
                 }
+                if *end > *data as u64 {
+                    write!(f, " (a file cut short?)")?;
+                }
+                Ok(())
             }
             Duplicate { name } => write!(f, "tensor `{name}` appears twice"),
             Missing { name, layer } => write!(
@@ -358,6 +383,22 @@ impl Display for SafetensorsError {
             NamedOtherwise { name, layer, first } => write!(
                 f,
                 "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file's first tensor is `{first}`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
+                layer.0,
+                Short(layer.1)
+            ),
+            Unread {
+                name,
+                layer,
+                has_parameters: false,
+            } => write!(
+                f,
+                "tensor `{name}` falls under layer {}, `{}`, which has no parameters: the file's network has a layer with parameters there (a normalisation, a learned activation, ...), which this model would leave out and so compute something else",
+                layer.0,
+                Short(layer.1)
+            ),
+            Unread { name, layer, .. } => write!(
+                f,
+                "tensor `{name}` falls under layer {}, `{}`, which reads only its weight and bias: the file's layer there is of another kind (or its weight is split, as weight normalisation saves it)",
                 layer.0,
                 Short(layer.1)
             ),
@@ -409,7 +450,7 @@ impl Display for SafetensorsError {
             ),
             LayerName { index } => write!(
                 f,
-                "layer name {index} is empty or repeats an earlier one: each layer needs a name of its own"
+                "layer name {index} repeats an earlier one: each layer needs a name of its own"
             ),
             NameTooLong { name } => write!(
                 f,

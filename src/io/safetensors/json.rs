@@ -57,6 +57,17 @@ impl<'a> JsonStr<'a> {
         self.chars().eq(s.chars())
     }
 
+    /// Whether it holds the character `c`.
+    pub(super) fn chars_contain(self, c: char) -> bool {
+        self.chars().any(|x| x == c)
+    }
+
+    /// Whether it starts with `s`.
+    pub(super) fn starts_with(self, s: &str) -> bool {
+        let mut chars = self.chars();
+        s.chars().all(|c| chars.next() == Some(c))
+    }
+
     pub(super) fn name(self) -> Name {
         let mut name = Name::new();
         for c in self.chars() {
@@ -380,24 +391,31 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Bytes of one value of a safetensors dtype.
-pub(super) fn dtype_bytes(dtype: JsonStr<'_>) -> Option<u64> {
-    const SIZES: [(&str, u64); 15] = [
-        ("F64", 8),
-        ("F32", 4),
-        ("F16", 2),
-        ("BF16", 2),
-        ("F8_E4M3", 1),
-        ("F8_E5M2", 1),
-        ("I64", 8),
-        ("I32", 4),
-        ("I16", 2),
-        ("I8", 1),
-        ("U64", 8),
-        ("U32", 4),
-        ("U16", 2),
-        ("U8", 1),
-        ("BOOL", 1),
+/// Bits of one value of a safetensors dtype: every dtype of the format as the `safetensors`
+/// crate 0.7 defines it (the 4- and 6-bit floats of microscaling formats included, packed
+/// with no padding between values).
+pub(super) fn dtype_bits(dtype: JsonStr<'_>) -> Option<u64> {
+    const SIZES: [(&str, u64); 20] = [
+        ("F64", 64),
+        ("F32", 32),
+        ("F16", 16),
+        ("BF16", 16),
+        ("F8_E4M3", 8),
+        ("F8_E5M2", 8),
+        ("F8_E8M0", 8),
+        ("F6_E2M3", 6),
+        ("F6_E3M2", 6),
+        ("F4", 4),
+        ("C64", 64),
+        ("I64", 64),
+        ("I32", 32),
+        ("I16", 16),
+        ("I8", 8),
+        ("U64", 64),
+        ("U32", 32),
+        ("U16", 16),
+        ("U8", 8),
+        ("BOOL", 8),
     ];
     SIZES
         .iter()

@@ -52,7 +52,7 @@ use crate::float::Float;
 use crate::module::Params;
 pub use error::{Dims, Name, SafetensorsError};
 pub use json::JsonStr;
-use json::{Cursor, Parsed, dtype_bytes};
+use json::{Cursor, Parsed, dtype_bits};
 use widen::Source;
 #[cfg(feature = "std")]
 pub use write::{FileError, load_file, save};
@@ -81,7 +81,8 @@ pub enum Naming<'a> {
     Prefixed(&'a str),
     /// One name for each layer that has parameters, in order: `Layers(&["fc1", "fc2"])`
     /// reads `fc1.weight`, `fc1.bias`, `fc2.weight`, `fc2.bias` (a module with attributes
-    /// `self.fc1 = nn.Linear(..)`, ...).
+    /// `self.fc1 = nn.Linear(..)`, ...). An empty name reads the layer's tensors without a
+    /// prefix: `Layers(&[""])` reads a lone `nn.Linear`'s `weight` and `bias`.
     Layers(&'a [&'a str]),
 }
 
@@ -104,7 +105,17 @@ impl Naming<'_> {
                 }
                 name.push_index(layer);
             }
+            // An empty name is a module's own tensors, `weight` and `bias` as a lone
+            // `nn.Linear` names them.
             Naming::Layers(names) => match names.get(with_params) {
+                Some(&"") => {
+                    name.push_str(tensor);
+                    return if name.is_cut() {
+                        Err(SafetensorsError::NameTooLong { name })
+                    } else {
+                        Ok(name)
+                    };
+                }
                 Some(layer_name) => name.push_str(layer_name),
                 // `for_each_tensor` reports the count of layers.
                 None => {
@@ -142,6 +153,17 @@ pub struct TensorInfo<'a> {
 pub struct Header<'a> {
     json: &'a [u8],
     data: &'a [u8],
+}
+
+/// Its size, not its bytes: a header may run to megabytes.
+impl core::fmt::Debug for Header<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Header")
+            .field("tensors", &self.len())
+            .field("header_bytes", &self.json.len())
+            .field("data_bytes", &self.data.len())
+            .finish()
+    }
 }
 
 impl<'a> Header<'a> {
@@ -230,11 +252,16 @@ impl<'a> Header<'a> {
                 return c.members(|c, _| c.string().map(|_| ()));
             }
             let (dtype, shape, (begin, end)) = c.entry(name)?;
-            let size = dtype_bytes(dtype).ok_or(SafetensorsError::UnknownDtype {
+            let bits = dtype_bits(dtype).ok_or(SafetensorsError::UnknownDtype {
                 name: name.name(),
                 dtype: dtype.name(),
             })?;
-            let needed = shape.count().and_then(|n| n.checked_mul(size));
+            // Values narrower than a byte are packed; a tensor ends on a whole byte.
+            let needed = shape
+                .count()
+                .and_then(|n| n.checked_mul(bits))
+                .filter(|b| b % 8 == 0)
+                .map(|b| b / 8);
             if begin > end || end > data.len() as u64 || Some(end - begin) != needed {
                 return Err(SafetensorsError::Offsets {
                     name: name.name(),
@@ -361,9 +388,15 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
 
 /// [`load_named`] for a file that may hold other tensors too, which are left unread: a part
 /// of a larger model (the layers of one module of it, with `Naming::Prefixed` or
-/// `Naming::Layers`), or a file saved with buffers no layer of this crate has. Every tensor
+/// `Naming::Layers`), or a file saved with other modules' buffers and values. Every tensor
 /// the model needs is still checked as `load_named` checks it, and the file as a whole (its
 /// header, and tensors that tile its data).
+///
+/// A tensor under the name of one of the model's own layers that the layer does not read is
+/// still refused ([`SafetensorsError::Unread`]): `1.running_mean` where the model's layer 1 is
+/// an activation is a normalisation the model lacks, and the Linears around it alone would
+/// compute something else. In a file of the reference writer's, a tensor of any dtype the
+/// format defines may sit beside the model's (complex, 8-, 6- and 4-bit floats included).
 ///
 /// ```
 /// use typed_nn::io::safetensors::{self, Naming};
@@ -441,6 +474,23 @@ fn read_tensors<F: Float, M: Params<F> + Tensors>(
         }
         Ok(())
     })?;
+    if header.len() != expected {
+        // A tensor under one of the model's layers that the layer does not read: another
+        // kind of layer in the file's network, whether or not the file may hold more.
+        let mut unread = None;
+        header.for_each(|t| {
+            if unread.is_none() && !claimed::<M>(naming, t.name) {
+                unread = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
+            }
+        });
+        if let Some((name, (layer, has_parameters))) = unread {
+            return Err(SafetensorsError::Unread {
+                name,
+                layer,
+                has_parameters,
+            });
+        }
+    }
     if header.len() != expected && others == Others::Refused {
         // A tensor that no layer claimed: the first, in the header's order.
         let mut extra = None;
@@ -494,9 +544,9 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
         layer += 1;
     });
     if let Naming::Layers(names) = naming {
-        // Two layers of one name, or a layer without one, cannot be told apart in a file.
+        // Two layers of one name cannot be told apart in a file.
         for (i, name) in names.iter().enumerate() {
-            if name.is_empty() || names[..i].contains(name) {
+            if names[..i].contains(name) {
                 return Err(SafetensorsError::LayerName { index: i });
             }
         }
@@ -511,6 +561,36 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
         });
     }
     result
+}
+
+/// The layer of model `M` (its index and type, and whether it has parameters) under whose
+/// name the tensor `name` falls: `1.` for the model's layer 1 with [`Naming::Sequential`],
+/// `fc1.` for its first layer with parameters with `Naming::Layers(&["fc1", ..])` (which
+/// names no layer without parameters).
+fn owner<M: Tensors>(
+    naming: Naming<'_>,
+    name: JsonStr<'_>,
+) -> Option<((usize, &'static str), bool)> {
+    let (mut layer, mut with_params, mut found) = (0, 0, None);
+    M::tensors(&mut |ty, tensors| {
+        let has_parameters = !tensors.is_empty();
+        let named = has_parameters || !matches!(naming, Naming::Layers(_));
+        // A layer named "" owns the names without a dot, as a lone module's own tensors.
+        let under = |prefix: &str| match prefix {
+            "" => !name.chars_contain('.'),
+            _ => name.starts_with(prefix),
+        };
+        if found.is_none()
+            && named
+            && let Ok(prefix) = naming.name(layer, with_params, "")
+            && under(prefix.as_str())
+        {
+            found = Some(((layer, ty), has_parameters));
+        }
+        with_params += usize::from(has_parameters);
+        layer += 1;
+    });
+    found
 }
 
 /// Whether some tensor of model `M` is called `name`.
