@@ -189,9 +189,30 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     let n = net(6);
     let t = net_tensors(&n);
     assert_eq!(
-        refused(&reference_file(&t[..3])),
-        "tensor `2.bias` is missing; layer 2, `Linear<4, 2>`, needs it"
+        refused(&reference_file(&t[..2])),
+        "tensor `2.weight` is missing; layer 2, `Linear<4, 2>`, needs it"
     );
+    // A weight without its bias: PyTorch's `bias=False`.
+    assert_eq!(
+        refused(&reference_file(&t[..3])),
+        "tensor `2.bias` is missing (layer 2, `Linear<4, 2>`, needs it): a PyTorch layer made with `bias=False`? This crate's `Linear` always has a bias: save zeros as it (`torch.zeros(out_features)`)"
+    );
+    // Sequential(Linear, ReLU, Dropout, Linear): the second Linear's tensors one layer on.
+    let mut dropout = t.clone();
+    dropout[2].0 = "3.weight";
+    dropout[3].0 = "3.bias";
+    let err = st::load(&reference_file(&dropout), &mut Net::ZERO.clone()).unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::Shifted { found, .. } if found.as_str() == "3.weight"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with("tensor `2.weight` is missing (layer 2, `Linear<4, 2>`, needs it), but the file has `3.weight`: the file's network has layers without parameters"),
+        "{err}"
+    );
+    let mut with_identity = <(Linear<3, 4>, ReLU, Identity, Linear<4, 2>)>::ZERO;
+    st::load(&reference_file(&dropout), &mut with_identity).unwrap();
+    assert_eq!(with_identity.3, n.2);
     let mut extra = t.clone();
     extra.push(("4.weight", Dtype::F32, vec![1], f32_bytes(&[1.0])));
     assert_eq!(
@@ -229,13 +250,13 @@ fn a_part_of_a_larger_file_loads_and_is_still_checked() {
 
     // The model's own tensors are checked as ever: missing, of another shape, NaN.
     let mut short = bigger.clone();
-    short.remove(3);
+    short.remove(2);
     let before = net(9);
     let mut model = before.clone();
     let err = st::load_part(&reference_file(&short), &mut model, Naming::Sequential).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "tensor `2.bias` is missing; layer 2, `Linear<4, 2>`, needs it"
+        "tensor `2.weight` is missing; layer 2, `Linear<4, 2>`, needs it"
     );
     let mut nan = bigger.clone();
     nan[3].3 = f32_bytes(&[0.0, f32::NAN]);

@@ -215,6 +215,25 @@ pub enum SafetensorsError {
         /// The layer that holds it (counted from 0) and its type.
         layer: (usize, &'static str),
     },
+    /// A tensor the model needs is not in the file, which holds it a few layers later: the
+    /// file's network has layers without parameters (`nn.Dropout`) that the model lacks,
+    /// which shift its indices. Put an [`Identity`](crate::Identity) in the model there.
+    Shifted {
+        /// The tensor looked for.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// The same tensor of a later layer, in the file.
+        found: Name,
+    },
+    /// A layer's bias is not in the file, which holds its weight: a PyTorch layer made with
+    /// `bias=False`, where this crate's `Linear` always has one.
+    NoBias {
+        /// The tensor looked for.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+    },
     /// The model's first tensor is not in the file, which holds others: its tensors are
     /// named otherwise than the [`Naming`](super::Naming) asked for (a prefix such as `net.`,
     /// or modules named `fc1`, `fc2`), or it belongs to another model.
@@ -377,6 +396,18 @@ impl Display for SafetensorsError {
             Missing { name, layer } => write!(
                 f,
                 "tensor `{name}` is missing; layer {}, `{}`, needs it",
+                layer.0,
+                Short(layer.1)
+            ),
+            Shifted { name, layer, found } => write!(
+                f,
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), but the file has `{found}`: the file's network has layers without parameters (dropout, ...) that the model lacks; put an `Identity` in the model for each, so that the indices agree",
+                layer.0,
+                Short(layer.1)
+            ),
+            NoBias { name, layer } => write!(
+                f,
+                "tensor `{name}` is missing (layer {}, `{}`, needs it): a PyTorch layer made with `bias=False`? This crate's `Linear` always has a bias: save zeros as it (`torch.zeros(out_features)`)",
                 layer.0,
                 Short(layer.1)
             ),

@@ -443,11 +443,14 @@ fn read_tensors<F: Float, M: Params<F> + Tensors>(
             header.for_each(|t| {
                 first = first.or(Some(t.name.name()));
             });
-            return Err(match first {
-                Some(first) if expected == 1 => {
+            let is_bias = shape.name == "bias" && layer.1.contains("Linear<");
+            return Err(match (shifted(&header, naming, layer.0, shape), first) {
+                (Some(found), _) => SafetensorsError::Shifted { name, layer, found },
+                (None, Some(first)) if expected == 1 => {
                     SafetensorsError::NamedOtherwise { name, layer, first }
                 }
-                _ => SafetensorsError::Missing { name, layer },
+                (None, _) if is_bias => SafetensorsError::NoBias { name, layer },
+                (None, _) => SafetensorsError::Missing { name, layer },
             });
         };
         header.alone(&tensor)?;
@@ -561,6 +564,25 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
         });
     }
     result
+}
+
+/// The name of `tensor`, of its shape, a few layers after `layer` in the file, where the
+/// layer's tensors sit when the file's network has layers without parameters (dropout) that
+/// the model lacks; only for the names that count layers ([`Naming::Sequential`],
+/// [`Naming::Prefixed`]).
+fn shifted(
+    header: &Header<'_>,
+    naming: Naming<'_>,
+    layer: usize,
+    tensor: &TensorShape,
+) -> Option<Name> {
+    if matches!(naming, Naming::Layers(_)) {
+        return None;
+    }
+    let want = Dims::of(tensor.dims());
+    (layer + 1..=layer + 3)
+        .filter_map(|later| naming.name(later, 0, tensor.name).ok())
+        .find(|name| matches!(header.find(name.as_str()), Ok(Some(t)) if t.shape == want))
 }
 
 /// The layer of model `M` (its index and type, and whether it has parameters) under whose
