@@ -752,3 +752,37 @@ fn a_file_cut_short_says_so() {
     let err = Header::parse(&file[..file.len() - 4]).unwrap_err();
     assert!(err.to_string().ends_with("(a file cut short?)"), "{err}");
 }
+
+#[test]
+fn files_read_with_any_naming_and_in_part() {
+    let n = net(9);
+    let mut tensors = net_tensors(&n);
+    tensors.push((
+        "head.weight",
+        Dtype::F32,
+        vec![1, 2],
+        f32_bytes(&[1.0, 2.0]),
+    ));
+    let path =
+        std::env::temp_dir().join(format!("typed-nn-part-{}.safetensors", std::process::id()));
+    std::fs::write(&path, reference_file(&tensors)).unwrap();
+    let mut model = Net::ZERO;
+    let err = st::load_file(&path, &mut model).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&path.display().to_string()),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("`head.weight` belongs to no layer"),
+        "{err}"
+    );
+    st::load_file_part(&path, &mut model, Naming::Sequential).unwrap();
+    assert_eq!(model, n);
+    let names = Naming::Layers(&["enc", "dec"]);
+    st::save_named(&path, &n, names).unwrap();
+    let mut again = Net::ZERO;
+    st::load_file_named(&path, &mut again, names).unwrap();
+    assert_eq!(again, n);
+    std::fs::remove_file(&path).unwrap();
+}

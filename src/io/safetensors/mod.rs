@@ -55,7 +55,7 @@ pub use json::JsonStr;
 use json::{Cursor, Parsed, dtype_bits};
 use widen::Source;
 #[cfg(feature = "std")]
-pub use write::{FileError, load_file, save};
+pub use write::{FileError, load_file, load_file_named, load_file_part, save, save_named};
 #[cfg(feature = "alloc")]
 pub use write::{to_bytes, to_bytes_named};
 

@@ -156,12 +156,37 @@ pub fn save<F: Float, M: Params<F> + Tensors>(
     path: impl AsRef<std::path::Path>,
     model: &M,
 ) -> Result<(), FileError> {
+    save_named(path, model, Naming::Sequential)
+}
+
+/// [`save`] with the tensors named by `naming` ([`to_bytes_named`]): `Naming::Layers(&["fc1",
+/// "fc2"])` for a module whose layers are attributes.
+///
+/// ```
+/// use typed_nn::io::safetensors::{self, Naming};
+/// use typed_nn::{Linear, ReLU, Zero};
+/// let path = std::env::temp_dir().join("typed-nn-doc-st-save-named.safetensors");
+/// let model = (Linear::<2, 3>::ZERO, ReLU, Linear::<3, 1>::ZERO);
+/// let names = Naming::Layers(&["fc1", "fc2"]);
+/// safetensors::save_named(&path, &model, names)?;
+/// let mut loaded = model.clone();
+/// safetensors::load_file_named(&path, &mut loaded, names)?;
+/// // Read as `nn.Sequential` names, the file is named otherwise.
+/// assert!(safetensors::load_file(&path, &mut loaded).is_err());
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "std")]
+pub fn save_named<F: Float, M: Params<F> + Tensors>(
+    path: impl AsRef<std::path::Path>,
+    model: &M,
+    naming: Naming<'_>,
+) -> Result<(), FileError> {
     let path = path.as_ref();
-    let bytes =
-        to_bytes_named(model, Naming::Sequential).map_err(|error| FileError::Safetensors {
-            path: shown(path),
-            error,
-        })?;
+    let bytes = to_bytes_named(model, naming).map_err(|error| FileError::Safetensors {
+        path: shown(path),
+        error,
+    })?;
     std::fs::write(path, bytes).map_err(|e| FileError::Io {
         path: shown(path),
         message: e.to_string(),
@@ -175,12 +200,42 @@ pub fn load_file<F: Float, M: Params<F> + Tensors>(
     path: impl AsRef<std::path::Path>,
     model: &mut M,
 ) -> Result<(), FileError> {
+    read_file(path, |bytes| super::load(bytes, model))
+}
+
+/// [`load_file`] with the tensors named by `naming` ([`load_named`](super::load_named)).
+#[cfg(feature = "std")]
+pub fn load_file_named<F: Float, M: Params<F> + Tensors>(
+    path: impl AsRef<std::path::Path>,
+    model: &mut M,
+    naming: Naming<'_>,
+) -> Result<(), FileError> {
+    read_file(path, |bytes| super::load_named(bytes, model, naming))
+}
+
+/// [`load_file`] from a file that may hold other tensors too
+/// ([`load_part`](super::load_part)).
+#[cfg(feature = "std")]
+pub fn load_file_part<F: Float, M: Params<F> + Tensors>(
+    path: impl AsRef<std::path::Path>,
+    model: &mut M,
+    naming: Naming<'_>,
+) -> Result<(), FileError> {
+    read_file(path, |bytes| super::load_part(bytes, model, naming))
+}
+
+/// Reads the file at `path` and hands its bytes to `read`, naming the path in any error.
+#[cfg(feature = "std")]
+fn read_file(
+    path: impl AsRef<std::path::Path>,
+    read: impl FnOnce(&[u8]) -> Result<(), SafetensorsError>,
+) -> Result<(), FileError> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|e| FileError::Io {
         path: shown(path),
         message: e.to_string(),
     })?;
-    super::load(&bytes, model).map_err(|error| FileError::Safetensors {
+    read(&bytes).map_err(|error| FileError::Safetensors {
         path: shown(path),
         error,
     })
