@@ -180,7 +180,7 @@ fn a_tensor_that_does_not_fit_is_named_with_both_shapes() {
     t[2] = ("2.weight", Dtype::F32, vec![4, 2], t[2].3.clone());
     assert_eq!(
         refused(&reference_file(&t)),
-        "tensor `2.weight` has shape [4, 2]; layer 2, `Linear<4, 2>`, expects [2, 4]"
+        "tensor `2.weight` has shape [4, 2]; layer 2, `Linear<4, 2>`, expects [2, 4] (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
     );
 }
 
@@ -229,7 +229,7 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     int[1] = ("0.bias", Dtype::I32, vec![4], vec![0; 16]);
     assert_eq!(
         refused(&reference_file(&int)),
-        "tensor `0.bias` holds I32; the model holds F32, and reads F16, BF16 and F32 tensors"
+        "tensor `0.bias` holds I32; the model holds F32, and reads F16, BF16 and F32 tensors (convert the integers to floats before saving: `.float()` in PyTorch)"
     );
 }
 

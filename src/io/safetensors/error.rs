@@ -442,12 +442,22 @@ impl Display for SafetensorsError {
                 found,
                 layer,
                 expected,
-            } => write!(
-                f,
-                "tensor `{name}` has shape {found}; layer {}, `{}`, expects {expected}",
-                layer.0,
-                Short(layer.1)
-            ),
+            } => {
+                write!(
+                    f,
+                    "tensor `{name}` has shape {found}; layer {}, `{}`, expects {expected}",
+                    layer.0,
+                    Short(layer.1)
+                )?;
+                let (found, expected) = (found.as_slice(), expected.as_slice());
+                if found.len() == 2 && found.iter().rev().eq(expected.iter()) {
+                    write!(
+                        f,
+                        " (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
+                    )?;
+                }
+                Ok(())
+            }
             Dtype {
                 name,
                 found,
@@ -460,11 +470,20 @@ impl Display for SafetensorsError {
                 name,
                 found,
                 expected,
-            } => write!(
-                f,
-                "tensor `{name}` holds {found}; the model holds {expected}, and reads F16, BF16{} and {expected} tensors",
-                if *expected == "F64" { ", F32" } else { "" }
-            ),
+            } => {
+                write!(
+                    f,
+                    "tensor `{name}` holds {found}; the model holds {expected}, and reads F16, BF16{} and {expected} tensors",
+                    if *expected == "F64" { ", F32" } else { "" }
+                )?;
+                if found.as_str().starts_with(['I', 'U']) || found.as_str() == "BOOL" {
+                    write!(
+                        f,
+                        " (convert the integers to floats before saving: `.float()` in PyTorch)"
+                    )?;
+                }
+                Ok(())
+            }
             NotFinite { name, index } => {
                 write!(
                     f,
