@@ -394,6 +394,8 @@ impl<'a> Cursor<'a> {
 /// Bits of one value of a safetensors dtype: every dtype of the format as the `safetensors`
 /// crate 0.7 defines it (the 4- and 6-bit floats of microscaling formats included, packed
 /// with no padding between values).
+// One copy, not one in each of the header's walks: firmware counts its bytes.
+#[inline(never)]
 pub(super) fn dtype_bits(dtype: JsonStr<'_>) -> Option<u64> {
     const SIZES: [(&str, u64); 20] = [
         ("F64", 64),
