@@ -653,13 +653,7 @@ where
         }
         Ok(())
     }
-}
 
-impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
-where
-    M: Backward<[S; B]>,
-    Elem<M, [S; B]>: CheckedOptimizer<O, M>,
-{
     /// Every input finite, batch by batch as [`epoch`](Self::epoch) would take them: an error
     /// names the sample by its index in `inputs` and the step that would have met it. One
     /// pass over the data, once a [`fit`](Self::fit), which shuffles before each epoch and so
