@@ -208,6 +208,12 @@ impl<M: Zero, X, O, C: Zero, Out: Zero> Trainer<M, X, O, StepBuffers<C, Out>> {
     /// [`epoch`](Trainer::epoch) and [`fit`](Trainer::fit), which take slices of samples,
     /// nothing fixes the batch size: name it in the type, `Trainer::<Net, [[f32; 4]; 32],
     /// _>::new(optimizer)` for batches of 32 samples of 4 features.
+    ///
+    /// A `const fn`, for a trainer in a `static` (with `Sgd::new` or `Adam::with_betas`). In
+    /// firmware, a static whose every byte is zero goes to `.bss`; one with a learning rate
+    /// in it goes to `.data`, whose initial values, the zero buffers included, take as much
+    /// flash as the trainer takes RAM. Build it with a learning rate of 0 and set the rate at
+    /// run time (`trainer.optimizer.lr = 0.5`) to keep it in `.bss`.
     pub const fn new(optimizer: O) -> Self {
         Self {
             optimizer,

@@ -126,3 +126,18 @@ fn optimizer_state_has_the_model_type() {
         2 * core::mem::size_of::<Net>() + 5 * 8 + 8
     );
 }
+
+#[test]
+fn adam_built_in_a_const_context_equals_adam_new() {
+    type Net = (Linear<2, 3>, Sigmoid, Linear<3, 1>);
+    const BUILT: Adam<Net> = Adam::with_betas(0.01, 0.9, 0.999, 1e-8);
+    assert_eq!(BUILT, Adam::new(0.01));
+    let f64_built: Adam<Linear<1, 1, f64>, f64> = Adam::with_betas(0.5, 0.9, 0.999, 1e-8);
+    assert_eq!(f64_built, Adam::new(0.5));
+    // Out-of-range values are refused at the first step, as for a struct built by hand.
+    let bad: Adam<Net> = Adam::with_betas(0.01, 1.0, 0.999, 1e-8);
+    let (mut model, mut grads) = (Net::ZERO, Net::ZERO);
+    assert!(bad.check(&mut grads).is_err());
+    let mut trainer = Trainer::new(bad);
+    assert!(trainer.step(&mut model, &[0.5, 0.5], &[1.0], &Mse).is_err());
+}

@@ -104,6 +104,37 @@ impl<F: Float, M: Zero> Adam<M, F> {
             v: M::ZERO,
         }
     }
+
+    /// Adam with every hyperparameter given (no weight decay), as a `const fn`: for a
+    /// trainer in a `static`, which [`new`](Self::new) cannot build (it converts PyTorch's
+    /// defaults to `F` at run time). They are checked before every step, as `new`'s are.
+    ///
+    /// ```
+    /// use typed_nn::{Linear, Mse, Tanh, optim::Adam, train::Trainer};
+    /// type Net = (Linear<1, 4>, Tanh, Linear<4, 1>);
+    /// // The trainer's buffers, the gradients and both moments, in a static (in firmware, in
+    /// // `.bss` or `.data` rather than on the stack).
+    /// static mut TRAINER: Trainer<Net, [f32; 1], Adam<Net>> =
+    ///     Trainer::new(Adam::with_betas(1e-2, 0.9, 0.999, 1e-8));
+    /// static mut NET: Net = <Net as typed_nn::Zero>::ZERO;
+    ///
+    /// // SAFETY: one thread, and no other reference to either static.
+    /// let (trainer, net) = unsafe { (&mut *&raw mut TRAINER, &mut *&raw mut NET) };
+    /// assert_eq!(trainer.optimizer, Adam::new(1e-2)); // PyTorch's defaults, as `new` gives
+    /// assert!(trainer.step(net, &[0.5], &[0.25], &Mse).is_ok());
+    /// ```
+    pub const fn with_betas(lr: F, beta1: F, beta2: F, eps: F) -> Self {
+        Self {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay: F::ZERO,
+            t: 0,
+            m: M::ZERO,
+            v: M::ZERO,
+        }
+    }
 }
 
 impl<M, F: Float> Adam<M, F> {
