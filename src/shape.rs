@@ -214,7 +214,7 @@ pub const MAX_STACK_BYTES: usize = 1 << 20;
 pub struct FitsOnStack<T>(core::marker::PhantomData<T>);
 
 /// The message of [`FitsOnStack`].
-const TOO_LARGE: &str = "larger than 1 MiB, too large to build on the stack: use typed_nn::boxed::zeroed(), Trainer::boxed and Adam::boxed";
+const TOO_LARGE: &str = "larger than 1 MiB, too large to build on the stack: use typed_nn::boxed::zeroed(), Trainer::boxed and Adam::boxed (for a `static`, which `ZERO` builds as if on the stack: Linear::from_parts or io::ConstImage)";
 
 #[rustfmt::skip]
 impl<T> FitsOnStack<T> {

@@ -187,3 +187,14 @@ width_tests! {
     width_4097: 4097,
     width_10000: 10000,
 }
+
+/// A `static` of 4 MiB: `ZERO` refuses it (it is checked as a value built on the stack), and
+/// the refusal's message points here, to `from_parts`, which builds it at compile time.
+static LARGE_STATIC: Linear<1024, 1024> = Linear::from_parts([[0.0; 1024]; 1024], [0.5; 1024]);
+
+#[test]
+fn a_layer_over_one_mebibyte_builds_as_a_static_from_its_parts() {
+    assert!(core::mem::size_of_val(&LARGE_STATIC) > 1 << 20);
+    let y = LARGE_STATIC.infer(&[1.0f32; 1024]);
+    assert!(y.iter().all(|&v| v == 0.5));
+}
