@@ -786,3 +786,52 @@ fn files_read_with_any_naming_and_in_part() {
     assert_eq!(again, n);
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn tied_weights_follow_the_aliases_save_model_writes() {
+    // `safetensors.torch.save_model` writes a weight shared by two layers once, and names
+    // its other name in the metadata: `{"2.weight": "0.weight"}`.
+    type Tied = (Linear<4, 4>, ReLU, Linear<4, 4>);
+    let mut tied = Tied::ZERO;
+    tied.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(3));
+    tied.2.weight = tied.0.weight;
+    let weight = f32_bytes(tied.0.weight.as_flattened());
+    let views = [
+        ("0.weight", weight),
+        ("0.bias", f32_bytes(&tied.0.bias)),
+        ("2.bias", f32_bytes(&tied.2.bias)),
+    ];
+    let write = |aliases: &[(&str, &str)]| {
+        let views: Vec<(String, TensorView)> = views
+            .iter()
+            .map(|(n, b)| {
+                let shape = if n.ends_with("weight") {
+                    vec![4, 4]
+                } else {
+                    vec![4]
+                };
+                (
+                    n.to_string(),
+                    TensorView::new(Dtype::F32, shape, b).unwrap(),
+                )
+            })
+            .collect();
+        let mut metadata: HashMap<String, String> = aliases
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        metadata.insert("format".into(), "pt".into());
+        safetensors::tensor::serialize(views, Some(metadata)).unwrap()
+    };
+    let mut model = Tied::ZERO;
+    st::load(&write(&[("2.weight", "0.weight")]), &mut model).unwrap();
+    assert_eq!(model, tied);
+    // An alias to a tensor that is not there, or none at all: the weight is missing.
+    for aliases in [&[("2.weight", "1.weight")][..], &[]] {
+        let err = st::load(&write(aliases), &mut Tied::ZERO.clone()).unwrap_err();
+        assert!(
+            matches!(&err, SafetensorsError::Missing { name, .. } if name.as_str() == "2.weight"),
+            "{err:?}"
+        );
+    }
+}

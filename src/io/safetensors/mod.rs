@@ -325,6 +325,64 @@ impl<'a> Header<'a> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<'a> Header<'a> {
+    /// The value of `key` in the header's `__metadata__`, if it has one.
+    fn metadata(&self, key: &str) -> Option<JsonStr<'a>> {
+        let mut c = Cursor {
+            json: self.json,
+            pos: 0,
+        };
+        let mut value = None;
+        c.expect(b'{', "`{`").ok()?;
+        // The header was checked by `parse`: nothing below fails.
+        c.members(|c, name| {
+            if !name.is("__metadata__") {
+                return c.skip(0);
+            }
+            c.expect(b'{', "`{`")?;
+            c.members(|c, k| {
+                let v = c.string()?;
+                if value.is_none() && k.is(key) {
+                    value = Some(v);
+                }
+                Ok(())
+            })
+        })
+        .ok()?;
+        value
+    }
+}
+
+/// The tensor called `name`, or the one the file's metadata names in its place:
+/// `safetensors.torch.save_model` writes a tensor shared by two layers (tied weights) once,
+/// and records each other name of it as metadata (`"b.weight": "a.weight"`), which
+/// `load_model` follows, as this does. Without an allocator (firmware) aliases are not
+/// followed, to spare the code.
+#[inline(always)]
+fn lookup<'a>(header: &Header<'a>, name: &str) -> Parsed<Option<TensorInfo<'a>>> {
+    match header.find(name)? {
+        Some(t) => Ok(Some(t)),
+        None => aliased(header, name),
+    }
+}
+
+/// The tensor the metadata names in place of `name` ([`lookup`]).
+#[cfg(feature = "alloc")]
+fn aliased<'a>(header: &Header<'a>, name: &str) -> Parsed<Option<TensorInfo<'a>>> {
+    match header.metadata(name) {
+        Some(target) if !target.is(name) => header.find(target.name().as_str()),
+        _ => Ok(None),
+    }
+}
+
+/// Without an allocator, aliases are not followed ([`lookup`]).
+#[cfg(not(feature = "alloc"))]
+#[inline(always)]
+fn aliased<'a>(_: &Header<'a>, _: &str) -> Parsed<Option<TensorInfo<'a>>> {
+    Ok(None)
+}
+
 /// What [`SafetensorsError::OtherFormat`] says of this crate's own byte image.
 pub(crate) const OWN_IMAGE: &str = "this crate's own weights image, as `io::save` writes";
 
@@ -373,6 +431,10 @@ pub fn load<F: Float, M: Params<F> + Tensors>(
 /// weight saved transposed (`[in, out]`, as Keras and Flax store their kernels) has another
 /// shape and is refused, except in a square layer, where the file cannot tell: transpose it
 /// before saving.
+///
+/// A tensor that `safetensors.torch.save_model` wrote once for two layers (tied weights) is
+/// read for both, through the other name its metadata records (`"2.weight": "0.weight"`), as
+/// PyTorch's `load_model` reads it (with the feature `alloc`).
 ///
 /// "Of the model's float type" includes the narrower types that convert exactly: an `f32`
 /// model reads `F16` (half precision, as `model.half()` saves) and `BF16` tensors, and an
@@ -429,7 +491,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     let mut expected = 0;
     for_each_tensor::<M>(naming, &mut |name, layer, shape| {
         expected += 1;
-        let Some(tensor) = header.find(name.as_str())? else {
+        let Some(tensor) = lookup(&header, name.as_str())? else {
             // The model's first tensor missing from a file that holds others: most often a
             // file whose names follow another scheme, which the error shows.
             let mut first = None;
@@ -510,7 +572,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
         let mut seen = 0;
         let _ = for_each_tensor::<M>(naming, &mut |name, _, _| {
             if seen == index
-                && let Ok(Some(t)) = header.find(name.as_str())
+                && let Ok(Some(t)) = lookup(&header, name.as_str())
                 && let Some(source) = Source::for_model::<F>(t.dtype)
             {
                 for (v, b) in slice.iter_mut().zip(t.data.chunks_exact(source.bytes())) {
