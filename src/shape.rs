@@ -242,3 +242,28 @@ impl<P: Tensor> SoftmaxClasses<P> {
     /// Evaluating it stops compilation when a sample of `P` has fewer than two scores.
     pub const HOLD: () = assert!(P::ROW > 1, "{}", SOFTMAX_OF_ONE);
 }
+
+/// What [`Trainer::epoch`](crate::train::Trainer::epoch) and `fit` take a slice of: one
+/// sample, `[F; N]`, an image `[[F; C]; R]` or an image with channels `[[[F; C]; R]; D]`. A
+/// trainer whose input type is a sample rather than a batch of them makes a single float its
+/// sample, which this rule names (instead of a mismatch between the data and a slice of
+/// floats).
+///
+/// ```compile_fail,E0277
+/// use typed_nn::prelude::*;
+/// let mut net = Linear::<4, 3>::ZERO;
+/// let (mut xs, mut ts) = (vec![[0.0f32; 4]; 8], vec![0usize; 8]);
+/// // The batch type is `[[f32; 4]; B]`; `[f32; 4]` is one sample.
+/// let mut trainer = Trainer::<Linear<4, 3>, [f32; 4], _>::new(Sgd::new(0.1));
+/// trainer.epoch(&mut net, &xs, &ts, &SoftmaxCrossEntropy);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a sample: the trainer's input type must be a batch of samples for `epoch` and `fit`",
+    label = "a slice of samples is expected here",
+    note = "name the batch in the trainer's type: `Trainer::<Net, [[f32; 4]; 32], _>` trains on batches of 32 samples of 4 features, where `[f32; 4]` would be one sample"
+)]
+pub trait Sample: Copy {}
+
+impl<F: Float, const N: usize> Sample for [F; N] {}
+impl<F: Float, const C: usize, const R: usize> Sample for [[F; C]; R] {}
+impl<F: Float, const C: usize, const R: usize, const D: usize> Sample for [[[F; C]; R]; D] {}

@@ -511,7 +511,7 @@ where
         loss: &L,
     ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
     where
-        S: Copy,
+        S: crate::shape::Sample,
         T: Copy,
         M::Output: ScoredBy<L, [T; B]>,
     {
@@ -597,7 +597,7 @@ where
         mut each: impl FnMut(&EpochReport<Elem<M, [S; B]>>, &M) -> ControlFlow<()>,
     ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
     where
-        S: Copy,
+        S: crate::shape::Sample,
         T: Copy,
         R: Rng + ?Sized,
         M::Output: ScoredBy<L, [T; B]>,
