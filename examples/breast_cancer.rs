@@ -12,6 +12,8 @@
 //!
 //! Run: `cargo run --release --example breast_cancer`
 
+mod support;
+
 use core::ops::ControlFlow;
 
 use typed_nn::data::Dataset;
@@ -94,13 +96,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

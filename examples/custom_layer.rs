@@ -7,6 +7,8 @@
 //!
 //! Run: `cargo run --release --example custom_layer`
 
+mod support;
+
 use typed_nn::gradcheck::gradcheck;
 use typed_nn::prelude::*;
 use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
@@ -148,13 +150,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

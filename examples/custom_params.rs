@@ -9,6 +9,8 @@
 //!
 //! Run: `cargo run --release --example custom_params`
 
+mod support;
+
 use typed_nn::gradcheck::gradcheck;
 use typed_nn::io::{TensorShape, Tensors, safetensors};
 use typed_nn::prelude::*;
@@ -229,13 +231,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

@@ -7,6 +7,8 @@
 //!
 //! Run: `cargo run --release --example diabetes`
 
+mod support;
+
 use typed_nn::data::Dataset;
 use typed_nn::eval::r_squared;
 use typed_nn::prelude::*;
@@ -134,13 +136,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

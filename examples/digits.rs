@@ -12,6 +12,8 @@
 //!
 //! Run: `cargo run --release --example digits`
 
+mod support;
+
 use core::ops::ControlFlow;
 
 use plotters::prelude::*;
@@ -160,13 +162,7 @@ fn scikit_learn_init(net: &mut Net, rng: &mut SmallRng) {
     layer(&mut net.3, rng);
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

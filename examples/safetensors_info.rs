@@ -5,6 +5,8 @@
 //! Run: `cargo run --release --example safetensors_info -- FILE.safetensors`
 //! (without a file, it reads the PyTorch-named fixture in `tests/fixtures/`).
 
+mod support;
+
 use typed_nn::io::safetensors::Header;
 
 /// One tensor, as the header describes it.
@@ -153,13 +155,7 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
     }
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo run --release --example sine -- firmware/weights`
 
+mod support;
+
 use std::f32::consts::TAU;
 
 use typed_nn::io::to_image;
@@ -106,13 +108,7 @@ fn write_int8(net: &Sine, dir: &str) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

@@ -9,6 +9,8 @@
 //! Run: `cargo run --release --example universal_approximation -- docs/universal_approximation.svg`
 //! (by default the plot goes to `target/universal_approximation.svg`).
 
+mod support;
+
 use std::error::Error;
 use std::f64::consts::{PI, TAU};
 
@@ -242,13 +244,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

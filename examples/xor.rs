@@ -6,6 +6,8 @@
 //!
 //! Run: `cargo run --release --example xor`
 
+mod support;
+
 use typed_nn::prelude::*;
 use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 
@@ -77,13 +79,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the example; an error is printed as its message (`Display`), not its `Debug` form.
+/// Runs the example; an error is printed as its message, not its `Debug` form.
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    support::exit(run())
 }

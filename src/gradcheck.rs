@@ -228,13 +228,7 @@ fn first_not_finite<F: Float, M: Params<F>, X: Tensor>(model: &M, x: &X) -> Opti
         }
         index += s.len();
     });
-    found.or_else(|| {
-        let at = x
-            .flat()
-            .iter()
-            .position(|v| !num_traits::Float::is_finite(*v));
-        at.map(Location::Input)
-    })
+    found.or_else(|| crate::module::first_non_finite(x).map(|f| Location::Input(f.index)))
 }
 
 /// Panics unless a backward pass not asked for the input's gradient gives `asked`, the

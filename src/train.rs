@@ -309,7 +309,7 @@ where
             // The batch mean over B rows scaled to a mean over the live rows; the padding
             // rows contribute nothing.
             let row = <M::Output as Tensor>::ROW;
-            let rows = <M::Output as Tensor>::LEN / row;
+            let rows = output_rows::<M, X>();
             let scale = Elem::<M, X>::from_usize(rows) / Elem::<M, X>::from_usize(live.max(1));
             let (kept, padding) = buffers.d_out.flat_mut().split_at_mut(live * row);
             kept.iter_mut().for_each(|g| *g *= scale);
@@ -391,17 +391,22 @@ fn not_finite<M: Forward<X>, X>(x: &X, step: u64, loss: f64) -> TrainError {
     }
 }
 
+/// Rows of model `M`'s output for input `X`: one per sample, unless a layer mixes them.
+const fn output_rows<M: Forward<X>, X>() -> usize {
+    <M::Output as Tensor>::LEN / <M::Output as Tensor>::ROW
+}
+
 /// The sample, the place in it and the value of the first input value of `x` that model `M`
 /// finds not finite ([`Forward::non_finite_input`]), where `x` holds as many samples as the
 /// model's output has rows (a model whose output rows do not divide its input counts the
 /// whole input as one sample).
 fn non_finite_sample<M: Forward<X>, X>(x: &X) -> Option<(usize, usize, f64)> {
     let found = M::non_finite_input(x)?;
-    let rows = <M::Output as Tensor>::LEN / <M::Output as Tensor>::ROW.max(1);
-    let per_sample = match rows {
-        0 => found.len,
-        n if found.len.is_multiple_of(n) => found.len / n,
-        _ => found.len,
+    let rows = output_rows::<M, X>();
+    let per_sample = if rows > 0 && found.len.is_multiple_of(rows) {
+        found.len / rows
+    } else {
+        found.len
     }
     .max(1);
     Some((
@@ -516,7 +521,7 @@ where
         M::Output: ScoredBy<L, [T; B]>,
     {
         check_epoch_data(inputs.len(), targets.len(), B)?;
-        let rows = <M::Output as Tensor>::LEN / <M::Output as Tensor>::ROW;
+        let rows = output_rows::<M, [S; B]>();
         if !inputs.len().is_multiple_of(B) && rows != B {
             return Err(TrainError::PartialBatch {
                 samples: inputs.len(),
