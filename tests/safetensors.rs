@@ -195,7 +195,7 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     // A weight without its bias: PyTorch's `bias=False`.
     assert_eq!(
         refused(&reference_file(&t[..3])),
-        "tensor `2.bias` is missing (layer 2, `Linear<4, 2>`, needs it): a PyTorch layer made with `bias=False`? This crate's `Linear` always has a bias: save zeros as it (`torch.zeros(out_features)`)"
+        "tensor `2.bias` is missing (layer 2, `Linear<4, 2>`, needs it), though its weight is there: a PyTorch layer made with `bias=False`? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`)"
     );
     // Sequential(Linear, ReLU, Dropout, Linear): the second Linear's tensors one layer on.
     let mut dropout = t.clone();

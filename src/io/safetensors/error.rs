@@ -227,7 +227,7 @@ pub enum SafetensorsError {
         found: Name,
     },
     /// A layer's bias is not in the file, which holds its weight: a PyTorch layer made with
-    /// `bias=False`, where this crate's `Linear` always has one.
+    /// `bias=False`, where the model's layer (a `Linear`) always has one.
     NoBias {
         /// The tensor looked for.
         name: Name,
@@ -409,7 +409,7 @@ impl Display for SafetensorsError {
             ),
             NoBias { name, layer } => write!(
                 f,
-                "tensor `{name}` is missing (layer {}, `{}`, needs it): a PyTorch layer made with `bias=False`? This crate's `Linear` always has a bias: save zeros as it (`torch.zeros(out_features)`)",
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), though its weight is there: a PyTorch layer made with `bias=False`? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`)",
                 layer.0,
                 Short(layer.1)
             ),

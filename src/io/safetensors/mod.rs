@@ -489,6 +489,8 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     let header = Header::parse(bytes)?;
     // First pass: every tensor checked, nothing written.
     let mut expected = 0;
+    // The layer whose weight was the last tensor read: its bias missing is `bias=False`.
+    let mut weight_of = None;
     for_each_tensor::<M>(naming, &mut |name, layer, shape| {
         expected += 1;
         let Some(tensor) = lookup(&header, name.as_str())? else {
@@ -498,9 +500,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             header.for_each(|t| {
                 first = first.or(Some(t.name.name()));
             });
-            // A byte search, not `str::contains`, whose searcher costs firmware 750 bytes.
-            let linear = layer.1.as_bytes().windows(7).any(|w| w == b"Linear<");
-            let is_bias = shape.name == "bias" && linear;
+            let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
             return Err(match (shifted(&header, naming, layer.0, shape), first) {
                 (Some(found), _) => SafetensorsError::Shifted { name, layer, found },
                 (None, Some(first)) if expected == 1 => {
@@ -511,6 +511,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             });
         };
         header.alone(&tensor)?;
+        weight_of = (shape.name == "weight").then_some(layer.0);
         let Some(source) = Source::for_model::<F>(tensor.dtype) else {
             return Err(SafetensorsError::Dtype {
                 name,
