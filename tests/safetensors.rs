@@ -835,3 +835,41 @@ fn tied_weights_follow_the_aliases_save_model_writes() {
         );
     }
 }
+
+#[test]
+fn metadata_anywhere_in_the_header_and_twice_leaves_every_tensor_read() {
+    // Writers put `__metadata__` first, but JSON allows it anywhere, and twice; a walk that
+    // steps over the checked metadata must still see the tensors around both.
+    let n = net(4);
+    let tensors = net_tensors(&n);
+    let (mut json, mut data) = (String::from("{"), Vec::new());
+    for (i, (name, _, shape, bytes)) in tensors.iter().enumerate() {
+        if i == 1 {
+            json += "\"__metadata__\" : {\"format\":\"pt\"},";
+        }
+        let (begin, end) = (data.len(), data.len() + bytes.len());
+        let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+        json += &format!(
+            "\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{begin},{end}]}},",
+            dims.join(",")
+        );
+        data.extend_from_slice(bytes);
+    }
+    json += &format!(
+        "\"__metadata__\":{{\"note\":\"{}\"}}}}",
+        "m".repeat(1 << 20)
+    );
+    let bytes = raw(&json, &data);
+    let header = Header::parse(&bytes).unwrap();
+    assert_eq!(header.len(), 4);
+    let mut copy = Net::ZERO;
+    st::load(&bytes, &mut copy).unwrap();
+    assert_eq!(copy, n);
+    // An alias in metadata that follows the tensors: `2.weight` is stored as `head.weight`.
+    let aliased = json
+        .replacen("\"2.weight\"", "\"head.weight\"", 1)
+        .replacen("\"note\"", "\"2.weight\":\"head.weight\",\"note\"", 1);
+    let mut copy = Net::ZERO;
+    st::load_part(&raw(&aliased, &data), &mut copy, Naming::Sequential).unwrap();
+    assert_eq!(copy, n);
+}

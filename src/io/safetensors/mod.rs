@@ -153,6 +153,9 @@ pub struct TensorInfo<'a> {
 pub struct Header<'a> {
     json: &'a [u8],
     data: &'a [u8],
+    /// Where the value of `__metadata__` lies in `json`, once `parse` has checked it: later
+    /// walks step over it (it may run to megabytes) and lookups go straight to it.
+    metadata: Option<(usize, usize)>,
 }
 
 /// Its size, not its bytes: a header may run to megabytes.
@@ -193,9 +196,13 @@ impl<'a> Header<'a> {
                 expected: "UTF-8 text",
             });
         }
-        let header = Header { json, data };
+        let mut header = Header {
+            json,
+            data,
+            metadata: None,
+        };
         // Walks every entry once, which checks each of them.
-        header.walk(|_| Ok(()))?;
+        header.metadata = header.walk_found(|_| Ok(()))?;
         Ok(header)
     }
 
@@ -238,18 +245,37 @@ impl<'a> Header<'a> {
     }
 
     /// Calls `tensor` with each tensor of the header, in the header's order, checking each.
-    fn walk(&self, mut tensor: impl FnMut(TensorInfo<'a>) -> Parsed<()>) -> Parsed<()> {
+    fn walk(&self, tensor: impl FnMut(TensorInfo<'a>) -> Parsed<()>) -> Parsed<()> {
+        self.walk_found(tensor).map(|_| ())
+    }
+
+    /// [`walk`](Self::walk), returning where the value of `__metadata__` lies, if anywhere.
+    fn walk_found(
+        &self,
+        mut tensor: impl FnMut(TensorInfo<'a>) -> Parsed<()>,
+    ) -> Parsed<Option<(usize, usize)>> {
         let mut c = Cursor {
             json: self.json,
             pos: 0,
         };
         c.expect(b'{', "`{` at the start of the header")?;
         let data = self.data;
+        let mut metadata = None;
         c.members(|c, name| {
             if name.is("__metadata__") {
                 // A map of strings to strings.
+                c.space();
+                let start = c.pos;
+                if let Some((checked, end)) = self.metadata
+                    && checked == start
+                {
+                    c.pos = end;
+                    return Ok(());
+                }
                 c.expect(b'{', "an object for `__metadata__`")?;
-                return c.members(|c, _| c.string().map(|_| ()));
+                c.members(|c, _| c.string().map(|_| ()))?;
+                metadata = Some((start, c.pos));
+                return Ok(());
             }
             let (dtype, shape, (begin, end)) = c.entry(name)?;
             let bits = dtype_bits(dtype).ok_or(SafetensorsError::UnknownDtype {
@@ -282,7 +308,7 @@ impl<'a> Header<'a> {
         if c.peek().is_some() {
             return c.error("nothing after the header's object but spaces");
         }
-        Ok(())
+        Ok(metadata)
     }
 
     /// Calls `f` with each tensor, in the header's order.
@@ -329,25 +355,20 @@ impl<'a> Header<'a> {
 impl<'a> Header<'a> {
     /// The value of `key` in the header's `__metadata__`, if it has one.
     fn metadata(&self, key: &str) -> Option<JsonStr<'a>> {
+        let (start, _) = self.metadata?;
         let mut c = Cursor {
             json: self.json,
-            pos: 0,
+            pos: start,
         };
         let mut value = None;
-        c.expect(b'{', "`{`").ok()?;
         // The header was checked by `parse`: nothing below fails.
-        c.members(|c, name| {
-            if !name.is("__metadata__") {
-                return c.skip(0);
+        c.expect(b'{', "`{`").ok()?;
+        c.members(|c, k| {
+            let v = c.string()?;
+            if value.is_none() && k.is(key) {
+                value = Some(v);
             }
-            c.expect(b'{', "`{`")?;
-            c.members(|c, k| {
-                let v = c.string()?;
-                if value.is_none() && k.is(key) {
-                    value = Some(v);
-                }
-                Ok(())
-            })
+            Ok(())
         })
         .ok()?;
         value
