@@ -49,7 +49,8 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
         Self { weight, bias }
     }
 
-    /// A layer with Glorot/Xavier uniform weights and zero biases, for sigmoid and tanh.
+    /// A layer with Glorot/Xavier uniform weights and zero biases, for sigmoid and tanh. At
+    /// most 1 MiB, as [`random`](Self::random).
     ///
     /// ```
     /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
@@ -59,12 +60,19 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// assert_eq!(a, b); // same seed, same bits
     /// ```
     pub fn glorot<R: Rng + ?Sized>(rng: &mut R) -> Self {
-        Self::random(Scheme::Glorot, rng)
+        // Not through `random`: a layer too large for `ZERO` is reported where the function
+        // that builds it is called, here the caller's line.
+        let mut layer = Self::ZERO;
+        layer.init(Scheme::Glorot, rng);
+        layer
     }
 
-    /// A layer with He/Kaiming uniform weights and zero biases, for ReLU.
+    /// A layer with He/Kaiming uniform weights and zero biases, for ReLU. At most 1 MiB, as
+    /// [`random`](Self::random).
     pub fn he<R: Rng + ?Sized>(rng: &mut R) -> Self {
-        Self::random(Scheme::He, rng)
+        let mut layer = Self::ZERO;
+        layer.init(Scheme::He, rng);
+        layer
     }
 
     /// A layer with weights drawn from `scheme` and zero biases.
