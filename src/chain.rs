@@ -13,7 +13,7 @@ use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
 use crate::io::{TensorShape, Tensors};
-use crate::module::{Backward, Forward, NonFinite, ParamCount, Params, Pass, larger_scan};
+use crate::module::{Backward, Forward, NonFinite, ParamCount, Params, Pass, Squash, larger_scan};
 #[cfg(feature = "alloc")]
 use crate::module::{Deferred, DeferredPass};
 use crate::tensor::{Tensor, Zero};
@@ -55,6 +55,8 @@ impl<X, L0: Forward<X>> Forward<X> for (L0,) {
     fn non_finite_input(x: &X) -> Option<NonFinite> {
         L0::non_finite_input(x)
     }
+
+    const SQUASH: Squash = L0::SQUASH;
 }
 
 impl<X, L0: Describe<X>> Describe<X> for (L0,) {
@@ -179,6 +181,8 @@ macro_rules! seq_impl {
             fn non_finite_input(x: &X) -> Option<NonFinite> {
                 <$L0 as Forward<X>>::non_finite_input(x)
             }
+
+            const SQUASH: Squash = <$Ll as Forward<$Il>>::SQUASH;
         }
 
         impl<X, $L0, $O0, $($Lm, $Om,)* $Ll, $Ol> Describe<X> for ($L0, $($Lm,)* $Ll)

@@ -9,6 +9,7 @@
 use crate::float::Float;
 use crate::layers::softmax_row;
 use crate::math::flush_tiny;
+use crate::module::Squash;
 use crate::shape::SoftmaxClasses;
 use crate::tensor::Tensor;
 use crate::tensor::Zero;
@@ -62,6 +63,11 @@ pub trait Loss<P: Tensor, T> {
         let _ = (pred, target, samples);
         None
     }
+
+    /// The function the loss applies to the prediction itself, which a model must not end
+    /// in ([`shape::AppliedTwice`](crate::shape::AppliedTwice)).
+    #[doc(hidden)]
+    const SQUASH: Squash = Squash::None;
 }
 
 /// A target a loss is not defined for ([`Loss::check_target`]).
@@ -179,9 +185,13 @@ pub trait ScoredBy<L, T>: Tensor {
     fn check_target(loss: &L, target: &T) -> Result<(), TargetError>;
     /// [`Loss::loss_of_rows`].
     fn loss_of_rows(loss: &L, pred: &Self, target: &T, rows: usize) -> Self::Elem;
+    /// [`Loss::SQUASH`].
+    const SQUASH: Squash;
 }
 
 impl<P: Tensor, L: Loss<P, T>, T> ScoredBy<L, T> for P {
+    const SQUASH: Squash = L::SQUASH;
+
     #[inline(always)]
     fn loss_grad(loss: &L, pred: &P, target: &T, grad: &mut P) -> P::Elem {
         loss.loss_grad(pred, target, grad)
@@ -241,7 +251,8 @@ pub struct Mse;
 /// layer would be scored on `sigmoid(sigmoid(z))`, which never falls below 0.5, and learns
 /// to call every sample positive. End the model in a `Linear` layer, and apply the sigmoid
 /// at inference (or use [`eval::binary_accuracy`](crate::eval::binary_accuracy), which
-/// reads logits).
+/// reads logits). A [`Trainer`](crate::train::Trainer) given a model that ends in `Sigmoid`
+/// with this loss stops `cargo build` ([`AppliedTwice`](crate::shape::AppliedTwice)).
 ///
 /// ```
 /// use typed_nn::{BinaryCrossEntropy, Loss};
@@ -261,8 +272,10 @@ pub struct BinaryCrossEntropy;
 ///
 /// The loss applies the softmax itself: a model that ends in a [`Softmax`](crate::Softmax)
 /// layer would be scored on the softmax of probabilities, which hardly moves, and trains
-/// slowly or not at all. End the model in a `Linear` layer. A model of one output is a
-/// compile error ([`SoftmaxClasses`](crate::shape::SoftmaxClasses)).
+/// slowly or not at all. End the model in a `Linear` layer; a [`Trainer`](crate::train::Trainer)
+/// given a model that ends in `Softmax` with this loss stops `cargo build`
+/// ([`AppliedTwice`](crate::shape::AppliedTwice)). A model of one output is a compile error
+/// ([`SoftmaxClasses`](crate::shape::SoftmaxClasses)).
 ///
 /// ```
 /// use typed_nn::{Loss, SoftmaxCrossEntropy};
@@ -317,6 +330,8 @@ impl<P: Tensor> Loss<P, P> for Mse {
 
 #[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for BinaryCrossEntropy {
+    const SQUASH: Squash = Squash::Sigmoid;
+
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
         self.loss_of_rows(logits, target, usize::MAX)
     }
@@ -429,6 +444,8 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
 
 #[diagnostic::do_not_recommend]
 impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
+    const SQUASH: Squash = Squash::Softmax;
+
     fn loss(&self, logits: &P, target: &P) -> P::Elem {
         self.loss_of_rows(logits, target, usize::MAX)
     }
@@ -472,6 +489,8 @@ impl<P: Tensor> Loss<P, P> for SoftmaxCrossEntropy {
 
 #[diagnostic::do_not_recommend]
 impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
+    const SQUASH: Squash = Squash::Softmax;
+
     fn loss(&self, logits: &[F; C], class: &usize) -> F {
         let () = SoftmaxClasses::<[F; C]>::HOLD;
         class_row(logits, *class, None)
@@ -495,6 +514,8 @@ impl<F: Float, const C: usize> Loss<[F; C], usize> for SoftmaxCrossEntropy {
 impl<F: Float, const C: usize, const B: usize> Loss<[[F; C]; B], [usize; B]>
     for SoftmaxCrossEntropy
 {
+    const SQUASH: Squash = Squash::Softmax;
+
     fn loss(&self, logits: &[[F; C]; B], classes: &[usize; B]) -> F {
         self.loss_of_rows(logits, classes, B)
     }

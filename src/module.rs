@@ -73,6 +73,25 @@ pub trait Forward<X> {
         let _ = x;
         None
     }
+
+    /// The function the layer (a model: its last layer) applies to its whole output, where a
+    /// loss may apply it again ([`shape::AppliedTwice`](crate::shape::AppliedTwice)).
+    #[doc(hidden)]
+    const SQUASH: Squash = Squash::None;
+}
+
+/// A function that maps scores to probabilities, which a layer may end a model with and a
+/// loss may apply itself: a trainer refuses a model that ends in the function its loss
+/// applies ([`shape::AppliedTwice`](crate::shape::AppliedTwice)).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Squash {
+    /// Neither.
+    None,
+    /// [`Softmax`](crate::Softmax), applied by [`SoftmaxCrossEntropy`](crate::SoftmaxCrossEntropy).
+    Softmax,
+    /// [`Sigmoid`](crate::Sigmoid), applied by [`BinaryCrossEntropy`](crate::BinaryCrossEntropy).
+    Sigmoid,
 }
 
 /// The first value of `x` that is not finite, as
@@ -301,7 +320,7 @@ pub trait ParamCount {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not hold `{F}` parameters",
     label = "`{Self}` does not hold `{F}` parameters",
-    note = "a model's layers, its optimizer, its data and its loss use one float type: `f32` unless a layer says `f64`, as in `Linear<IN, OUT, f64>`; a layer written by hand implements `Params` (`parameterless!` does it for one without parameters)"
+    note = "a model's layers, its optimizer, its data and its loss use one float type: `f32` unless a layer says `f64`, as in `Linear<IN, OUT, f64>`; a layer written by hand implements `Params` (`parameterless!` does it for one without parameters); a boxed model is passed as `&mut *model` or `&*model`"
 )]
 pub trait Params<F: Float>: ParamCount + Zero {
     /// Calls `f` on every parameter slice, in order.

@@ -16,7 +16,9 @@
 //! `typenum` needs one impl per number: typenum's own table stops at 1024 (with a few larger
 //! numbers), and a table up to 65,536 takes rustc eleven minutes to check for overlap. So these
 //! rules are associated constants (`CHECKED_BATCH` of [`FlattenInput`] and [`ChannelsInput`],
-//! [`NonZeroWidths`], [`NonEmptyBatch`], [`SoftmaxClasses`]) that the layers and losses evaluate. They hold for every size a program can write;
+//! [`NonZeroWidths`], [`NonEmptyBatch`], [`SoftmaxClasses`], [`FitsOnStack`]) that the layers
+//! and losses evaluate, beside one on a model and its loss together ([`AppliedTwice`]). They
+//! hold for every size a program can write;
 //! a broken one is a compile error of `cargo build` (`error[E0080]`, naming the rule and the
 //! sizes), which `cargo check` does not report because it generates no code.
 //!
@@ -29,6 +31,8 @@
 //! ```
 
 use crate::float::Float;
+use crate::loss::ScoredBy;
+use crate::module::{Forward, Squash};
 use crate::tensor::Tensor;
 
 /// An input that `Linear<IN, OUT, F>` takes: one sample `[F; IN]` or a batch `[[F; IN]; B]`.
@@ -241,6 +245,42 @@ const SOFTMAX_OF_ONE: &str = "softmax cross-entropy of one score a sample: its l
 impl<P: Tensor> SoftmaxClasses<P> {
     /// Evaluating it stops compilation when a sample of `P` has fewer than two scores.
     pub const HOLD: () = assert!(P::ROW > 1, "{}", SOFTMAX_OF_ONE);
+}
+
+/// The rule of a trainer's model `M` on input `X` and loss `L` with target `T`: the model
+/// does not end in the function the loss applies itself. [`SoftmaxCrossEntropy`] applies a
+/// softmax to the model's scores, so a model ending in [`Softmax`](crate::Softmax) would be
+/// scored on the softmax of probabilities, which hardly moves, and learn slowly or not at
+/// all; [`BinaryCrossEntropy`] applies a sigmoid, so a model ending in
+/// [`Sigmoid`](crate::Sigmoid) would be scored on `sigmoid(sigmoid(z))`, never below 0.5, and
+/// learn to call every sample positive. Checked when code is generated (see the module docs).
+///
+/// ```compile_fail,E0080
+/// use typed_nn::prelude::*;
+/// let mut net = (Linear::<4, 3>::ZERO, Softmax);
+/// let mut trainer = Trainer::new(Sgd::new(0.1));
+/// // "evaluation panicked: the model ends in `Softmax`, and `SoftmaxCrossEntropy` ..."
+/// let _ = trainer.step(&mut net, &[0.0f32; 4], &1, &SoftmaxCrossEntropy);
+/// ```
+///
+/// [`SoftmaxCrossEntropy`]: crate::SoftmaxCrossEntropy
+/// [`BinaryCrossEntropy`]: crate::BinaryCrossEntropy
+pub struct AppliedTwice<M, X, L, T>(core::marker::PhantomData<fn(M, X, L, T)>);
+
+/// The messages of [`AppliedTwice`].
+const SOFTMAX_TWICE: &str = "the model ends in `Softmax`, and `SoftmaxCrossEntropy` applies its own softmax: it would score the softmax of probabilities and hardly learn; end the model in its last `Linear` (the scores) and apply `Softmax` at inference";
+const SIGMOID_TWICE: &str = "the model ends in `Sigmoid`, and `BinaryCrossEntropy` applies its own sigmoid: scored on sigmoid(sigmoid(z)), never below 0.5, it would call every sample positive; end the model in its last `Linear` (the logit) and apply the sigmoid at inference";
+
+impl<M: Forward<X>, X, L, T> AppliedTwice<M, X, L, T>
+where
+    M::Output: ScoredBy<L, T>,
+{
+    /// Evaluating it stops compilation when the model ends in the function the loss applies.
+    pub const HOLD: () = match (M::SQUASH, <M::Output as ScoredBy<L, T>>::SQUASH) {
+        (Squash::Softmax, Squash::Softmax) => panic!("{}", SOFTMAX_TWICE),
+        (Squash::Sigmoid, Squash::Sigmoid) => panic!("{}", SIGMOID_TWICE),
+        _ => (),
+    };
 }
 
 /// What [`Trainer::epoch`](crate::train::Trainer::epoch) and `fit` take a slice of: one

@@ -275,6 +275,8 @@ where
     where
         M::Output: ScoredBy<L, T>,
     {
+        // Here rather than in `step_rows`, so that the message points at the caller's line.
+        let () = crate::shape::AppliedTwice::<M, X, L, T>::HOLD;
         self.step_rows(model, x, target, loss, None)
     }
 
@@ -520,6 +522,7 @@ where
         T: Copy,
         M::Output: ScoredBy<L, [T; B]>,
     {
+        let () = crate::shape::AppliedTwice::<M, [S; B], L, [T; B]>::HOLD;
         check_epoch_data(inputs.len(), targets.len(), B)?;
         let rows = output_rows::<M, [S; B]>();
         if !inputs.len().is_multiple_of(B) && rows != B {
@@ -607,6 +610,7 @@ where
         R: Rng + ?Sized,
         M::Output: ScoredBy<L, [T; B]>,
     {
+        let () = crate::shape::AppliedTwice::<M, [S; B], L, [T; B]>::HOLD;
         // Targets are checked in the order the caller gave them, so that an error names a
         // target by its index there, not by where a shuffle moved it.
         check_epoch_data(inputs.len(), targets.len(), B)?;

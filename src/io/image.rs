@@ -475,6 +475,11 @@ pub(crate) const fn check_image(
 /// ```
 ///
 #[doc = include_str!("format.md")]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no byte image of `{F}` parameters",
+    label = "not a model of this crate's layers, or not of `{F}`",
+    note = "every model whose parameters are `Params<F>` has a byte image; a boxed model is passed as `&*model` (or `&mut *model` to read into it)"
+)]
 pub trait Image<F: Float>: Params<F> {
     /// The length of the image this crate writes ([`VERSION`]): header, parameters and
     /// checksum, `12 + PARAM_COUNT * size_of::<F>() + 4` bytes.

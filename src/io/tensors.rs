@@ -55,6 +55,11 @@ impl TensorShape {
 /// assert_eq!(seen[0], [("weight", vec![8, 4]), ("bias", vec![8])]);
 /// assert!(seen[1].is_empty()); // the sigmoid: PyTorch's `nn.Sequential` numbers it too
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not describe its tensors for safetensors",
+    label = "not a model of this crate's layers",
+    note = "every layer of the crate and every tuple of at most 16 layers describes its tensors; a layer written by hand implements `Tensors`; a boxed model is passed as `&mut *model` or `&*model`"
+)]
 pub trait Tensors {
     /// Calls `layer` once per layer, first to last, with the layer's type name (as
     /// `core::any::type_name` gives it) and its tensors in [`Params`](crate::Params) order.

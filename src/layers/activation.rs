@@ -4,7 +4,7 @@
 use crate::float::Float;
 use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, Level, dispatch};
 use crate::math::flush_tiny;
-use crate::module::{Backward, Forward};
+use crate::module::{Backward, Forward, Squash};
 use crate::parameterless;
 use crate::tensor::{Tensor, Zero};
 
@@ -238,7 +238,7 @@ fn slopes_loop<A: Pointwise, F: Float>(act: &A, [x, y, dy]: [&[F]; 3], dx: &mut 
 }
 
 macro_rules! elementwise_layer {
-    ($($layer:ty = $zero:expr),*) => {$(
+    ($($layer:ty = $zero:expr, $squash:expr);*) => {$(
         impl Zero for $layer {
             /// The layer itself: it has no trainable numbers to zero.
             const ZERO: Self = $zero;
@@ -248,6 +248,7 @@ macro_rules! elementwise_layer {
             type Output = T;
             type Cache = ();
             const CACHE_FLOATS: usize = 0;
+            const SQUASH: Squash = $squash;
 
             fn infer(&self, x: &T) -> T {
                 let mut y = T::ZERO;
@@ -294,9 +295,9 @@ macro_rules! elementwise_layer {
 }
 
 elementwise_layer!(
-    Sigmoid = Sigmoid,
-    Tanh = Tanh,
-    ReLU = ReLU,
-    LeakyReLU = LeakyReLU::new(LeakyReLU::DEFAULT_SLOPE),
-    Identity = Identity
+    Sigmoid = Sigmoid, Squash::Sigmoid;
+    Tanh = Tanh, Squash::None;
+    ReLU = ReLU, Squash::None;
+    LeakyReLU = LeakyReLU::new(LeakyReLU::DEFAULT_SLOPE), Squash::None;
+    Identity = Identity, Squash::None
 );

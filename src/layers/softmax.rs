@@ -3,7 +3,7 @@
 use crate::float::Float;
 use crate::kernels::{Compiled, ELEMENT_WORK, INLINE_MAX_WORK, dispatch};
 use crate::math::flush_tiny;
-use crate::module::{Backward, Forward};
+use crate::module::{Backward, Forward, Squash};
 use crate::parameterless;
 use crate::tensor::{Tensor, Zero};
 
@@ -62,6 +62,7 @@ impl<T: Tensor> Forward<T> for Softmax {
     type Output = T;
     type Cache = ();
     const CACHE_FLOATS: usize = 0;
+    const SQUASH: Squash = Squash::Softmax;
 
     fn infer(&self, x: &T) -> T {
         let mut y = T::ZERO;
