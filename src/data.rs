@@ -59,7 +59,31 @@ pub enum DataError {
         /// Columns found.
         found: usize,
     },
-    /// A field is not a number.
+    /// The header's first column is named as a target is (`label`, `target`, `class`, `y`,
+    /// `species`, ...) and its last is not: the target is the last column, and this file's
+    /// would be read as a feature, and its last feature as the target.
+    TargetFirst {
+        /// The first column's name.
+        name: String,
+    },
+    /// A field is empty: a missing value, as pandas writes NaN and spreadsheets an empty cell.
+    Missing {
+        /// The 1-based line number.
+        line: usize,
+        /// The 1-based column number.
+        column: usize,
+    },
+    /// A field of the target column (the last) is not a number: a class name, where a
+    /// classifier's target is a class index.
+    TargetNotANumber {
+        /// The 1-based line number.
+        line: usize,
+        /// The 1-based column number.
+        column: usize,
+        /// The field as written.
+        text: String,
+    },
+    /// A feature's field is not a number.
     NotANumber {
         /// The 1-based line number.
         line: usize,
@@ -180,6 +204,18 @@ impl fmt::Display for DataError {
                 expected - 1,
                 features(expected - 1)
             ),
+            DataError::TargetFirst { name } => write!(
+                f,
+                "line 1: the first column, {name:?}, is named as a target is, and the target is the last column: this file's would be read as a feature (move it last, as in pandas' `frame[[c for c in frame.columns if c != {name:?}] + [{name:?}]]`)"
+            ),
+            DataError::Missing { line, column } => write!(
+                f,
+                "line {line}, column {column}: an empty field, a missing value (drop or fill such rows before writing the file, as pandas' `dropna()` does)"
+            ),
+            DataError::TargetNotANumber { line, column, text } => write!(
+                f,
+                "line {line}, column {column}: the target {text:?} is not a number; a classifier's target is a class index 0, 1, 2, ... (map class names to indices before writing the file, as pandas' `factorize` does)"
+            ),
             DataError::NotANumber { line, column, text } => {
                 write!(f, "line {line}, column {column}: {text:?} is not a number")
             }
@@ -215,8 +251,10 @@ pub struct Dataset<const D: usize, F = f32> {
 }
 
 impl<const D: usize, F: Float> Dataset<D, F> {
-    /// Parses CSV text: a header row naming `D` feature columns and a target column, then one
-    /// row per sample. A first row of pandas' default names `0,1,2,...` (a frame built from an
+    /// Parses CSV text: a header row naming `D` feature columns and then the target column
+    /// (the last), then one row per sample. A header whose first column is named as a target
+    /// is (`label`, `target`, `class`, `y`, `species`, ...) while its last is not is refused
+    /// ([`DataError::TargetFirst`]): its target would be read as a feature. A first row of pandas' default names `0,1,2,...` (a frame built from an
     /// array) is a header from three columns on; `0,1` could as well be a first sample, and
     /// is refused ([`DataError::NumberedHeader`]). Blank lines are skipped. Every error names
     /// its line (from 1) and
@@ -248,9 +286,14 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         // are a first sample, in a file without a header row.
         let (mut unnamed_first, mut numbers, mut counting) = (false, 0, true);
         let mut separator = None;
+        let (mut first_name, mut last_is_target) = (String::new(), false);
         let header = csv
             .next_header(|column, text| {
                 let text = text.trim();
+                if column == 1 {
+                    first_name = text.to_string();
+                }
+                last_is_target = names_a_target(text);
                 separator = separator.or(text.chars().find(|c| matches!(c, ';' | '\t' | '|')));
                 unnamed_first |= column == 1 && text.is_empty();
                 // A number, finite or not, or an empty field (a missing value): what a
@@ -282,6 +325,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                 found: header.columns,
             });
         }
+        if header.columns > 1 && names_a_target(&first_name) && !last_is_target {
+            return Err(DataError::TargetFirst { name: first_name });
+        }
         let mut data = Dataset {
             features: Vec::new(),
             targets: Vec::new(),
@@ -297,8 +343,12 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                 let value = parse_number::<F>(text).map_err(|finite| {
                     let text = text.to_string();
                     match finite {
-                        false => DataError::NotANumber { line, column, text },
+                        _ if text.trim().is_empty() => DataError::Missing { line, column },
                         true => DataError::NotFinite { line, column, text },
+                        false if column == D + 1 => {
+                            DataError::TargetNotANumber { line, column, text }
+                        }
+                        false => DataError::NotANumber { line, column, text },
                     }
                 })?;
                 match column - 1 {
@@ -420,6 +470,16 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             .flatten()
             .for_each(|v| *v *= factor);
     }
+}
+
+/// Whether a column's name is one that data sets give their target (compared without case).
+fn names_a_target(name: &str) -> bool {
+    #[rustfmt::skip]
+    const NAMES: [&str; 12] = [
+        "label", "labels", "target", "targets", "class", "classes", "y", "species", "digit",
+        "outcome", "diagnosis", "category",
+    ];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// A number in `F`: `Err(false)` when `text` is not a number, `Err(true)` when it is one but

@@ -322,3 +322,58 @@ fn features_near_the_top_of_f64_standardise() {
         s.std[0]
     );
 }
+
+#[test]
+fn a_target_named_first_class_names_and_missing_values_say_what_they_are() {
+    // The label first, as a file written with its columns reordered: its target would be
+    // read as a feature and its last feature as the target.
+    for name in ["label", "Species", "y", " target "] {
+        let text = format!("{name},a,b\n0,1,2\n");
+        assert_eq!(
+            parse(&text),
+            Err(DataError::TargetFirst {
+                name: name.trim().to_string()
+            }),
+            "{name}"
+        );
+    }
+    let message = parse("class,a,b\n0,1,2\n").unwrap_err().to_string();
+    assert!(
+        message.contains("the target is the last column"),
+        "{message}"
+    );
+    // A target's name last, or no name that is a target's: the columns are as they should be.
+    assert!(parse("y,a,label\n1,2,0\n").is_ok());
+    assert!(parse("a,b,y\n1,2,0\n").is_ok());
+    assert!(parse("a,b,species_id\n1,2,0\n").is_ok());
+    // A class name where a class index belongs, in the target column only.
+    assert_eq!(
+        parse("a,b,species\n1,2,setosa\n"),
+        Err(DataError::TargetNotANumber {
+            line: 2,
+            column: 3,
+            text: "setosa".to_string()
+        })
+    );
+    let message = parse("a,b,species\n1,2,setosa\n").unwrap_err().to_string();
+    assert!(message.contains("class index"), "{message}");
+    assert_eq!(
+        parse("a,b,y\n1,blue,0\n"),
+        Err(DataError::NotANumber {
+            line: 2,
+            column: 2,
+            text: "blue".to_string()
+        })
+    );
+    // An empty field, in a feature or the target, and spaces alone: a missing value.
+    for (row, column) in [(",2,0", 1), ("1, ,0", 2), ("1,2,", 3)] {
+        let text = format!("a,b,y\n1,2,0\n{row}\n");
+        assert_eq!(
+            parse(&text),
+            Err(DataError::Missing { line: 3, column }),
+            "{row}"
+        );
+    }
+    let message = parse("a,b,y\n1,,0\n").unwrap_err().to_string();
+    assert!(message.contains("missing value"), "{message}");
+}

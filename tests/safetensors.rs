@@ -598,6 +598,11 @@ fn other_formats_and_unknown_dtypes_are_named() {
         refused(&zip),
         "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`); in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`"
     );
+    // A CSV file given by mistake: eight bytes of text as a length claim exabytes.
+    assert_eq!(
+        refused(b"sepal_length,sepal_width,species\n5.1,3.5,0\n"),
+        "not a safetensors file, but by its first bytes text (a CSV, JSON or other text file): a safetensors file begins with the length of its header in 8 bytes"
+    );
     let mut npy = b"\x93NUMPY\x01\x00v\x00{'descr': '<f4'".to_vec();
     npy.resize(200, b' ');
     assert!(refused(&npy).contains("a NumPy array"));

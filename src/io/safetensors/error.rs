@@ -153,7 +153,7 @@ pub enum SafetensorsError {
         available: usize,
     },
     /// The file starts as another format does (a PyTorch `torch.save` archive, a NumPy
-    /// array, a pickle, HDF5), not with a safetensors header.
+    /// array, a pickle, HDF5, text), not with a safetensors header.
     OtherFormat {
         /// The format it looks like.
         looks_like: &'static str,
@@ -344,6 +344,10 @@ impl Display for SafetensorsError {
             OtherFormat { looks_like } if *looks_like == super::OWN_IMAGE => write!(
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}; read it with `io::load`"
+            ),
+            OtherFormat { looks_like } if *looks_like == super::TEXT => write!(
+                f,
+                "not a safetensors file, but by its first bytes {looks_like}: a safetensors file begins with the length of its header in 8 bytes"
             ),
             OtherFormat { looks_like } => write!(
                 f,

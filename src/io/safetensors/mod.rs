@@ -82,7 +82,8 @@ pub enum Naming<'a> {
     /// One name for each layer that has parameters, in order: `Layers(&["fc1", "fc2"])`
     /// reads `fc1.weight`, `fc1.bias`, `fc2.weight`, `fc2.bias` (a module with attributes
     /// `self.fc1 = nn.Linear(..)`, ...). An empty name reads the layer's tensors without a
-    /// prefix: `Layers(&[""])` reads a lone `nn.Linear`'s `weight` and `bias`.
+    /// prefix: `Layers(&[""])` reads and writes a lone `nn.Linear`'s `weight` and `bias`
+    /// (with [`Sequential`](Self::Sequential), a lone `Linear` is `0.weight` and `0.bias`).
     Layers(&'a [&'a str]),
 }
 
@@ -407,6 +408,9 @@ fn aliased<'a>(_: &Header<'a>, _: &str) -> Parsed<Option<TensorInfo<'a>>> {
 /// What [`SafetensorsError::OtherFormat`] says of this crate's own byte image.
 pub(crate) const OWN_IMAGE: &str = "this crate's own weights image, as `io::save` writes";
 
+/// What [`SafetensorsError::OtherFormat`] says of a file that begins with text.
+pub(crate) const TEXT: &str = "text (a CSV, JSON or other text file)";
+
 /// The format a file that is not safetensors looks like, from its first bytes.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
     const FORMATS: [(&[u8], &str); 6] = [
@@ -420,10 +424,16 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
         (b"\x80\x02", "a pickle, as older `torch.save` writes"),
         (b"\x80\x04", "a pickle"),
     ];
-    FORMATS
+    let known = FORMATS
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|&(_, name)| name)
+        .map(|&(_, name)| name);
+    // Eight bytes of text as a length would claim more than 2^61 bytes of header.
+    let text = bytes.len() >= 8
+        && bytes[..8]
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    known.or(text.then_some(TEXT))
 }
 
 /// The safetensors dtype of `F`.
