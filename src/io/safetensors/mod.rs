@@ -149,6 +149,10 @@ pub struct TensorInfo<'a> {
     pub data: &'a [u8],
 }
 
+/// Whether a header records where its metadata lies, to step over it and to look aliases up
+/// in it: with an allocator. Firmware reads small files, and is spared the code.
+const SKIPS_METADATA: bool = cfg!(feature = "alloc");
+
 /// The validated header of a safetensors file and the data it indexes.
 #[derive(Clone, Copy)]
 pub struct Header<'a> {
@@ -267,7 +271,8 @@ impl<'a> Header<'a> {
                 // A map of strings to strings.
                 c.space();
                 let start = c.pos;
-                if let Some((checked, end)) = self.metadata
+                if SKIPS_METADATA
+                    && let Some((checked, end)) = self.metadata
                     && checked == start
                 {
                     c.pos = end;
@@ -275,7 +280,7 @@ impl<'a> Header<'a> {
                 }
                 c.expect(b'{', "an object for `__metadata__`")?;
                 c.members(|c, _| c.string().map(|_| ()))?;
-                metadata = Some((start, c.pos));
+                metadata = SKIPS_METADATA.then_some((start, c.pos));
                 return Ok(());
             }
             let (dtype, shape, (begin, end)) = c.entry(name)?;
