@@ -213,7 +213,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 3. Saved as PyTorch names them (`2.weight`, `2.bias` for the Affine), and read back.
-    let bytes = safetensors::to_bytes(&net);
+    let bytes = safetensors::to_bytes(&net)?;
     let mut reloaded = Net::ZERO;
     safetensors::load(&bytes, &mut reloaded)?;
     let header = safetensors::Header::parse(&bytes)?;

@@ -7,7 +7,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::float::Float;
+use crate::float::{Float, Readable};
 use crate::module::{ParamCount, Params};
 use crate::tensor::Zero;
 
@@ -222,7 +222,8 @@ impl fmt::Display for DataError {
             DataError::NotAClass { sample, value } => {
                 write!(
                     f,
-                    "targets[{sample}] is {value}: not a class index (0, 1, 2, ...)"
+                    "targets[{sample}] is {}: not a class index (0, 1, 2, ...)",
+                    Readable(*value)
                 )
             }
         }
@@ -678,6 +679,13 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
     /// [`Trainer`](crate::train::Trainer) refuses the first step that meets it: nothing
     /// trains on it unnoticed. Check with [`is_finite`](Self::is_finite).
     pub fn fit(features: &[[F; D]]) -> Self {
+        // A feature that takes one value is recognised as such, not by its deviation: the
+        // mean of seven 0.1s in f64 is not 0.1 to the last bit, and the deviation from it,
+        // 1e-17, would scale the feature by 7e15.
+        let constant: [Option<F>; D] = core::array::from_fn(|i| {
+            let first = features.first()?[i];
+            features.iter().all(|row| row[i] == first).then_some(first)
+        });
         let n = features.len().max(1) as f64;
         let mut mean = [0.0f64; D];
         for row in features {
@@ -706,13 +714,19 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
         let deviation: [f64; D] =
             core::array::from_fn(|i| num_traits::Float::sqrt(var[i]) * largest[i]);
         Standardizer {
-            mean: mean.map(F::from_f64),
+            // A constant feature's own value, so that it becomes exactly 0.
+            mean: core::array::from_fn(|i| constant[i].unwrap_or(F::from_f64(mean[i]))),
             // A feature that does not vary, or varies below what `F` holds as a normal number
-            // (whose quotient would overflow), keeps its scale: a standard deviation of 1.
-            std: deviation.map(|d| {
-                let std = F::from_f64(d);
-                if num_traits::Float::is_normal(std) {
+            // (whose quotient would overflow), keeps its scale: a standard deviation of 1. One
+            // that spans more than `F` holds (from -MAX to MAX) is scaled by MAX.
+            std: core::array::from_fn(|i| {
+                let std = F::from_f64(deviation[i]);
+                if constant[i].is_some() {
+                    F::ONE
+                } else if num_traits::Float::is_normal(std) {
                     std
+                } else if num_traits::Float::is_infinite(std) {
+                    F::max_value()
                 } else {
                     F::ONE
                 }

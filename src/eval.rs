@@ -436,6 +436,16 @@ pub fn r_squared<M: Forward<X>, X>(
                 .map(|r| flat[r * row + output].as_f64())
                 .sum()
         };
+        // Compared exactly: the mean of a constant 0.1 in f64 is not 0.1 to the last bit, and
+        // the squares of those differences would make R^2 a number like -7e33.
+        let mut values = targets.iter().flat_map(|t| {
+            let flat = t.flat();
+            (0..flat.len() / row).map(move |r| flat[r * row + output])
+        });
+        let first = values.next();
+        if values.all(|v| Some(v) == first) {
+            return Err(EvalError::ConstantTarget { output });
+        }
         let mean = targets.iter().map(column).sum::<f64>() / samples;
         let (mut res, mut tot) = (0.0, 0.0);
         for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
@@ -446,9 +456,6 @@ pub fn r_squared<M: Forward<X>, X>(
                 res += (v - p) * (v - p);
                 tot += (v - mean) * (v - mean);
             }
-        }
-        if tot == 0.0 {
-            return Err(EvalError::ConstantTarget { output });
         }
         total += 1.0 - res / tot;
     }

@@ -176,3 +176,18 @@ macro_rules! impl_float {
 
 impl_float!(f32, crate::math::exp_f32, crate::math::exp_f32_fused, u32);
 impl_float!(f64, num_traits::Float::exp, num_traits::Float::exp, u64);
+
+/// A number as a person writes it in a message: in full from 1e-4 to 1e16, in exponent form
+/// beyond (where `f64`'s `Display` writes hundreds of digits: `1e300` would be 301).
+pub(crate) struct Readable(pub(crate) f64);
+
+impl core::fmt::Display for Readable {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let size = self.0.abs();
+        if size == 0.0 || !size.is_finite() || (1e-4..1e16).contains(&size) {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
+}

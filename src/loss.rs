@@ -6,7 +6,7 @@
 //! of cross-entropy below about 2e-31 (for `f32`) are flushed to zero, so that the backward
 //! pass never computes on subnormal numbers.
 
-use crate::float::Float;
+use crate::float::{Float, Readable};
 use crate::layers::softmax_row;
 use crate::math::flush_tiny;
 use crate::module::Squash;
@@ -109,14 +109,16 @@ impl core::fmt::Display for TargetError {
                 "target value {} (sample {}) is {}: it must be {}",
                 self.index,
                 self.index / self.row,
-                self.value,
+                Readable(self.value),
                 self.expected
             )
         } else {
             write!(
                 f,
                 "target {} is {}: it must be {}",
-                self.index, self.value, self.expected
+                self.index,
+                Readable(self.value),
+                self.expected
             )
         }
     }
@@ -398,18 +400,22 @@ fn check_classes<const C: usize>(classes: impl Iterator<Item = usize>) -> Result
     Ok(())
 }
 
-/// `logsumexp(z)` computed without overflow.
-fn log_sum_exp<F: Float>(z: &[F]) -> F {
+/// `logsumexp(z)` computed without overflow, as its two terms: the largest logit, and the
+/// logarithm of the sum relative to it ([`softmax_row`]).
+fn log_sum_exp<F: Float>(z: &[F]) -> (F, F) {
     let max = z.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
     let sum = z.iter().fold(F::ZERO, |s, &v| s + (v - max).exp_fast());
-    max + sum.ln()
+    (max, sum.ln())
 }
 
 /// One sample's cross-entropy against a distribution `t`, and its gradient scaled by `scale`.
+///
+/// `sum t_k (logsumexp(z) - z_k)`, summed as `sum t_k (max - z_k) + ln_sum * sum t_k`: the
+/// differences from the largest logit are exact where the logits are close, and large
+/// logits do not swallow the logarithm.
 fn soft_target_row<F: Float>(z: &[F], t: &[F], grad: Option<(&mut [F], F)>) -> F {
     let total: F = t.iter().fold(F::ZERO, |s, &v| s + v);
-    let inner = z.iter().zip(t).fold(F::ZERO, |s, (&z, &t)| s + z * t);
-    let lse = match grad {
+    let (max, ln_sum) = match grad {
         Some((g, scale)) => {
             let lse = softmax_row(z, g);
             for (g, &t) in g.iter_mut().zip(t) {
@@ -419,7 +425,11 @@ fn soft_target_row<F: Float>(z: &[F], t: &[F], grad: Option<(&mut [F], F)>) -> F
         }
         None => log_sum_exp(z),
     };
-    lse * total - inner
+    let below_max = z
+        .iter()
+        .zip(t)
+        .fold(F::ZERO, |s, (&z, &t)| s + (max - z) * t);
+    below_max + ln_sum * total
 }
 
 /// One sample's cross-entropy against class `c`, and its gradient scaled by `scale`.
@@ -430,7 +440,7 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
         }
         return F::nan();
     };
-    let lse = match grad {
+    let (max, ln_sum) = match grad {
         Some((g, scale)) => {
             let lse = softmax_row(z, g);
             g[c] -= F::ONE;
@@ -439,7 +449,8 @@ fn class_row<F: Float>(z: &[F], c: usize, grad: Option<(&mut [F], F)>) -> F {
         }
         None => log_sum_exp(z),
     };
-    lse - zc
+    // `logsumexp(z) - z_c` as `(max - z_c) + ln_sum`: see `soft_target_row`.
+    (max - zc) + ln_sum
 }
 
 #[diagnostic::do_not_recommend]

@@ -1,6 +1,7 @@
 //! Training loop helpers: one optimisation step, one epoch over a data set, shuffling, and
 //! classification metrics.
 
+use core::borrow::Borrow;
 use core::fmt;
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
@@ -356,10 +357,7 @@ where
             }
         };
         if let Err(error) = stepped {
-            return Err(TrainError::Refused {
-                step: self.steps,
-                error,
-            });
+            return Err(refused::<M, X>(x, self.steps, error));
         }
         Ok(value)
     }
@@ -390,6 +388,23 @@ fn not_finite<M: Forward<X>, X>(x: &X, step: u64, loss: f64) -> TrainError {
             value,
         },
         None => TrainError::NonFiniteLoss { step, loss },
+    }
+}
+
+/// The error of a step whose update was refused: the input value at fault when the model
+/// finds one that is not finite (an infinity behind a saturating activation gives a finite
+/// loss and a NaN gradient), the update's error otherwise.
+#[cold]
+#[inline(never)]
+fn refused<M: Forward<X>, X>(x: &X, step: u64, error: StepError) -> TrainError {
+    match non_finite_sample::<M, X>(x) {
+        Some((sample, feature, value)) => TrainError::NonFiniteInput {
+            step,
+            sample,
+            feature,
+            value,
+        },
+        None => TrainError::Refused { step, error },
     }
 }
 
@@ -547,14 +562,15 @@ where
         }
         if !x_tail.is_empty() {
             let live = x_tail.len();
-            let (x, t): ([S; B], [T; B]) = (filled(x_tail), filled(t_tail));
-            self.step_rows(model, &x, &t, loss, Some(live))
+            let (x, t) = (filled::<S, B>(x_tail), filled::<T, B>(t_tail));
+            let (x, t): (&[S; B], &[T; B]) = (x.borrow(), t.borrow());
+            self.step_rows(model, x, t, loss, Some(live))
                 .map_err(|e| in_data_set(e, xs.len() * B, live))?;
             // The step's loss is the padded batch's mean, in which the repeated samples
             // count again: the report takes the live rows' own mean, from the same output.
             let out = &self.buffers.out;
-            let value = ScoredBy::loss_of_rows(loss, out, &t, live);
-            let correct = ScoredBy::correct(loss, out, &t, live);
+            let value = ScoredBy::loss_of_rows(loss, out, t, live);
+            let correct = ScoredBy::correct(loss, out, t, live);
             tally.add(value.as_f64(), live, correct);
         }
         Ok(tally.report())
@@ -662,8 +678,8 @@ where
         }
         if !tail.is_empty() {
             let live = tail.len();
-            let t: [T; B] = filled(tail);
-            <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, &t)
+            let t = filled::<T, B>(tail);
+            <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, t.borrow())
                 .map_err(|e| refused(e, batches.len() as u64, batches.len() * B, live))?;
         }
         Ok(())
@@ -692,8 +708,8 @@ where
             }
         }
         if !tail.is_empty() {
-            let x: [S; B] = filled(tail);
-            if let Some(found) = non_finite_sample::<M, [S; B]>(&x) {
+            let x = filled::<S, B>(tail);
+            if let Some(found) = non_finite_sample::<M, [S; B]>(x.borrow()) {
                 return Err(refused(batches.len(), tail.len(), found));
             }
         }
@@ -702,7 +718,20 @@ where
 }
 
 /// A batch of the last samples of a data set, which do not fill one: repeated in order until
-/// it is full (`tail` is not empty).
+/// it is full (`tail` is not empty). On the heap with an allocator: a batch of 256 samples
+/// of 784 features is 784 KiB, which a thread's stack (2 MiB, less with a debug build's
+/// copies) need not hold beside the rest; on the stack without one, where batches are small.
+#[cfg(feature = "alloc")]
+fn filled<T: Copy, const B: usize>(tail: &[T]) -> alloc::boxed::Box<[T; B]> {
+    let batch: alloc::vec::Vec<T> = (0..B).map(|i| tail[i % tail.len()]).collect();
+    match batch.into_boxed_slice().try_into() {
+        Ok(batch) => batch,
+        Err(_) => unreachable!("a batch of B values"),
+    }
+}
+
+/// [`filled`] without an allocator.
+#[cfg(not(feature = "alloc"))]
 fn filled<T: Copy, const B: usize>(tail: &[T]) -> [T; B] {
     core::array::from_fn(|i| tail[i % tail.len()])
 }

@@ -36,7 +36,7 @@
 //! let net: Bumps<7> = bumps(f64::sin, 0.0, 1.0);
 //! ```
 
-use crate::float::Float;
+use crate::float::{Float, Readable};
 use crate::layers::{Linear, Sigmoid};
 use crate::module::Params;
 
@@ -263,12 +263,13 @@ fn build<const H: usize, F: Float>(
     assert!(
         lo.is_finite() && hi.is_finite() && lo < hi,
         "bumps: the interval [{}, {}] must be finite with lo < hi",
-        Short(lo),
-        Short(hi)
+        Readable(lo),
+        Readable(hi)
     );
     assert!(
         steepness.is_finite() && steepness > 0.0,
-        "bumps: the steepness must be finite and positive, not {steepness}"
+        "bumps: the steepness must be finite and positive, not {}",
+        Readable(steepness)
     );
     let m = H / 2;
     let width = (hi - lo) / m as f64;
@@ -279,10 +280,11 @@ fn build<const H: usize, F: Float>(
     let spacing = <F as num_traits::Float>::epsilon().as_f64() * lo.abs().max(hi.abs());
     assert!(
         width >= steepness * spacing,
-        "bumps: {} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({steepness}) times that (use fewer bumps, or f64)",
+        "bumps: {} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({}) times that (use fewer bumps, or f64)",
         core::any::type_name::<F>(),
-        Short(lo),
-        Short(hi)
+        Readable(lo),
+        Readable(hi),
+        Readable(steepness)
     );
     // Built field by field rather than from `Linear::ZERO`, whose width rule would report
     // `H = 0` a second and third time here, after `EvenHidden`; the stack bound still holds.
@@ -321,32 +323,17 @@ fn build<const H: usize, F: Float>(
     assert!(
         finite,
         "bumps: the network for [{}, {}] has parameters that are not finite in this float type (an interval too wide or too narrow for it, or f not finite at a midpoint)",
-        Short(lo),
-        Short(hi)
+        Readable(lo),
+        Readable(hi)
     );
     assert!(
         num_traits::Float::is_normal(F::from_f64(w)),
         "bumps: the sigmoids' slope {w:e} is zero or subnormal in {}: the interval [{}, {}] is too wide for it",
         core::any::type_name::<F>(),
-        Short(lo),
-        Short(hi)
+        Readable(lo),
+        Readable(hi)
     );
     net
-}
-
-/// A number as a person writes it: in full from 1e-4 to 1e16, in exponent form beyond (where
-/// `f64`'s `Display` writes hundreds of digits).
-struct Short(f64);
-
-impl core::fmt::Display for Short {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let size = self.0.abs();
-        if size == 0.0 || !size.is_finite() || (1e-4..1e16).contains(&size) {
-            write!(f, "{}", self.0)
-        } else {
-            write!(f, "{:e}", self.0)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -297,6 +297,36 @@ fn a_feature_that_barely_varies_standardises_to_finite_values() {
     assert_eq!(typed_nn::data::Standardizer::fit(&empty).std, [1.0, 1.0]);
 }
 
+/// A feature of one value has a deviation of 0, whatever the rounding of its mean: seven 0.1s
+/// have a mean 1e-17 away from 0.1 in f64, which as a deviation would scale the feature by
+/// 7e15. It standardises to exactly 0, at every count of samples, in both float types.
+#[test]
+fn a_constant_feature_standardises_to_zero_at_every_count() {
+    use typed_nn::data::Standardizer;
+    for n in 1..=64 {
+        for value in [0.1f32, 0.3, 0.7, 2.2, -1e-3] {
+            let rows = vec![[value, n as f32]; n];
+            let s = Standardizer::fit(&rows);
+            assert_eq!((s.mean[0], s.std[0]), (value, 1.0), "{n} x {value}");
+            assert_eq!(s.transform(&[value, 0.0])[0], 0.0);
+            let wide = vec![[f64::from(value)]; n];
+            let s = Standardizer::fit(&wide);
+            assert_eq!(
+                (s.mean[0], s.std[0]),
+                (f64::from(value), 1.0),
+                "{n} x {value}"
+            );
+        }
+    }
+    // A feature that does vary keeps its own deviation, however small against its mean.
+    let s = Standardizer::fit(&[[1.0f32], [1.000_000_1]]);
+    assert!(s.std[0] > 0.0 && s.std[0] < 1e-6, "{}", s.std[0]);
+    // One that spans all of f64 is scaled by the largest float, into [-1, 1].
+    let s = Standardizer::fit(&[[f64::MAX], [-f64::MAX]]);
+    assert_eq!(s.std[0], f64::MAX);
+    assert!(s.transform(&[f64::MAX])[0] <= 1.0 && s.transform(&[-f64::MAX])[0] >= -1.0);
+}
+
 /// Numbers are parsed in the data set's own type: no double rounding through f64, and the
 /// largest f32 written out in full is f32::MAX, not an overflow.
 #[test]
@@ -376,4 +406,10 @@ fn a_target_named_first_class_names_and_missing_values_say_what_they_are() {
     }
     let message = parse("a,b,y\n1,,0\n").unwrap_err().to_string();
     assert!(message.contains("missing value"), "{message}");
+    // A huge target is written as a person writes it, not in 301 digits.
+    let huge = Dataset::<1, f64>::from_csv("x,y\n1,0\n2,1e300\n").unwrap();
+    assert_eq!(
+        huge.classes().unwrap_err().to_string(),
+        "targets[1] is 1e300: not a class index (0, 1, 2, ...)"
+    );
 }

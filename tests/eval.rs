@@ -89,6 +89,17 @@ fn mean_loss_mse_and_r_squared_match_their_formulas() {
         r_squared(&model, &xs, &[[2.0]; 4]),
         Err(EvalError::ConstantTarget { output: 0 })
     );
+    // Constant targets whose mean rounds off their value: still constant, at every count.
+    for n in 1..=64 {
+        for value in [0.1, 0.3, 0.7, 2.2] {
+            let (xs, ts) = (vec![[1.0]; n], vec![[value]; n]);
+            assert_eq!(
+                r_squared(&model, &xs, &ts),
+                Err(EvalError::ConstantTarget { output: 0 }),
+                "{n} x {value}"
+            );
+        }
+    }
     assert!(mse(&model, &xs, &ts[..2]).is_err());
 }
 

@@ -144,7 +144,7 @@ fn every_malformed_image_is_an_error_that_says_what_and_leaves_the_model_intact(
     expect_error(b"TYNX", ImageError::Magic { found: *b"TYNX" });
     expect_error(b"X", ImageError::Magic { found: *b"X\0\0\0" });
     // A safetensors file of the same model is named as one.
-    let safetensors = typed_nn::io::safetensors::to_bytes(&net());
+    let safetensors = typed_nn::io::safetensors::to_bytes(&net()).unwrap();
     let m = expect_error(&safetensors, ImageError::Safetensors);
     assert_eq!(
         m,

@@ -44,7 +44,7 @@ proptest! {
 
     #[test]
     fn a_truncated_file_is_refused(cut in 0usize..10_000) {
-        let bytes = st::to_bytes(&model());
+        let bytes = st::to_bytes(&model()).unwrap();
         let cut = cut % bytes.len();
         let mut net = model();
         prop_assert!(st::load(&bytes[..cut], &mut net).is_err());
@@ -55,7 +55,7 @@ proptest! {
     fn corrupted_files_never_panic(
         flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6),
     ) {
-        let mut bytes = st::to_bytes(&model());
+        let mut bytes = st::to_bytes(&model()).unwrap();
         for (at, mask) in flips {
             let i = at % bytes.len();
             bytes[i] ^= mask.max(1);
@@ -65,7 +65,7 @@ proptest! {
 
     #[test]
     fn any_header_length_is_refused_or_read_without_allocating(claimed in any::<u64>()) {
-        let mut bytes = st::to_bytes(&model());
+        let mut bytes = st::to_bytes(&model()).unwrap();
         bytes[..8].copy_from_slice(&claimed.to_le_bytes());
         check_load(&bytes)?;
     }

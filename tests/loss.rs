@@ -70,6 +70,25 @@ fn losses_stay_finite_for_logits_of_magnitude_1e4() {
 }
 
 #[test]
+fn large_tied_logits_keep_the_logarithm_of_their_count() {
+    // Three equal logits: each class has probability 1/3 whatever their size, so the loss is
+    // ln 3. Summed as (max + ln 3) - z, ln 3 vanishes beside 1e8 in f32 (1e17 in f64).
+    let ln3 = 3.0f64.ln();
+    for z in [1e3f32, 1e8, 1e30, -1e30] {
+        let mut g = [0.0f32; 3];
+        let by_index = SoftmaxCrossEntropy.loss_grad(&[z; 3], &0, &mut g);
+        assert!((f64::from(by_index) - ln3).abs() < 1e-6, "{z}: {by_index}");
+        let soft = SoftmaxCrossEntropy.loss(&[[z; 3]], &[[0.2, 0.3, 0.5]]);
+        assert!((f64::from(soft) - ln3).abs() < 1e-6, "{z}: {soft}");
+        let batch = SoftmaxCrossEntropy.loss(&[[z; 3]; 2], &[2, 1]);
+        assert!((f64::from(batch) - ln3).abs() < 1e-6, "{z}: {batch}");
+    }
+    for z in [1e17f64, 1e300] {
+        assert!((SoftmaxCrossEntropy.loss(&[z; 3], &2) - ln3).abs() < 1e-15);
+    }
+}
+
+#[test]
 fn gradients_are_never_subnormal() {
     // softmax gives the second class e^-87 / (1 + e^-87) ~ 1.6e-38, normal; over a batch of
     // 64 its gradient would be ~2.5e-40, subnormal, and slow every product downstream.

@@ -4,6 +4,8 @@
 
 mod common;
 
+use core::ops::ControlFlow;
+
 use common::rng;
 use typed_nn::optim::{Adam, Optimizer, Sgd, SgdMomentum, StepError};
 use typed_nn::prelude::*;
@@ -294,6 +296,30 @@ fn a_sample_that_is_not_finite_is_named_by_its_place() {
 }
 
 #[test]
+fn an_infinite_input_behind_a_saturating_activation_is_named_too() {
+    // tanh(inf) = 1: the loss is finite, and the first layer's weight gradient, inf * 0, NaN.
+    type Squashed = (Linear<2, 3>, Tanh, Linear<3, 2>);
+    let mut model = Squashed::ZERO;
+    model.init(Scheme::Glorot, &mut rng(6));
+    let fresh = model.clone();
+    let mut trainer = Trainer::<Squashed, [[f32; 2]; 2], _>::new(Sgd::new(0.1));
+    let batch = [[0.5, 0.5], [0.25, f32::INFINITY]];
+    let err = trainer
+        .step(&mut model, &batch, &[0, 1], &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        TrainError::NonFiniteInput {
+            step: 1,
+            sample: 1,
+            feature: 1,
+            value: f64::INFINITY
+        }
+    );
+    assert_eq!(model, fresh);
+}
+
+#[test]
 fn an_image_sample_that_is_not_finite_is_named_by_its_pixel() {
     type Images = (Flatten<6>, Linear<6, 2>);
     let mut model = Images::ZERO;
@@ -476,6 +502,47 @@ fn a_huge_model_trains_on_the_heap_on_a_small_thread() {
     };
     std::thread::Builder::new()
         .stack_size(2 << 20)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn epochs_of_large_batches_fit_a_small_thread_with_a_partial_last_batch() {
+    // The MNIST perceptron on batches of 256 (784 KiB of inputs each), 300 samples: the last
+    // batch is 44 samples, filled up to 256. Neither the model, the trainer nor that batch
+    // may sit on the stack of a thread of 256 KiB.
+    type Net = (Linear<784, 512>, ReLU, Linear<512, 10>);
+    const B: usize = 256;
+    let run = || {
+        let mut model: Box<Net> = typed_nn::boxed::zeroed();
+        model.init(Scheme::He, &mut rng(4));
+        let mut trainer = Trainer::<Net, [[f32; 784]; B], _>::boxed(Adam::boxed(1e-3));
+        let mut inputs: Vec<[f32; 784]> = (0..300)
+            .map(|i| core::array::from_fn(|j| ((i * 7 + j) % 11) as f32 / 11.0))
+            .collect();
+        let mut classes: Vec<usize> = (0..300).map(|i| i % 10).collect();
+        let report = trainer
+            .epoch(&mut model, &inputs, &classes, &SoftmaxCrossEntropy)
+            .unwrap();
+        assert_eq!((report.samples, report.steps), (300, 2));
+        let last = trainer
+            .fit(
+                &mut model,
+                &mut inputs,
+                &mut classes,
+                &SoftmaxCrossEntropy,
+                1,
+                &mut rng(5),
+                |_, _| ControlFlow::Continue(()),
+            )
+            .unwrap();
+        assert_eq!((last.epoch, last.samples), (1, 300));
+        assert!(last.mean_loss.is_finite());
+    };
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
         .spawn(run)
         .unwrap()
         .join()

@@ -56,7 +56,7 @@ fn net_tensors(n: &Net) -> Vec<(&'static str, Dtype, Vec<usize>, Vec<u8>)> {
 #[test]
 fn a_saved_model_reloads_and_the_reference_reader_agrees() {
     let original = net(1);
-    let bytes = st::to_bytes(&original);
+    let bytes = st::to_bytes(&original).unwrap();
     let mut copy = Net::ZERO;
     st::load(&bytes, &mut copy).unwrap();
     assert_eq!(copy, original);
@@ -85,7 +85,7 @@ fn a_file_of_the_reference_writer_loads_whatever_its_order() {
 fn f64_models_and_nested_tuples_count_layers_in_order() {
     let mut model = Net64::ZERO;
     model.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(3));
-    let bytes = st::to_bytes(&model);
+    let bytes = st::to_bytes(&model).unwrap();
     let header = Header::parse(&bytes).unwrap();
     let mut names = Vec::new();
     header.for_each(|t| names.push((t.name.to_string(), t.dtype.to_string())));
@@ -577,7 +577,7 @@ fn names_too_long_to_hold_are_refused_not_cut() {
     assert!(matches!(err, SafetensorsError::NameTooLong { .. }), "{err}");
     assert!(err.to_string().contains("is longer than 96 bytes"), "{err}");
     let mut model = Net::ZERO;
-    let file = st::to_bytes(&n);
+    let file = st::to_bytes(&n).unwrap();
     assert!(matches!(
         st::load_named(&file, &mut model, Naming::Prefixed(&prefix)),
         Err(SafetensorsError::NameTooLong { .. })
@@ -750,7 +750,7 @@ fn every_dtype_of_the_format_is_read_in_a_header() {
 
 #[test]
 fn a_file_cut_short_says_so() {
-    let file = st::to_bytes(&net(8));
+    let file = st::to_bytes(&net(8)).unwrap();
     // Inside the header, and inside the data.
     let err = Header::parse(&file[..20]).unwrap_err();
     assert!(err.to_string().ends_with("the file is cut short"), "{err}");
@@ -877,4 +877,29 @@ fn metadata_anywhere_in_the_header_and_twice_leaves_every_tensor_read() {
     let mut copy = Net::ZERO;
     st::load_part(&raw(&aliased, &data), &mut copy, Naming::Sequential).unwrap();
     assert_eq!(copy, n);
+}
+
+#[test]
+fn a_model_holding_a_nan_or_an_infinity_is_not_written() {
+    // Its file would be refused by `load`, as the byte image refuses the model.
+    let mut n = net(9);
+    n.2.bias[1] = f32::INFINITY;
+    let err = st::to_bytes(&n).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `2.bias` holds a NaN or an infinity at index 1"
+    );
+    n.2.bias[1] = 0.0;
+    n.0.weight[2][1] = f32::NAN;
+    let names = Naming::Layers(&["fc1", "fc2"]);
+    let err = st::to_bytes_named(&n, names).unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::NotFinite { name, index: 7 } if name.as_str() == "fc1.weight"),
+        "{err:?}"
+    );
+    let path =
+        std::env::temp_dir().join(format!("typed-nn-nan-{}.safetensors", std::process::id()));
+    assert!(st::save(&path, &n).is_err());
+    assert!(!path.exists(), "nothing written");
+    assert!(typed_nn::io::to_image::<f32, _>(&n).is_err());
 }

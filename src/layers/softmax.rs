@@ -36,9 +36,11 @@ parameterless!(Softmax);
 impl<T: Tensor> crate::describe::Describe<T> for Softmax {}
 
 /// Writes the softmax of `logits` into `out`, both of the same length, and returns
-/// `logsumexp(logits)`, which its normalisation computes anyway (cross-entropy needs it).
+/// `logsumexp(logits)` as its two terms, the largest logit and the logarithm of the sum
+/// relative to it, which the normalisation computes anyway (cross-entropy needs them apart:
+/// summed first, `ln 3` vanishes beside logits of 1e8).
 #[inline(always)]
-pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) -> F {
+pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) -> (F, F) {
     let max = logits.iter().fold(F::neg_infinity(), |m, &v| m.max(v));
     let mut sum = F::ZERO;
     for (y, &x) in out.iter_mut().zip(logits) {
@@ -47,7 +49,7 @@ pub(crate) fn softmax_row<F: Float>(logits: &[F], out: &mut [F]) -> F {
     }
     let inv = F::ONE / sum;
     out.iter_mut().for_each(|y| *y *= inv);
-    max + sum.ln()
+    (max, sum.ln())
 }
 
 /// Softmax of each row of `row` values.

@@ -398,7 +398,8 @@ impl fmt::Display for StepError {
             ),
             StepError::Gradient { index, value, .. } => write!(
                 f,
-                "gradient {index} is {value}: it overflowed (scale the data or the targets), or the data, the loss or the model holds an infinity"
+                "gradient {index} is {}: it overflowed (scale the data or the targets), or the data, the loss or the model holds an infinity",
+                crate::float::Readable(*value)
             ),
         }
     }

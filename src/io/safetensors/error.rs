@@ -286,7 +286,8 @@ pub enum SafetensorsError {
         /// The model's: `F32` or `F64`.
         expected: &'static str,
     },
-    /// A tensor holds a NaN or an infinity.
+    /// A tensor holds a NaN or an infinity: in a file read, or in a model written, whose
+    /// file could not be read back.
     NotFinite {
         /// The tensor.
         name: Name,

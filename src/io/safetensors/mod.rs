@@ -23,7 +23,7 @@
 //! type Net = (Linear<2, 3>, ReLU, Linear<3, 1>);
 //! let mut net = Net::ZERO;
 //! net.0.weight[1][0] = 0.5;
-//! let bytes = safetensors::to_bytes(&net); // names 0.weight, 0.bias, 2.weight, 2.bias
+//! let bytes = safetensors::to_bytes(&net)?; // names 0.weight, 0.bias, 2.weight, 2.bias
 //! let mut copy = Net::ZERO;
 //! safetensors::load(&bytes, &mut copy)?;
 //! assert_eq!(copy, net);
@@ -500,7 +500,7 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
 /// use typed_nn::io::safetensors::{self, Naming};
 /// use typed_nn::{Linear, ReLU, Zero};
 /// let encoder = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
-/// let bytes = safetensors::to_bytes(&encoder);
+/// let bytes = safetensors::to_bytes(&encoder)?;
 /// // Only the first layer, `0.weight` and `0.bias`; `2.weight` and `2.bias` stay unread.
 /// let mut first = Linear::<3, 4>::ZERO;
 /// assert!(safetensors::load_named(&bytes, &mut first, Naming::Sequential).is_err());

@@ -15,17 +15,12 @@ use crate::module::Params;
 /// `safetensors.torch.load_file` reads into a `state_dict` that the same architecture's
 /// `load_state_dict` accepts.
 ///
-/// # Panics
-///
-/// When a layer's [`Tensors`] and [`Params`] describe different numbers of values (a layer
-/// written by hand with a tensor left out): [`to_bytes_named`] returns that as an error.
-pub fn to_bytes<F: Float, M: Params<F> + Tensors>(model: &M) -> Vec<u8> {
-    // Sequential names are never too long or repeated: only a layer's inconsistent
-    // description fails, which is a bug in that layer.
-    match to_bytes_named(model, Naming::Sequential) {
-        Ok(bytes) => bytes,
-        Err(e) => panic!("safetensors::to_bytes: {e}"),
-    }
+/// A model holding a NaN or an infinity is refused ([`SafetensorsError::NotFinite`], naming
+/// the tensor and the index), as [`load`](super::load) would refuse its file and the byte
+/// image refuses the model. So is a layer written by hand whose [`Tensors`] and [`Params`]
+/// describe different numbers of values ([`SafetensorsError::Bookkeeping`]).
+pub fn to_bytes<F: Float, M: Params<F> + Tensors>(model: &M) -> Result<Vec<u8>, SafetensorsError> {
+    to_bytes_named(model, Naming::Sequential)
 }
 
 /// [`to_bytes`] with the names of `naming`.
@@ -70,6 +65,18 @@ pub fn to_bytes_named<F: Float, M: Params<F> + Tensors>(
             params,
         });
     }
+    let (mut index, mut first_bad) = (0, None);
+    model.visit(&mut |s| {
+        if first_bad.is_none()
+            && let Some(at) = s.iter().position(|v| !v.is_finite())
+        {
+            first_bad = Some(index + at);
+        }
+        index += s.len();
+    });
+    if let Some(index) = first_bad {
+        return Err(not_finite::<M>(naming, index));
+    }
     // The data starts on a multiple of 8 bytes, as the reference writer pads it.
     while json.len() % 8 != 0 {
         json.push(' ');
@@ -85,6 +92,26 @@ pub fn to_bytes_named<F: Float, M: Params<F> + Tensors>(
         }
     });
     Ok(out)
+}
+
+/// The error of a model whose value `index` (counted over every tensor in order) is not
+/// finite: the tensor that holds it, and its index there.
+#[cold]
+fn not_finite<M: Tensors>(naming: Naming<'_>, index: usize) -> SafetensorsError {
+    let (mut start, mut found) = (0, None);
+    let _ = for_each_tensor::<M>(naming, &mut |name, _, shape| {
+        let len = shape.len();
+        if found.is_none() && index < start + len {
+            found = Some((name, index - start));
+        }
+        start += len;
+        Ok(())
+    });
+    match found {
+        Some((name, index)) => SafetensorsError::NotFinite { name, index },
+        // The tensors hold every value: `to_bytes_named` checked their count.
+        None => unreachable!("value {index} past the model's tensors"),
+    }
 }
 
 /// Why [`save`] or [`load_file`] failed: the file, and what went wrong with it.
