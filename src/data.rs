@@ -206,7 +206,7 @@ impl fmt::Display for DataError {
             ),
             DataError::TargetFirst { name } => write!(
                 f,
-                "line 1: the first column, {name:?}, is named as a target is, and the target is the last column: this file's would be read as a feature (move it last, as in pandas' `frame[[c for c in frame.columns if c != {name:?}] + [{name:?}]]`)"
+                "line 1: the first column, {name:?}, is named as a target is, and the target is the last column: this file's would be read as a feature (move it last, as in pandas' `frame[[c for c in frame.columns if c != {name:?}] + [{name:?}]]`, or rename the column if it is a feature)"
             ),
             DataError::Missing { line, column } => write!(
                 f,
