@@ -59,8 +59,8 @@ pub enum DataError {
         /// Columns found.
         found: usize,
     },
-    /// The header's first column is named as a target is (`label`, `target`, `class`, `y`,
-    /// `species`, ...) and its last is not: the target is the last column, and this file's
+    /// The header's first column has a target's name (`label`, `target`, `class`, `y`,
+    /// `species`, ...) and its last does not: the target is the last column, and this file's
     /// would be read as a feature, and its last feature as the target.
     TargetFirst {
         /// The first column's name.
@@ -206,7 +206,7 @@ impl fmt::Display for DataError {
             ),
             DataError::TargetFirst { name } => write!(
                 f,
-                "line 1: the first column, {name:?}, is named as a target is, and the target is the last column: this file's would be read as a feature (move it last, as in pandas' `frame[[c for c in frame.columns if c != {name:?}] + [{name:?}]]`, or rename the column if it is a feature)"
+                "line 1: the first column, {name:?}, has a target's name, and the target is the last column: this file's would be read as a feature (move it last, as in pandas' `frame[[c for c in frame.columns if c != {name:?}] + [{name:?}]]`, or rename the column if it is a feature)"
             ),
             DataError::Missing { line, column } => write!(
                 f,
@@ -253,8 +253,8 @@ pub struct Dataset<const D: usize, F = f32> {
 
 impl<const D: usize, F: Float> Dataset<D, F> {
     /// Parses CSV text: a header row naming `D` feature columns and then the target column
-    /// (the last), then one row per sample. A header whose first column is named as a target
-    /// is (`label`, `target`, `class`, `y`, `species`, ...) while its last is not is refused
+    /// (the last), then one row per sample. A header whose first column has a target's name
+    /// (`label`, `target`, `class`, `y`, `species`, ...) while its last does not is refused
     /// ([`DataError::TargetFirst`]): its target would be read as a feature. A first row of pandas' default names `0,1,2,...` (a frame built from an
     /// array) is a header from three columns on; `0,1` could as well be a first sample, and
     /// is refused ([`DataError::NumberedHeader`]). Blank lines are skipped. Every error names
