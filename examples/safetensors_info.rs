@@ -55,6 +55,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .into_iter()
         .partition(|m| m.weight.is_some() || m.bias.is_some());
     let numbered: Option<Vec<usize>> = modules.iter().map(|m| m.prefix.parse().ok()).collect();
+    if modules.is_empty() {
+        println!(
+            "\nNo tensor is a layer's weight or bias: no model of this crate's layers reads this file."
+        );
+        return Ok(());
+    }
     println!("\nThe typed-nn model with these parameters:\n");
     println!("type Model = (");
     let mut previous_out: Option<u64> = None;
@@ -64,13 +70,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(indices) = &numbered {
             for skipped in next_index..indices[i] {
                 println!(
-                    "    Activation, // {skipped}: no tensors: Sigmoid, Tanh, ReLU, ... (weights cannot tell)"
+                    "    ReLU, // {skipped}: no tensors, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
                 );
             }
             next_index = indices[i] + 1;
         } else if i > 0 {
             println!(
-                "    Activation, // between modules: Sigmoid, Tanh, ReLU, ... (weights cannot tell)"
+                "    ReLU, // between modules, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
             );
         }
         println!("    {}", layer(m, &mut previous_out));
