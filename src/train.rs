@@ -306,7 +306,11 @@ where
         model.forward(x, &mut buffers.out, &mut buffers.cache);
         let value = ScoredBy::loss_grad(loss, &buffers.out, target, &mut buffers.d_out);
         if !num_traits::Float::is_finite(value) {
-            return Err(not_finite::<M, X>(x, self.steps, value.as_f64()));
+            let loss = TrainError::NonFiniteLoss {
+                step: self.steps,
+                loss: value.as_f64(),
+            };
+            return Err(blame_input::<M, X>(x, self.steps, loss));
         }
         if let Some(live) = live {
             // The batch mean over B rows scaled to a mean over the live rows; the padding
@@ -357,7 +361,11 @@ where
             }
         };
         if let Err(error) = stepped {
-            return Err(refused::<M, X>(x, self.steps, error));
+            let refused = TrainError::Refused {
+                step: self.steps,
+                error,
+            };
+            return Err(blame_input::<M, X>(x, self.steps, refused));
         }
         Ok(value)
     }
@@ -374,12 +382,14 @@ const fn defers<M: Backward<X>, X>() -> bool {
     false
 }
 
-/// The error of a step whose loss is `loss`, not finite: the input value at fault when the
-/// model finds one, the loss otherwise. Only now are the inputs read again (a finite loss
-/// needs no such pass), and out of the step's own code.
+/// The error of a step that failed, `otherwise`, unless the model finds an input value of
+/// `x` that is not finite: that value, by its sample and feature, is the cause. A loss that
+/// is not finite comes of one, and so does a NaN gradient behind a saturating activation
+/// (tanh of an infinity is 1, and the loss finite). Only now are the inputs read again (a
+/// step that succeeds needs no such pass), and out of the step's own code.
 #[cold]
 #[inline(never)]
-fn not_finite<M: Forward<X>, X>(x: &X, step: u64, loss: f64) -> TrainError {
+fn blame_input<M: Forward<X>, X>(x: &X, step: u64, otherwise: TrainError) -> TrainError {
     match non_finite_sample::<M, X>(x) {
         Some((sample, feature, value)) => TrainError::NonFiniteInput {
             step,
@@ -387,24 +397,7 @@ fn not_finite<M: Forward<X>, X>(x: &X, step: u64, loss: f64) -> TrainError {
             feature,
             value,
         },
-        None => TrainError::NonFiniteLoss { step, loss },
-    }
-}
-
-/// The error of a step whose update was refused: the input value at fault when the model
-/// finds one that is not finite (an infinity behind a saturating activation gives a finite
-/// loss and a NaN gradient), the update's error otherwise.
-#[cold]
-#[inline(never)]
-fn refused<M: Forward<X>, X>(x: &X, step: u64, error: StepError) -> TrainError {
-    match non_finite_sample::<M, X>(x) {
-        Some((sample, feature, value)) => TrainError::NonFiniteInput {
-            step,
-            sample,
-            feature,
-            value,
-        },
-        None => TrainError::Refused { step, error },
+        None => otherwise,
     }
 }
 
