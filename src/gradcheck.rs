@@ -219,16 +219,8 @@ where
 
 /// The first parameter of `model`, or else the first element of `x`, that is not finite.
 fn first_not_finite<F: Float, M: Params<F>, X: Tensor>(model: &M, x: &X) -> Option<Location> {
-    let (mut index, mut found) = (0, None);
-    model.visit(&mut |s| {
-        if found.is_none()
-            && let Some(i) = s.iter().position(|v| !v.is_finite())
-        {
-            found = Some(Location::Param(index + i));
-        }
-        index += s.len();
-    });
-    found.or_else(|| crate::module::first_non_finite(x).map(|f| Location::Input(f.index)))
+    let param = crate::module::first_non_finite_param(model).map(Location::Param);
+    param.or_else(|| crate::module::first_non_finite(x).map(|f| Location::Input(f.index)))
 }
 
 /// Panics unless a backward pass not asked for the input's gradient gives `asked`, the

@@ -114,6 +114,22 @@ pub fn first_non_finite<T: Tensor>(x: &T) -> Option<NonFinite> {
     })
 }
 
+/// The index (counted over every parameter, in [`Params`] order) of the first parameter of
+/// `model` that is not finite: what the writers of both weight formats refuse, and what
+/// [`gradcheck`](crate::gradcheck::gradcheck) blames for a NaN.
+pub(crate) fn first_non_finite_param<F: Float, M: Params<F>>(model: &M) -> Option<usize> {
+    let (mut index, mut found) = (0, None);
+    model.visit(&mut |s| {
+        if found.is_none()
+            && let Some(at) = s.iter().position(|v| !v.is_finite())
+        {
+            found = Some(index + at);
+        }
+        index += s.len();
+    });
+    found
+}
+
 /// A value of an input that is not finite, found by [`Forward::non_finite_input`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NonFinite {

@@ -471,6 +471,12 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
     );
 }
 
+/// Runs `run` on a thread whose stack is `bytes`, passing on its panic.
+fn on_a_thread_of(bytes: usize, run: impl FnOnce() + Send + 'static) {
+    let thread = std::thread::Builder::new().stack_size(bytes);
+    thread.spawn(run).unwrap().join().unwrap();
+}
+
 #[test]
 fn a_huge_model_trains_on_the_heap_on_a_small_thread() {
     // Linear<4096, 4096> is 64 MiB: built by value it would not compile (`FitsOnStack`).
@@ -500,12 +506,7 @@ fn a_huge_model_trains_on_the_heap_on_a_small_thread() {
         assert!(y.iter().all(|v| v.is_finite()));
         assert!(last < first, "{last} < {first}");
     };
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(run)
-        .unwrap()
-        .join()
-        .unwrap();
+    on_a_thread_of(2 << 20, run);
 }
 
 #[test]
@@ -541,12 +542,7 @@ fn epochs_of_large_batches_fit_a_small_thread_with_a_partial_last_batch() {
         assert_eq!((last.epoch, last.samples), (1, 300));
         assert!(last.mean_loss.is_finite());
     };
-    std::thread::Builder::new()
-        .stack_size(256 << 10)
-        .spawn(run)
-        .unwrap()
-        .join()
-        .unwrap();
+    on_a_thread_of(256 << 10, run);
 }
 
 #[test]

@@ -509,17 +509,7 @@ pub trait Image<F: Float>: Params<F> {
             });
         }
         // An image that could not be read back is not written.
-        let mut index = 0;
-        let mut first_bad = None;
-        self.visit(&mut |s| {
-            for v in s {
-                if first_bad.is_none() && !v.is_finite() {
-                    first_bad = Some(index);
-                }
-                index += 1;
-            }
-        });
-        if let Some(index) = first_bad {
+        if let Some(index) = crate::module::first_non_finite_param(self) {
             return Err(ImageError::ModelNotFinite { index });
         }
         out[..4].copy_from_slice(&MAGIC);

@@ -65,16 +65,7 @@ pub fn to_bytes_named<F: Float, M: Params<F> + Tensors>(
             params,
         });
     }
-    let (mut index, mut first_bad) = (0, None);
-    model.visit(&mut |s| {
-        if first_bad.is_none()
-            && let Some(at) = s.iter().position(|v| !v.is_finite())
-        {
-            first_bad = Some(index + at);
-        }
-        index += s.len();
-    });
-    if let Some(index) = first_bad {
+    if let Some(index) = crate::module::first_non_finite_param(model) {
         return Err(not_finite::<M>(naming, index));
     }
     // The data starts on a multiple of 8 bytes, as the reference writer pads it.
