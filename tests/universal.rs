@@ -151,19 +151,21 @@ fn a_steepness_of_zero_is_refused() {
 }
 
 #[test]
-#[should_panic(expected = "not finite in this float type")]
+#[should_panic(
+    expected = "bumps: the network for [-1e308, 1e308] has parameters that are not finite in f64"
+)]
 fn an_interval_too_wide_for_the_float_type_is_refused() {
     let _: Bumps<10, f64> = bumps(f64::sin, -1e308, 1e308);
 }
 
 #[test]
-#[should_panic(expected = "not finite in this float type")]
+#[should_panic(expected = "not finite in f32")]
 fn an_interval_too_narrow_for_f32_is_refused() {
     let _: Bumps<10, f32> = bumps(f64::sin, 0.0, 1e-38);
 }
 
 #[test]
-#[should_panic(expected = "f not finite at a midpoint")]
+#[should_panic(expected = "bumps: f(0.25) is inf: every bump's height")]
 fn a_function_that_is_not_finite_is_refused() {
     // Bumps<4, _> has 2 pieces, with midpoints 0.25 and 0.75.
     let _: Bumps<4, f64> = bumps(|x| 1.0 / (x - 0.25), 0.0, 1.0);
@@ -225,4 +227,88 @@ fn a_single_bump_is_the_difference_of_two_steps_at_its_ends() {
 #[should_panic(expected = "lo < hi")]
 fn a_reversed_bump_is_refused() {
     let _ = bump::<f32>(2.0, 1.0, 1.0, 10.0);
+}
+
+/// Each refusal of the panicking constructors is an error of the `try_` ones, the same message
+/// without the `bumps: ` prefix.
+#[test]
+fn every_refusal_is_an_error_of_the_try_constructors() {
+    use typed_nn::universal::{BumpsError, try_bump, try_bumps, try_bumps_with_steepness};
+    let spacing = f64::from(f32::EPSILON);
+    let cases: Vec<(Result<Bumps<10, f32>, BumpsError>, &str)> = vec![
+        (try_bumps(f64::sin, 1.0, 1.0), "Interval"),
+        (try_bumps(f64::sin, f64::NAN, 1.0), "Interval"),
+        (try_bumps(f64::sin, 0.0, f64::INFINITY), "Interval"),
+        (
+            try_bumps_with_steepness(f64::sin, 0.0, 1.0, 0.0),
+            "Steepness",
+        ),
+        (
+            try_bumps_with_steepness(f64::sin, 0.0, 1.0, f64::NAN),
+            "Steepness",
+        ),
+        (try_bumps(|x| 1.0 / (x - 0.5), 0.0, 1.0), "Height"),
+        (try_bumps(|_| f64::NAN, 0.0, 1.0), "Height"),
+        (try_bumps(|_| 1e39, 0.0, 1.0), "NotRepresentable"),
+        (try_bumps(f64::sin, 0.0, 1e-38), "NotRepresentable"),
+        (try_bumps(|_| 1.0, 1.0, 1.0 + 49.0 * spacing), "TooNarrow"),
+        (try_bumps(f64::sin, -1e300, 1e300), "SlopeVanishes"),
+        (try_bumps(f64::sin, -1e308, 1e308), "NotRepresentable"),
+    ];
+    for (result, variant) in cases {
+        let error = result.expect_err(variant);
+        assert!(format!("{error:?}").starts_with(variant), "{error:?}");
+        // Every message is a sentence of its own, with its numbers written out.
+        let message = error.to_string();
+        assert!(
+            !message.is_empty() && !message.contains("bumps:"),
+            "{message}"
+        );
+    }
+    // The boundary of the resolution rule: 51 spacings are enough (see above).
+    assert!(try_bumps::<10, f32>(|_| 1.0, 1.0, 1.0 + 51.0 * spacing).is_ok());
+    // A bump's height is checked as f's values are, at the bump's midpoint.
+    let height = try_bump::<f64>(0.0, 2.0, f64::NEG_INFINITY, 10.0).unwrap_err();
+    assert_eq!(
+        height,
+        BumpsError::Height {
+            x: 1.0,
+            value: f64::NEG_INFINITY
+        }
+    );
+    assert_eq!(
+        try_bump::<f64>(2.0, 1.0, 1.0, 10.0).unwrap_err(),
+        BumpsError::Interval { lo: 2.0, hi: 1.0 }
+    );
+    // The networks built are those of the panicking constructors, parameter for parameter.
+    let built: Bumps<10, f32> = try_bumps(f64::cos, 0.0, 3.0).unwrap();
+    assert_eq!(built, bumps::<10, f32>(f64::cos, 0.0, 3.0));
+    assert_eq!(
+        try_bump::<f32>(1.0, 2.0, 3.0, 4.0).unwrap(),
+        bump::<f32>(1.0, 2.0, 3.0, 4.0)
+    );
+}
+
+/// A refused construction panics at the caller's line, not inside the crate.
+#[test]
+fn a_refused_construction_panics_at_the_callers_line() {
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(None));
+    let record = Arc::clone(&seen);
+    let previous = std::panic::take_hook();
+    // Only this test's thread: the others panic in parallel.
+    let this = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == this {
+            *record.lock().unwrap() = info.location().map(|l| l.file().to_string());
+        }
+    }));
+    let outcome = std::panic::catch_unwind(|| bumps::<4, f64>(f64::sin, 1.0, 0.0));
+    std::panic::set_hook(previous);
+    assert!(outcome.is_err());
+    let file = seen.lock().unwrap().clone().unwrap();
+    assert!(
+        file.ends_with("universal.rs") && file.starts_with("tests"),
+        "{file}"
+    );
 }

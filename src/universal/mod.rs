@@ -15,7 +15,9 @@
 //! The staircase is exactly a network `(Linear<1, H>, Sigmoid, Linear<H, 1>)` with `H = 2M`
 //! hidden units: the first layer holds the `2M` steps (weight `w`, bias `-w a`), the second
 //! layer the signed heights `+h` and `-h`. [`bumps`] writes those weights directly, and
-//! [`bump`] builds the single bump of the second point.
+//! [`bump`] builds the single bump of the second point. Both panic on an interval, a
+//! steepness or a function they cannot build from; [`try_bumps`], [`try_bumps_with_steepness`]
+//! and [`try_bump`] return the reason instead ([`BumpsError`]).
 //!
 //! ```
 //! use std::f64::consts::TAU;
@@ -36,7 +38,11 @@
 //! let net: Bumps<7> = bumps(f64::sin, 0.0, 1.0);
 //! ```
 
-use crate::float::{Float, Readable};
+mod error;
+
+pub use error::BumpsError;
+
+use crate::float::Float;
 use crate::layers::{Linear, Sigmoid};
 use crate::module::Params;
 
@@ -153,11 +159,33 @@ const fn odd_message(mut h: usize) -> [u8; MESSAGE_ROOM] {
 ///
 /// # Panics
 ///
-/// As [`bumps_with_steepness`]: an interval that is empty, not finite, or too wide or too
-/// narrow for `F`, or `f` not finite at a midpoint.
+/// Where [`try_bumps`] returns an error, with its message: an interval that is empty, not
+/// finite, or too wide or too narrow for `F`, or `f` not finite at a midpoint.
+#[track_caller]
 pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Bumps<H, F> {
     // Each public function checks the rule itself, so that an odd `H` is one error, reported
     // at the caller's line.
+    let () = EvenHidden::<H>::HOLD;
+    built(build(f, lo, hi, DEFAULT_STEEPNESS))
+}
+
+/// [`bumps`], with an error instead of a panic ([`BumpsError`]) when the network cannot be
+/// built: for intervals and functions that come from data or from a user.
+///
+/// ```
+/// use typed_nn::universal::{Bumps, BumpsError, try_bumps};
+///
+/// let net: Bumps<10, f64> = try_bumps(f64::exp, 0.0, 1.0)?;
+/// // exp(800) overflows f64 at the last piece's midpoint, 900.
+/// let err = try_bumps::<10, f64>(f64::exp, 0.0, 1000.0).unwrap_err();
+/// assert!(matches!(err, BumpsError::Height { x: 900.0, .. }));
+/// # Ok::<(), BumpsError>(())
+/// ```
+pub fn try_bumps<const H: usize, F: Float>(
+    f: impl Fn(f64) -> f64,
+    lo: f64,
+    hi: f64,
+) -> Result<Bumps<H, F>, BumpsError> {
     let () = EvenHidden::<H>::HOLD;
     build(f, lo, hi, DEFAULT_STEEPNESS)
 }
@@ -208,18 +236,38 @@ pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64)
 ///
 /// # Panics
 ///
-/// When `lo` and `hi` are not finite with `lo < hi`, `steepness` is not finite and positive,
-/// a parameter of the network would not be finite in `F` (an interval too wide or too narrow
-/// for it, or `f` not finite at a midpoint), the slope would be zero in `F` (an interval too
-/// wide), or a bump would be narrower than `steepness` times the spacing of `F`'s numbers
-/// near the interval (`[1, 1 + 1e-6]` in `f32`, whose numbers near 1 are 1.2e-7 apart), where
-/// rounding would move the sigmoids' edges by a sizeable part of their rise.
+/// Where [`try_bumps_with_steepness`] returns an error, with its message: when `lo` and `hi`
+/// are not finite with `lo < hi`, `steepness` is not finite and positive, `f` is not finite at
+/// a midpoint, a parameter of the network would not be finite in `F` (an interval too wide or
+/// too narrow for it), the slope would be zero in `F` (an interval too wide), or a bump would
+/// be narrower than `steepness` times the spacing of `F`'s numbers near the interval
+/// (`[1, 1 + 1e-6]` in `f32`, whose numbers near 1 are 1.2e-7 apart), where rounding would
+/// move the sigmoids' edges by a sizeable part of their rise.
+#[track_caller]
 pub fn bumps_with_steepness<const H: usize, F: Float>(
     f: impl Fn(f64) -> f64,
     lo: f64,
     hi: f64,
     steepness: f64,
 ) -> Bumps<H, F> {
+    let () = EvenHidden::<H>::HOLD;
+    built(build(f, lo, hi, steepness))
+}
+
+/// [`bumps_with_steepness`], with an error instead of a panic ([`BumpsError`]).
+///
+/// ```
+/// use typed_nn::universal::{BumpsError, try_bumps_with_steepness};
+///
+/// let err = try_bumps_with_steepness::<10, f32>(f64::sin, 0.0, 1.0, -1.0).unwrap_err();
+/// assert_eq!(err, BumpsError::Steepness { steepness: -1.0 });
+/// ```
+pub fn try_bumps_with_steepness<const H: usize, F: Float>(
+    f: impl Fn(f64) -> f64,
+    lo: f64,
+    hi: f64,
+    steepness: f64,
+) -> Result<Bumps<H, F>, BumpsError> {
     let () = EvenHidden::<H>::HOLD;
     build(f, lo, hi, steepness)
 }
@@ -241,36 +289,83 @@ pub fn bumps_with_steepness<const H: usize, F: Float>(
 ///
 /// # Panics
 ///
-/// As [`bumps_with_steepness`]: `a` and `b` not finite with `a < b`, `steepness` not finite
-/// and positive, `height` not finite, or an interval too wide or too narrow for `F`.
+/// Where [`try_bump`] returns an error, with its message: `a` and `b` not finite with
+/// `a < b`, `steepness` not finite and positive, `height` not finite, or an interval too wide
+/// or too narrow for `F`.
+#[track_caller]
 pub fn bump<F: Float>(a: f64, b: f64, height: f64, steepness: f64) -> Bumps<2, F> {
-    let mut net = build::<2, F>(|_| height, a, b, steepness);
+    built(try_bump(a, b, height, steepness))
+}
+
+/// [`bump`], with an error instead of a panic ([`BumpsError`]).
+///
+/// ```
+/// use typed_nn::universal::{BumpsError, try_bump};
+///
+/// assert!(try_bump::<f32>(1.0, 2.0, 3.0, 10.0).is_ok());
+/// let err = try_bump::<f32>(1.0, 2.0, f64::INFINITY, 10.0).unwrap_err();
+/// assert_eq!(err, BumpsError::Height { x: 1.5, value: f64::INFINITY });
+/// ```
+pub fn try_bump<F: Float>(
+    a: f64,
+    b: f64,
+    height: f64,
+    steepness: f64,
+) -> Result<Bumps<2, F>, BumpsError> {
+    let mut net = build::<2, F>(|_| height, a, b, steepness)?;
     // `build` moves a lone bump's edges out of the interval: put them back at `a` and `b`.
     let w = steepness / (b - a);
     for (unit, edge) in [a, b].into_iter().enumerate() {
         net.0.bias[unit] = F::from_f64(-w * edge);
     }
-    net
+    finite(&net, a, b)?;
+    Ok(net)
 }
 
-/// The construction behind [`bumps`] and [`bumps_with_steepness`], which check that `H` is even.
+/// The network, or a panic with the error's message, reported at the caller's line.
+#[track_caller]
+fn built<N>(result: Result<N, BumpsError>) -> N {
+    // A `match`, not `unwrap_or_else`: a closure would not pass the caller's line on.
+    match result {
+        Ok(net) => net,
+        Err(error) => panic!("bumps: {error}"),
+    }
+}
+
+/// Whether every parameter of `net`, built for `[lo, hi]`, is finite.
+fn finite<F: Float>(net: &impl Params<F>, lo: f64, hi: f64) -> Result<(), BumpsError> {
+    let mut finite = true;
+    net.visit(&mut |s| finite &= s.iter().all(|v| num_traits::Float::is_finite(*v)));
+    if finite {
+        Ok(())
+    } else {
+        Err(BumpsError::NotRepresentable {
+            float: core::any::type_name::<F>(),
+            lo,
+            hi,
+        })
+    }
+}
+
+/// The construction behind [`bumps`] and its siblings, which check that `H` is even.
 fn build<const H: usize, F: Float>(
     f: impl Fn(f64) -> f64,
     lo: f64,
     hi: f64,
     steepness: f64,
-) -> Bumps<H, F> {
-    assert!(
-        lo.is_finite() && hi.is_finite() && lo < hi,
-        "bumps: the interval [{}, {}] must be finite with lo < hi",
-        Readable(lo),
-        Readable(hi)
-    );
-    assert!(
-        steepness.is_finite() && steepness > 0.0,
-        "bumps: the steepness must be finite and positive, not {}",
-        Readable(steepness)
-    );
+) -> Result<Bumps<H, F>, BumpsError> {
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(BumpsError::Interval { lo, hi });
+    }
+    if !(steepness.is_finite() && steepness > 0.0) {
+        return Err(BumpsError::Steepness { steepness });
+    }
+    let float = core::any::type_name::<F>();
+    if !(hi - lo).is_finite() {
+        // Too wide for the construction's own `f64` arithmetic, whatever `F` is.
+        let float = core::any::type_name::<f64>();
+        return Err(BumpsError::NotRepresentable { float, lo, hi });
+    }
     let m = H / 2;
     let width = (hi - lo) / m as f64;
     let w = steepness / width;
@@ -278,14 +373,16 @@ fn build<const H: usize, F: Float>(
     // the interval, so a sigmoid's edge moves by that spacing: it must stay a small part of a
     // sigmoid's rise, `width / steepness`, or the bumps are placed at random.
     let spacing = <F as num_traits::Float>::epsilon().as_f64() * lo.abs().max(hi.abs());
-    assert!(
-        width >= steepness * spacing,
-        "bumps: {} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({}) times that (use fewer bumps, or f64)",
-        core::any::type_name::<F>(),
-        Readable(lo),
-        Readable(hi),
-        Readable(steepness)
-    );
+    if width < steepness * spacing {
+        return Err(BumpsError::TooNarrow {
+            float,
+            width,
+            lo,
+            hi,
+            spacing,
+            steepness,
+        });
+    }
     // Built field by field rather than from `Linear::ZERO`, whose width rule would report
     // `H = 0` a second and third time here, after `EvenHidden`; the stack bound still holds.
     let () = crate::shape::FitsOnStack::<Bumps<H, F>>::HOLD;
@@ -309,7 +406,11 @@ fn build<const H: usize, F: Float>(
         } else {
             lo + (i + 1) as f64 * width
         };
-        let height = f(lo + (i as f64 + 0.5) * width);
+        let x = lo + (i as f64 + 0.5) * width;
+        let height = f(x);
+        if !height.is_finite() {
+            return Err(BumpsError::Height { x, value: height });
+        }
         for (unit, (edge, sign)) in [(start, 1.0), (end, -1.0)].into_iter().enumerate() {
             // sigma(w (x - edge)) = sigma(w x - w edge).
             hidden.weight[2 * i + unit] = [F::from_f64(w)];
@@ -318,22 +419,16 @@ fn build<const H: usize, F: Float>(
         }
     }
     let net = (hidden, Sigmoid, output);
-    let mut finite = true;
-    net.visit(&mut |s| finite &= s.iter().all(|v| num_traits::Float::is_finite(*v)));
-    assert!(
-        finite,
-        "bumps: the network for [{}, {}] has parameters that are not finite in this float type (an interval too wide or too narrow for it, or f not finite at a midpoint)",
-        Readable(lo),
-        Readable(hi)
-    );
-    assert!(
-        num_traits::Float::is_normal(F::from_f64(w)),
-        "bumps: the sigmoids' slope {w:e} is zero or subnormal in {}: the interval [{}, {}] is too wide for it",
-        core::any::type_name::<F>(),
-        Readable(lo),
-        Readable(hi)
-    );
-    net
+    finite(&net, lo, hi)?;
+    if !num_traits::Float::is_normal(F::from_f64(w)) {
+        return Err(BumpsError::SlopeVanishes {
+            float,
+            slope: w,
+            lo,
+            hi,
+        });
+    }
+    Ok(net)
 }
 
 #[cfg(test)]
