@@ -529,7 +529,51 @@ fn an_int8_image_round_trips_and_names_what_does_not_fit() {
         let model = (image.linear::<1, 16, i16>(), image.tanh());
         image.finish(model)
     };
-    assert_eq!(read_short(&bytes).unwrap_err(), QuantImageError::Trailing);
+    let err = read_short(&bytes).unwrap_err();
+    let QuantImageError::Trailing {
+        read: 2,
+        counted: 5,
+        left,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    // The last three layers: two linear layers and a table between them.
+    assert!(left > 16 * 17, "{left}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!(
+            "the model read 2 layers, the header counts 5, and {left} bytes are left unread"
+        )),
+        "{message}"
+    );
+}
+
+/// An image cut inside a layer, with its checksum written again for what is left (so that
+/// the checksum passes), names the layer and the bytes it lacks.
+#[test]
+fn an_int8_image_cut_inside_a_layer_names_it() {
+    let bytes = sine_int8().to_bytes();
+    let body = bytes.len() - 4;
+    let cut = body - 10;
+    let mut short = bytes[..cut].to_vec();
+    short.extend_from_slice(&typed_nn::io::crc32(&short).to_le_bytes());
+    let err = read_sine(&short).unwrap_err();
+    let QuantImageError::Truncated {
+        index: 4,
+        needed,
+        left,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(needed - left, 10, "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "layer 4 needs {needed} bytes after its tag, {left} are left"
+        )),
+        "{err}"
+    );
 }
 
 #[test]

@@ -91,13 +91,27 @@ pub enum QuantImageError {
         /// The image's.
         found: (u32, u32),
     },
-    /// The image ends inside a layer.
-    Truncated,
+    /// The image ends inside layer `index`.
+    Truncated {
+        /// The layer's position.
+        index: usize,
+        /// The bytes the layer needs after its tag.
+        needed: usize,
+        /// The bytes the image has left there.
+        left: usize,
+    },
     /// A scale is not finite and positive.
     Scale,
     /// The image holds more layers, or more bytes, than the model read, or its header
     /// counts another number of layers than it holds.
-    Trailing,
+    Trailing {
+        /// The layers the model read.
+        read: usize,
+        /// The layers the image's header counts.
+        counted: usize,
+        /// The bytes left unread before the checksum.
+        left: usize,
+    },
 }
 
 impl QuantImageError {
@@ -123,9 +137,9 @@ impl QuantImageError {
             QuantImageError::OutputBits { .. } => {
                 "a linear layer of the int8 image hands the next layer other integers than the model's (i16 before a sigmoid or a tanh, i8 elsewhere)"
             }
-            QuantImageError::Truncated => "the int8 image ends inside a layer",
+            QuantImageError::Truncated { .. } => "the int8 image ends inside a layer",
             QuantImageError::Scale => "a scale in the int8 image is not finite and positive",
-            QuantImageError::Trailing => {
+            QuantImageError::Trailing { .. } => {
                 "the int8 image holds more layers or bytes than the model read, or its header counts another number of layers"
             }
         }
@@ -176,6 +190,24 @@ impl core::fmt::Display for QuantImageError {
             } => write!(
                 f,
                 "{}: layer {index} outputs i{found} in the image, i{expected} in the model",
+                self.reason()
+            ),
+            QuantImageError::Truncated {
+                index,
+                needed,
+                left,
+            } => write!(
+                f,
+                "{}: layer {index} needs {needed} bytes after its tag, {left} are left",
+                self.reason()
+            ),
+            QuantImageError::Trailing {
+                read,
+                counted,
+                left,
+            } => write!(
+                f,
+                "{}: the model read {read} layers, the header counts {counted}, and {left} bytes are left unread",
                 self.reason()
             ),
             _ => f.write_str(self.reason()),
@@ -299,8 +331,13 @@ impl<'a> ConstQuantImage<'a> {
             });
             return None;
         }
-        if self.end() - self.at - 1 < len {
-            self.error = Some(QuantImageError::Truncated);
+        let left = self.end() - self.at - 1;
+        if left < len {
+            self.error = Some(QuantImageError::Truncated {
+                index,
+                needed: len,
+                left,
+            });
             return None;
         }
         let start = self.at + 1;
@@ -456,8 +493,13 @@ impl<'a> ConstQuantImage<'a> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        if self.at != self.end() || self.layers != self.bytes[5] as usize {
-            return Err(QuantImageError::Trailing);
+        let counted = self.bytes[5] as usize;
+        if self.at != self.end() || self.layers != counted {
+            return Err(QuantImageError::Trailing {
+                read: self.layers,
+                counted,
+                left: self.end() - self.at,
+            });
         }
         Ok(super::Quantized {
             model,
