@@ -146,6 +146,12 @@ fn paired<X, T>(inputs: &[X], targets: &[T]) -> Result<(), EvalError> {
 /// assert_eq!(loss, 0.5); // (0 + 1) / 2
 /// # Ok::<(), typed_nn::eval::EvalError>(())
 /// ```
+///
+/// A model that ends in the function its loss applies itself (`Softmax` before
+/// [`SoftmaxCrossEntropy`](crate::SoftmaxCrossEntropy), `Sigmoid` before
+/// [`BinaryCrossEntropy`](crate::BinaryCrossEntropy)) stops `cargo build`, as it does for a
+/// trainer ([`shape::AppliedTwice`](crate::shape::AppliedTwice)): its loss would be that of
+/// the function applied twice, not the model's.
 pub fn mean_loss<M, X, T, L>(
     model: &M,
     inputs: &[X],
@@ -156,6 +162,8 @@ where
     M: Forward<X>,
     L: Loss<M::Output, T>,
 {
+    // Here, so that the message points at the caller's line.
+    let () = crate::shape::AppliedTwice::<M, X, L, T>::HOLD;
     paired(inputs, targets)?;
     let mut sum = 0.0;
     for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
@@ -216,16 +224,20 @@ fn two_classes<M: Classifier<X>, X>() -> Result<(), EvalError> {
     }
 }
 
-/// The fraction of samples that a model of one logit `z` classifies as their target does: a
-/// sample is predicted positive when `z > 0` (a probability `sigmoid(z)` above one half),
-/// and is positive when its target, a probability in `[0, 1]` as
+/// The fraction of samples that a model of one output classifies as their target does: a
+/// sample is predicted positive when the output is a logit `z > 0` (a probability
+/// `sigmoid(z)` above one half), or, for a model that ends in [`Sigmoid`](crate::Sigmoid), a
+/// probability above one half; and is positive when its target, a probability in `[0, 1]` as
 /// [`BinaryCrossEntropy`](crate::loss::BinaryCrossEntropy) takes, is above one half.
 ///
 /// ```
-/// use typed_nn::{eval::binary_accuracy, Linear};
+/// use typed_nn::{eval::binary_accuracy, Linear, Sigmoid};
 /// let model = Linear::<1, 1>::from_parts([[1.0]], [0.0]); // z = x
 /// let xs = [[2.0], [-1.0], [0.5], [-3.0]];
-/// assert_eq!(binary_accuracy(&model, &xs, &[[1.0], [0.0], [0.0], [0.0]]), Ok(0.75));
+/// let ts = [[1.0], [0.0], [0.0], [0.0]];
+/// assert_eq!(binary_accuracy(&model, &xs, &ts), Ok(0.75));
+/// // The same model ending in a sigmoid predicts the same classes.
+/// assert_eq!(binary_accuracy(&(model.clone(), Sigmoid), &xs, &ts), Ok(0.75));
 /// assert!(binary_accuracy(&model, &xs[..1], &[[2.0]]).is_err()); // not a probability
 /// ```
 pub fn binary_accuracy<M, X, F>(
@@ -238,12 +250,17 @@ where
     F: Float,
 {
     paired(inputs, targets)?;
+    // A probability is split at one half, a logit at zero.
+    let threshold = match M::SQUASH {
+        crate::module::Squash::Sigmoid => F::HALF,
+        _ => F::ZERO,
+    };
     let mut right = 0;
     for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
         Loss::<[F; 1], [F; 1]>::check_target(&crate::loss::BinaryCrossEntropy, t)
             .map_err(|error| EvalError::Target { sample, error })?;
         let [z] = finite(sample, model.infer(x))?;
-        right += usize::from((z > F::ZERO) == (t[0] > F::HALF));
+        right += usize::from((z > threshold) == (t[0] > F::HALF));
     }
     Ok(right as f64 / inputs.len() as f64)
 }

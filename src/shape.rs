@@ -247,8 +247,9 @@ impl<P: Tensor> SoftmaxClasses<P> {
     pub const HOLD: () = assert!(P::ROW > 1, "{}", SOFTMAX_OF_ONE);
 }
 
-/// The rule of a trainer's model `M` on input `X` and loss `L` with target `T`: the model
-/// does not end in the function the loss applies itself. [`SoftmaxCrossEntropy`] applies a
+/// The rule of a trainer's model `M` on input `X` and loss `L` with target `T` (and of
+/// [`eval::mean_loss`](crate::eval::mean_loss)'s): the model does not end in the function the
+/// loss applies itself. [`SoftmaxCrossEntropy`] applies a
 /// softmax to the model's scores, so a model ending in [`Softmax`](crate::Softmax) would be
 /// scored on the softmax of probabilities, which hardly moves, and learn slowly or not at
 /// all; [`BinaryCrossEntropy`] applies a sigmoid, so a model ending in
@@ -268,8 +269,8 @@ impl<P: Tensor> SoftmaxClasses<P> {
 pub struct AppliedTwice<M, X, L, T>(core::marker::PhantomData<fn(M, X, L, T)>);
 
 /// The messages of [`AppliedTwice`].
-const SOFTMAX_TWICE: &str = "the model ends in `Softmax`, and `SoftmaxCrossEntropy` applies its own softmax: it would score the softmax of probabilities and hardly learn; end the model in its last `Linear` (the scores) and apply `Softmax` at inference";
-const SIGMOID_TWICE: &str = "the model ends in `Sigmoid`, and `BinaryCrossEntropy` applies its own sigmoid: scored on sigmoid(sigmoid(z)), never below 0.5, it would call every sample positive; end the model in its last `Linear` (the logit) and apply the sigmoid at inference";
+const SOFTMAX_TWICE: &str = "the model ends in `Softmax`, and `SoftmaxCrossEntropy` applies its own softmax: it would score softmax(softmax(z)), a loss that is not the model's and that it hardly learns from; end the model in its last `Linear` (the scores) and apply `Softmax` at inference";
+const SIGMOID_TWICE: &str = "the model ends in `Sigmoid`, and `BinaryCrossEntropy` applies its own sigmoid: it would score sigmoid(sigmoid(z)), never below 0.5, and call every sample positive; end the model in its last `Linear` (the logit) and apply the sigmoid at inference";
 
 impl<M: Forward<X>, X, L, T> AppliedTwice<M, X, L, T>
 where
