@@ -806,14 +806,14 @@ fn tied_weights_follow_the_aliases_save_model_writes() {
         ("0.bias", f32_bytes(&tied.0.bias)),
         ("2.bias", f32_bytes(&tied.2.bias)),
     ];
-    let write = |aliases: &[(&str, &str)]| {
+    let write_views = |views: &[(&str, Vec<u8>)], aliases: &[(&str, &str)]| {
         let views: Vec<(String, TensorView)> = views
             .iter()
             .map(|(n, b)| {
                 let shape = if n.ends_with("weight") {
                     vec![4, 4]
                 } else {
-                    vec![4]
+                    vec![b.len() / 4]
                 };
                 (
                     n.to_string(),
@@ -828,6 +828,7 @@ fn tied_weights_follow_the_aliases_save_model_writes() {
         metadata.insert("format".into(), "pt".into());
         safetensors::tensor::serialize(views, Some(metadata)).unwrap()
     };
+    let write = |aliases: &[(&str, &str)]| write_views(&views, aliases);
     let mut model = Tied::ZERO;
     st::load(&write(&[("2.weight", "0.weight")]), &mut model).unwrap();
     assert_eq!(model, tied);
@@ -839,6 +840,30 @@ fn tied_weights_follow_the_aliases_save_model_writes() {
             "{err:?}"
         );
     }
+    // A tensor no layer reads is refused beside an alias as it is without one: the alias
+    // makes the file hold as many tensors as the model reads, which is not the test.
+    let mut with_junk = views.to_vec();
+    with_junk.push(("junk", f32_bytes(&[0.0; 5])));
+    let err = st::load(
+        &write_views(&with_junk, &[("2.weight", "0.weight")]),
+        &mut Tied::ZERO.clone(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::Extra { name } if name.as_str() == "junk"),
+        "{err:?}"
+    );
+    // The shared weight stored under a name of neither layer, both layers' names aliases of
+    // it: every tensor of the file is read.
+    let shared = [
+        ("shared.weight", views[0].1.clone()),
+        views[1].clone(),
+        views[2].clone(),
+    ];
+    let aliases = [("0.weight", "shared.weight"), ("2.weight", "shared.weight")];
+    let mut model = Tied::ZERO;
+    st::load(&write_views(&shared, &aliases), &mut model).unwrap();
+    assert_eq!(model, tied);
 }
 
 #[test]

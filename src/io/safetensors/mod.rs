@@ -525,6 +525,9 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     let header = Header::parse(bytes)?;
     // First pass: every tensor checked, nothing written.
     let mut expected = 0;
+    // The model's tensors the file holds under their own names (not through an alias): the
+    // file holds other tensors when it holds more than these.
+    let mut direct = 0;
     // The layer whose weight was the last tensor read: its bias missing is `bias=False`.
     let mut weight_of = None;
     for_each_tensor::<M>(naming, &mut |name, layer, shape| {
@@ -547,6 +550,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             });
         };
         header.alone(&tensor)?;
+        direct += usize::from(tensor.name.is(name.as_str()));
         weight_of = (shape.name == "weight").then_some(layer.0);
         let Some(source) = Source::for_model::<F>(tensor.dtype) else {
             return Err(SafetensorsError::Dtype {
@@ -575,10 +579,15 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     // layer in the file's network, whether or not the file may hold more. Where it may not,
     // such a tensor is refused below anyway, and this only names it better: firmware (built
     // without an allocator) is spared the code there, 3.7 KB of flash.
-    if header.len() != expected && (PART || cfg!(feature = "alloc")) {
+    // Without an allocator aliases are not followed, and no tensor is a target of one.
+    let unclaimed = |t: &TensorInfo<'_>| {
+        let aliased = cfg!(feature = "alloc") && alias_target::<M>(&header, naming, t.name);
+        !claimed::<M>(naming, t.name) && !aliased
+    };
+    if header.len() != direct && (PART || cfg!(feature = "alloc")) {
         let mut unread = None;
         header.for_each(|t| {
-            if unread.is_none() && !claimed::<M>(naming, t.name) {
+            if unread.is_none() && unclaimed(t) {
                 unread = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
             }
         });
@@ -590,11 +599,11 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             });
         }
     }
-    if header.len() != expected && !PART {
+    if header.len() != direct && !PART {
         // A tensor that no layer claimed: the first, in the header's order.
         let mut extra = None;
         header.for_each(|t| {
-            if extra.is_none() && !claimed::<M>(naming, t.name) {
+            if extra.is_none() && unclaimed(t) {
                 extra = Some(t.name.name());
             }
         });
@@ -717,6 +726,22 @@ fn claimed<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> bool {
     let mut found = false;
     let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
         found |= name.is(ours.as_str());
+        Ok(())
+    });
+    found
+}
+
+/// Whether the header's tensor called `name` is the one the metadata names in place of one
+/// of the model's tensors ([`lookup`]): a tied weight stored once under a name the model may
+/// not have.
+fn alias_target<M: Tensors>(header: &Header<'_>, naming: Naming<'_>, name: JsonStr<'_>) -> bool {
+    // The same tensor of the same header: its name is the same bytes of the file.
+    let same = |t: TensorInfo<'_>| core::ptr::eq(t.name.0.as_ptr(), name.0.as_ptr());
+    let mut found = false;
+    let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
+        if let Ok(Some(t)) = lookup(header, ours.as_str()) {
+            found |= same(t);
+        }
         Ok(())
     });
     found
