@@ -102,7 +102,8 @@ impl fmt::Display for EvalError {
             EvalError::Target { sample, error } if error.row <= 1 => write!(
                 f,
                 "sample {sample}: the target is {}: it must be {}",
-                error.value, error.expected
+                error.value,
+                error.requirement()
             ),
             EvalError::Target { sample, error } => write!(
                 f,

@@ -85,11 +85,28 @@ pub struct TargetError {
     pub value: f64,
     /// What it must be.
     pub expected: &'static str,
+    /// For a class index, the number of classes of the model's output (0 otherwise).
+    pub classes: usize,
 }
 
 impl TargetError {
     /// What a soft target's row must be, when its sum is the value at fault.
     pub const DISTRIBUTION: &'static str = "a distribution: its row sums to 1";
+
+    /// What the target must be, as a message says it: [`expected`](Self::expected), with
+    /// the number of classes for a class index.
+    pub(crate) fn requirement(&self) -> impl core::fmt::Display + '_ {
+        struct Requirement<'a>(&'a TargetError);
+        impl core::fmt::Display for Requirement<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                match self.0.classes {
+                    0 => f.write_str(self.0.expected),
+                    c => write!(f, "{}, {c} (0 to {})", self.0.expected, c - 1),
+                }
+            }
+        }
+        Requirement(self)
+    }
 }
 
 impl core::fmt::Display for TargetError {
@@ -118,7 +135,7 @@ impl core::fmt::Display for TargetError {
                 "target {} is {}: it must be {}",
                 self.index,
                 Readable(self.value),
-                self.expected
+                self.requirement()
             )
         }
     }
@@ -140,6 +157,7 @@ fn first_bad<F: Float>(
                 row,
                 value: v.as_f64(),
                 expected,
+                classes: 0,
             });
         }
     }
@@ -165,6 +183,7 @@ fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetE
                 row,
                 value: sum,
                 expected: TargetError::DISTRIBUTION,
+                classes: 0,
             });
         }
     }
@@ -394,6 +413,7 @@ fn check_classes<const C: usize>(classes: impl Iterator<Item = usize>) -> Result
                 row: 1,
                 value: class as f64,
                 expected: "a class index below the number of classes",
+                classes: C,
             });
         }
     }

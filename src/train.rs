@@ -503,6 +503,11 @@ where
     /// is almost always a mistake. Shuffle between epochs (with [`shuffle_together`]), or let
     /// [`fit`](Self::fit) do it.
     ///
+    /// Every target and every input is checked before the first step (one pass over the
+    /// data, without the model), so that a target the loss is not defined for, or an input
+    /// that is not finite, is named by its index and leaves the model as it was: found at
+    /// its own step, it would come after the steps before it had trained on the data.
+    ///
     /// ```
     /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
     /// use typed_nn::{optim::Adam, train::Trainer, Linear, SoftmaxCrossEntropy};
@@ -531,6 +536,26 @@ where
         M::Output: ScoredBy<L, [T; B]>,
     {
         let () = crate::shape::AppliedTwice::<M, [S; B], L, [T; B]>::HOLD;
+        check_epoch_data(inputs.len(), targets.len(), B)?;
+        self.check_targets::<T, L>(targets, loss)?;
+        self.check_inputs(inputs)?;
+        self.epoch_checked(model, inputs, targets, loss)
+    }
+
+    /// [`epoch`](Self::epoch), its data checked: [`fit`](Self::fit) checks it once, before
+    /// the first epoch.
+    fn epoch_checked<T, L>(
+        &mut self,
+        model: &mut M,
+        inputs: &[S],
+        targets: &[T],
+        loss: &L,
+    ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
+    where
+        S: crate::shape::Sample,
+        T: Copy,
+        M::Output: ScoredBy<L, [T; B]>,
+    {
         check_epoch_data(inputs.len(), targets.len(), B)?;
         let rows = output_rows::<M, [S; B]>();
         if !inputs.len().is_multiple_of(B) && rows != B {
@@ -630,7 +655,7 @@ where
             shuffle_together(inputs, targets, rng)?;
             let report = EpochReport {
                 epoch,
-                ..self.epoch(model, inputs, targets, loss)?
+                ..self.epoch_checked(model, inputs, targets, loss)?
             };
             last = Some(report);
             if each(&report, model).is_break() {

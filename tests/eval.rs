@@ -163,7 +163,7 @@ fn a_nan_model_and_undefined_targets_are_errors_not_scores() {
     assert!(matches!(err, EvalError::Target { sample: 1, .. }), "{err}");
     assert_eq!(
         err.to_string(),
-        "sample 1: the target is 5: it must be a class index below the number of classes"
+        "sample 1: the target is 5: it must be a class index below the number of classes, 2 (0 to 1)"
     );
     let err = mean_loss(&model, &[[1.0, 2.0]], &[[7.0, -3.0]], &BinaryCrossEntropy).unwrap_err();
     assert!(matches!(err, EvalError::Target { sample: 0, .. }), "{err}");

@@ -455,8 +455,30 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "step 3: target 5 is 9: it must be a class index below the number of classes"
+        "step 3: target 5 is 9: it must be a class index below the number of classes, 3 (0 to 2)"
     );
+    // Found before the first step: the first two batches did not train the model.
+    assert_eq!((trainer.steps, &model), (0, &Linear::ZERO));
+
+    // An input that is not finite, likewise, in the last batch.
+    let mut holed = inputs;
+    holed[6][1] = f32::NAN;
+    let fine = [0usize, 1, 2, 0, 1, 2, 1];
+    let err = trainer
+        .epoch(&mut model, &holed, &fine, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            TrainError::NonFiniteInput {
+                sample: 6,
+                feature: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!((trainer.steps, &model), (0, &Linear::ZERO));
 
     let mut yes_no = [[0.0f32, 1.0]; 7];
     yes_no[6] = [1.0, 1.5]; // sample 6, alone in the last batch: value 13
