@@ -36,8 +36,9 @@ pub enum DataError {
     /// (`to_csv(path)`) and R a data frame's row names (`write.csv`): the index would be read
     /// as a feature.
     IndexColumn,
-    /// The header is one column that holds a `;`, a tab or a `|`: the file separates its
-    /// columns with that, and this reader with commas.
+    /// The header is one column that holds a `;`, a tab or a `|`, or as many values
+    /// separated by spaces as the reader expects columns (as numpy's `savetxt` writes by
+    /// default): the file separates its columns with that, and this reader with commas.
     Separator {
         /// The character found.
         separator: char,
@@ -45,6 +46,10 @@ pub enum DataError {
     /// The first row holds numbers, not column names (other than pandas' default names 0, 1,
     /// 2, ...): the file has no header row, and its first sample would be taken for one.
     NoHeader,
+    /// The file is UTF-16 text (as Excel's "Unicode Text" and Windows' PowerShell write),
+    /// found by its byte-order mark or by the zero bytes between its first characters: this
+    /// reader reads UTF-8.
+    Utf16,
     /// The first row is `0` or `0,1`: pandas' default names of a frame of one or two columns,
     /// or a first sample (feature 0, target 1) of a file without a header. The reader cannot
     /// tell, and does not guess: either way a guess could drop a sample or read names as
@@ -127,13 +132,26 @@ pub enum DataError {
     },
     /// A target meant to be a class index is not a non-negative integer.
     NotAClass {
-        /// The sample's index in the data set's `targets` (from 0, as everywhere in the
-        /// crate; in a file with a header row, the sample is on line `sample + 2` unless blank
-        /// lines come before it).
+        /// The sample's index in the `targets` of the set [`Dataset::classes`] was called on
+        /// (from 0, as everywhere in the crate). In a set as loaded from a file, the sample is
+        /// on line `sample + 2` (after the header), unless blank lines come before it; the
+        /// halves of a split are numbered anew, so call `classes` on the whole set first to
+        /// find a bad target's line.
         sample: usize,
         /// The value found.
         value: f64,
     },
+}
+
+/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or a zero byte beside each of the
+/// first characters (the high byte of ASCII in UTF-16), which no CSV in UTF-8 holds.
+fn is_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let start = &bytes[..bytes.len().min(8)];
+    let zeros = |offset: usize| start.iter().skip(offset).step_by(2).all(|&b| b == 0);
+    start.len() >= 4 && (zeros(0) || zeros(1))
 }
 
 /// "column" or "columns", to follow a count.
@@ -166,9 +184,17 @@ impl fmt::Display for DataError {
                 f,
                 "line 1: the first column has no name, as pandas and R write a row index (write the file with pandas' `to_csv(path, index=False)` or R's `write.csv(frame, path, row.names = FALSE)`)"
             ),
+            DataError::Separator { separator: ' ' } => write!(
+                f,
+                "line 1 is one column of values separated by spaces, as numpy's `savetxt` writes by default: this reader separates columns with commas (write the file with `delimiter=\",\"` and a header row naming the columns)"
+            ),
             DataError::Separator { separator } => write!(
                 f,
                 "line 1: the header is one column holding {separator:?}: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`)"
+            ),
+            DataError::Utf16 => write!(
+                f,
+                "the file is UTF-16 text, as Excel's \"Unicode Text\" writes: this reader reads UTF-8 (save it as \"CSV UTF-8\", or convert it)"
             ),
             DataError::NoHeader => write!(
                 f,
@@ -281,6 +307,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         // The byte-order mark that spreadsheets write before UTF-8 text ("CSV UTF-8") is no
         // part of the first field: kept, it would make a first sample's number a name.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if is_utf16(bytes) {
+            return Err(DataError::Utf16);
+        }
         let mut csv = CsvRecords::new(bytes);
         // What the header's fields say about the file: a first column without a name is
         // pandas' row index; numbers other than pandas' default column names 0, 1, 2, ...
@@ -319,6 +348,18 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             && let Some(separator) = separator
         {
             return Err(DataError::Separator { separator });
+        }
+        // One field of exactly as many words as the columns expected: a file separated by
+        // spaces (a single name with spaces in it would be a width error either way).
+        if header.columns != D + 1
+            && header.columns == 1
+            && first_name
+                .trim_start_matches('#')
+                .split_whitespace()
+                .count()
+                == D + 1
+        {
+            return Err(DataError::Separator { separator: ' ' });
         }
         if header.columns != D + 1 {
             return Err(DataError::HeaderWidth {

@@ -170,8 +170,54 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
             .to_string()
             .contains("separates its columns with ';'")
     );
+    // Spaces, as numpy's `savetxt` writes by default, with or without its `# ` header; a
+    // single name holding spaces, in a file of another width, stays a width error.
+    let numpy = "1.000000000000000000e+00 2.000000000000000000e+00 0.000000000000000000e+00\n";
+    for text in [numpy.to_string(), format!("# a b y\n{numpy}")] {
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err, DataError::Separator { separator: ' ' }, "{text}");
+        assert!(err.to_string().contains("separated by spaces"), "{err}");
+    }
+    assert_eq!(
+        parse("sepal length\n1\n"),
+        Err(DataError::HeaderWidth {
+            expected: 3,
+            found: 1
+        })
+    );
+    assert_eq!(
+        parse("a b c d\n1 2 3 4\n"),
+        Err(DataError::HeaderWidth {
+            expected: 3,
+            found: 1
+        })
+    );
     // One name among numbers is a header too.
     assert_eq!(parse("1,2,y\n1.5,2.5,0\n").unwrap().len(), 1);
+}
+
+/// UTF-16 text (Excel's "Unicode Text"), with or without its byte-order mark, in either byte
+/// order, is named as such instead of as a field that is not a number.
+#[test]
+fn utf16_text_is_named() {
+    let text = "a,b,y\n1,2,0\n";
+    let little: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for bytes in [
+        [&[0xFF, 0xFE][..], &little].concat(),
+        [&[0xFE, 0xFF][..], &big].concat(),
+        little,
+        big,
+    ] {
+        let err = Dataset::<2>::from_csv_bytes(&bytes).unwrap_err();
+        assert_eq!(err, DataError::Utf16);
+        assert!(err.to_string().contains("UTF-16"), "{err}");
+    }
+    // UTF-8 text of three bytes or fewer, or with a zero byte further on, is not taken for it.
+    assert!(matches!(
+        Dataset::<2>::from_csv_bytes(b"a,b"),
+        Err(DataError::HeaderWidth { .. })
+    ));
 }
 
 #[test]
