@@ -198,7 +198,7 @@ fn the_resolution_limit_holds_at_its_boundary() {
 
 #[test]
 #[should_panic(
-    expected = "slope 2.5e-299 is zero or subnormal in f32: the interval [-1e300, 1e300] is too wide"
+    expected = "slope 2.5e-299 (the steepness 10 over the bumps' width) is zero or subnormal in f32: the interval [-1e300, 1e300] is too wide"
 )]
 fn an_interval_too_wide_for_the_slope_is_refused() {
     // Finite, but the slope rounds to 0 in f32: the network was a constant.
@@ -265,6 +265,19 @@ fn every_refusal_is_an_error_of_the_try_constructors() {
             "{message}"
         );
     }
+    // A steepness far from the default is named where it is the cause.
+    let gentle = try_bumps_with_steepness::<10, f32>(f64::sin, 0.0, 1.0, 1e-300).unwrap_err();
+    assert!(
+        matches!(gentle, BumpsError::SlopeVanishes { .. }),
+        "{gentle:?}"
+    );
+    assert!(
+        gentle.to_string().contains("or the steepness too small"),
+        "{gentle}"
+    );
+    let steep = try_bumps_with_steepness::<10, f32>(f64::sin, 0.0, 1.0, 1e300).unwrap_err();
+    assert!(matches!(steep, BumpsError::TooNarrow { .. }), "{steep:?}");
+    assert!(steep.to_string().contains("the steepness lower"), "{steep}");
     // The boundary of the resolution rule: 51 spacings are enough (see above).
     assert!(try_bumps::<10, f32>(|_| 1.0, 1.0, 1.0 + 51.0 * spacing).is_ok());
     // A bump's height is checked as f's values are, at the bump's midpoint.

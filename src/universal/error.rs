@@ -68,13 +68,15 @@ pub enum BumpsError {
         /// Its upper end.
         hi: f64,
     },
-    /// The sigmoids' slope is zero or subnormal in the float type: the interval is too wide
-    /// for it.
+    /// The sigmoids' slope, the steepness over the bump width, is zero or subnormal in the
+    /// float type: the interval is too wide for it, or the steepness too small.
     SlopeVanishes {
         /// The float type's name.
         float: &'static str,
         /// The slope, in `f64`.
         slope: f64,
+        /// The steepness given.
+        steepness: f64,
         /// The interval's lower end.
         lo: f64,
         /// Its upper end.
@@ -111,7 +113,7 @@ impl fmt::Display for BumpsError {
                 steepness,
             } => write!(
                 f,
-                "{float} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({}) times that (use fewer bumps, or f64)",
+                "{float} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({}) times that (make the bumps wider, fewer on the interval, or the steepness lower, or use f64)",
                 Readable(lo),
                 Readable(hi),
                 Readable(steepness)
@@ -125,11 +127,13 @@ impl fmt::Display for BumpsError {
             BumpsError::SlopeVanishes {
                 float,
                 slope,
+                steepness,
                 lo,
                 hi,
             } => write!(
                 f,
-                "the sigmoids' slope {slope:e} is zero or subnormal in {float}: the interval [{}, {}] is too wide for it",
+                "the sigmoids' slope {slope:e} (the steepness {} over the bumps' width) is zero or subnormal in {float}: the interval [{}, {}] is too wide for it, or the steepness too small",
+                Readable(steepness),
                 Readable(lo),
                 Readable(hi)
             ),

@@ -424,6 +424,7 @@ fn build<const H: usize, F: Float>(
         return Err(BumpsError::SlopeVanishes {
             float,
             slope: w,
+            steepness,
             lo,
             hi,
         });
