@@ -474,11 +474,17 @@ pub struct EpochReport<F> {
 
 impl<F: Float> fmt::Display for EpochReport<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "epoch {}: loss {:.6}, {} samples in {} steps",
-            self.epoch, self.mean_loss, self.samples, self.steps
-        )?;
+        // Six decimals, or six significant digits in exponent form where decimals would
+        // print thirty digits of a diverging loss, or zeros for a tiny one.
+        let loss = self.mean_loss.as_f64();
+        let plain = loss == 0.0 || !loss.is_finite() || (1e-4..1e6).contains(&loss.abs());
+        write!(f, "epoch {}: loss ", self.epoch)?;
+        if plain {
+            write!(f, "{loss:.6}")?;
+        } else {
+            write!(f, "{loss:.5e}")?;
+        }
+        write!(f, ", {} samples in {} steps", self.samples, self.steps)?;
         match self.accuracy {
             Some(a) => write!(f, ", accuracy {a:.4}"),
             None => Ok(()),

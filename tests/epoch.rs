@@ -259,3 +259,32 @@ fn fit_with_no_epochs_trains_nothing_and_reports_no_loss() {
     );
     assert!(matches!(err, Err(TrainError::SmallerThanBatch { .. })));
 }
+
+/// A report prints its loss with six decimals, or in exponent form where decimals would
+/// print thirty digits of a diverging loss or nothing but zeros of a tiny one.
+#[test]
+fn a_report_prints_any_loss_readably() {
+    let report = |mean_loss: f32| EpochReport {
+        epoch: 3,
+        mean_loss,
+        samples: 10,
+        steps: 2,
+        accuracy: None,
+    };
+    for (loss, shown) in [
+        (0.25, "loss 0.250000,"),
+        (0.0, "loss 0.000000,"),
+        (123456.5, "loss 123456.500000,"),
+        (3.7721398e29, "loss 3.77214e29,"),
+        (-2.5e-7, "loss -2.50000e-7,"),
+        (f32::NAN, "loss NaN,"),
+        (f32::INFINITY, "loss inf,"),
+    ] {
+        let text = report(loss).to_string();
+        assert!(text.contains(shown), "{text} for {loss}");
+    }
+    assert_eq!(
+        report(0.5).to_string(),
+        "epoch 3: loss 0.500000, 10 samples in 2 steps"
+    );
+}
