@@ -275,7 +275,7 @@ fn a_report_prints_any_loss_readably() {
         (0.25, "loss 0.250000,"),
         (0.0, "loss 0.000000,"),
         (123456.5, "loss 123456.500000,"),
-        (3.7721398e29, "loss 3.77214e29,"),
+        (3.772_14e29, "loss 3.77214e29,"),
         (-2.5e-7, "loss -2.50000e-7,"),
         (f32::NAN, "loss NaN,"),
         (f32::INFINITY, "loss inf,"),
