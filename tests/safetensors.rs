@@ -928,3 +928,81 @@ fn a_model_holding_a_nan_or_an_infinity_is_not_written() {
     assert!(!path.exists(), "nothing written");
     assert!(typed_nn::io::to_image::<f32, _>(&n).is_err());
 }
+
+/// The header of `net(4)`'s file with `"extra": value` as a field of the first tensor's
+/// entry, and its data.
+fn with_extra_field(value: &str) -> Vec<u8> {
+    let tensors = net_tensors(&net(4));
+    let (mut json, mut data) = (String::from("{"), Vec::new());
+    for (i, (name, _, shape, bytes)) in tensors.iter().enumerate() {
+        let (begin, end) = (data.len(), data.len() + bytes.len());
+        let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+        let extra = if i == 0 {
+            format!(",\"extra\": {value}")
+        } else {
+            String::new()
+        };
+        json += &format!(
+            "\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{begin},{end}]{extra}}},",
+            dims.join(",")
+        );
+        data.extend_from_slice(bytes);
+    }
+    json.pop();
+    json.push('}');
+    raw(&json, &data)
+}
+
+/// Fields the reader does not know are skipped whatever they hold, nested to the limit
+/// (a field of a tensor's entry is two levels in: a value inside 14 more containers is
+/// accepted, inside 15 refused), and
+/// a malformed one is refused wherever its fault is.
+#[test]
+fn unknown_fields_are_skipped_to_the_nesting_limit_and_checked() {
+    let load = |value: &str| st::load(&with_extra_field(value), &mut Net::ZERO.clone());
+    for value in [
+        "1",
+        "[]",
+        "{}",
+        "[1, -2.5e3, \"a\\\"]\", true, false, null, {\"k\": [{}, []]}, [[]]]",
+        "{\"a\": {\"b\": [1, {\"c\": \"}\"}]}, \"d\": []}",
+    ] {
+        load(value).unwrap_or_else(|e| panic!("{value}: {e}"));
+    }
+    let nested = |open: &str, inner: &str, close: &str, n: usize| {
+        format!("{}{inner}{}", open.repeat(n), close.repeat(n))
+    };
+    for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+        for inner in ["1", "[]", "{}"] {
+            let deepest = 14;
+            let at_limit = nested(open, inner, close, deepest);
+            load(&at_limit).unwrap_or_else(|e| panic!("{at_limit}: {e}"));
+            let past = nested(open, inner, close, deepest + 1);
+            let err = load(&past).unwrap_err();
+            assert!(err.to_string().contains("less nesting"), "{past}: {err}");
+        }
+        // Far past the limit: refused, not a stack overflow.
+        let deep = nested(open, "1", close, 100_000);
+        assert!(
+            load(&deep)
+                .unwrap_err()
+                .to_string()
+                .contains("less nesting")
+        );
+    }
+    for bad in [
+        "[1 2]",
+        "[1,]",
+        "{\"a\" 1}",
+        "{\"a\":1,}",
+        "{1:2}",
+        "[}",
+        "{]",
+        "[",
+        "tru",
+        "-",
+        "[01]",
+    ] {
+        assert!(load(bad).is_err(), "{bad}");
+    }
+}
