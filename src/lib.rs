@@ -78,7 +78,8 @@
 //!   thread outside it each split is handed to the pool and back.
 //! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
 //!   models and training state built directly on the heap ([`boxed`]); products of large
-//!   layers blocked for the caches, whose scratch space each thread allocates once and keeps.
+//!   layers blocked for the caches, whose scratch space each thread (without `std`, the whole
+//!   program) allocates once and keeps.
 //!
 //! With neither, the crate builds for `thumbv7em-none-eabihf` and similar targets.
 #![no_std]

@@ -274,7 +274,18 @@ macro_rules! scratch_for {
                         Err(_) => f(&mut alloc::vec![0.0; len]),
                     })
                 }
-                #[cfg(not(feature = "std"))]
+                // One buffer for the whole program, where the target can lend it atomically.
+                #[cfg(all(not(feature = "std"), target_has_atomic = "8"))]
+                {
+                    static PACKS: super::shared::Shared<$t> = super::shared::Shared::new();
+                    static OUTPUTS: super::shared::Shared<$t> = super::shared::Shared::new();
+                    match which {
+                        Buffer::Packs => PACKS.with(len, f),
+                        Buffer::Outputs => OUTPUTS.with(len, f),
+                    }
+                }
+                // A Cortex-M0 has no atomic swap: a buffer for each call.
+                #[cfg(all(not(feature = "std"), not(target_has_atomic = "8")))]
                 {
                     let _ = which;
                     f(&mut alloc::vec![0.0; len])
@@ -286,3 +297,26 @@ macro_rules! scratch_for {
 
 #[cfg(feature = "alloc")]
 scratch_for!(f32, f64);
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::{Buffer, Scratch};
+
+    /// A thread's scratch buffer (without `std`, the program's) is kept between products: the
+    /// second asks for less and gets the same memory, with what the first left in it.
+    #[test]
+    fn scratch_space_is_allocated_once_and_kept() {
+        let first = <f64 as Scratch>::with_buffer(Buffer::Packs, 64, |b| {
+            b[10] = 7.0;
+            b.as_ptr()
+        });
+        let again = <f64 as Scratch>::with_buffer(Buffer::Packs, 32, |b| (b.as_ptr(), b[10]));
+        assert_eq!(again, (first, 7.0));
+        // The other buffer is another allocation, usable while the first is lent.
+        <f64 as Scratch>::with_buffer(Buffer::Packs, 8, |packs| {
+            <f64 as Scratch>::with_buffer(Buffer::Outputs, 8, |outputs| {
+                assert_ne!(packs.as_ptr(), outputs.as_ptr());
+            })
+        });
+    }
+}

@@ -28,6 +28,8 @@ mod blocked;
 mod broadcast;
 mod compiled;
 mod nt;
+#[cfg(all(feature = "alloc", not(feature = "std"), target_has_atomic = "8"))]
+mod shared;
 
 /// Where each row of a register tile of `R` rows, from row `first` of a matrix at `a` whose
 /// rows are `row` apart, reads: of the tile's rows only the first `live` exist, and the rows
