@@ -365,7 +365,6 @@ macro_rules! seq_impl {
 
 /// Invokes `$m!(L0)`, `$m!(L0, L1)`, ... up to 16 type parameters: one impl per tuple arity
 /// for traits whose impls need only the tuple's type parameters.
-#[cfg(feature = "alloc")]
 macro_rules! for_each_tuple {
     ($m:ident) => {
         $m!(L0);
@@ -390,7 +389,6 @@ macro_rules! for_each_tuple {
         );
     };
 }
-#[cfg(feature = "alloc")]
 pub(crate) use for_each_tuple;
 
 /// Implements [`Zero`], [`ParamCount`], [`Params`] and [`Init`] for one tuple arity: the

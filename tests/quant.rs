@@ -10,6 +10,7 @@ use typed_nn::prelude::*;
 use typed_nn::quant::{
     self, ConstQuantImage, Granularity, Int8, PerChannel, PerTensor, QLinear, QLinearPerTensor,
     QReLU, QSigmoid, QTanh, QuantError, QuantImageError, QuantParams, Quantized, QuantizedForward,
+    QuantizedLayer,
 };
 use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
 
@@ -679,4 +680,49 @@ fn a_per_tensor_image_round_trips_and_is_not_read_per_channel() {
             .contains("1 multipliers in the image, 16 in the model"),
         "{err}"
     );
+}
+
+/// The image's length comes from the model's type, and `write_image` writes the image
+/// `to_bytes` returns into a buffer (without an allocator): for every kind of layer, per
+/// channel and per tensor; a buffer one byte short is refused, untouched.
+#[test]
+fn an_int8_image_is_written_into_a_buffer_of_its_types_length() {
+    fn check<Q: QuantizedLayer>(int8: &Quantized<Q>) {
+        let bytes = int8.to_bytes();
+        assert_eq!(Quantized::<Q>::IMAGE_BYTES, bytes.len());
+        let mut buffer = vec![0xAA; bytes.len() + 7];
+        assert_eq!(int8.write_image(&mut buffer), Ok(&bytes[..]));
+        assert!(buffer[bytes.len()..].iter().all(|&b| b == 0xAA));
+        let mut short = vec![0xAA; bytes.len() - 1];
+        let err = int8.write_image(&mut short).unwrap_err();
+        assert_eq!(
+            err,
+            QuantImageError::Buffer {
+                needed: bytes.len(),
+                found: bytes.len() - 1
+            }
+        );
+        assert!(err.to_string().contains(&format!(
+            "it holds {} bytes, the image {}",
+            bytes.len() - 1,
+            bytes.len()
+        )));
+        assert!(short.iter().all(|&b| b == 0xAA));
+    }
+    check(&sine_int8());
+    let calibration: Vec<[f32; 1]> = (0..256).map(|i| [2.0 * PI * i as f32 / 255.0]).collect();
+    check(&quant::quantize(&sine(), &calibration, PerTensor).unwrap());
+    let (digits, train, ..) = digits();
+    check(&quant::quantize(&digits, &train, PerChannel).unwrap());
+    let mut rng = SmallRng::seed_from_u64(5);
+    let relu = (
+        Linear::<3, 5>::he(&mut rng),
+        ReLU,
+        Linear::<5, 2>::glorot(&mut rng),
+        Identity,
+    );
+    let inputs: Vec<[f32; 3]> = (0..64)
+        .map(|i| [i as f32 / 64.0, 1.0 - i as f32 / 32.0, 0.5])
+        .collect();
+    check(&quant::quantize(&relu, &inputs, PerChannel).unwrap());
 }

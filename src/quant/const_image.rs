@@ -112,6 +112,14 @@ pub enum QuantImageError {
         /// The bytes left unread before the checksum.
         left: usize,
     },
+    /// The buffer given to [`Quantized::write_image`](super::Quantized::write_image) is
+    /// shorter than the image.
+    Buffer {
+        /// The image's length.
+        needed: usize,
+        /// The buffer's.
+        found: usize,
+    },
 }
 
 impl QuantImageError {
@@ -139,6 +147,7 @@ impl QuantImageError {
             }
             QuantImageError::Truncated { .. } => "the int8 image ends inside a layer",
             QuantImageError::Scale => "a scale in the int8 image is not finite and positive",
+            QuantImageError::Buffer { .. } => "the buffer is too short for the int8 image",
             QuantImageError::Trailing { .. } => {
                 "the int8 image holds more layers or bytes than the model read, or its header counts another number of layers"
             }
@@ -208,6 +217,11 @@ impl core::fmt::Display for QuantImageError {
             } => write!(
                 f,
                 "{}: the model read {read} layers, the header counts {counted}, and {left} bytes are left unread",
+                self.reason()
+            ),
+            QuantImageError::Buffer { needed, found } => write!(
+                f,
+                "{}: it holds {found} bytes, the image {needed} (`Quantized::IMAGE_BYTES`)",
                 self.reason()
             ),
             _ => f.write_str(self.reason()),

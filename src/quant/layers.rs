@@ -95,6 +95,8 @@ pub trait QuantizedForward<X> {
 /// Where a [`QLinear`] keeps its multipliers: `[Multiplier; OUT]`, one per output (per
 /// channel), or `[Multiplier; 1]`, one for all (per tensor).
 pub trait Scales: Copy + core::fmt::Debug + PartialEq {
+    /// How many multipliers: the layer's outputs, or 1.
+    const COUNT: usize;
     /// The multipliers; output `o` takes the `o`-th, or the only one.
     fn as_slice(&self) -> &[Multiplier];
     /// Built from the multiplier of each output (only the first, for one for all).
@@ -102,6 +104,7 @@ pub trait Scales: Copy + core::fmt::Debug + PartialEq {
 }
 
 impl<const N: usize> Scales for [Multiplier; N] {
+    const COUNT: usize = N;
     fn as_slice(&self) -> &[Multiplier] {
         self
     }

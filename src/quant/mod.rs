@@ -60,7 +60,6 @@ mod const_image;
 mod fixed;
 mod layers;
 mod lookup;
-#[cfg(feature = "alloc")]
 mod write;
 
 use core::fmt;
@@ -75,8 +74,7 @@ pub use layers::{
     QIdentity, QInt, QLinear, QLinearInput, QLinearPerTensor, QReLU, QSigmoid, QTanh, QuantParams,
     QuantizedForward, Scales,
 };
-#[cfg(feature = "alloc")]
-pub use write::QuantizedLayer;
+pub use write::{ImageWriter, QuantizedLayer};
 
 /// How many scales a layer's weights get: [`PerChannel`] or [`PerTensor`]. A type, not a
 /// value, so that a per-tensor layer stores its one multiplier once (on a microcontroller, in
