@@ -186,7 +186,7 @@ impl fmt::Display for DataError {
             ),
             DataError::Separator { separator: ' ' } => write!(
                 f,
-                "line 1 is one column of values separated by spaces, as numpy's `savetxt` writes by default: this reader separates columns with commas (write the file with `delimiter=\",\"` and a header row naming the columns)"
+                "line 1 separates its columns with spaces, as numpy's `savetxt` writes by default, and this reader with commas (write the file with `delimiter=\",\"` and a header row naming the columns)"
             ),
             DataError::Separator { separator } => write!(
                 f,
@@ -349,15 +349,15 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         {
             return Err(DataError::Separator { separator });
         }
-        // One field of exactly as many words as the columns expected: a file separated by
-        // spaces (a single name with spaces in it would be a width error either way).
+        // One field of exactly as many numbers as the columns expected, or numpy's `# `
+        // header of as many names: a file separated by spaces. A name with spaces in it
+        // (`sepal length`) stays a width error.
+        let words = first_name.trim_start_matches('#').split_whitespace();
+        let numbers = words.clone().all(|w| w.parse::<f64>().is_ok());
         if header.columns != D + 1
             && header.columns == 1
-            && first_name
-                .trim_start_matches('#')
-                .split_whitespace()
-                .count()
-                == D + 1
+            && words.count() == D + 1
+            && (numbers || first_name.starts_with('#'))
         {
             return Err(DataError::Separator { separator: ' ' });
         }

@@ -237,7 +237,8 @@ fn two_classes<M: Classifier<X>, X>() -> Result<(), EvalError> {
 /// let xs = [[2.0], [-1.0], [0.5], [-3.0]];
 /// let ts = [[1.0], [0.0], [0.0], [0.0]];
 /// assert_eq!(binary_accuracy(&model, &xs, &ts), Ok(0.75));
-/// // The same model ending in a sigmoid predicts the same classes.
+/// // The same model ending in a sigmoid predicts the same classes (but for logits within
+/// // rounding of 0: in f32, sigmoid(1e-8) is 0.5 exactly).
 /// assert_eq!(binary_accuracy(&(model.clone(), Sigmoid), &xs, &ts), Ok(0.75));
 /// assert!(binary_accuracy(&model, &xs[..1], &[[2.0]]).is_err()); // not a probability
 /// ```

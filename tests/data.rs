@@ -176,7 +176,22 @@ fn a_row_index_or_a_missing_header_is_named_not_read_as_data() {
     for text in [numpy.to_string(), format!("# a b y\n{numpy}")] {
         let err = parse(&text).unwrap_err();
         assert_eq!(err, DataError::Separator { separator: ' ' }, "{text}");
-        assert!(err.to_string().contains("separated by spaces"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("separates its columns with spaces"),
+            "{err}"
+        );
+    }
+    // A header of one name with a space, for one feature and a target: a missing column.
+    for text in ["sepal length\n5.1,0\n", "petal width\n0.2\n"] {
+        assert_eq!(
+            Dataset::<1>::from_csv(text),
+            Err(DataError::HeaderWidth {
+                expected: 2,
+                found: 1
+            }),
+            "{text}"
+        );
     }
     assert_eq!(
         parse("sepal length\n1\n"),

@@ -726,3 +726,28 @@ fn an_int8_image_is_written_into_a_buffer_of_its_types_length() {
         .collect();
     check(&quant::quantize(&relu, &inputs, PerChannel).unwrap());
 }
+
+/// A layer written outside the crate that appends more bytes than its `BYTES` is named with
+/// both counts (its bytes past the image are counted, not written out of bounds).
+#[test]
+#[should_panic(expected = "a QuantizedLayer wrote 5 bytes where its BYTES counted 3")]
+fn a_layer_that_writes_more_than_it_counts_is_named() {
+    struct Miscounted;
+    impl QuantizedLayer for Miscounted {
+        const LAYERS: usize = 1;
+        const BYTES: usize = 3;
+        fn write(&self, out: &mut quant::ImageWriter<'_>) {
+            out.put(&[1, 2, 3, 4, 5]);
+        }
+    }
+    let params = QuantParams {
+        scale: 0.5,
+        zero_point: 0,
+    };
+    let int8 = Quantized {
+        model: Miscounted,
+        input: params,
+        output: params,
+    };
+    let _ = int8.write_image(&mut [0; 64]);
+}

@@ -266,15 +266,30 @@ fn every_refusal_is_an_error_of_the_try_constructors() {
         );
     }
     // A steepness far from the default is named where it is the cause.
-    let gentle = try_bumps_with_steepness::<10, f32>(f64::sin, 0.0, 1.0, 1e-300).unwrap_err();
+    for s in [1e-300, 1e-308, 1e-320] {
+        let gentle = try_bumps_with_steepness::<10, f32>(f64::sin, 0.0, 1.0, s).unwrap_err();
+        assert!(
+            matches!(gentle, BumpsError::SlopeVanishes { .. }),
+            "{gentle:?}"
+        );
+        assert!(
+            gentle.to_string().contains("or the steepness too small"),
+            "{gentle}"
+        );
+    }
+    // In f64 a slope of 5e-308 is normal, but the outer sides, 40 / slope away, overflow.
+    let gentle = try_bumps_with_steepness::<10, f64>(f64::sin, 0.0, 1.0, 1e-308).unwrap_err();
     assert!(
-        matches!(gentle, BumpsError::SlopeVanishes { .. }),
-        "{gentle:?}"
-    );
-    assert!(
-        gentle.to_string().contains("or the steepness too small"),
+        gentle.to_string().contains("or a steepness too small"),
         "{gentle}"
     );
+    // f64 is not advised to a network that is f64 already.
+    let f64_narrow = try_bumps::<10, f64>(f64::sin, 1.0, 1.0 + 1e-14).unwrap_err();
+    assert!(
+        matches!(f64_narrow, BumpsError::TooNarrow { .. }),
+        "{f64_narrow:?}"
+    );
+    assert!(!f64_narrow.to_string().contains("use f64"), "{f64_narrow}");
     let steep = try_bumps_with_steepness::<10, f32>(f64::sin, 0.0, 1.0, 1e300).unwrap_err();
     assert!(matches!(steep, BumpsError::TooNarrow { .. }), "{steep:?}");
     assert!(steep.to_string().contains("the steepness lower"), "{steep}");

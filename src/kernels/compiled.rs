@@ -196,8 +196,9 @@ macro_rules! compiled_for {
 
 compiled_for!(f32, f64);
 
-/// The blocked product `s` on this thread's scratch space, split between two threads when
-/// large (with the feature `parallel`); the largest magnitude's bits for scanned operands.
+/// The blocked product `s` on this thread's scratch space (without `std`, the program's),
+/// split between two threads when large (with the feature `parallel`); the largest
+/// magnitude's bits for scanned operands.
 ///
 /// # Safety
 /// `s` came from [`blocked::operands`] and its slices are still borrowed.
@@ -207,7 +208,7 @@ unsafe fn run_blocked<F: crate::Float + Scratch>(s: blocked::Operands<F>) -> F::
         with_scratch(s, |s, scratch: &mut [F]| {
             dispatch!(s.m * s.n * s.k, |level| {
                 // SAFETY: the operands were checked and their slices stay borrowed until
-                // this call returns; the scratch is this thread's.
+                // this call returns; the scratch is lent to this call alone.
                 unsafe { blocked::gemm_blocked(level, s, scratch) }
             })
         })
@@ -216,9 +217,10 @@ unsafe fn run_blocked<F: crate::Float + Scratch>(s: blocked::Operands<F>) -> F::
     unsafe { blocked::run_split(s, &product) }
 }
 
-/// Runs `f` with scratch space for the product `s`: a buffer kept by each thread under `std`
-/// (a product that needs it is large enough that a fresh allocation, with its page faults,
-/// would cost a tenth of its time), a fresh one otherwise.
+/// Runs `f` with scratch space for the product `s`: a buffer kept for reuse (a product that
+/// needs one is large enough that a fresh allocation, with its page faults, would cost a
+/// tenth of its time), each thread's under `std`, the program's without it where the target
+/// has an atomic swap to lend it with; a fresh one otherwise, or while the kept one is in use.
 #[cfg(feature = "alloc")]
 fn with_scratch<F: Scratch, R>(
     s: blocked::Operands<F>,
@@ -239,7 +241,7 @@ enum Buffer {
     Outputs,
 }
 
-/// A float type with scratch buffers per thread.
+/// A float type with scratch buffers per thread (without `std`, for the program).
 #[cfg(feature = "alloc")]
 trait Scratch: Sized {
     /// Runs `f` with at least `len` values of the scratch buffer `which`.

@@ -22,9 +22,13 @@ pub struct ImageWriter<'a> {
 
 impl ImageWriter<'_> {
     /// Appends `bytes`. The writers of [`QuantizedLayer`] append exactly their
-    /// [`BYTES`](QuantizedLayer::BYTES), which the buffer was sized from.
+    /// [`BYTES`](QuantizedLayer::BYTES), which the buffer was sized from; what a writer
+    /// appends beyond is counted, not written, and [`Quantized::write_image`] panics naming
+    /// both counts.
     pub fn put(&mut self, bytes: &[u8]) {
-        self.out[self.at..][..bytes.len()].copy_from_slice(bytes);
+        if let Some(room) = self.out.get_mut(self.at..self.at + bytes.len()) {
+            room.copy_from_slice(bytes);
+        }
         self.at += bytes.len();
     }
 }
@@ -118,7 +122,9 @@ fn put_params(out: &mut ImageWriter<'_>, p: QuantParams) {
 
 impl<Q: QuantizedLayer> Quantized<Q> {
     /// The length of the model's int8 image, from its type: a buffer of this many bytes
-    /// holds it (`[0u8; Quantized::<Net8>::IMAGE_BYTES]` on a device without an allocator).
+    /// holds it (`[0u8; Quantized::<Net8>::IMAGE_BYTES]` on a device without an allocator;
+    /// a model of more than 255 layers has no image, see
+    /// [`write_image`](Self::write_image)).
     pub const IMAGE_BYTES: usize = HEADER_BYTES + Q::BYTES + CRC_BYTES;
 
     /// Writes the model's int8 image into the first [`IMAGE_BYTES`](Self::IMAGE_BYTES) of
@@ -150,7 +156,8 @@ impl<Q: QuantizedLayer> Quantized<Q> {
     ///
     /// # Panics
     /// At compile time, not at run time, for a model of more than 255 layers (the format
-    /// counts them in one byte).
+    /// counts them in one byte). At run time only for a layer written outside this crate
+    /// whose [`QuantizedLayer::write`] appends another number of bytes than its `BYTES`.
     pub fn write_image<'a>(&self, out: &'a mut [u8]) -> Result<&'a [u8], QuantImageError> {
         const { assert!(Q::LAYERS <= 255, "an int8 image holds at most 255 layers") };
         let len = Self::IMAGE_BYTES;
@@ -165,12 +172,15 @@ impl<Q: QuantizedLayer> Quantized<Q> {
         put_params(&mut writer, self.output);
         self.model.write(&mut writer);
         let body = writer.at;
+        assert_eq!(
+            body + CRC_BYTES,
+            len,
+            "a QuantizedLayer wrote {} bytes where its BYTES counted {}",
+            body - HEADER_BYTES,
+            Q::BYTES
+        );
         let crc = crc32(&writer.out[..body]);
         writer.put(&crc.to_le_bytes());
-        debug_assert_eq!(
-            writer.at, len,
-            "a layer wrote another number of bytes than BYTES"
-        );
         Ok(&*writer.out)
     }
 

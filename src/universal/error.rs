@@ -59,7 +59,8 @@ pub enum BumpsError {
         steepness: f64,
     },
     /// A weight, bias or height is not finite once rounded to the float type: an interval
-    /// too wide or too narrow for it, or heights beyond its range.
+    /// too wide or too narrow for it, heights beyond its range, or a steepness so small that
+    /// the outer bumps' sides, `40 / slope` beyond the interval, overflow.
     NotRepresentable {
         /// The float type's name.
         float: &'static str,
@@ -111,16 +112,23 @@ impl fmt::Display for BumpsError {
                 hi,
                 spacing,
                 steepness,
-            } => write!(
-                f,
-                "{float} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({}) times that (make the bumps wider, fewer on the interval, or the steepness lower, or use f64)",
-                Readable(lo),
-                Readable(hi),
-                Readable(steepness)
-            ),
+            } => {
+                write!(
+                    f,
+                    "{float} cannot place bumps {width:e} wide on [{}, {}]: its numbers there are about {spacing:e} apart, and a bump must span at least the steepness ({}) times that (make the bumps wider or the steepness lower",
+                    Readable(lo),
+                    Readable(hi),
+                    Readable(steepness)
+                )?;
+                if float == core::any::type_name::<f64>() {
+                    f.write_str(")")
+                } else {
+                    f.write_str(", or use f64)")
+                }
+            }
             BumpsError::NotRepresentable { float, lo, hi } => write!(
                 f,
-                "the network for [{}, {}] has parameters that are not finite in {float} (an interval too wide or too narrow for it, or heights beyond its range)",
+                "the network for [{}, {}] has parameters that are not finite in {float} (an interval too wide or too narrow for it, heights beyond its range, or a steepness too small)",
                 Readable(lo),
                 Readable(hi)
             ),

@@ -176,7 +176,7 @@ pub fn bumps<const H: usize, F: Float>(f: impl Fn(f64) -> f64, lo: f64, hi: f64)
 /// use typed_nn::universal::{Bumps, BumpsError, try_bumps};
 ///
 /// let net: Bumps<10, f64> = try_bumps(f64::exp, 0.0, 1.0)?;
-/// // exp(800) overflows f64 at the last piece's midpoint, 900.
+/// // exp overflows f64 at the last piece's midpoint, 900.
 /// let err = try_bumps::<10, f64>(f64::exp, 0.0, 1000.0).unwrap_err();
 /// assert!(matches!(err, BumpsError::Height { x: 900.0, .. }));
 /// # Ok::<(), BumpsError>(())
@@ -383,6 +383,19 @@ fn build<const H: usize, F: Float>(
             steepness,
         });
     }
+    // Before the parameters' check: a slope that vanishes in `F` also makes the outer
+    // sides, `OUTER_MARGIN / w` beyond the interval, overflow, and the steepness is the
+    // cause to name.
+    let slope = F::from_f64(w);
+    if num_traits::Float::is_finite(slope) && !num_traits::Float::is_normal(slope) {
+        return Err(BumpsError::SlopeVanishes {
+            float,
+            slope: w,
+            steepness,
+            lo,
+            hi,
+        });
+    }
     // Built field by field rather than from `Linear::ZERO`, whose width rule would report
     // `H = 0` a second and third time here, after `EvenHidden`; the stack bound still holds.
     let () = crate::shape::FitsOnStack::<Bumps<H, F>>::HOLD;
@@ -420,15 +433,6 @@ fn build<const H: usize, F: Float>(
     }
     let net = (hidden, Sigmoid, output);
     finite(&net, lo, hi)?;
-    if !num_traits::Float::is_normal(F::from_f64(w)) {
-        return Err(BumpsError::SlopeVanishes {
-            float,
-            slope: w,
-            steepness,
-            lo,
-            hi,
-        });
-    }
     Ok(net)
 }
 
