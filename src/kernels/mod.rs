@@ -350,11 +350,17 @@ mod tests {
         for_each_level(
             #[inline(always)]
             |level| {
-                // Every number of rows below the last whole tile, 1 to 5.
-                let shapes = [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (17, 70, 5)];
+                // Every number of rows below the last whole tile, 1 to 5; under Miri, which
+                // looks for undefined behaviour and runs each operation a thousand times
+                // slower, the smaller shapes, which leave every remainder of the portable
+                // tile's four rows.
+                let shapes = [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 49, 3), (10, 24, 6)];
+                let larger = [(17, 70, 5), (64, 16, 10)];
+                let larger = if cfg!(miri) { &[][..] } else { &larger[..] };
                 let shapes = shapes
                     .into_iter()
-                    .chain([(10, 24, 6), (16, 9, 2), (64, 16, 10)]);
+                    .chain([(16, 9, 2)])
+                    .chain(larger.iter().copied());
                 for (m, n, k) in shapes {
                     // A(r, p) = a[p * m + r]: the transposed access of dW += dY^T X.
                     let (a, b) = (data(m * k, 4.0), data(k * n, 5.0));
