@@ -3,7 +3,8 @@
 mod common;
 
 use typed_nn::io::{
-    CHECKSUM_BYTES, ConstImage, HEADER_BYTES, Image, ImageError, VERSION, crc32, to_image,
+    CHECKSUM_BYTES, ConstImage, ConstMessage, HEADER_BYTES, Image, ImageError, VERSION, crc32,
+    to_image,
 };
 use typed_nn::prelude::*;
 
@@ -644,7 +645,7 @@ fn const_images_are_checked_at_compile_time() {
         let net = (image.linear(), Tanh, image.linear());
         match image.finish() {
             Ok(()) => net,
-            Err(e) => panic!("{}", e.reason()),
+            Err(e) => panic!("{}", e.message().as_str()),
         }
     };
     assert_eq!(BUILT.2.bias, [0.5]);
@@ -728,4 +729,31 @@ fn a_file_larger_than_the_image_is_refused_after_reading_one_byte_more() {
         "{error}"
     );
     assert_eq!(model, Net::ZERO);
+}
+
+/// The messages a compile-time panic can show name the numbers at fault, built in `const`
+/// context.
+#[test]
+fn const_messages_name_the_numbers() {
+    const COUNT: ConstMessage = ImageError::ParamCount {
+        expected: 1284,
+        found: 1285,
+    }
+    .message();
+    assert_eq!(
+        COUNT.as_str(),
+        "the weights image holds another number of parameters than the model: 1285 in the image, 1284 in the model"
+    );
+    const LAYERS: ConstMessage = ImageError::LayerParams { read: 7, image: 9 }.message();
+    assert!(
+        LAYERS
+            .as_str()
+            .ends_with(": the layers took 7, the image holds 9")
+    );
+    // Without numbers to give, the reason alone.
+    let checksum = ImageError::Checksum {
+        expected: 1,
+        found: 2,
+    };
+    assert_eq!(checksum.message().as_str(), checksum.reason());
 }

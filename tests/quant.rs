@@ -619,7 +619,7 @@ static STATIC_LAYER: Quantized<(QLinear<1, 1>, QReLU)> = {
     let model = (image.linear(), image.relu());
     match image.finish(model) {
         Ok(q) => q,
-        Err(e) => panic!("{}", e.reason()),
+        Err(e) => panic!("{}", e.message().as_str()),
     }
 };
 
@@ -750,4 +750,68 @@ fn a_layer_that_writes_more_than_it_counts_is_named() {
         output: params,
     };
     let _ = int8.write_image(&mut [0; 64]);
+}
+
+/// What a compile-time panic can show of each error (`message`, built in `const` context)
+/// is its `Display` message, or the start of it.
+#[test]
+fn const_messages_are_the_display_messages() {
+    const SHAPE: typed_nn::io::ConstMessage = QuantImageError::Shape {
+        index: 0,
+        expected: (2, 16),
+        found: (1, 16),
+    }
+    .message();
+    assert!(
+        SHAPE
+            .as_str()
+            .ends_with(": layer 0 is 1 -> 16 in the image, 2 -> 16 in the model")
+    );
+    for e in [
+        QuantImageError::NotAnImage,
+        QuantImageError::Version { found: 9 },
+        QuantImageError::Checksum,
+        QuantImageError::LayerKind {
+            index: 3,
+            expected: 2,
+            found: 5,
+        },
+        QuantImageError::Shape {
+            index: 1,
+            expected: (16, 16),
+            found: (16, 8),
+        },
+        QuantImageError::Scales {
+            index: 2,
+            expected: 16,
+            found: 1,
+        },
+        QuantImageError::OutputBits {
+            index: 0,
+            expected: 16,
+            found: 8,
+        },
+        QuantImageError::Truncated {
+            index: 4,
+            needed: 40,
+            left: 30,
+        },
+        QuantImageError::Scale,
+        QuantImageError::Trailing {
+            read: 2,
+            counted: 5,
+            left: 300,
+        },
+        QuantImageError::Buffer {
+            needed: 100,
+            found: 99,
+        },
+    ] {
+        let (message, shown) = (e.message(), e.to_string());
+        assert!(shown.starts_with(message.as_str()), "{message} / {shown}");
+        assert!(
+            message.as_str().len() + 40 > shown.len(),
+            "{message} / {shown}"
+        );
+    }
 }

@@ -25,21 +25,22 @@ use crate::layers::Linear;
 /// static NET: Net = {
 ///     let mut image = match ConstImage::new(BYTES, Net::PARAM_COUNT) {
 ///         Ok(image) => image,
-///         // Stops the build with, for example, "the weights image is corrupted: its CRC-32
-///         // does not match its bytes".
-///         Err(e) => panic!("{}", e.reason()),
+///         // Stops the build with, for example, "the weights image holds another number of
+///         // parameters than the model: 9 in the image, 7 in the model".
+///         Err(e) => panic!("{}", e.message().as_str()),
 ///     };
 ///     let net = (image.linear(), Tanh, image.linear());
 ///     match image.finish() {
 ///         Ok(()) => net,
-///         Err(e) => panic!("{}", e.reason()),
+///         Err(e) => panic!("{}", e.message().as_str()),
 ///     }
 /// };
 /// assert_eq!(NET.infer(&[0.0]), [0.0]);
 /// ```
 ///
 /// In a `static` or `const`, a mismatched or corrupted image stops compilation with the
-/// panic's message ([`ImageError::reason`] says what is wrong). At run time, nothing panics:
+/// panic's message ([`ImageError::message`] says what is wrong, with the numbers at fault;
+/// [`ImageError::reason`] without them). At run time, nothing panics:
 /// [`ConstImage::new`] and [`ConstImage::finish`] return errors, for any bytes and any
 /// parameter count.
 ///

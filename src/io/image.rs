@@ -7,6 +7,8 @@
 
 use core::fmt;
 
+use crate::io::ConstMessage;
+
 use crate::float::Float;
 use crate::module::Params;
 
@@ -121,7 +123,7 @@ impl ImageError {
     ///
     /// A `const fn`, for compile-time checks, where only a `&str` can be shown: in a `static`
     /// built by [`ConstImage`](crate::io::ConstImage), `Err(e) => panic!("{}", e.reason())`
-    /// stops the build with it.
+    /// stops the build with it ([`message`](Self::message) adds the numbers).
     pub const fn reason(&self) -> &'static str {
         match self {
             ImageError::Magic { .. } => "not a typed-nn weights image: it does not start with TYNN",
@@ -155,6 +157,53 @@ impl ImageError {
                 "the layers built from the weights image take another number of parameters than it holds"
             }
             ImageError::BufferTooSmall { .. } => "the buffer is too small for the weights image",
+        }
+    }
+
+    /// [`reason`](Self::reason) with the numbers at fault, built in `const` context: in a
+    /// `static` built by [`ConstImage`](crate::io::ConstImage),
+    /// `Err(e) => panic!("{}", e.message().as_str())` stops the build with, for example,
+    /// "the weights image holds another number of parameters than the model: 1285 in the
+    /// image, 1284 in the model".
+    pub const fn message(&self) -> ConstMessage {
+        let m = ConstMessage::new(self.reason());
+        match *self {
+            ImageError::Version { found, supported } => m
+                .text(": version ")
+                .number(found as u64)
+                .text(", this crate reads 1 to ")
+                .number(supported as u64),
+            ImageError::FloatWidth { expected, found } => m
+                .text(": ")
+                .number(found as u64)
+                .text(" bytes a float in the image, ")
+                .number(expected as u64)
+                .text(" in the model"),
+            ImageError::ParamCount { expected, found } => m
+                .text(": ")
+                .number(found as u64)
+                .text(" in the image, ")
+                .number(expected as u64)
+                .text(" in the model"),
+            ImageError::Length { expected, found } => m
+                .text(": ")
+                .number(found as u64)
+                .text(" bytes, where its header makes ")
+                .number(expected as u64),
+            ImageError::NotFinite { index } | ImageError::ModelNotFinite { index } => {
+                m.text(": parameter ").number(index as u64)
+            }
+            ImageError::LayerParams { read, image } => m
+                .text(": the layers took ")
+                .number(read as u64)
+                .text(", the image holds ")
+                .number(image as u64),
+            ImageError::BufferTooSmall { needed, available } => m
+                .text(": ")
+                .number(available as u64)
+                .text(" bytes, the image ")
+                .number(needed as u64),
+            _ => m,
         }
     }
 }

@@ -4,6 +4,7 @@ mod const_image;
 #[cfg(feature = "std")]
 mod file;
 mod image;
+mod message;
 pub mod safetensors;
 mod tensors;
 mod typed;
@@ -12,5 +13,6 @@ pub use const_image::ConstImage;
 #[cfg(feature = "std")]
 pub use file::{FileError, load, save};
 pub use image::{CHECKSUM_BYTES, HEADER_BYTES, Image, ImageError, MAGIC, VERSION, crc32};
+pub use message::ConstMessage;
 pub use tensors::{TensorShape, Tensors};
 pub use typed::{ImageBytes, to_image};

@@ -155,6 +155,106 @@ impl QuantImageError {
     }
 }
 
+impl QuantImageError {
+    /// [`reason`](Self::reason) with the layer and the numbers at fault, built in `const`
+    /// context: in a `static` built by [`ConstQuantImage`],
+    /// `Err(e) => panic!("{}", e.message().as_str())` stops the build with it (see
+    /// [`ConstMessage`](crate::io::ConstMessage)).
+    pub const fn message(&self) -> crate::io::ConstMessage {
+        let m = crate::io::ConstMessage::new(self.reason());
+        match *self {
+            QuantImageError::Version { found } => m
+                .text(" (version ")
+                .number(found as u64)
+                .text(", reads ")
+                .number(VERSION as u64)
+                .text(")"),
+            QuantImageError::LayerKind {
+                index,
+                expected,
+                found,
+            } => m
+                .text(": layer ")
+                .number(index as u64)
+                .text(" is tag ")
+                .number(found as u64)
+                .text(", the model reads tag ")
+                .number(expected as u64)
+                .text(" (1 linear, 2 ReLU, 3 identity, 4 sigmoid, 5 tanh)"),
+            QuantImageError::Shape {
+                index,
+                expected,
+                found,
+            } => m
+                .text(": layer ")
+                .number(index as u64)
+                .text(" is ")
+                .number(found.0 as u64)
+                .text(" -> ")
+                .number(found.1 as u64)
+                .text(" in the image, ")
+                .number(expected.0 as u64)
+                .text(" -> ")
+                .number(expected.1 as u64)
+                .text(" in the model"),
+            QuantImageError::Scales {
+                index,
+                expected,
+                found,
+            } => m
+                .text(": layer ")
+                .number(index as u64)
+                .text(" has ")
+                .number(found as u64)
+                .text(" multipliers in the image, ")
+                .number(expected as u64)
+                .text(" in the model"),
+            QuantImageError::OutputBits {
+                index,
+                expected,
+                found,
+            } => m
+                .text(": layer ")
+                .number(index as u64)
+                .text(" outputs i")
+                .number(found as u64)
+                .text(" in the image, i")
+                .number(expected as u64)
+                .text(" in the model"),
+            QuantImageError::Truncated {
+                index,
+                needed,
+                left,
+            } => m
+                .text(": layer ")
+                .number(index as u64)
+                .text(" needs ")
+                .number(needed as u64)
+                .text(" bytes after its tag, ")
+                .number(left as u64)
+                .text(" are left"),
+            QuantImageError::Trailing {
+                read,
+                counted,
+                left,
+            } => m
+                .text(": the model read ")
+                .number(read as u64)
+                .text(" layers, the header counts ")
+                .number(counted as u64)
+                .text(", and ")
+                .number(left as u64)
+                .text(" bytes are left unread"),
+            QuantImageError::Buffer { needed, found } => m
+                .text(": it holds ")
+                .number(found as u64)
+                .text(" bytes, the image ")
+                .number(needed as u64),
+            _ => m,
+        }
+    }
+}
+
 impl core::fmt::Display for QuantImageError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
