@@ -548,8 +548,8 @@ where
         self.epoch_checked(model, inputs, targets, loss)
     }
 
-    /// [`epoch`](Self::epoch), its data checked: [`fit`](Self::fit) checks it once, before
-    /// the first epoch.
+    /// [`epoch`](Self::epoch), its data checked (lengths, targets and inputs):
+    /// [`fit`](Self::fit) checks it once, before the first epoch.
     fn epoch_checked<T, L>(
         &mut self,
         model: &mut M,
@@ -562,7 +562,6 @@ where
         T: Copy,
         M::Output: ScoredBy<L, [T; B]>,
     {
-        check_epoch_data(inputs.len(), targets.len(), B)?;
         let rows = output_rows::<M, [S; B]>();
         if !inputs.len().is_multiple_of(B) && rows != B {
             return Err(TrainError::PartialBatch {

@@ -752,66 +752,98 @@ fn a_layer_that_writes_more_than_it_counts_is_named() {
     let _ = int8.write_image(&mut [0; 64]);
 }
 
-/// What a compile-time panic can show of each error (`message`, built in `const` context)
-/// is its `Display` message, or the start of it.
+/// What a compile-time panic can show of each error (`message`, built in `const` context,
+/// which `Display` writes too) names its numbers, none cut at the message's room even at
+/// their largest.
 #[test]
-fn const_messages_are_the_display_messages() {
+fn const_messages_name_every_number_uncut() {
     const SHAPE: typed_nn::io::ConstMessage = QuantImageError::Shape {
         index: 0,
         expected: (2, 16),
         found: (1, 16),
     }
     .message();
-    assert!(
-        SHAPE
-            .as_str()
-            .ends_with(": layer 0 is 1 -> 16 in the image, 2 -> 16 in the model")
+    assert_eq!(
+        SHAPE.as_str(),
+        "a linear layer of the int8 image has other widths than the model's: layer 0 is 1 -> 16 in the image, 2 -> 16 in the model"
     );
-    for e in [
-        QuantImageError::NotAnImage,
-        QuantImageError::Version { found: 9 },
-        QuantImageError::Checksum,
-        QuantImageError::LayerKind {
-            index: 3,
-            expected: 2,
-            found: 5,
-        },
-        QuantImageError::Shape {
-            index: 1,
-            expected: (16, 16),
-            found: (16, 8),
-        },
-        QuantImageError::Scales {
-            index: 2,
-            expected: 16,
-            found: 1,
-        },
-        QuantImageError::OutputBits {
-            index: 0,
-            expected: 16,
-            found: 8,
-        },
-        QuantImageError::Truncated {
-            index: 4,
-            needed: 40,
-            left: 30,
-        },
-        QuantImageError::Scale,
-        QuantImageError::Trailing {
-            read: 2,
-            counted: 5,
-            left: 300,
-        },
-        QuantImageError::Buffer {
-            needed: 100,
-            found: 99,
-        },
-    ] {
-        let (message, shown) = (e.message(), e.to_string());
-        assert!(shown.starts_with(message.as_str()), "{message} / {shown}");
-        assert!(
-            message.as_str().len() + 40 > shown.len(),
-            "{message} / {shown}"
-        );
+    let max = usize::MAX;
+    let cases = [
+        (
+            QuantImageError::Version { found: 255 },
+            " (version 255, reads 2)".to_string(),
+        ),
+        (
+            QuantImageError::LayerKind {
+                index: max,
+                expected: 255,
+                found: 255,
+            },
+            format!(
+                ": layer {max} is tag 255, the model reads tag 255 (1 linear, 2 ReLU, 3 identity, 4 sigmoid, 5 tanh)"
+            ),
+        ),
+        (
+            QuantImageError::Shape {
+                index: max,
+                expected: (u32::MAX, u32::MAX),
+                found: (u32::MAX, 1),
+            },
+            format!(
+                ": layer {max} is 4294967295 -> 1 in the image, 4294967295 -> 4294967295 in the model"
+            ),
+        ),
+        (
+            QuantImageError::Scales {
+                index: max,
+                expected: u32::MAX,
+                found: 1,
+            },
+            format!(": layer {max} has 1 multipliers in the image, 4294967295 in the model"),
+        ),
+        (
+            QuantImageError::OutputBits {
+                index: max,
+                expected: 16,
+                found: 8,
+            },
+            format!(": layer {max} outputs i8 in the image, i16 in the model"),
+        ),
+        (
+            QuantImageError::Truncated {
+                index: max,
+                needed: max,
+                left: max - 1,
+            },
+            format!(
+                ": layer {max} needs {max} bytes after its tag, {} are left",
+                max - 1
+            ),
+        ),
+        (
+            QuantImageError::Trailing {
+                read: max,
+                counted: 255,
+                left: max,
+            },
+            format!(
+                ": the model read {max} layers, the header counts 255, and {max} bytes are left unread"
+            ),
+        ),
+        (
+            QuantImageError::Buffer {
+                needed: max,
+                found: max - 1,
+            },
+            format!(
+                ": it holds {} bytes, the image {max} (`Quantized::IMAGE_BYTES`)",
+                max - 1
+            ),
+        ),
+    ];
+    for (e, tail) in cases {
+        let shown = e.to_string();
+        assert_eq!(shown, format!("{}{tail}", e.reason()));
+        assert!(shown.starts_with(e.message().as_str()), "{shown}");
     }
 }

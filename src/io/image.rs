@@ -171,7 +171,9 @@ impl ImageError {
             ImageError::Version { found, supported } => m
                 .text(": version ")
                 .number(found as u64)
-                .text(", this crate reads 1 to ")
+                .text(", this crate reads ")
+                .number(OLDEST_VERSION as u64)
+                .text(" to ")
                 .number(supported as u64),
             ImageError::FloatWidth { expected, found } => m
                 .text(": ")

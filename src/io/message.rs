@@ -3,7 +3,7 @@
 //! [`QuantImageError::message`](crate::quant::QuantImageError::message)).
 
 /// The room of a [`ConstMessage`]: the longest sentence with its numbers, and more.
-const ROOM: usize = 240;
+const ROOM: usize = 320;
 
 /// A sentence with numbers, built at compile time: `panic!("{}", e.message().as_str())` in
 /// a `static` stops the build with it. Longer text than it has room for is cut.

@@ -255,76 +255,13 @@ impl QuantImageError {
     }
 }
 
+// The sentence of `message`, built once for both: a compile-time panic and `Display`.
 impl core::fmt::Display for QuantImageError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.message().as_str())?;
         match self {
-            QuantImageError::Version { found } => {
-                write!(f, "{} (version {found}, reads {VERSION})", self.reason())
-            }
-            QuantImageError::LayerKind {
-                index,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{}: layer {index} is tag {found}, the model reads tag {expected} (1 linear, 2 ReLU, 3 identity, 4 sigmoid, 5 tanh)",
-                self.reason()
-            ),
-            QuantImageError::Shape {
-                index,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{}: layer {index} is {} -> {} in the image, {} -> {} in the model",
-                self.reason(),
-                found.0,
-                found.1,
-                expected.0,
-                expected.1
-            ),
-            QuantImageError::Scales {
-                index,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{}: layer {index} has {found} multipliers in the image, {expected} in the model",
-                self.reason()
-            ),
-            QuantImageError::OutputBits {
-                index,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{}: layer {index} outputs i{found} in the image, i{expected} in the model",
-                self.reason()
-            ),
-            QuantImageError::Truncated {
-                index,
-                needed,
-                left,
-            } => write!(
-                f,
-                "{}: layer {index} needs {needed} bytes after its tag, {left} are left",
-                self.reason()
-            ),
-            QuantImageError::Trailing {
-                read,
-                counted,
-                left,
-            } => write!(
-                f,
-                "{}: the model read {read} layers, the header counts {counted}, and {left} bytes are left unread",
-                self.reason()
-            ),
-            QuantImageError::Buffer { needed, found } => write!(
-                f,
-                "{}: it holds {found} bytes, the image {needed} (`Quantized::IMAGE_BYTES`)",
-                self.reason()
-            ),
-            _ => f.write_str(self.reason()),
+            QuantImageError::Buffer { .. } => f.write_str(" (`Quantized::IMAGE_BYTES`)"),
+            _ => Ok(()),
         }
     }
 }
