@@ -80,7 +80,7 @@ macro_rules! same_steps {
         plain_adam.weight_decay = $wd;
         let mut a = Trainer::<$net, $x, _>::boxed(adam);
         let mut b = Trainer::<$net, $x, _>::boxed(Plain(plain_adam));
-        let targets: [usize; 64] = core::array::from_fn(|i| i % 3);
+        let targets = core::array::from_fn(|i| i % 3);
         let scales = [1.0, f64::NAN, 1e30, 1e6];
         let (mut updates, mut refused) = (0, 0);
         for (step, scale) in scales.into_iter().enumerate() {
@@ -119,13 +119,14 @@ macro_rules! same_steps {
 }
 
 // Fused from 2^20 weights (`kernels::fused_update`): every model below has at least that
-// many in its first layer.
+// many in its first layer. Batches of 16 (every product at least 2^20 multiply-adds, so
+// blocked) keep a debug build's steps quick; the split between threads needs 64.
 
 #[test]
 fn widths_off_the_register_tile() {
     // 1051 rows (not a multiple of 6) by 1000 columns (not a multiple of 16).
     type Net = (Linear<1000, 1051>, ReLU, Linear<1051, 10>);
-    same_steps!(Net, [[f32; 1000]; 64], f32, 0.0, true, |net, rng| {
+    same_steps!(Net, [[f32; 1000]; 16], f32, 0.0, true, |net, rng| {
         net.0.init(Scheme::He, rng);
         net.2.init(Scheme::Glorot, rng);
     });
@@ -134,7 +135,7 @@ fn widths_off_the_register_tile() {
 #[test]
 fn in_f64() {
     type Net = (Linear<1024, 1025, f64>, Sigmoid, Linear<1025, 3, f64>);
-    same_steps!(Net, [[f64; 1024]; 64], f64, 0.0, false, |net, rng| {
+    same_steps!(Net, [[f64; 1024]; 16], f64, 0.0, false, |net, rng| {
         net.0.init(Scheme::Glorot, rng);
         net.2.init(Scheme::Glorot, rng);
     });
@@ -185,8 +186,8 @@ fn behind_a_flatten_in_a_nested_chain_with_weight_decay() {
     // The first layer with parameters inside a nested chain, behind a `Flatten`: its weights
     // are still the model's first parameters.
     type Net = ((Flatten<1024>, Linear<1024, 1024>), Tanh, Linear<1024, 10>);
-    const { assert!(<Net as Backward<[[[f32; 32]; 32]; 64]>>::DEFERS) };
-    same_steps!(Net, [[[f32; 32]; 32]; 64], f32, 0.01, false, |net, rng| {
+    const { assert!(<Net as Backward<[[[f32; 32]; 32]; 16]>>::DEFERS) };
+    same_steps!(Net, [[[f32; 32]; 32]; 16], f32, 0.01, false, |net, rng| {
         net.0.1.init(Scheme::Glorot, rng);
         net.2.init(Scheme::Glorot, rng);
     });

@@ -518,12 +518,11 @@ fn a_huge_model_trains_on_the_heap_on_a_small_thread() {
         let first = trainer
             .step(&mut model, &x, &[1, 2], &SoftmaxCrossEntropy)
             .unwrap();
-        let mut last = first;
-        for _ in 0..3 {
-            last = trainer
-                .step(&mut model, &x, &[1, 2], &SoftmaxCrossEntropy)
-                .unwrap();
-        }
+        // One more step sees the first's update (each step of 2^24 weights takes seconds in
+        // a debug build).
+        let last = trainer
+            .step(&mut model, &x, &[1, 2], &SoftmaxCrossEntropy)
+            .unwrap();
         let y = model.infer(&x[0]);
         assert!(y.iter().all(|v| v.is_finite()));
         assert!(last < first, "{last} < {first}");

@@ -410,6 +410,14 @@ mod tests {
             ];
             for (a_at, b_at) in layouts {
                 let at = |x: &[F], l: Layout, r: usize, c: usize| x[r * l.row + c * l.col].as_f64();
+                // The plain sums once per layout: every mode adds the same product.
+                let sums: Vec<f64> = (0..m * n)
+                    .map(|i| {
+                        (0..k)
+                            .map(|p| at(&a, a_at, i / n, p) * at(&b, b_at, p, i % n))
+                            .sum()
+                    })
+                    .collect();
                 for mode in 0..3 {
                     let mut out = start.clone();
                     let first = match mode {
@@ -421,22 +429,17 @@ mod tests {
                     let mut scratch = alloc::vec![F::ZERO; scratch_for::<F>((m, n, k), false)];
                     // SAFETY: the operands were checked and stay borrowed.
                     unsafe { gemm_blocked(level, s, &mut scratch) };
-                    for r in 0..m {
-                        for j in 0..n {
-                            let sum: f64 = (0..k)
-                                .map(|p| at(&a, a_at, r, p) * at(&b, b_at, p, j))
-                                .sum();
-                            let base = match mode {
-                                0 => 0.0,
-                                1 => start[r * n + j].as_f64(),
-                                _ => bias[j].as_f64(),
-                            };
-                            let err = (out[r * n + j].as_f64() - base - sum).abs();
-                            assert!(
-                                err < tol * (1.0 + sum.abs()),
-                                "{level:?} {m}x{n}x{k} mode {mode}: {err}"
-                            );
-                        }
+                    for (i, &sum) in sums.iter().enumerate() {
+                        let base = match mode {
+                            0 => 0.0,
+                            1 => start[i].as_f64(),
+                            _ => bias[i % n].as_f64(),
+                        };
+                        let err = (out[i].as_f64() - base - sum).abs();
+                        assert!(
+                            err < tol * (1.0 + sum.abs()),
+                            "{level:?} {m}x{n}x{k} mode {mode}: {err}"
+                        );
                     }
                 }
             }
@@ -576,6 +579,10 @@ mod tests {
             #[test]
             fn every_kernel_matches_plain_sums(m in 1usize..=300, n in 1usize..=300, k in 1usize..=300) {
                 let (a, b, bias) = (data(m * k, 1.0), data(n * k, 2.0), data(n, 3.0));
+                // The plain sums once for every level: the forward layout (`a b^T`, both rows
+                // k long) and the weight-gradient layout (`a^T b`, a's columns m long).
+                let forward = reference((m, n, k), |r, p| a[r * k + p], |p, j| b[j * k + p]);
+                let backward = reference((m, n, k), |r, p| a[p * m + r], |p, j| b[p * n + j]);
                 let mut result = Ok(());
                 for_each_level(
                     #[inline(always)]
@@ -587,15 +594,14 @@ mod tests {
                         // Forward: out = bias + a b^T, both rows k long.
                         let mut out = vec![f64::NAN; m * n];
                         gemm_nt(level, (m, n, k), &a, &b, &bias, &mut out);
-                        let mut want = reference((m, n, k), |r, p| a[r * k + p], |p, j| b[j * k + p]);
+                        let mut want = forward.clone();
                         want.iter_mut().enumerate().for_each(|(i, w)| *w += bias[i % n]);
                         result = close(&out, &want, &what);
                         // Backward: A(r, p) = a[p * m + r] (dy^T), b rows n long.
                         let s = Strides { a_row: 1, a_step: m, b_row: n, out_row: n };
                         let mut written = vec![f64::NAN; m * n];
                         gemm_broadcast(level, (m, n, k), &a, &b, s, false, &mut written);
-                        let want = reference((m, n, k), |r, p| a[p * m + r], |p, j| b[p * n + j]);
-                        result = result.clone().and_then(|()| close(&written, &want, &what));
+                        result = result.clone().and_then(|()| close(&written, &backward, &what));
                         // Blocked, forward layout.
                         let x_at = blocked::Layout { row: k, col: 1 };
                         let w_at = blocked::Layout { row: 1, col: k };
@@ -606,8 +612,7 @@ mod tests {
                         let mut scratch = vec![0.0; blocked::scratch_for::<f64>((m, n, k), false)];
                         // SAFETY: the operands were checked and stay borrowed.
                         unsafe { blocked::gemm_blocked(level, ops, &mut scratch) };
-                        let want = reference((m, n, k), |r, p| a[r * k + p], |p, j| b[j * k + p]);
-                        result = result.clone().and_then(|()| close(&out, &want, &what));
+                        result = result.clone().and_then(|()| close(&out, &forward, &what));
                         // Blocked and scanned, weight-gradient layout, added to a start: the
                         // largest magnitude among the final values, over every block of the
                         // depth (k > 256) and of the rows (m > 96), edges included.
@@ -619,7 +624,7 @@ mod tests {
                         ).scanned();
                         // SAFETY: the operands were checked and stay borrowed.
                         let largest = unsafe { blocked::gemm_blocked(level, ops, &mut scratch) };
-                        let mut want = reference((m, n, k), |r, p| a[p * m + r], |p, j| b[p * n + j]);
+                        let mut want = backward.clone();
                         want.iter_mut().zip(&start).for_each(|(w, s)| *w += s);
                         result = result.clone().and_then(|()| close(&added, &want, &what));
                         let found = added.iter().fold(0, |l, v| l.max(crate::Float::magnitude_bits(*v)));
