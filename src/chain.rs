@@ -182,7 +182,11 @@ macro_rules! seq_impl {
                 <$L0 as Forward<X>>::non_finite_input(x)
             }
 
-            const SQUASH: Squash = <$Ll as Forward<$Il>>::SQUASH;
+            // The last layer's, or (through layers that keep their input's values) the
+            // function of the last layer before them that applies one.
+            const SQUASH: Squash = <$L0 as Forward<X>>::SQUASH
+                $(.then(<$Lm as Forward<$Im>>::SQUASH))*
+                .then(<$Ll as Forward<$Il>>::SQUASH);
         }
 
         impl<X, $L0, $O0, $($Lm, $Om,)* $Ll, $Ol> Describe<X> for ($L0, $($Lm,)* $Ll)

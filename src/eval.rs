@@ -227,8 +227,10 @@ fn two_classes<M: Classifier<X>, X>() -> Result<(), EvalError> {
 
 /// The fraction of samples that a model of one output classifies as their target does: a
 /// sample is predicted positive when the output is a logit `z > 0` (a probability
-/// `sigmoid(z)` above one half), or, for a model that ends in [`Sigmoid`](crate::Sigmoid), a
-/// probability above one half; and is positive when its target, a probability in `[0, 1]` as
+/// `sigmoid(z)` above one half), or, for a model that ends in [`Sigmoid`](crate::Sigmoid)
+/// (followed by nothing but layers that pass values on, [`Identity`](crate::Identity) or
+/// [`Flatten`](crate::Flatten)), a probability above one half; and is positive when its
+/// target, a probability in `[0, 1]` as
 /// [`BinaryCrossEntropy`](crate::loss::BinaryCrossEntropy) takes, is above one half.
 ///
 /// ```

@@ -92,6 +92,21 @@ pub enum Squash {
     Softmax,
     /// [`Sigmoid`](crate::Sigmoid), applied by [`BinaryCrossEntropy`](crate::BinaryCrossEntropy).
     Sigmoid,
+    /// Whatever the layer before applied: a layer that passes its input's values on
+    /// ([`Identity`](crate::Identity), [`Flatten`](crate::Flatten)), so that a sigmoid
+    /// followed by one still gives probabilities.
+    Keep,
+}
+
+impl Squash {
+    /// What a model applies that ends in a layer applying `self` and then one applying
+    /// `next`.
+    pub const fn then(self, next: Squash) -> Squash {
+        match next {
+            Squash::Keep => self,
+            other => other,
+        }
+    }
 }
 
 /// The first value of `x` that is not finite, as

@@ -250,3 +250,33 @@ fn a_model_of_one_output_is_scored_as_a_logit_not_by_argmax() {
         Err(EvalError::NotFinite { sample: 0 })
     );
 }
+
+#[test]
+fn binary_accuracy_reads_probabilities_through_layers_that_pass_values_on() {
+    // z = x: the logit model's predictions are x > 0; a sigmoid's, sigmoid(x) > 0.5: the same.
+    let logit = || Linear::<1, 1>::from_parts([[1.0]], [0.0]);
+    let xs = [[2.0f32], [-1.0], [0.5], [-0.3], [3.0]];
+    let ts = [[1.0], [0.0], [0.0], [0.0], [1.0]];
+    let expected = Ok(0.8);
+    assert_eq!(binary_accuracy(&logit(), &xs, &ts), expected);
+    assert_eq!(binary_accuracy(&(logit(), Sigmoid), &xs, &ts), expected);
+    // Read at a threshold of 0, every probability would be positive: 0.4.
+    assert_eq!(
+        binary_accuracy(&(logit(), Sigmoid, Identity), &xs, &ts),
+        expected
+    );
+    assert_eq!(
+        binary_accuracy(&((logit(), Sigmoid), Identity), &xs, &ts),
+        expected
+    );
+    assert_eq!(
+        binary_accuracy(&(logit(), (Sigmoid, Identity), Identity), &xs, &ts),
+        expected
+    );
+    // A layer that applies no squash after the sigmoid makes the output scores again.
+    let rescaled = Linear::<1, 1>::from_parts([[2.0]], [-1.0]);
+    assert_eq!(
+        binary_accuracy(&(logit(), Sigmoid, rescaled), &xs, &ts),
+        expected
+    );
+}

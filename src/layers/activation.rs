@@ -299,5 +299,5 @@ elementwise_layer!(
     Tanh = Tanh, Squash::None;
     ReLU = ReLU, Squash::None;
     LeakyReLU = LeakyReLU::new(LeakyReLU::DEFAULT_SLOPE), Squash::None;
-    Identity = Identity, Squash::None
+    Identity = Identity, Squash::Keep
 );

@@ -59,6 +59,8 @@ impl<X: FlattenInput<N>, const N: usize> Forward<X> for Flatten<N> {
     type Output = X::Output;
     type Cache = ();
     const CACHE_FLOATS: usize = 0;
+    // The values pass through: a sigmoid before it still gives probabilities.
+    const SQUASH: crate::module::Squash = crate::module::Squash::Keep;
 
     fn infer(&self, x: &X) -> X::Output {
         let mut y = X::Output::ZERO;
@@ -99,6 +101,8 @@ impl<X: ChannelsInput<N>, const N: usize> Forward<X> for FlattenChannels<N> {
     type Output = X::Output;
     type Cache = ();
     const CACHE_FLOATS: usize = 0;
+    // The values pass through: a sigmoid before it still gives probabilities.
+    const SQUASH: crate::module::Squash = crate::module::Squash::Keep;
 
     fn infer(&self, x: &X) -> X::Output {
         let mut y = X::Output::ZERO;
