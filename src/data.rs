@@ -50,6 +50,12 @@ pub enum DataError {
     /// found by its byte-order mark or by the zero bytes between its first characters: this
     /// reader reads UTF-8.
     Utf16,
+    /// The file holds a zero byte, which no text does (UTF-16 aside, named as such): it is
+    /// binary data, not CSV.
+    NotText {
+        /// Where the first zero byte is, counted from 0.
+        offset: usize,
+    },
     /// The first row is `0` or `0,1`: pandas' default names of a frame of one or two columns,
     /// or a first sample (feature 0, target 1) of a file without a header. The reader cannot
     /// tell, and does not guess: either way a guess could drop a sample or read names as
@@ -144,14 +150,16 @@ pub enum DataError {
 }
 
 /// Whether `bytes` begin as UTF-16 text: a byte-order mark, or a zero byte beside each of the
-/// first characters (the high byte of ASCII in UTF-16), which no CSV in UTF-8 holds.
+/// first characters (the high byte of ASCII in UTF-16), which no CSV in UTF-8 holds, and
+/// characters beside the zeros (zeros throughout are binary data, not text).
 fn is_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return true;
     }
     let start = &bytes[..bytes.len().min(8)];
     let zeros = |offset: usize| start.iter().skip(offset).step_by(2).all(|&b| b == 0);
-    start.len() >= 4 && (zeros(0) || zeros(1))
+    let text = |offset: usize| start.iter().skip(offset).step_by(2).all(|&b| b != 0);
+    start.len() >= 4 && ((zeros(0) && text(1)) || (zeros(1) && text(0)))
 }
 
 /// "column" or "columns", to follow a count.
@@ -195,6 +203,10 @@ impl fmt::Display for DataError {
             DataError::Utf16 => write!(
                 f,
                 "the file is UTF-16 text, as Excel's \"Unicode Text\" writes: this reader reads UTF-8 (save it as \"CSV UTF-8\", or convert it)"
+            ),
+            DataError::NotText { offset } => write!(
+                f,
+                "byte {offset} is a zero byte, which no text holds: the file is binary data, not CSV"
             ),
             DataError::NoHeader => write!(
                 f,
@@ -310,6 +322,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         if is_utf16(bytes) {
             return Err(DataError::Utf16);
         }
+        if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+            return Err(DataError::NotText { offset });
+        }
         let mut csv = CsvRecords::new(bytes);
         // What the header's fields say about the file: a first column without a name is
         // pandas' row index; numbers other than pandas' default column names 0, 1, 2, ...
@@ -421,7 +436,7 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     #[cfg(feature = "std")]
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, DataError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| DataError::Io {
+        let bytes = read_text(path).map_err(|e| DataError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
@@ -834,6 +849,35 @@ impl<const D: usize, F: Float> Params<F> for Standardizer<D, F> {
         let mut others = others;
         f(&mut self.mean, others.each_mut().map(|o| &mut o.mean[..]));
         f(&mut self.std, others.each_mut().map(|o| &mut o.std[..]));
+    }
+}
+
+/// The bytes of the file at `path`: all of a regular file; of anything else (a pipe, a
+/// device), which may never end, everything up to its end or up to the first block that
+/// holds a zero byte. Text holds none but UTF-16, which its first bytes already tell apart,
+/// so a device of binary bytes (`/dev/zero`, `/dev/urandom`) is refused as not text rather
+/// than read without end.
+#[cfg(feature = "std")]
+fn read_text(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    if file.metadata()?.is_file() {
+        file.read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let mut block = [0u8; 1 << 16];
+    loop {
+        let read = match file.read(&mut block) {
+            Ok(0) => return Ok(bytes),
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        bytes.extend_from_slice(&block[..read]);
+        if block[..read].contains(&0) {
+            return Ok(bytes);
+        }
     }
 }
 

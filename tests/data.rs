@@ -474,3 +474,53 @@ fn a_target_named_first_class_names_and_missing_values_say_what_they_are() {
         "targets[1] is 1e300: not a class index (0, 1, 2, ...)"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn devices_of_binary_bytes_are_refused_and_pipes_read_to_their_end() {
+    use std::io::Write;
+    // Devices that never end: refused as not text once a block holds a zero byte.
+    assert_eq!(
+        Dataset::<2>::load("/dev/zero"),
+        Err(DataError::NotText { offset: 0 })
+    );
+    let err = Dataset::<2>::load("/dev/urandom").unwrap_err();
+    assert!(!matches!(err, DataError::Io { .. }), "{err}");
+    // A named pipe of CSV text, longer than a block: every row read.
+    let path = std::env::temp_dir().join(format!("typed-nn-csv-pipe-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+    let rows = 20_000;
+    let mut text = String::from("a,b,y\n");
+    for i in 0..rows {
+        text.push_str(&format!("{i},{},{}\n", i * 2, i % 3));
+    }
+    let writer_path = path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        pipe.write_all(text.as_bytes()).unwrap();
+    });
+    let data = Dataset::<2>::load(&path).unwrap();
+    writer.join().unwrap();
+    assert_eq!(data.len(), rows);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_zero_byte_is_binary_data_not_text_nor_utf16() {
+    let zeros = Dataset::<2>::from_csv_bytes(&[0; 16]);
+    assert_eq!(zeros, Err(DataError::NotText { offset: 0 }));
+    let late = Dataset::<2>::from_csv_bytes(b"a,b,y\n1,2,0\0\n");
+    assert_eq!(late, Err(DataError::NotText { offset: 11 }));
+    assert_eq!(
+        late.unwrap_err().to_string(),
+        "byte 11 is a zero byte, which no text holds: the file is binary data, not CSV"
+    );
+    // UTF-16 is still named as such, without its byte-order mark too.
+    let utf16: Vec<u8> = "a,b,y\n".bytes().flat_map(|b| [b, 0]).collect();
+    assert_eq!(Dataset::<2>::from_csv_bytes(&utf16), Err(DataError::Utf16));
+}

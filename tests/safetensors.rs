@@ -1008,3 +1008,65 @@ fn unknown_fields_are_skipped_to_the_nesting_limit_and_checked() {
         assert!(load(bad).is_err(), "{bad}");
     }
 }
+
+/// A named pipe in the temporary directory, and a thread that writes `bytes` into it (and
+/// stops when the reader closes it).
+#[cfg(unix)]
+fn pipe_of(name: &str, bytes: Vec<u8>) -> (std::path::PathBuf, std::thread::JoinHandle<()>) {
+    use std::io::Write;
+    let path = std::env::temp_dir().join(format!("typed-nn-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+    let writer_path = path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        // The reader may stop early and close the pipe: a broken pipe ends the writing.
+        let _ = pipe.write_all(&bytes);
+    });
+    (path, writer)
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_are_read_no_further_than_the_header_says() {
+    let n = net(12);
+    let file = reference_file(&net_tensors(&n));
+    // Devices that never end: refused after their first bytes, not read into memory.
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let mut model = Net::ZERO;
+        let err = st::load_file(device, &mut model).unwrap_err();
+        assert!(err.to_string().starts_with(device), "{err}");
+        assert_eq!(model, Net::ZERO);
+    }
+    // A pipe holding a whole file loads as the file does.
+    let (path, writer) = pipe_of("pipe-whole", file.clone());
+    let mut model = Net::ZERO;
+    st::load_file(&path, &mut model).unwrap();
+    writer.join().unwrap();
+    assert_eq!(model, n);
+    std::fs::remove_file(&path).unwrap();
+    // A pipe that goes on past the data (64 MiB more) is refused after one byte more, as a
+    // file is whose data outruns its tensors.
+    let mut longer = file.clone();
+    longer.resize(file.len() + (64 << 20), 0);
+    let (path, writer) = pipe_of("pipe-longer", longer);
+    let mut model = Net::ZERO;
+    let err = st::load_file(&path, &mut model).unwrap_err();
+    writer.join().unwrap();
+    let on_disk = std::env::temp_dir().join(format!("typed-nn-longer-{}", std::process::id()));
+    let mut one_more = file.clone();
+    one_more.push(0);
+    std::fs::write(&on_disk, &one_more).unwrap();
+    let from_file = st::load_file(&on_disk, &mut model).unwrap_err();
+    let message = |e: &dyn std::fmt::Display, p: &std::path::Path| {
+        e.to_string().replacen(&p.display().to_string(), "FILE", 1)
+    };
+    assert_eq!(message(&err, &path), message(&from_file, &on_disk));
+    assert_eq!(model, Net::ZERO);
+    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_file(&on_disk).unwrap();
+}

@@ -249,6 +249,27 @@ impl<'a> Header<'a> {
         Ok(())
     }
 
+    /// The largest end offset among the tensors of the header `json` (the header alone,
+    /// without its length): how many bytes of data a file with this header holds. `None`
+    /// when the header is not well formed, which [`parse`](Self::parse) then reports.
+    #[cfg(feature = "std")]
+    pub(crate) fn data_end(json: &[u8]) -> Option<u64> {
+        let mut c = Cursor { json, pos: 0 };
+        c.expect(b'{', "").ok()?;
+        let mut end = 0;
+        c.members(|c, name| {
+            if name.is("__metadata__") {
+                c.expect(b'{', "")?;
+                return c.members(|c, _| c.string().map(|_| ()));
+            }
+            let (_, _, (_, last)) = c.entry(name)?;
+            end = end.max(last);
+            Ok(())
+        })
+        .ok()?;
+        Some(end)
+    }
+
     /// Calls `tensor` with each tensor of the header, in the header's order, checking each.
     fn walk(&self, tensor: impl FnMut(TensorInfo<'a>) -> Parsed<()>) -> Parsed<()> {
         self.walk_found(tensor).map(|_| ())

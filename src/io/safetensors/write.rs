@@ -249,7 +249,7 @@ fn read_file(
     read: impl FnOnce(&[u8]) -> Result<(), SafetensorsError>,
 ) -> Result<(), FileError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| FileError::Io {
+    let bytes = read_bytes(path).map_err(|e| FileError::Io {
         path: shown(path),
         message: e.to_string(),
     })?;
@@ -257,4 +257,36 @@ fn read_file(
         path: shown(path),
         error,
     })
+}
+
+/// The bytes of the file at `path`: all of a regular file; of anything else (a pipe, a
+/// device), which may never end, the header's length, the header, and the data it describes
+/// plus one byte (so that a longer stream is refused as one whose data outruns its tensors),
+/// each read only when the bytes before it were a header's.
+#[cfg(feature = "std")]
+fn read_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.is_file() {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let mut bytes = Vec::new();
+    let mut more = |bytes: &mut Vec<u8>, count: u64| {
+        let before = bytes.len() as u64;
+        (&mut file).take(count).read_to_end(bytes)?;
+        Ok::<bool, std::io::Error>(bytes.len() as u64 - before == count)
+    };
+    if !more(&mut bytes, 8)? {
+        return Ok(bytes);
+    }
+    let header = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
+    if header > super::MAX_HEADER_BYTES || !more(&mut bytes, header)? {
+        return Ok(bytes);
+    }
+    if let Some(data) = super::Header::data_end(&bytes[8..]) {
+        more(&mut bytes, data.saturating_add(1))?;
+    }
+    Ok(bytes)
 }
