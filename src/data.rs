@@ -149,17 +149,28 @@ pub enum DataError {
     },
 }
 
-/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or a zero byte beside each of the
-/// first characters (the high byte of ASCII in UTF-16), which no CSV in UTF-8 holds, and
-/// characters beside the zeros (zeros throughout are binary data, not text).
+/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or zero bytes among the first
+/// characters (the high bytes of ASCII in UTF-16, which no CSV in UTF-8 holds) all on one
+/// side of the pairs, in at least a quarter of them, and none on the other (zeros on both
+/// sides are binary data, not text). A header of characters beyond Latin-1 has zeros only at
+/// its separators and digits: 64 bytes hold enough.
 fn is_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return true;
     }
-    let start = &bytes[..bytes.len().min(8)];
-    let zeros = |offset: usize| start.iter().skip(offset).step_by(2).all(|&b| b == 0);
-    let text = |offset: usize| start.iter().skip(offset).step_by(2).all(|&b| b != 0);
-    start.len() >= 4 && ((zeros(0) && text(1)) || (zeros(1) && text(0)))
+    let start = &bytes[..bytes.len().min(64) / 2 * 2];
+    let zeros = |offset: usize| {
+        start
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    // At least a quarter of the pairs: a stray zero in UTF-8 text is binary, not UTF-16.
+    let enough = (start.len() / 2).div_ceil(4);
+    let (even, odd) = (zeros(0), zeros(1));
+    start.len() >= 4 && ((even == 0 && odd >= enough) || (odd == 0 && even >= enough))
 }
 
 /// "column" or "columns", to follow a count.

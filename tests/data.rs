@@ -520,7 +520,27 @@ fn a_zero_byte_is_binary_data_not_text_nor_utf16() {
         late.unwrap_err().to_string(),
         "byte 11 is a zero byte, which no text holds: the file is binary data, not CSV"
     );
-    // UTF-16 is still named as such, without its byte-order mark too.
-    let utf16: Vec<u8> = "a,b,y\n".bytes().flat_map(|b| [b, 0]).collect();
-    assert_eq!(Dataset::<2>::from_csv_bytes(&utf16), Err(DataError::Utf16));
+    // UTF-16 is still named as such, without its byte-order mark too, in either byte order
+    // and with names beyond Latin-1 (zeros only at the separators).
+    let little =
+        |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let big = |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+    for text in ["a,b,y\n1,2,0\n", "é,b,y\n1,2,0\n", "長さ,幅,種類\n1,2,0\n"] {
+        assert_eq!(
+            Dataset::<2>::from_csv_bytes(&little(text)),
+            Err(DataError::Utf16),
+            "{text}"
+        );
+        assert_eq!(
+            Dataset::<2>::from_csv_bytes(&big(text)),
+            Err(DataError::Utf16),
+            "{text}"
+        );
+    }
+    // Zeros on both sides of the pairs: binary.
+    let mixed = [b'a', 0, 0, b'b', b',', 0, 0, b'y'];
+    assert_eq!(
+        Dataset::<2>::from_csv_bytes(&mixed),
+        Err(DataError::NotText { offset: 1 })
+    );
 }
