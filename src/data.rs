@@ -36,9 +36,20 @@ pub enum DataError {
     /// (`to_csv(path)`) and R a data frame's row names (`write.csv`): the index would be read
     /// as a feature.
     IndexColumn,
-    /// The header is one column that holds a `;`, a tab or a `|`, or as many values
-    /// separated by spaces as the reader expects columns (as numpy's `savetxt` writes by
-    /// default): the file separates its columns with that, and this reader with commas.
+    /// The header's first column names the rows rather than a feature: `Unnamed: 0` (pandas'
+    /// row index, read back and written again), `index` (pandas' `reset_index`) or `id`: the
+    /// row numbers would be read as a feature.
+    RowIdColumn {
+        /// The column's name.
+        name: String,
+    },
+    /// The header's last column has no name, its other columns have: every line ends in a
+    /// separator (as some spreadsheets write), and the empty field after it would be a
+    /// column.
+    TrailingSeparator,
+    /// The header is one column that holds a `;`, a tab or a `|`, or several numbers (or
+    /// numpy's `# ` header of several names) separated by spaces (as numpy's `savetxt` writes
+    /// by default): the file separates its columns with that, and this reader with commas.
     Separator {
         /// The character found.
         separator: char,
@@ -203,17 +214,31 @@ impl fmt::Display for DataError {
                 f,
                 "line 1: the first column has no name, as pandas and R write a row index (write the file with pandas' `to_csv(path, index=False)` or R's `write.csv(frame, path, row.names = FALSE)`)"
             ),
+            DataError::RowIdColumn { name } => write!(
+                f,
+                "line 1: the first column, {name:?}, numbers the rows rather than describing them (pandas names its row index so when a file written with it is read and written again): it would be read as a feature (drop it, as in pandas' `frame.drop(columns=[{name:?}])`, or read the first file with `index_col=0`)"
+            ),
+            DataError::TrailingSeparator => write!(
+                f,
+                "line 1: the last column has no name: every line ends in a comma, and the empty field after it would be read as a column (write the file without the trailing separators)"
+            ),
             DataError::Separator { separator: ' ' } => write!(
                 f,
                 "line 1 separates its columns with spaces, as numpy's `savetxt` writes by default, and this reader with commas (write the file with `delimiter=\",\"` and a header row naming the columns)"
             ),
             DataError::Separator { separator } => write!(
                 f,
-                "line 1: the header is one column holding {separator:?}: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`)"
+                "line 1: the header is one column holding {separator:?}: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`{})",
+                if *separator == ';' {
+                    // Spreadsheets separate with `;` where a comma marks decimals.
+                    ", and decimals with a point: `decimal=\".\"`"
+                } else {
+                    ""
+                }
             ),
             DataError::Utf16 => write!(
                 f,
-                "the file is UTF-16 text, as Excel's \"Unicode Text\" writes: this reader reads UTF-8 (save it as \"CSV UTF-8\", or convert it)"
+                "the file is UTF-16 text (as Excel's \"Unicode Text\" and pandas' `encoding=\"utf-16\"` write): this reader reads UTF-8 (save it as \"CSV UTF-8\", write it with `encoding=\"utf-8\"`, or convert it)"
             ),
             DataError::NotText { offset } => write!(
                 f,
@@ -229,7 +254,13 @@ impl fmt::Display for DataError {
             ),
             DataError::NotFinite { line, column, text } => write!(
                 f,
-                "line {line}, column {column}: {text:?} is not a finite number of this float type"
+                "line {line}, column {column}: {text:?} is not a finite number of this float type{}",
+                // Beyond f32's range, within f64's.
+                if text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+                    " (`f32`, up to 3.4e38; a data set of `f64`, `Dataset::<D, f64>`, reads it)"
+                } else {
+                    ""
+                }
             ),
             DataError::NotUtf8 { line, column } => {
                 write!(f, "line {line}, column {column}: not UTF-8 text")
@@ -266,7 +297,8 @@ impl fmt::Display for DataError {
                 "line {line}, column {column}: the target {text:?} is not a number; a classifier's target is a class index 0, 1, 2, ... (map class names to indices before writing the file, as pandas' `factorize` does)"
             ),
             DataError::NotANumber { line, column, text } => {
-                write!(f, "line {line}, column {column}: {text:?} is not a number")
+                write!(f, "line {line}, column {column}: {text:?} is not a number")?;
+                f.write_str(not_a_number_hint(text))
             }
             DataError::NotAClass { sample, value } => {
                 write!(
@@ -342,7 +374,7 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         // are a first sample, in a file without a header row.
         let (mut unnamed_first, mut numbers, mut counting) = (false, 0, true);
         let mut separator = None;
-        let (mut first_name, mut last_is_target) = (String::new(), false);
+        let (mut first_name, mut last_is_target, mut last_unnamed) = (String::new(), false, false);
         let header = csv
             .next_header(|column, text| {
                 let text = text.trim();
@@ -350,6 +382,7 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                     first_name = text.to_string();
                 }
                 last_is_target = names_a_target(text);
+                last_unnamed = text.is_empty();
                 separator = separator.or(text.chars().find(|c| matches!(c, ';' | '\t' | '|')));
                 unnamed_first |= column == 1 && text.is_empty();
                 // A number, finite or not, or an empty field (a missing value): what a
@@ -361,6 +394,12 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             .ok_or(DataError::Empty)?;
         if unnamed_first && header.columns > 1 {
             return Err(DataError::IndexColumn);
+        }
+        if header.columns > 1 && names_a_row_id(&first_name) {
+            return Err(DataError::RowIdColumn { name: first_name });
+        }
+        if last_unnamed && header.columns > 1 {
+            return Err(DataError::TrailingSeparator);
         }
         if numbers == header.columns && !counting {
             return Err(DataError::NoHeader);
@@ -375,14 +414,14 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         {
             return Err(DataError::Separator { separator });
         }
-        // One field of exactly as many numbers as the columns expected, or numpy's `# `
-        // header of as many names: a file separated by spaces. A name with spaces in it
-        // (`sepal length`) stays a width error.
-        let words = first_name.trim_start_matches('#').split_whitespace();
+        // One field of several numbers, or numpy's `# ` header of several names: a file
+        // separated by spaces, whatever its width. A name with spaces in it (`sepal length`)
+        // stays a width error.
+        let mut words = first_name.trim_start_matches('#').split_whitespace();
         let numbers = words.clone().all(|w| w.parse::<f64>().is_ok());
         if header.columns != D + 1
             && header.columns == 1
-            && words.count() == D + 1
+            && words.nth(1).is_some()
             && (numbers || first_name.starts_with('#'))
         {
             return Err(DataError::Separator { separator: ' ' });
@@ -393,8 +432,12 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                 found: header.columns,
             });
         }
-        if header.columns > 1 && names_a_target(&first_name) && !last_is_target {
-            return Err(DataError::TargetFirst { name: first_name });
+        // numpy's `savetxt` starts its header with `# `.
+        let first_bare = first_name.trim_start_matches('#').trim();
+        if header.columns > 1 && names_a_target(first_bare) && !last_is_target {
+            return Err(DataError::TargetFirst {
+                name: first_bare.to_string(),
+            });
         }
         let mut data = Dataset {
             features: Vec::new(),
@@ -537,6 +580,30 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             .iter_mut()
             .flatten()
             .for_each(|v| *v *= factor);
+    }
+}
+
+/// Whether a first column's name is one that numbers or names the rows: pandas' row index
+/// read back (`Unnamed: 0`) or reset (`index`), or an `id` (compared without case).
+fn names_a_row_id(name: &str) -> bool {
+    let name = name.trim_start_matches('#').trim();
+    ["Unnamed: 0", "index", "id"]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// What a field that is not a number may be instead: a decimal comma, or a boolean.
+fn not_a_number_hint(text: &str) -> &'static str {
+    let text = text.trim();
+    if text.contains(',') && text.replacen(',', ".", 1).parse::<f64>().is_ok() {
+        " (a decimal comma: write numbers with a decimal point, as pandas' `decimal=\".\"` does)"
+    } else if ["true", "false"]
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(text))
+    {
+        " (a boolean: write it as 0 or 1, as pandas' `astype(int)` does)"
+    } else {
+        ""
     }
 }
 

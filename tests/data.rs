@@ -544,3 +544,91 @@ fn a_zero_byte_is_binary_data_not_text_nor_utf16() {
         Err(DataError::NotText { offset: 1 })
     );
 }
+
+#[test]
+fn files_written_by_other_tools_are_named_for_what_they_hold() {
+    // numpy's header starts with `# `: a target named first is still found.
+    let numpy = Dataset::<2>::from_csv("# label,x1,x2\n0,1.5,2\n");
+    assert_eq!(
+        numpy,
+        Err(DataError::TargetFirst {
+            name: "label".into()
+        })
+    );
+    // pandas' index read back and written again, a reset index, an id: whatever the width.
+    for name in ["Unnamed: 0", "index", "Id", "ID"] {
+        for width in [2, 3] {
+            let text = format!("{name},a,b,y\n0,1,2,1\n");
+            let err = match width {
+                2 => Dataset::<2>::from_csv(&text).unwrap_err(),
+                _ => Dataset::<3>::from_csv(&text).unwrap_err(),
+            };
+            assert_eq!(err, DataError::RowIdColumn { name: name.into() }, "{name}");
+            assert!(err.to_string().contains("frame.drop(columns="), "{err}");
+        }
+    }
+    // A name that only contains "id" is a feature.
+    assert!(Dataset::<2>::from_csv("idle,b,y\n0,1,2\n").is_ok());
+    // Every line ending in a comma, at either width.
+    let trailing = "a,b,y,\n1,2,0,\n";
+    assert_eq!(
+        Dataset::<2>::from_csv(trailing),
+        Err(DataError::TrailingSeparator)
+    );
+    assert_eq!(
+        Dataset::<3>::from_csv(trailing),
+        Err(DataError::TrailingSeparator)
+    );
+    // numpy's spaces, named whatever the width expected.
+    for text in ["# a b c y\n1 2 3 0\n", "1 2 3 0\n4 5 6 1\n"] {
+        assert_eq!(
+            Dataset::<2>::from_csv(text),
+            Err(DataError::Separator { separator: ' ' }),
+            "{text}"
+        );
+        assert_eq!(
+            Dataset::<5>::from_csv(text),
+            Err(DataError::Separator { separator: ' ' }),
+            "{text}"
+        );
+    }
+    // A header name with a space in it stays a width error.
+    assert_eq!(
+        Dataset::<2>::from_csv("sepal length\n1\n"),
+        Err(DataError::HeaderWidth {
+            expected: 3,
+            found: 1
+        })
+    );
+}
+
+#[test]
+fn european_decimals_booleans_and_f32_overflow_say_what_to_do() {
+    let semicolons = Dataset::<2>::from_csv("a;b;y\n5,1;2,0;1\n").unwrap_err();
+    assert!(
+        semicolons.to_string().contains("decimal=\".\""),
+        "{semicolons}"
+    );
+    let decimal_comma = Dataset::<2>::from_csv("a,b,y\n\"5,13\",2,0\n").unwrap_err();
+    assert_eq!(
+        decimal_comma.to_string(),
+        "line 2, column 1: \"5,13\" is not a number (a decimal comma: write numbers with a decimal point, as pandas' `decimal=\".\"` does)"
+    );
+    let boolean = Dataset::<2>::from_csv("a,b,y\nTrue,2,0\n").unwrap_err();
+    assert!(
+        boolean
+            .to_string()
+            .ends_with("(a boolean: write it as 0 or 1, as pandas' `astype(int)` does)"),
+        "{boolean}"
+    );
+    let word = Dataset::<2>::from_csv("a,b,y\nred,2,0\n").unwrap_err();
+    assert!(
+        word.to_string().ends_with("\"red\" is not a number"),
+        "{word}"
+    );
+    let big = Dataset::<2>::from_csv("a,b,y\n1e39,2,0\n").unwrap_err();
+    assert!(big.to_string().contains("`Dataset::<D, f64>`"), "{big}");
+    assert!(Dataset::<2, f64>::from_csv("a,b,y\n1e39,2,0\n").is_ok());
+    let infinite = Dataset::<2, f64>::from_csv("a,b,y\n1e400,2,0\n").unwrap_err();
+    assert!(!infinite.to_string().contains("f64`"), "{infinite}");
+}
