@@ -217,7 +217,7 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     extra.push(("4.weight", Dtype::F32, vec![1], f32_bytes(&[1.0])));
     assert_eq!(
         refused(&reference_file(&extra)),
-        "tensor `4.weight` belongs to no layer of the model (to read the model's tensors from a file that holds more, use `io::safetensors::load_part`)"
+        "tensor `4.weight` belongs to no layer of the model: the file's network holds more than the model (another layer, or a layer after the model's last), and the model would compute something else; if the model is meant to be part of the file's network (its first layers, or one of its modules), `io::safetensors::load_part` reads that part"
     );
     let mut nan = t.clone();
     nan[3].3 = f32_bytes(&[0.0, f32::NAN]);
@@ -1069,4 +1069,53 @@ fn devices_and_pipes_are_read_no_further_than_the_header_says() {
     assert_eq!(model, Net::ZERO);
     std::fs::remove_file(&path).unwrap();
     std::fs::remove_file(&on_disk).unwrap();
+}
+
+#[test]
+fn batch_norms_are_named_with_how_to_fold_them_and_hints_name_a_weight() {
+    let n = net(13);
+    // A batch normalisation after the last layer, its counter first (the writer orders
+    // tensors by dtype).
+    let mut tensors = net_tensors(&n);
+    tensors.insert(0, ("3.num_batches_tracked", Dtype::I64, vec![], vec![0; 8]));
+    tensors.push((
+        "3.running_mean",
+        Dtype::F32,
+        vec![2],
+        f32_bytes(&[0.0, 0.0]),
+    ));
+    let err = refused(&reference_file(&tensors));
+    assert!(err.contains("fuse_linear_bn_eval"), "{err}");
+    assert!(err.contains("load_part` reads that part"), "{err}");
+    // Inside the network, under the model's `ReLU`.
+    let mut inside = net_tensors(&n);
+    inside.push(("1.running_var", Dtype::F32, vec![4], f32_bytes(&[1.0; 4])));
+    let err = refused(&reference_file(&inside));
+    assert!(
+        err.contains("falls under layer 1") && err.contains("fuse_linear_bn_eval"),
+        "{err}"
+    );
+    // Another extra tensor gets no such hint.
+    let mut other = net_tensors(&n);
+    other.push((
+        "head.weight",
+        Dtype::F32,
+        vec![1, 2],
+        f32_bytes(&[1.0, 2.0]),
+    ));
+    assert!(!refused(&reference_file(&other)).contains("fuse"));
+    // Named otherwise, with an integer tensor first: the hint names a weight.
+    let renamed: Vec<_> = net_tensors(&n)
+        .into_iter()
+        .map(|(name, dtype, shape, bytes)| {
+            let name: &'static str = Box::leak(format!("net.{name}").into_boxed_str());
+            (name, dtype, shape, bytes)
+        })
+        .chain([("bn.num_batches_tracked", Dtype::I64, vec![], vec![0; 8])])
+        .collect();
+    let err = refused(&reference_file(&renamed));
+    assert!(
+        err.contains("the file's first tensor is `net.0.weight`"),
+        "{err}"
+    );
 }

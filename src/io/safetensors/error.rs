@@ -430,9 +430,10 @@ impl Display for SafetensorsError {
                 has_parameters: false,
             } => write!(
                 f,
-                "tensor `{name}` falls under layer {}, `{}`, which has no parameters: the file's network has a layer with parameters there (a normalisation, a learned activation, ...), which this model would leave out and so compute something else",
+                "tensor `{name}` falls under layer {}, `{}`, which has no parameters: the file's network has a layer with parameters there (a normalisation, a learned activation, ...), which this model would leave out and so compute something else{}",
                 layer.0,
-                Short(layer.1)
+                Short(layer.1),
+                batch_norm_hint(name)
             ),
             Unread { name, layer, .. } => write!(
                 f,
@@ -442,7 +443,8 @@ impl Display for SafetensorsError {
             ),
             Extra { name } => write!(
                 f,
-                "tensor `{name}` belongs to no layer of the model (to read the model's tensors from a file that holds more, use `io::safetensors::load_part`)"
+                "tensor `{name}` belongs to no layer of the model: the file's network holds more than the model (another layer, or a layer after the model's last), and the model would compute something else{}; if the model is meant to be part of the file's network (its first layers, or one of its modules), `io::safetensors::load_part` reads that part",
+                batch_norm_hint(name)
             ),
             Shape {
                 name,
@@ -518,3 +520,16 @@ impl Display for SafetensorsError {
 }
 
 impl core::error::Error for SafetensorsError {}
+
+/// For a batch normalisation's tensor, how to read its network: folded into the linear layer
+/// before it, which then computes the same in evaluation.
+fn batch_norm_hint(name: &Name) -> &'static str {
+    let batch_norm = ["running_mean", "running_var", "num_batches_tracked"]
+        .iter()
+        .any(|suffix| name.as_str().ends_with(suffix));
+    if batch_norm {
+        " (a batch normalisation, which this crate has no layer for: fold it into the `Linear` before it, as `torch.nn.utils.fusion.fuse_linear_bn_eval` does, and save that)"
+    } else {
+        ""
+    }
+}

@@ -556,10 +556,15 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
         let Some(tensor) = lookup(&header, name.as_str())? else {
             // The model's first tensor missing from a file that holds others: most often a
             // file whose names follow another scheme, which the error shows.
-            let mut first = None;
+            // A weight, if the file has one: the writer orders tensors by dtype, and an
+            // integer counter (`num_batches_tracked`) would come first.
+            let (mut first, mut weight) = (None, None);
             header.for_each(|t| {
                 first = first.or(Some(t.name.name()));
+                let is_weight = t.name.name().as_str().ends_with("weight");
+                weight = weight.or(is_weight.then(|| t.name.name()));
             });
+            let first = weight.or(first);
             let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
             return Err(match (shifted(&header, naming, layer.0, shape), first) {
                 (Some(found), _) => SafetensorsError::Shifted { name, layer, found },
