@@ -22,7 +22,18 @@ struct Module {
     weight: Option<Vec<u64>>,
     bias: Option<Vec<u64>>,
     dtype: String,
+    /// Its `weight` and `bias` tensors' full names.
+    names: Vec<String>,
     other: Vec<String>,
+}
+
+impl Module {
+    /// Whether it holds a batch normalisation's running statistics.
+    fn is_batch_norm(&self) -> bool {
+        self.other
+            .iter()
+            .any(|n| n.ends_with("running_mean") || n.ends_with("running_var"))
+    }
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -49,29 +60,39 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Tensors that are neither a weight nor a bias, alone under their prefix (a bare
-    // `num_batches_tracked`, say), are no layer: the model leaves them out, and the loader
-    // refuses a file that holds them.
-    let (modules, strays): (Vec<Module>, Vec<Module>) = modules(&entries)
+    // `num_batches_tracked`, say), are no layer; a batch normalisation (`running_mean`) is a
+    // layer this crate has none of.
+    let (modules, rest): (Vec<Module>, Vec<Module>) = modules(&entries)
         .into_iter()
-        .partition(|m| m.weight.is_some() || m.bias.is_some());
-    let numbered: Option<Vec<usize>> = modules.iter().map(|m| m.prefix.parse().ok()).collect();
+        .partition(|m| (m.weight.is_some() || m.bias.is_some()) && !m.is_batch_norm());
+    let (batch_norms, strays): (Vec<Module>, Vec<Module>) =
+        rest.into_iter().partition(Module::is_batch_norm);
     if modules.is_empty() {
         println!(
             "\nNo tensor is a layer's weight or bias: no model of this crate's layers reads this file."
         );
         return Ok(());
     }
+    // nn.Sequential's names, `0`, `2`, ..., under a common prefix (`net.0`) or none.
+    let numbering = numbering(&modules);
     println!("\nThe typed-nn model with these parameters:\n");
     println!("type Model = (");
     let mut previous_out: Option<u64> = None;
     let mut next_index = 0;
     for (i, m) in modules.iter().enumerate() {
-        // Indices an `nn.Sequential` skipped hold modules without tensors: activations.
-        if let Some(indices) = &numbered {
+        // Indices an `nn.Sequential` skipped hold modules without tensors: an activation,
+        // then (a second one in a row) most often a dropout, which is `Identity` here.
+        if let Some((_, indices)) = &numbering {
             for skipped in next_index..indices[i] {
-                println!(
-                    "    ReLU, // {skipped}: no tensors, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
-                );
+                if skipped == next_index {
+                    println!(
+                        "    ReLU, // {skipped}: no tensors, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
+                    );
+                } else {
+                    println!(
+                        "    Identity, // {skipped}: no tensors, a second module in a row: a dropout (nothing at inference), or another activation"
+                    );
+                }
             }
             next_index = indices[i] + 1;
         } else if i > 0 {
@@ -82,25 +103,67 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         println!("    {}", layer(m, &mut previous_out));
     }
     println!(");");
-    if !strays.is_empty() {
-        let names: Vec<&str> = strays
-            .iter()
-            .flat_map(|m| m.other.iter().map(String::as_str))
-            .collect();
+    let names = |ms: &[Module]| -> Vec<String> {
+        ms.iter()
+            .flat_map(|m| m.other.iter().chain(&m.names).cloned())
+            .collect()
+    };
+    if !batch_norms.is_empty() {
         println!(
-            "\nNot parameters of any layer, so not in the model: {}. The loader refuses a file that holds them: leave them out when saving (in PyTorch, `del state_dict[name]`).",
-            names.join(", ")
+            "\nBatch normalisations, which this crate has no layer for: {}. Fold each into the `Linear` before it (in PyTorch, `torch.nn.utils.fusion.fuse_linear_bn_eval`) and save that: the model above then reads it, and computes what the file's network does in evaluation.",
+            names(&batch_norms).join(", ")
         );
     }
-    if numbered.is_none() {
-        let names: Vec<String> = modules.iter().map(|m| format!("{:?}", m.prefix)).collect();
-        println!("\nIts names are not nn.Sequential's: load it with");
+    // Folded, a batch normalisation leaves no tensors of its own: only strays need `load_part`.
+    let holds_more = !strays.is_empty();
+    if !strays.is_empty() {
         println!(
-            "safetensors::load_named(&bytes, &mut model, Naming::Layers(&[{}]))",
-            names.join(", ")
+            "\nNot parameters of any layer, so not in the model: {}. `load` refuses a file that holds them; `load_part` reads the model's tensors and leaves them.",
+            names(&strays).join(", ")
         );
+    }
+    let load = if holds_more {
+        "load_part"
+    } else {
+        "load_named"
+    };
+    match &numbering {
+        Some((Some(prefix), _)) => {
+            println!("\nIts names are nn.Sequential's under `{prefix}.`: load it with");
+            println!("safetensors::{load}(&bytes, &mut model, Naming::Prefixed({prefix:?}))");
+        }
+        Some((None, _)) if holds_more => {
+            println!("\nLoad it with");
+            println!("safetensors::load_part(&bytes, &mut model, Naming::Sequential)");
+        }
+        Some((None, _)) => {}
+        None => {
+            let names: Vec<String> = modules.iter().map(|m| format!("{:?}", m.prefix)).collect();
+            println!("\nIts names are not nn.Sequential's: load it with");
+            println!(
+                "safetensors::{load}(&bytes, &mut model, Naming::Layers(&[{}]))",
+                names.join(", ")
+            );
+        }
     }
     Ok(())
+}
+
+/// The layers' nn.Sequential indices and the prefix they share (`net` for `net.0`, `net.2`;
+/// none for `0`, `2`), if every layer has one.
+fn numbering(modules: &[Module]) -> Option<(Option<String>, Vec<usize>)> {
+    let split = |prefix: &str| match prefix.rsplit_once('.') {
+        Some((outer, index)) => Some((Some(outer.to_string()), index.parse().ok()?)),
+        None => Some((None, prefix.parse().ok()?)),
+    };
+    let parts: Vec<(Option<String>, usize)> = modules
+        .iter()
+        .map(|m| split(&m.prefix))
+        .collect::<Option<_>>()?;
+    let outer = parts[0].0.clone();
+    let shared = parts.iter().all(|(o, _)| *o == outer);
+    let increasing = parts.windows(2).all(|w| w[0].1 < w[1].1);
+    (shared && increasing).then(|| (outer, parts.into_iter().map(|(_, i)| i).collect()))
 }
 
 /// The tensors grouped by prefix, in order of the prefix's number (or of first appearance).
@@ -116,6 +179,7 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
                     weight: None,
                     bias: None,
                     dtype: e.dtype.clone(),
+                    names: Vec::new(),
                     other: Vec::new(),
                 });
                 modules.len() - 1
@@ -127,9 +191,18 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
             "bias" => m.bias = Some(e.shape.clone()),
             _ => m.other.push(e.name.clone()),
         }
+        if leaf == "weight" || leaf == "bias" {
+            m.names.push(e.name.clone());
+        }
     }
-    if modules.iter().all(|m| m.prefix.parse::<usize>().is_ok()) {
-        modules.sort_by_key(|m| m.prefix.parse::<usize>().unwrap_or(0));
+    // nn.Sequential's indices in numeric order (the file's order is by dtype, then name:
+    // `10` before `2`), under whatever prefix they share.
+    let key = |m: &Module| {
+        let (outer, index) = m.prefix.rsplit_once('.').unwrap_or(("", &m.prefix));
+        index.parse::<usize>().ok().map(|i| (outer.to_string(), i))
+    };
+    if modules.iter().all(|m| key(m).is_some()) {
+        modules.sort_by_key(|m| key(m).unwrap_or_default());
     }
     modules
 }
@@ -153,6 +226,26 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
                 "Linear<{inp}, {out}{float}>, // {}: weight [{out}, {inp}], bias [{out}]{chain}",
                 m.prefix
             )
+        }
+        // The weight saved as [in, out]: PyTorch's is [out, in].
+        (Some(w), Some(b), true) if w.len() == 2 && b.len() == 1 && b[0] == w[1] => format!(
+            "/* {}: weight [{}, {}] and bias [{}]: the weight is stored transposed (a Linear's is [out, in]: save `weight.T`) */",
+            m.prefix, w[0], w[1], b[0]
+        ),
+        // A bias alone: the weight tied to another layer's (`save_model` writes it once and
+        // names the alias in the metadata, which `load` follows).
+        (None, Some(b), true) if b.len() == 1 => {
+            let out = b[0];
+            match previous_out.replace(out) {
+                Some(inp) => format!(
+                    "Linear<{inp}, {out}{float}>, // {}: bias [{out}], its weight tied to another layer's (named in the file's metadata), taking the {inp} features before it",
+                    m.prefix
+                ),
+                None => format!(
+                    "/* {}: bias [{out}], its weight tied to another layer's: Linear<IN, {out}> */",
+                    m.prefix
+                ),
+            }
         }
         _ => format!(
             "/* {}: not a Linear layer (weight {:?}, bias {:?}, others {:?}) */",
