@@ -21,6 +21,15 @@ pub enum DataError {
         /// The operating system's message.
         message: String,
     },
+    /// The file at `path` was read and its text is refused: [`Dataset::load`]'s error, which
+    /// names the file (two data sets' errors would look alike otherwise). [`DataError::cause`]
+    /// gives the text's error.
+    InFile {
+        /// The path that was read.
+        path: String,
+        /// What is wrong with its text.
+        error: alloc::boxed::Box<DataError>,
+    },
     /// The text holds no header row.
     Empty,
     /// The header row names another number of columns than `D` features and a target.
@@ -201,6 +210,7 @@ impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataError::Io { path, message } => write!(f, "cannot read {path}: {message}"),
+            DataError::InFile { path, error } => write!(f, "{path}: {error}"),
             DataError::Empty => write!(f, "no header row: the data set is empty"),
             DataError::HeaderWidth { expected, found } => write!(
                 f,
@@ -307,6 +317,28 @@ impl fmt::Display for DataError {
                     Readable(*value)
                 )
             }
+        }
+    }
+}
+
+impl DataError {
+    /// What is wrong with the text: the error itself, or the one inside
+    /// [`InFile`](DataError::InFile).
+    ///
+    /// ```
+    /// use typed_nn::data::{DataError, Dataset};
+    /// let path = std::env::temp_dir().join("typed-nn-cause-doc.csv");
+    /// std::fs::write(&path, "a,b\n1,2\n")?;
+    /// let err = Dataset::<2>::load(&path).unwrap_err();
+    /// assert!(err.to_string().starts_with(&path.display().to_string()));
+    /// assert_eq!(err.cause(), &DataError::HeaderWidth { expected: 3, found: 2 });
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cause(&self) -> &DataError {
+        match self {
+            DataError::InFile { error, .. } => error,
+            other => other,
         }
     }
 }
@@ -486,7 +518,8 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         Ok(data)
     }
 
-    /// Reads and parses a CSV file; see [`Dataset::from_csv`].
+    /// Reads and parses a CSV file; see [`Dataset::from_csv`]. An error in its text comes as
+    /// [`DataError::InFile`], naming the file ([`DataError::cause`] gives the text's error).
     #[cfg(feature = "std")]
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, DataError> {
         let path = path.as_ref();
@@ -494,7 +527,10 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Self::from_csv_bytes(&bytes)
+        Self::from_csv_bytes(&bytes).map_err(|error| DataError::InFile {
+            path: path.display().to_string(),
+            error: alloc::boxed::Box::new(error),
+        })
     }
 
     /// The number of samples.

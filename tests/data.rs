@@ -480,12 +480,16 @@ fn a_target_named_first_class_names_and_missing_values_say_what_they_are() {
 fn devices_of_binary_bytes_are_refused_and_pipes_read_to_their_end() {
     use std::io::Write;
     // Devices that never end: refused as not text once a block holds a zero byte.
-    assert_eq!(
-        Dataset::<2>::load("/dev/zero"),
-        Err(DataError::NotText { offset: 0 })
+    let zeros = Dataset::<2>::load("/dev/zero").unwrap_err();
+    assert_eq!(zeros.cause(), &DataError::NotText { offset: 0 });
+    assert!(
+        zeros
+            .to_string()
+            .starts_with("/dev/zero: byte 0 is a zero byte"),
+        "{zeros}"
     );
     let err = Dataset::<2>::load("/dev/urandom").unwrap_err();
-    assert!(!matches!(err, DataError::Io { .. }), "{err}");
+    assert!(matches!(err, DataError::InFile { .. }), "{err}");
     // A named pipe of CSV text, longer than a block: every row read.
     let path = std::env::temp_dir().join(format!("typed-nn-csv-pipe-{}", std::process::id()));
     let _ = std::fs::remove_file(&path);
