@@ -1119,3 +1119,32 @@ fn batch_norms_are_named_with_how_to_fold_them_and_hints_name_a_weight() {
         "{err}"
     );
 }
+
+#[test]
+fn a_deeper_network_is_named_where_its_shapes_part_from_the_model() {
+    // A 3-4-4-2 network's file read by the 3-4-2 model: `2.weight` is [4, 4], and the file
+    // goes on to `4.weight`.
+    let n = net(14);
+    let mut deeper = net_tensors(&n);
+    deeper[2] = ("2.weight", Dtype::F32, vec![4, 4], f32_bytes(&[0.5; 16]));
+    deeper[3] = ("2.bias", Dtype::F32, vec![4], f32_bytes(&[0.0; 4]));
+    deeper.push(("4.weight", Dtype::F32, vec![2, 4], f32_bytes(&[0.5; 8])));
+    deeper.push(("4.bias", Dtype::F32, vec![2], f32_bytes(&[0.0; 2])));
+    let err = refused(&reference_file(&deeper));
+    assert!(
+        err.starts_with("tensor `2.weight` has shape [4, 4]; layer 2, `Linear<4, 2>`, expects [2, 4]; the file also holds `4."),
+        "{err}"
+    );
+    assert!(err.ends_with("which no layer of the model reads: the file's network has more layers than the model, or others"), "{err}");
+    // Read in part, the file may hold more: the shape alone.
+    let mut model = Net::ZERO;
+    let part = st::load_part(&reference_file(&deeper), &mut model, Naming::Sequential);
+    let part = part.unwrap_err().to_string();
+    assert!(part.ends_with("expects [2, 4]"), "{part}");
+    // A shape that differs in a file of the model's own depth: the shape alone.
+    let mut wide = net_tensors(&n);
+    wide[2] = ("2.weight", Dtype::F32, vec![3, 4], f32_bytes(&[0.5; 12]));
+    wide[3] = ("2.bias", Dtype::F32, vec![3], f32_bytes(&[0.0; 3]));
+    let err = refused(&reference_file(&wide));
+    assert!(err.ends_with("expects [2, 4]"), "{err}");
+}

@@ -275,6 +275,13 @@ pub enum SafetensorsError {
         layer: (usize, &'static str),
         /// The shape the layer has.
         expected: Dims,
+        /// A tensor of the file that no layer of the model reads, if there is one (looked for
+        /// with the feature `alloc`, by a loader that reads the whole file): the file's
+        /// network has more layers than the model (or others), and the shapes differ where
+        /// the two part. (Without an allocator, as in firmware, the field is not there: a
+        /// device's stack is spared the name it would hold.)
+        #[cfg(feature = "alloc")]
+        beyond: Option<Name>,
     },
     /// A tensor holds a type the model does not read exactly: not a float, or a float wider
     /// than the model's (`F64` for an `f32` model).
@@ -451,6 +458,7 @@ impl Display for SafetensorsError {
                 found,
                 layer,
                 expected,
+                ..
             } => {
                 write!(
                     f,
@@ -463,6 +471,17 @@ impl Display for SafetensorsError {
                     write!(
                         f,
                         " (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
+                    )?;
+                }
+                #[cfg(feature = "alloc")]
+                if let Shape {
+                    beyond: Some(beyond),
+                    ..
+                } = self
+                {
+                    write!(
+                        f,
+                        "; the file also holds `{beyond}`, which no layer of the model reads: the file's network has more layers than the model, or others"
                     )?;
                 }
                 Ok(())

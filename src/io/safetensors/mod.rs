@@ -551,7 +551,13 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     let mut direct = 0;
     // The layer whose weight was the last tensor read: its bias missing is `bias=False`.
     let mut weight_of = None;
-    for_each_tensor::<M>(naming, &mut |name, layer, shape| {
+    // Without an allocator aliases are not followed, and no tensor is a target of one.
+    let unclaimed = |t: &TensorInfo<'_>| {
+        let aliased = cfg!(feature = "alloc") && alias_target::<M>(&header, naming, t.name);
+        !claimed::<M>(naming, t.name) && !aliased
+    };
+    #[cfg_attr(not(feature = "alloc"), allow(unused_mut))]
+    let mut first_pass = for_each_tensor::<M>(naming, &mut |name, layer, shape| {
         expected += 1;
         let Some(tensor) = lookup(&header, name.as_str())? else {
             // The model's first tensor missing from a file that holds others: most often a
@@ -592,6 +598,8 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                 found: tensor.shape,
                 layer,
                 expected: want,
+                #[cfg(feature = "alloc")]
+                beyond: None,
             });
         }
         let values = tensor.data.chunks_exact(source.bytes());
@@ -600,16 +608,25 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             return Err(SafetensorsError::NotFinite { name, index });
         }
         Ok(())
-    })?;
+    });
+    // A shape that differs where the file's network goes on past the model's: said so
+    // (where the file may hold nothing else; without an allocator, in firmware, the shape
+    // alone, sparing the code and the stack).
+    #[cfg(feature = "alloc")]
+    if let Err(SafetensorsError::Shape { beyond, .. }) = &mut first_pass
+        && !PART
+    {
+        header.for_each(|t| {
+            if beyond.is_none() && unclaimed(t) {
+                *beyond = Some(t.name.name());
+            }
+        });
+    }
+    first_pass?;
     // A tensor under one of the model's layers that the layer does not read: another kind of
     // layer in the file's network, whether or not the file may hold more. Where it may not,
     // such a tensor is refused below anyway, and this only names it better: firmware (built
     // without an allocator) is spared the code there, 3.7 KB of flash.
-    // Without an allocator aliases are not followed, and no tensor is a target of one.
-    let unclaimed = |t: &TensorInfo<'_>| {
-        let aliased = cfg!(feature = "alloc") && alias_target::<M>(&header, naming, t.name);
-        !claimed::<M>(naming, t.name) && !aliased
-    };
     if header.len() != direct && (PART || cfg!(feature = "alloc")) {
         let mut unread = None;
         header.for_each(|t| {
