@@ -57,6 +57,15 @@ impl<'a> JsonStr<'a> {
         self.chars().eq(s.chars())
     }
 
+    /// Whether it ends with `s`.
+    pub(super) fn ends_with(self, s: &str) -> bool {
+        if !self.0.contains(&b'\\') {
+            return self.0.ends_with(s.as_bytes());
+        }
+        let (chars, suffix) = (self.chars().count(), s.chars().count());
+        chars >= suffix && self.chars().skip(chars - suffix).eq(s.chars())
+    }
+
     /// Whether it holds the character `c`.
     pub(super) fn chars_contain(self, c: char) -> bool {
         self.chars().any(|x| x == c)

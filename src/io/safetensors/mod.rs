@@ -556,21 +556,20 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
         let aliased = cfg!(feature = "alloc") && alias_target::<M>(&header, naming, t.name);
         !claimed::<M>(naming, t.name) && !aliased
     };
-    #[cfg_attr(not(feature = "alloc"), allow(unused_mut))]
-    let mut first_pass = for_each_tensor::<M>(naming, &mut |name, layer, shape| {
+    let check: &mut TensorVisit<'_> = &mut |name, layer, shape| {
         expected += 1;
         let Some(tensor) = lookup(&header, name.as_str())? else {
             // The model's first tensor missing from a file that holds others: most often a
             // file whose names follow another scheme, which the error shows.
             // A weight, if the file has one: the writer orders tensors by dtype, and an
             // integer counter (`num_batches_tracked`) would come first.
+            // Kept as the header's strings, not names: a device's stack holds one name.
             let (mut first, mut weight) = (None, None);
             header.for_each(|t| {
-                first = first.or(Some(t.name.name()));
-                let is_weight = t.name.name().as_str().ends_with("weight");
-                weight = weight.or(is_weight.then(|| t.name.name()));
+                first = first.or(Some(t.name));
+                weight = weight.or(t.name.ends_with("weight").then_some(t.name));
             });
-            let first = weight.or(first);
+            let first = weight.or(first).map(|n| n.name());
             let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
             return Err(match (shifted(&header, naming, layer.0, shape), first) {
                 (Some(found), _) => SafetensorsError::Shifted { name, layer, found },
@@ -608,7 +607,13 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             return Err(SafetensorsError::NotFinite { name, index });
         }
         Ok(())
-    });
+    };
+    // Without an allocator the error returns at once: a result held in a variable took a
+    // device's stack 248 more bytes (the size of an error).
+    #[cfg(not(feature = "alloc"))]
+    for_each_tensor::<M>(naming, check)?;
+    #[cfg(feature = "alloc")]
+    let mut first_pass = for_each_tensor::<M>(naming, check);
     // A shape that differs where the file's network goes on past the model's: said so
     // (where the file may hold nothing else; without an allocator, in firmware, the shape
     // alone, sparing the code and the stack).
@@ -622,6 +627,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             }
         });
     }
+    #[cfg(feature = "alloc")]
     first_pass?;
     // A tensor under one of the model's layers that the layer does not read: another kind of
     // layer in the file's network, whether or not the file may hold more. Where it may not,
