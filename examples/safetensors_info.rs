@@ -82,9 +82,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for (i, m) in modules.iter().enumerate() {
         // Indices an `nn.Sequential` skipped hold modules without tensors: an activation,
         // then (a second one in a row) most often a dropout, which is `Identity` here.
-        if let Some((_, indices)) = &numbering {
+        if let Some((outer, indices)) = &numbering {
+            let mut activation = true;
             for skipped in next_index..indices[i] {
-                if skipped == next_index {
+                let normalised = batch_norms.iter().any(|b| {
+                    let (b_outer, index) = b.prefix.rsplit_once('.').unwrap_or(("", &b.prefix));
+                    b_outer == outer.as_deref().unwrap_or("") && index == skipped.to_string()
+                });
+                if normalised {
+                    println!(
+                        "    // {skipped}: a batch normalisation (below): no layer once folded into the Linear before it"
+                    );
+                } else if std::mem::take(&mut activation) {
                     println!(
                         "    ReLU, // {skipped}: no tensors, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
                     );
@@ -201,7 +210,9 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
         let (outer, index) = m.prefix.rsplit_once('.').unwrap_or(("", &m.prefix));
         index.parse::<usize>().ok().map(|i| (outer.to_string(), i))
     };
-    if modules.iter().all(|m| key(m).is_some()) {
+    // Only under one prefix: modules of several (`enc.0`, `dec.0`) keep the file's order.
+    let keys: Option<Vec<_>> = modules.iter().map(key).collect();
+    if keys.is_some_and(|k| k.iter().all(|(outer, _)| *outer == k[0].0)) {
         modules.sort_by_key(|m| key(m).unwrap_or_default());
     }
     modules

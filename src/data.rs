@@ -13,6 +13,7 @@ use crate::tensor::Zero;
 
 /// What went wrong reading a data set.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum DataError {
     /// The file could not be read.
     Io {
@@ -45,16 +46,17 @@ pub enum DataError {
     /// (`to_csv(path)`) and R a data frame's row names (`write.csv`): the index would be read
     /// as a feature.
     IndexColumn,
-    /// The header's first column names the rows rather than a feature: `Unnamed: 0` (pandas'
-    /// row index, read back and written again), `index` (pandas' `reset_index`) or `id`: the
-    /// row numbers would be read as a feature.
+    /// The header's first column numbers the rows rather than describing them: `Unnamed: 0`
+    /// (pandas' row index, read back and written again), or `index` (pandas' `reset_index`)
+    /// or `id` whose values count the rows (0, 1, 2, ... or 1, 2, 3, ...): the row numbers
+    /// would be read as a feature.
     RowIdColumn {
         /// The column's name.
         name: String,
     },
-    /// The header's last column has no name, its other columns have: every line ends in a
-    /// separator (as some spreadsheets write), and the empty field after it would be a
-    /// column.
+    /// The header's last column has no name and the first row's last field is empty: every
+    /// line ends in a separator (as some spreadsheets write), and the empty field after it
+    /// would be a column.
     TrailingSeparator,
     /// The header is one column that holds a `;`, a tab or a `|`, or several numbers (or
     /// numpy's `# ` header of several names) separated by spaces (as numpy's `savetxt` writes
@@ -169,28 +171,43 @@ pub enum DataError {
     },
 }
 
-/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or zero bytes among the first
-/// characters (the high bytes of ASCII in UTF-16, which no CSV in UTF-8 holds) all on one
-/// side of the pairs, in at least a quarter of them, and none on the other (zeros on both
-/// sides are binary data, not text). A header of characters beyond Latin-1 has zeros only at
-/// its separators and digits: 64 bytes hold enough.
+/// Bytes at the start of a file that tell UTF-16 from UTF-8 and binary data (and that a
+/// pipe is read to, at least, before a zero byte ends it).
+const SNIFF_BYTES: usize = 256;
+
+/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or, read as 16-bit units in
+/// either byte order, a first [`SNIFF_BYTES`] that hold a separator or a line break (a comma,
+/// a tab, a semicolon, `\n` or `\r`: one unit, its high byte zero, which no UTF-8 text
+/// holds), no zero unit, and nothing but valid UTF-16. Names of any script pass: a CJK
+/// character whose code ends in a zero byte (一, U+4E00) is a unit like any other.
 fn is_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return true;
     }
-    let start = &bytes[..bytes.len().min(64) / 2 * 2];
-    let zeros = |offset: usize| {
-        start
+    let start = &bytes[..bytes.len().min(SNIFF_BYTES) / 2 * 2];
+    let reads_as = |big_endian: bool| {
+        let units = start.chunks_exact(2).map(|pair| {
+            let pair = [pair[0], pair[1]];
+            if big_endian {
+                u16::from_be_bytes(pair)
+            } else {
+                u16::from_le_bytes(pair)
+            }
+        });
+        let separated = units
+            .clone()
+            .any(|u| matches!(u, 0x2C | 0x09 | 0x3B | 0x0A | 0x0D));
+        let no_zero = units.clone().all(|u| u != 0);
+        // The sample may end inside a surrogate pair.
+        let decoded = char::decode_utf16(units).collect::<Vec<_>>();
+        let last = decoded.len().saturating_sub(1);
+        let valid = decoded
             .iter()
-            .skip(offset)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count()
+            .enumerate()
+            .all(|(i, c)| c.is_ok() || i == last);
+        separated && no_zero && valid
     };
-    // At least a quarter of the pairs: a stray zero in UTF-8 text is binary, not UTF-16.
-    let enough = (start.len() / 2).div_ceil(4);
-    let (even, odd) = (zeros(0), zeros(1));
-    start.len() >= 4 && ((even == 0 && odd >= enough) || (odd == 0 && even >= enough))
+    start.len() >= 4 && (reads_as(false) || reads_as(true))
 }
 
 /// "column" or "columns", to follow a count.
@@ -224,9 +241,13 @@ impl fmt::Display for DataError {
                 f,
                 "line 1: the first column has no name, as pandas and R write a row index (write the file with pandas' `to_csv(path, index=False)` or R's `write.csv(frame, path, row.names = FALSE)`)"
             ),
+            DataError::RowIdColumn { name } if name == PANDAS_INDEX => write!(
+                f,
+                "line 1: the first column, {name:?}, is pandas' row index, read from a file written with it and written again: it would be read as a feature (drop it, as in pandas' `frame.drop(columns=[{name:?}])`, or read the first file with `index_col=0`)"
+            ),
             DataError::RowIdColumn { name } => write!(
                 f,
-                "line 1: the first column, {name:?}, numbers the rows rather than describing them (pandas names its row index so when a file written with it is read and written again): it would be read as a feature (drop it, as in pandas' `frame.drop(columns=[{name:?}])`, or read the first file with `index_col=0`)"
+                "line 1: the first column, {name:?}, numbers the rows (0, 1, 2, ... or 1, 2, 3, ... down the file) rather than describing them: it would be read as a feature (drop it, as in pandas' `frame.drop(columns=[{name:?}])`)"
             ),
             DataError::TrailingSeparator => write!(
                 f,
@@ -427,11 +448,11 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         if unnamed_first && header.columns > 1 {
             return Err(DataError::IndexColumn);
         }
-        if header.columns > 1 && names_a_row_id(&first_name) {
-            return Err(DataError::RowIdColumn { name: first_name });
-        }
-        if last_unnamed && header.columns > 1 {
-            return Err(DataError::TrailingSeparator);
+        // numpy's `savetxt` starts its header with `# `.
+        let first_bare = first_name.trim_start_matches('#').trim().to_string();
+        // pandas' index read back and written again: no feature has its name.
+        if header.columns > 1 && first_bare == PANDAS_INDEX {
+            return Err(DataError::RowIdColumn { name: first_bare });
         }
         if numbers == header.columns && !counting {
             return Err(DataError::NoHeader);
@@ -439,6 +460,15 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         // `0,1` is as likely a first sample (feature 0, class 1) as pandas' names.
         if numbers == header.columns && counting && header.columns <= 2 {
             return Err(DataError::NumberedHeader);
+        }
+        // An unnamed last column whose first row's field is empty too: every line ends in a
+        // separator. (A target column left unnamed, its fields full, is read.)
+        let first_row = first_data_line(bytes);
+        if last_unnamed
+            && header.columns > 1
+            && first_row.is_some_and(|line| line.trim_end().ends_with(','))
+        {
+            return Err(DataError::TrailingSeparator);
         }
         if header.columns != D + 1
             && header.columns == 1
@@ -449,12 +479,18 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         // One field of several numbers, or numpy's `# ` header of several names: a file
         // separated by spaces, whatever its width. A name with spaces in it (`sepal length`)
         // stays a width error.
-        let mut words = first_name.trim_start_matches('#').split_whitespace();
-        let numbers = words.clone().all(|w| w.parse::<f64>().is_ok());
+        let several_numbers = |text: &str| {
+            let mut words = text.split_whitespace();
+            let numbers = words.clone().all(|w| w.parse::<f64>().is_ok());
+            numbers && words.nth(1).is_some()
+        };
+        // numpy's `# ` header, and rows of numbers under it (`# of rooms` over `3` is a name).
+        let numpy_header = first_name.starts_with('#')
+            && first_bare.split_whitespace().nth(1).is_some()
+            && first_row.is_some_and(several_numbers);
         if header.columns != D + 1
             && header.columns == 1
-            && words.nth(1).is_some()
-            && (numbers || first_name.starts_with('#'))
+            && (several_numbers(&first_name) || numpy_header)
         {
             return Err(DataError::Separator { separator: ' ' });
         }
@@ -464,12 +500,8 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                 found: header.columns,
             });
         }
-        // numpy's `savetxt` starts its header with `# `.
-        let first_bare = first_name.trim_start_matches('#').trim();
-        if header.columns > 1 && names_a_target(first_bare) && !last_is_target {
-            return Err(DataError::TargetFirst {
-                name: first_bare.to_string(),
-            });
+        if header.columns > 1 && names_a_target(&first_bare) && !last_is_target {
+            return Err(DataError::TargetFirst { name: first_bare });
         }
         let mut data = Dataset {
             features: Vec::new(),
@@ -514,6 +546,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         }
         if data.is_empty() {
             return Err(DataError::NoSamples);
+        }
+        if D > 0 && names_a_counter(&first_bare) && count_rows(data.features.iter().map(|r| r[0])) {
+            return Err(DataError::RowIdColumn { name: first_bare });
         }
         Ok(data)
     }
@@ -619,13 +654,32 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     }
 }
 
-/// Whether a first column's name is one that numbers or names the rows: pandas' row index
-/// read back (`Unnamed: 0`) or reset (`index`), or an `id` (compared without case).
-fn names_a_row_id(name: &str) -> bool {
-    let name = name.trim_start_matches('#').trim();
-    ["Unnamed: 0", "index", "id"]
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(name))
+/// The name pandas gives a file's unnamed first column (its row index) when it reads it.
+const PANDAS_INDEX: &str = "Unnamed: 0";
+
+/// Whether a first column's name may be a row number's: `index` (pandas' `reset_index`) or
+/// `id` (compared without case). Refused only when its values count the rows.
+fn names_a_counter(name: &str) -> bool {
+    ["index", "id"].iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether `values` count the rows: 0, 1, 2, ... or 1, 2, 3, ..., at least two of them.
+fn count_rows<F: Float>(values: impl Iterator<Item = F> + Clone) -> bool {
+    let from = |base: usize| {
+        values
+            .clone()
+            .enumerate()
+            .all(|(i, v)| v == F::from_usize(i + base))
+    };
+    values.clone().nth(1).is_some() && (from(0) || from(1))
+}
+
+/// The first line after the header that holds anything, as text (`None` when there is none,
+/// or it is not UTF-8): what the header's checks look at to tell a file's layout.
+fn first_data_line(bytes: &[u8]) -> Option<&str> {
+    let mut lines = bytes.split(|&b| b == b'\n').skip(1);
+    let line = lines.find(|l| !l.iter().all(u8::is_ascii_whitespace))?;
+    core::str::from_utf8(line).ok()
 }
 
 /// What a field that is not a number may be instead: a decimal comma, or a boolean.
@@ -968,9 +1022,9 @@ impl<const D: usize, F: Float> Params<F> for Standardizer<D, F> {
 
 /// The bytes of the file at `path`: all of a regular file; of anything else (a pipe, a
 /// device), which may never end, everything up to its end or up to the first block that
-/// holds a zero byte. Text holds none but UTF-16, which its first bytes already tell apart,
-/// so a device of binary bytes (`/dev/zero`, `/dev/urandom`) is refused as not text rather
-/// than read without end.
+/// holds a zero byte, once [`SNIFF_BYTES`] are read. Text holds none but UTF-16, which those
+/// bytes tell apart, so a device of binary bytes (`/dev/zero`, `/dev/urandom`) is refused as
+/// not text rather than read without end.
 #[cfg(feature = "std")]
 fn read_text(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
@@ -980,7 +1034,7 @@ fn read_text(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
         file.read_to_end(&mut bytes)?;
         return Ok(bytes);
     }
-    let mut block = [0u8; 1 << 16];
+    let (mut block, mut zero) = ([0u8; 1 << 16], false);
     loop {
         let read = match file.read(&mut block) {
             Ok(0) => return Ok(bytes),
@@ -989,7 +1043,10 @@ fn read_text(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
             Err(e) => return Err(e),
         };
         bytes.extend_from_slice(&block[..read]);
-        if block[..read].contains(&0) {
+        zero |= block[..read].contains(&0);
+        // Read as far as a regular file's first bytes are looked at, whatever the writer's
+        // pieces: UTF-16 is told apart there.
+        if zero && bytes.len() >= SNIFF_BYTES {
             return Ok(bytes);
         }
     }

@@ -74,8 +74,10 @@ pub trait Forward<X> {
         None
     }
 
-    /// The function the layer (a model: its last layer) applies to its whole output, where a
-    /// loss may apply it again ([`shape::AppliedTwice`](crate::shape::AppliedTwice)).
+    /// The function the layer applies to its whole output, where a loss may apply it again
+    /// ([`shape::AppliedTwice`](crate::shape::AppliedTwice)); for a model, the one its last
+    /// layer applies, or, through layers that pass values on ([`Squash::Keep`]), the last
+    /// layer's before them.
     #[doc(hidden)]
     const SQUASH: Squash = Squash::None;
 }

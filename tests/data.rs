@@ -529,7 +529,20 @@ fn a_zero_byte_is_binary_data_not_text_nor_utf16() {
     let little =
         |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
     let big = |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_be_bytes).collect() };
-    for text in ["a,b,y\n1,2,0\n", "é,b,y\n1,2,0\n", "長さ,幅,種類\n1,2,0\n"] {
+    let long = "花萼长度厘米值,花萼宽度厘米值,花瓣长度厘米值,种类\n1,2,0\n";
+    let texts = [
+        "a,b,y\n1,2,0\n",
+        "é,b,y\n1,2,0\n",
+        "長さ,幅,種類\n1,2,0\n",
+        long,
+    ];
+    // Characters whose codes end in a zero byte: 一 U+4E00, 가 U+AC00, Ā U+0100.
+    let zero_ended = [
+        "特征一,特征二,标签\n1,2,0\n",
+        "가격,면적,라벨\n1,2,0\n",
+        "Ā,b,y\n1,2,0\n",
+    ];
+    for text in texts.into_iter().chain(zero_ended) {
         assert_eq!(
             Dataset::<2>::from_csv_bytes(&little(text)),
             Err(DataError::Utf16),
@@ -542,10 +555,10 @@ fn a_zero_byte_is_binary_data_not_text_nor_utf16() {
         );
     }
     // Zeros on both sides of the pairs: binary.
-    let mixed = [b'a', 0, 0, b'b', b',', 0, 0, b'y'];
+    let mixed = [b'a', b',', 0, 0, b'b', b',', b'y', b'\n'];
     assert_eq!(
         Dataset::<2>::from_csv_bytes(&mixed),
-        Err(DataError::NotText { offset: 1 })
+        Err(DataError::NotText { offset: 2 })
     );
 }
 
@@ -559,20 +572,42 @@ fn files_written_by_other_tools_are_named_for_what_they_hold() {
             name: "label".into()
         })
     );
-    // pandas' index read back and written again, a reset index, an id: whatever the width.
-    for name in ["Unnamed: 0", "index", "Id", "ID"] {
-        for width in [2, 3] {
-            let text = format!("{name},a,b,y\n0,1,2,1\n");
-            let err = match width {
-                2 => Dataset::<2>::from_csv(&text).unwrap_err(),
-                _ => Dataset::<3>::from_csv(&text).unwrap_err(),
-            };
-            assert_eq!(err, DataError::RowIdColumn { name: name.into() }, "{name}");
-            assert!(err.to_string().contains("frame.drop(columns="), "{err}");
+    // pandas' index read back and written again: by its name, whatever the width.
+    for text in [
+        "Unnamed: 0,a,b,y\n7,1,2,1\n",
+        "# Unnamed: 0,a,b,y\n7,1,2,1\n",
+    ] {
+        let two = Dataset::<2>::from_csv(text).unwrap_err();
+        let three = Dataset::<3>::from_csv(text).unwrap_err();
+        for err in [two, three] {
+            assert_eq!(
+                err,
+                DataError::RowIdColumn {
+                    name: "Unnamed: 0".into()
+                }
+            );
+            assert!(err.to_string().contains("index_col=0"), "{err}");
         }
     }
+    // A reset index or an id, when its values count the rows (from 0 or from 1).
+    for name in ["index", "Id", "ID", "# id"] {
+        for first in [0, 1] {
+            let rows: String = (0..3)
+                .map(|i| format!("{},{}.5,2,1\n", first + i, i))
+                .collect();
+            let err = Dataset::<3>::from_csv(&format!("{name},a,b,y\n{rows}")).unwrap_err();
+            let bare = name.trim_start_matches("# ");
+            assert_eq!(err, DataError::RowIdColumn { name: bare.into() }, "{name}");
+            assert!(err.to_string().contains("numbers the rows"), "{err}");
+            assert!(!err.to_string().contains("index_col"), "{err}");
+        }
+    }
+    // A feature named so, whose values do not count the rows, is read; so is one row.
+    assert!(Dataset::<2>::from_csv("index,x,y\n5.2,1,0\n7.1,2,1\n").is_ok());
+    assert!(Dataset::<2>::from_csv("id,x,y\n0,1,0\n2,2,1\n").is_ok());
+    assert!(Dataset::<2>::from_csv("id,x,y\n0,1,0\n").is_ok());
     // A name that only contains "id" is a feature.
-    assert!(Dataset::<2>::from_csv("idle,b,y\n0,1,2\n").is_ok());
+    assert!(Dataset::<2>::from_csv("idle,b,y\n0,1,2\n1,1,2\n").is_ok());
     // Every line ending in a comma, at either width.
     let trailing = "a,b,y,\n1,2,0,\n";
     assert_eq!(
@@ -582,6 +617,22 @@ fn files_written_by_other_tools_are_named_for_what_they_hold() {
     assert_eq!(
         Dataset::<3>::from_csv(trailing),
         Err(DataError::TrailingSeparator)
+    );
+    // An unnamed target column whose rows are full is read; a first row without a target,
+    // in a file without a header, is named as that.
+    let unnamed_target = Dataset::<2>::from_csv("x1,x2,\n1,2,0\n3,4,1\n").unwrap();
+    assert_eq!(unnamed_target.targets, vec![0.0, 1.0]);
+    assert_eq!(
+        Dataset::<2>::from_csv("1,2,\n3,4,5\n"),
+        Err(DataError::NoHeader)
+    );
+    // A one-column name that starts with `#` over a number is a width error, not numpy's.
+    assert_eq!(
+        Dataset::<2>::from_csv("# of rooms\n3\n"),
+        Err(DataError::HeaderWidth {
+            expected: 3,
+            found: 1
+        })
     );
     // numpy's spaces, named whatever the width expected.
     for text in ["# a b c y\n1 2 3 0\n", "1 2 3 0\n4 5 6 1\n"] {

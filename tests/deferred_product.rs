@@ -120,7 +120,7 @@ macro_rules! same_steps {
 
 // Fused from 2^20 weights (`kernels::fused_update`): every model below has at least that
 // many in its first layer. Batches of 16 (every product at least 2^20 multiply-adds, so
-// blocked) keep a debug build's steps quick; the split between threads needs 64.
+// blocked) keep a debug build's steps quick.
 
 #[test]
 fn widths_off_the_register_tile() {

@@ -273,6 +273,12 @@ fn binary_accuracy_reads_probabilities_through_layers_that_pass_values_on() {
         binary_accuracy(&(logit(), (Sigmoid, Identity), Identity), &xs, &ts),
         expected
     );
+    // `Flatten` passes values on too: a sigmoid over an image of one value, flattened.
+    let images = xs.map(|x| [x]);
+    assert_eq!(
+        binary_accuracy(&(Sigmoid, Flatten::<1>), &images, &ts),
+        expected
+    );
     // A layer that applies no squash after the sigmoid makes the output scores again.
     let rescaled = Linear::<1, 1>::from_parts([[2.0]], [-1.0]);
     assert_eq!(

@@ -139,6 +139,7 @@ impl fmt::Debug for Dims {
 
 /// Why a safetensors file cannot be read into a model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SafetensorsError {
     /// Fewer than the 8 bytes of the header length.
     TooShort {
@@ -242,7 +243,8 @@ pub enum SafetensorsError {
         name: Name,
         /// The layer that holds it (counted from 0) and its type.
         layer: (usize, &'static str),
-        /// The file's first tensor, in its header's order.
+        /// A tensor of the file, to show how it names them: its first weight in the header's
+        /// order, or its first tensor when it holds no weight.
         first: Name,
     },
     /// The file holds a tensor under the name of one of the model's layers that the layer
@@ -275,13 +277,11 @@ pub enum SafetensorsError {
         layer: (usize, &'static str),
         /// The shape the layer has.
         expected: Dims,
-        /// A tensor of the file that no layer of the model reads, if there is one (looked for
-        /// with the feature `alloc`, by a loader that reads the whole file): the file's
-        /// network has more layers than the model (or others), and the shapes differ where
-        /// the two part. (Without an allocator, as in firmware, the field is not there: a
-        /// device's stack is spared the name it would hold.)
-        #[cfg(feature = "alloc")]
-        beyond: Option<Name>,
+        /// Whether the file also holds a tensor that no layer of the model reads (looked for
+        /// with the feature `alloc`, by a loader that reads the whole file; always `false`
+        /// without it): the file's network has more layers than the model, or others, and
+        /// the shapes differ where the two part.
+        beyond: bool,
     },
     /// A tensor holds a type the model does not read exactly: not a float, or a float wider
     /// than the model's (`F64` for an `f32` model).
@@ -427,7 +427,7 @@ impl Display for SafetensorsError {
             ),
             NamedOtherwise { name, layer, first } => write!(
                 f,
-                "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file's first tensor is `{first}`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds `{first}`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
                 layer.0,
                 Short(layer.1)
             ),
@@ -473,15 +473,10 @@ impl Display for SafetensorsError {
                         " (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
                     )?;
                 }
-                #[cfg(feature = "alloc")]
-                if let Shape {
-                    beyond: Some(beyond),
-                    ..
-                } = self
-                {
+                if let Shape { beyond: true, .. } = self {
                     write!(
                         f,
-                        "; the file also holds `{beyond}`, which no layer of the model reads: the file's network has more layers than the model, or others"
+                        "; the file also holds tensors that no layer of the model reads: the file's network has more layers than the model, or others"
                     )?;
                 }
                 Ok(())

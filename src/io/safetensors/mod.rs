@@ -55,7 +55,9 @@ pub use json::JsonStr;
 use json::{Cursor, Parsed, dtype_bits};
 use widen::Source;
 #[cfg(feature = "std")]
-pub use write::{FileError, load_file, load_file_named, load_file_part, save, save_named};
+pub use write::{
+    FileError, MAX_STREAM_PART_BYTES, load_file, load_file_named, load_file_part, save, save_named,
+};
 #[cfg(feature = "alloc")]
 pub use write::{to_bytes, to_bytes_named};
 
@@ -597,8 +599,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                 found: tensor.shape,
                 layer,
                 expected: want,
-                #[cfg(feature = "alloc")]
-                beyond: None,
+                beyond: false,
             });
         }
         let values = tensor.data.chunks_exact(source.bytes());
@@ -621,11 +622,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     if let Err(SafetensorsError::Shape { beyond, .. }) = &mut first_pass
         && !PART
     {
-        header.for_each(|t| {
-            if beyond.is_none() && unclaimed(t) {
-                *beyond = Some(t.name.name());
-            }
-        });
+        header.for_each(|t| *beyond |= unclaimed(t));
     }
     #[cfg(feature = "alloc")]
     first_pass?;

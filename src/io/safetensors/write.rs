@@ -213,12 +213,33 @@ pub fn save_named<F: Float, M: Params<F> + Tensors>(
 
 /// Reads the safetensors file at `path` into `model` ([`load`](super::load)); the
 /// model is unchanged on any error.
+///
+/// A path that is not a regular file (a pipe, a device), which may never end, is read in
+/// stages: the header's length, the header (at most [`MAX_HEADER_BYTES`](super::MAX_HEADER_BYTES)),
+/// and the data it describes, if that is at most 8 bytes a parameter of the model (the
+/// widest dtype, `F64`; a file of more is refused as the model's tensors could not fill it),
+/// plus one byte to find a stream that goes on. [`load_file_part`] reads up to
+/// [`MAX_STREAM_PART_BYTES`] more.
 #[cfg(feature = "std")]
 pub fn load_file<F: Float, M: Params<F> + Tensors>(
     path: impl AsRef<std::path::Path>,
     model: &mut M,
 ) -> Result<(), FileError> {
-    read_file(path, |bytes| super::load(bytes, model))
+    let limit = stream_limit::<F, M>(model, 0);
+    read_file(path, limit, |bytes| super::load(bytes, model))
+}
+
+/// Data bytes beyond the model's own that [`load_file_part`] reads from a pipe or a device
+/// (a regular file is read whole): 1 GiB, for the other tensors of the file's network.
+#[cfg(feature = "std")]
+pub const MAX_STREAM_PART_BYTES: u64 = 1 << 30;
+
+/// The data a pipe or a device may hold for `model`: 8 bytes a parameter, and `more`.
+#[cfg(feature = "std")]
+fn stream_limit<F: Float, M: Params<F>>(model: &M, more: u64) -> u64 {
+    let mut count = 0u64;
+    model.visit(&mut |slice| count += slice.len() as u64);
+    count.saturating_mul(8).saturating_add(more)
 }
 
 /// [`load_file`] with the tensors named by `naming` ([`load_named`](super::load_named)).
@@ -228,7 +249,8 @@ pub fn load_file_named<F: Float, M: Params<F> + Tensors>(
     model: &mut M,
     naming: Naming<'_>,
 ) -> Result<(), FileError> {
-    read_file(path, |bytes| super::load_named(bytes, model, naming))
+    let limit = stream_limit::<F, M>(model, 0);
+    read_file(path, limit, |bytes| super::load_named(bytes, model, naming))
 }
 
 /// [`load_file`] from a file that may hold other tensors too
@@ -239,17 +261,19 @@ pub fn load_file_part<F: Float, M: Params<F> + Tensors>(
     model: &mut M,
     naming: Naming<'_>,
 ) -> Result<(), FileError> {
-    read_file(path, |bytes| super::load_part(bytes, model, naming))
+    let limit = stream_limit::<F, M>(model, MAX_STREAM_PART_BYTES);
+    read_file(path, limit, |bytes| super::load_part(bytes, model, naming))
 }
 
 /// Reads the file at `path` and hands its bytes to `read`, naming the path in any error.
 #[cfg(feature = "std")]
 fn read_file(
     path: impl AsRef<std::path::Path>,
+    limit: u64,
     read: impl FnOnce(&[u8]) -> Result<(), SafetensorsError>,
 ) -> Result<(), FileError> {
     let path = path.as_ref();
-    let bytes = read_bytes(path).map_err(|e| FileError::Io {
+    let bytes = read_bytes(path, limit).map_err(|e| FileError::Io {
         path: shown(path),
         message: e.to_string(),
     })?;
@@ -261,10 +285,12 @@ fn read_file(
 
 /// The bytes of the file at `path`: all of a regular file; of anything else (a pipe, a
 /// device), which may never end, the header's length, the header, and the data it describes
-/// plus one byte (so that a longer stream is refused as one whose data outruns its tensors),
-/// each read only when the bytes before it were a header's.
+/// if that is at most `limit` bytes, plus one byte (so that a longer stream is refused as one
+/// whose data outruns its tensors), each read only when the bytes before it were a header's.
+/// Data beyond `limit` is not read: the header's offsets then lie past the data, which the
+/// reader refuses.
 #[cfg(feature = "std")]
-fn read_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+fn read_bytes(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     if file.metadata()?.is_file() {
@@ -285,7 +311,7 @@ fn read_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     if header > super::MAX_HEADER_BYTES || !more(&mut bytes, header)? {
         return Ok(bytes);
     }
-    if let Some(data) = super::Header::data_end(&bytes[8..]) {
+    if let Some(data) = super::Header::data_end(&bytes[8..]).filter(|&d| d <= limit) {
         more(&mut bytes, data.saturating_add(1))?;
     }
     Ok(bytes)
