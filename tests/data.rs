@@ -1,6 +1,8 @@
 //! CSV data: every malformed file is an error naming its line and column, blank lines are
 //! skipped, and the fitted standardizer travels with the model.
 
+mod common;
+
 use typed_nn::data::{DataError, Dataset};
 use typed_nn::io;
 use typed_nn::prelude::*;
@@ -491,21 +493,12 @@ fn devices_of_binary_bytes_are_refused_and_pipes_read_to_their_end() {
     let err = Dataset::<2>::load("/dev/urandom").unwrap_err();
     assert!(matches!(err, DataError::InFile { .. }), "{err}");
     // A named pipe of CSV text, longer than a block: every row read.
-    let path = std::env::temp_dir().join(format!("typed-nn-csv-pipe-{}", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let made = std::process::Command::new("mkfifo").arg(&path).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
     let rows = 20_000;
     let mut text = String::from("a,b,y\n");
     for i in 0..rows {
         text.push_str(&format!("{i},{},{}\n", i * 2, i % 3));
     }
-    let writer_path = path.clone();
-    let writer = std::thread::spawn(move || {
-        let mut pipe = std::fs::OpenOptions::new()
-            .write(true)
-            .open(writer_path)
-            .unwrap();
+    let (path, writer) = common::pipe("csv-pipe", move |pipe| {
         pipe.write_all(text.as_bytes()).unwrap();
     });
     let data = Dataset::<2>::load(&path).unwrap();

@@ -2,6 +2,8 @@
 //! file can fail to fit the model, each an error that names the tensor with the model left as
 //! it was.
 
+mod common;
+
 use std::collections::HashMap;
 
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
@@ -1014,20 +1016,8 @@ fn unknown_fields_are_skipped_to_the_nesting_limit_and_checked() {
 #[cfg(unix)]
 fn pipe_of(name: &str, bytes: Vec<u8>) -> (std::path::PathBuf, std::thread::JoinHandle<()>) {
     use std::io::Write;
-    let path = std::env::temp_dir().join(format!("typed-nn-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let made = std::process::Command::new("mkfifo").arg(&path).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
-    let writer_path = path.clone();
-    let writer = std::thread::spawn(move || {
-        let mut pipe = std::fs::OpenOptions::new()
-            .write(true)
-            .open(writer_path)
-            .unwrap();
-        // The reader may stop early and close the pipe: a broken pipe ends the writing.
-        let _ = pipe.write_all(&bytes);
-    });
-    (path, writer)
+    // The reader may stop early and close the pipe: a broken pipe ends the writing.
+    common::pipe(name, move |pipe| drop(pipe.write_all(&bytes)))
 }
 
 #[cfg(unix)]
@@ -1049,17 +1039,8 @@ fn devices_and_pipes_are_read_no_further_than_the_header_says() {
         br#"{"0.weight":{"dtype":"F32","shape":[1099511627776],"data_offsets":[0,4398046511104]}}"#;
     let mut header = (json.len() as u64).to_le_bytes().to_vec();
     header.extend_from_slice(json);
-    let path = std::env::temp_dir().join(format!("typed-nn-pipe-huge-{}", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let made = std::process::Command::new("mkfifo").arg(&path).status();
-    assert!(made.is_ok_and(|s| s.success()));
-    let writer_path = path.clone();
-    let writer = std::thread::spawn(move || {
+    let (path, writer) = common::pipe("pipe-huge", move |pipe| {
         use std::io::Write;
-        let mut pipe = std::fs::OpenOptions::new()
-            .write(true)
-            .open(writer_path)
-            .unwrap();
         let zeros = vec![0u8; 1 << 20];
         let mut written = 0u64;
         if pipe.write_all(&header).is_ok() {

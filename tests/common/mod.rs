@@ -37,3 +37,26 @@ pub fn unit<T: Tensor<Elem = f64>>(rng: &mut SmallRng) -> T {
         .for_each(|v| *v = rng.random_range(0.0..1.0));
     t
 }
+
+/// A named pipe in the temporary directory (made with `mkfifo`), and a thread that opens it
+/// for writing and hands it to `write`; the thread's result is `write`'s. A reader that stops
+/// early closes the pipe, and `write`'s next write fails with a broken pipe.
+#[cfg(unix)]
+pub fn pipe<T: Send + 'static>(
+    name: &str,
+    write: impl FnOnce(&mut std::fs::File) -> T + Send + 'static,
+) -> (std::path::PathBuf, std::thread::JoinHandle<T>) {
+    let path = std::env::temp_dir().join(format!("typed-nn-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+    let writer_path = path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        write(&mut pipe)
+    });
+    (path, writer)
+}
