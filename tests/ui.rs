@@ -4,6 +4,9 @@
 //! - `tests/ui/fail/`: mistakes that `cargo check` reports (trait bounds).
 //! - `tests/ui/build_fail/`: rules on sizes that need arithmetic, reported when code is
 //!   generated (`cargo build`; see the crate's `shape` module).
+//! - `tests/ui/inference/`: a trainer whose batch size nothing fixes. rustc reports each rule
+//!   that needs it (one per `Linear` layer for the model, one per layer for its training, and
+//!   one for the trainer's buffers), all at the trainer's declaration.
 //! - `tests/ui/pass/`: the corrected twin of each case, and realistic large sizes.
 //!
 //! Messages are pinned in the `.stderr` files (regenerate on purpose with
@@ -17,6 +20,7 @@ fn shape_errors_are_compile_errors() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/fail/*.rs");
     cases.compile_fail("tests/ui/build_fail/*.rs");
+    cases.compile_fail("tests/ui/inference/*.rs");
     cases.pass("tests/ui/pass/*.rs");
 }
 
@@ -73,7 +77,7 @@ fn every_message_is_one_short_error() {
 fn every_mistake_has_a_twin_and_a_line_in_the_catalogue() {
     let catalogue = fs::read_to_string("tests/ui/README.md").unwrap();
     let mut total = 0;
-    for dir in ["tests/ui/fail", "tests/ui/build_fail"] {
+    for dir in ["tests/ui/fail", "tests/ui/build_fail", "tests/ui/inference"] {
         for name in cases_in(dir) {
             total += 1;
             let twin = format!("tests/ui/pass/{name}.rs");
@@ -88,4 +92,46 @@ fn every_mistake_has_a_twin_and_a_line_in_the_catalogue() {
         }
     }
     assert!(total >= 25, "only {total} compile-fail cases");
+}
+
+/// A batch size left to inference is reported where the trainer is declared, or at the call
+/// that needs it: every error points at one of those two lines and says that a type must be
+/// annotated, and there are no more than the rules that need the batch size (two per `Linear`
+/// layer and one for the trainer's buffers: three for one layer, five for two).
+#[test]
+fn an_unnamed_batch_size_is_reported_at_the_trainer() {
+    for (name, layers) in [
+        ("epoch_without_batch_size", 1),
+        ("fit_without_batch_size", 2),
+    ] {
+        let source = fs::read_to_string(format!("tests/ui/inference/{name}.rs")).unwrap();
+        let line_of = |needle: &str| {
+            1 + source
+                .lines()
+                .position(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("{name}.rs has no `{needle}`"))
+        };
+        let declared = format!("tests/ui/inference/{name}.rs:{}:", line_of("Trainer::new("));
+        let called = format!("tests/ui/inference/{name}.rs:{}:", line_of("trainer."));
+        let path = format!("tests/ui/inference/{name}.stderr");
+        let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is missing"));
+        let errors = text.lines().filter(|l| l.starts_with("error[")).count();
+        assert_eq!(errors, 2 * layers + 1, "{path}: {errors} errors");
+        for block in text.split("\nerror") {
+            let at = block
+                .lines()
+                .find(|l| l.trim_start().starts_with("-->"))
+                .unwrap();
+            assert!(
+                at.contains(&declared) || at.contains(&called),
+                "{path}: an error at {at}"
+            );
+            assert!(block.contains("type annotations needed"), "{path}: {block}");
+        }
+        let at_declaration = text.matches(&declared).count();
+        assert!(
+            at_declaration >= errors - 1,
+            "{path}: {at_declaration} at the trainer"
+        );
+    }
 }

@@ -15,6 +15,9 @@ use crate::module::{Backward, Forward, ParamCount, Pass};
 use crate::optim::{CheckedOptimizer, Optimizer, StepError};
 use crate::tensor::{Tensor, Zero};
 
+mod batch;
+pub use batch::Batch;
+
 /// Why training stopped.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TrainError {
@@ -208,7 +211,9 @@ impl<M: Zero, X, O, C: Zero, Out: Zero> Trainer<M, X, O, StepBuffers<C, Out>> {
     /// Its input type `X` is learnt from the first [`step`](Trainer::step). For
     /// [`epoch`](Trainer::epoch) and [`fit`](Trainer::fit), which take slices of samples,
     /// nothing fixes the batch size: name it in the type, `Trainer::<Net, [[f32; 4]; 32],
-    /// _>::new(optimizer)` for batches of 32 samples of 4 features.
+    /// _>::new(optimizer)` for batches of 32 samples of 4 features, or the batch size alone,
+    /// `Trainer::<_, [_; 32], _>::new(optimizer)`. Left out, it is "type annotations needed"
+    /// at the trainer's declaration, once for each rule that needs it.
     ///
     /// A `const fn`, for a trainer in a `static` (with `Sgd::new` or `Adam::with_betas`). In
     /// firmware, a static whose every byte is zero goes to `.bss`; one with a learning rate
@@ -492,12 +497,14 @@ impl<F: Float> fmt::Display for EpochReport<F> {
     }
 }
 
-impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
+impl<M, X, O> Trainer<M, X, O, BuffersOf<M, X>>
 where
-    M: Backward<[S; B]>,
-    Elem<M, [S; B]>: CheckedOptimizer<O, M>,
+    X: Batch,
+    M: Backward<X>,
+    Elem<M, X>: CheckedOptimizer<O, M>,
 {
-    /// One pass over a data set in batches of `B` samples. Every sample takes part once:
+    /// One pass over a data set in batches of `B` samples, the trainer's input type being `[S;
+    /// B]` (a [`Batch`]). Every sample takes part once:
     /// when the data set does not divide into batches, the last step takes the remaining
     /// samples, its batch filled up by repeating them, with the gradient taken over the
     /// remaining samples alone (the padding rows' gradients are zero), so that each sample
@@ -532,17 +539,17 @@ where
     pub fn epoch<T, L>(
         &mut self,
         model: &mut M,
-        inputs: &[S],
+        inputs: &[X::Sample],
         targets: &[T],
         loss: &L,
-    ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
+    ) -> Result<EpochReport<Elem<M, X>>, TrainError>
     where
-        S: crate::shape::Sample,
+        X::Sample: crate::shape::Sample,
         T: Copy,
-        M::Output: ScoredBy<L, [T; B]>,
+        M::Output: ScoredBy<L, X::Of<T>>,
     {
-        let () = crate::shape::AppliedTwice::<M, [S; B], L, [T; B]>::HOLD;
-        check_epoch_data(inputs.len(), targets.len(), B)?;
+        let () = crate::shape::AppliedTwice::<M, X, L, X::Of<T>>::HOLD;
+        check_epoch_data(inputs.len(), targets.len(), X::SIZE)?;
         self.check_targets::<T, L>(targets, loss)?;
         self.check_inputs(inputs)?;
         self.epoch_checked(model, inputs, targets, loss)
@@ -553,42 +560,42 @@ where
     fn epoch_checked<T, L>(
         &mut self,
         model: &mut M,
-        inputs: &[S],
+        inputs: &[X::Sample],
         targets: &[T],
         loss: &L,
-    ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
+    ) -> Result<EpochReport<Elem<M, X>>, TrainError>
     where
-        S: crate::shape::Sample,
+        X::Sample: crate::shape::Sample,
         T: Copy,
-        M::Output: ScoredBy<L, [T; B]>,
+        M::Output: ScoredBy<L, X::Of<T>>,
     {
-        let rows = output_rows::<M, [S; B]>();
-        if !inputs.len().is_multiple_of(B) && rows != B {
+        let rows = output_rows::<M, X>();
+        if !inputs.len().is_multiple_of(X::SIZE) && rows != X::SIZE {
             return Err(TrainError::PartialBatch {
                 samples: inputs.len(),
-                batch: B,
+                batch: X::SIZE,
                 rows,
             });
         }
-        let (xs, x_tail) = inputs.as_chunks::<B>();
-        let (ts, t_tail) = targets.as_chunks::<B>();
+        let (xs, x_tail) = X::split_samples(inputs);
+        let (ts, t_tail) = X::split(targets);
         let mut tally = Tally::default();
         for (batch, (x, t)) in xs.iter().zip(ts).enumerate() {
             let value = self
                 .step_rows(model, x, t, loss, None)
-                .map_err(|e| in_data_set(e, batch * B, B))?;
+                .map_err(|e| in_data_set(e, batch * X::SIZE, X::SIZE))?;
             tally.add(
                 value.as_f64(),
-                B,
-                ScoredBy::correct(loss, &self.buffers.out, t, B),
+                X::SIZE,
+                ScoredBy::correct(loss, &self.buffers.out, t, X::SIZE),
             );
         }
         if !x_tail.is_empty() {
             let live = x_tail.len();
-            let (x, t) = (filled::<S, B>(x_tail), filled::<T, B>(t_tail));
-            let (x, t): (&[S; B], &[T; B]) = (x.borrow(), t.borrow());
+            let (x, t) = (X::fill_samples(x_tail), X::fill(t_tail));
+            let (x, t): (&X, &X::Of<T>) = (x.borrow(), t.borrow());
             self.step_rows(model, x, t, loss, Some(live))
-                .map_err(|e| in_data_set(e, xs.len() * B, live))?;
+                .map_err(|e| in_data_set(e, xs.len() * X::SIZE, live))?;
             // The step's loss is the padded batch's mean, in which the repeated samples
             // count again: the report takes the live rows' own mean, from the same output.
             let out = &self.buffers.out;
@@ -636,23 +643,23 @@ where
     pub fn fit<T, L, R>(
         &mut self,
         model: &mut M,
-        inputs: &mut [S],
+        inputs: &mut [X::Sample],
         targets: &mut [T],
         loss: &L,
         epochs: usize,
         rng: &mut R,
-        mut each: impl FnMut(&EpochReport<Elem<M, [S; B]>>, &M) -> ControlFlow<()>,
-    ) -> Result<EpochReport<Elem<M, [S; B]>>, TrainError>
+        mut each: impl FnMut(&EpochReport<Elem<M, X>>, &M) -> ControlFlow<()>,
+    ) -> Result<EpochReport<Elem<M, X>>, TrainError>
     where
-        S: crate::shape::Sample,
+        X::Sample: crate::shape::Sample,
         T: Copy,
         R: Rng + ?Sized,
-        M::Output: ScoredBy<L, [T; B]>,
+        M::Output: ScoredBy<L, X::Of<T>>,
     {
-        let () = crate::shape::AppliedTwice::<M, [S; B], L, [T; B]>::HOLD;
+        let () = crate::shape::AppliedTwice::<M, X, L, X::Of<T>>::HOLD;
         // Targets are checked in the order the caller gave them, so that an error names a
         // target by its index there, not by where a shuffle moved it.
-        check_epoch_data(inputs.len(), targets.len(), B)?;
+        check_epoch_data(inputs.len(), targets.len(), X::SIZE)?;
         self.check_targets::<T, L>(targets, loss)?;
         self.check_inputs(inputs)?;
         let mut last = None;
@@ -671,39 +678,40 @@ where
         match last {
             Some(report) => Ok(report),
             None => {
-                check_epoch_data(inputs.len(), targets.len(), B)?;
+                check_epoch_data(inputs.len(), targets.len(), X::SIZE)?;
                 Ok(Tally::default().report())
             }
         }
     }
 }
 
-impl<M, S, O, const B: usize> Trainer<M, [S; B], O, BuffersOf<M, [S; B]>>
+impl<M, X, O> Trainer<M, X, O, BuffersOf<M, X>>
 where
-    M: Backward<[S; B]>,
-    Elem<M, [S; B]>: CheckedOptimizer<O, M>,
+    X: Batch,
+    M: Backward<X>,
+    Elem<M, X>: CheckedOptimizer<O, M>,
 {
     /// Every target, batch by batch as [`epoch`](Self::epoch) would take them, checked
     /// against the loss without a step: an error names the target by its index in `targets`
     /// and the step that would have met it.
     fn check_targets<T: Copy, L>(&self, targets: &[T], loss: &L) -> Result<(), TrainError>
     where
-        M::Output: ScoredBy<L, [T; B]>,
+        M::Output: ScoredBy<L, X::Of<T>>,
     {
         let refused = |error, batch: u64, start, live| {
             let step = self.steps + batch + 1;
             in_data_set(TrainError::Target { step, error }, start, live)
         };
-        let (batches, tail) = targets.as_chunks::<B>();
+        let (batches, tail) = X::split(targets);
         for (batch, t) in batches.iter().enumerate() {
-            <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, t)
-                .map_err(|e| refused(e, batch as u64, batch * B, B))?;
+            <M::Output as ScoredBy<L, X::Of<T>>>::check_target(loss, t)
+                .map_err(|e| refused(e, batch as u64, batch * X::SIZE, X::SIZE))?;
         }
         if !tail.is_empty() {
             let live = tail.len();
-            let t = filled::<T, B>(tail);
-            <M::Output as ScoredBy<L, [T; B]>>::check_target(loss, t.borrow())
-                .map_err(|e| refused(e, batches.len() as u64, batches.len() * B, live))?;
+            let t = X::fill(tail);
+            <M::Output as ScoredBy<L, X::Of<T>>>::check_target(loss, t.borrow())
+                .map_err(|e| refused(e, batches.len() as u64, batches.len() * X::SIZE, live))?;
         }
         Ok(())
     }
@@ -712,51 +720,32 @@ where
     /// names the sample by its index in `inputs` and the step that would have met it. One
     /// pass over the data, once a [`fit`](Self::fit), which shuffles before each epoch and so
     /// could otherwise only name a sample by where a shuffle moved it.
-    fn check_inputs(&self, inputs: &[S]) -> Result<(), TrainError>
+    fn check_inputs(&self, inputs: &[X::Sample]) -> Result<(), TrainError>
     where
-        S: Copy,
+        X::Sample: Copy,
     {
-        // A sample of the last batch is found in its copy filled up to `B` samples.
+        // A sample of the last batch is found in its copy filled up to a whole batch.
         let refused =
             |batch: usize, live: usize, (sample, feature, value)| TrainError::NonFiniteInput {
                 step: self.steps + batch as u64 + 1,
-                sample: batch * B + sample % live,
+                sample: batch * X::SIZE + sample % live,
                 feature,
                 value,
             };
-        let (batches, tail) = inputs.as_chunks::<B>();
+        let (batches, tail) = X::split_samples(inputs);
         for (batch, x) in batches.iter().enumerate() {
-            if let Some(found) = non_finite_sample::<M, [S; B]>(x) {
-                return Err(refused(batch, B, found));
+            if let Some(found) = non_finite_sample::<M, X>(x) {
+                return Err(refused(batch, X::SIZE, found));
             }
         }
         if !tail.is_empty() {
-            let x = filled::<S, B>(tail);
-            if let Some(found) = non_finite_sample::<M, [S; B]>(x.borrow()) {
+            let x = X::fill_samples(tail);
+            if let Some(found) = non_finite_sample::<M, X>(x.borrow()) {
                 return Err(refused(batches.len(), tail.len(), found));
             }
         }
         Ok(())
     }
-}
-
-/// A batch of the last samples of a data set, which do not fill one: repeated in order until
-/// it is full (`tail` is not empty). On the heap with an allocator: a batch of 256 samples
-/// of 784 features is 784 KiB, which a thread's stack (2 MiB, less with a debug build's
-/// copies) need not hold beside the rest; on the stack without one, where batches are small.
-#[cfg(feature = "alloc")]
-fn filled<T: Copy, const B: usize>(tail: &[T]) -> alloc::boxed::Box<[T; B]> {
-    let batch: alloc::vec::Vec<T> = (0..B).map(|i| tail[i % tail.len()]).collect();
-    match batch.into_boxed_slice().try_into() {
-        Ok(batch) => batch,
-        Err(_) => unreachable!("a batch of B values"),
-    }
-}
-
-/// [`filled`] without an allocator.
-#[cfg(not(feature = "alloc"))]
-fn filled<T: Copy, const B: usize>(tail: &[T]) -> [T; B] {
-    core::array::from_fn(|i| tail[i % tail.len()])
 }
 
 /// What an epoch needs of its data: a target for each input, and at least one batch.
