@@ -757,3 +757,48 @@ fn const_messages_name_the_numbers() {
     };
     assert_eq!(checksum.message().as_str(), checksum.reason());
 }
+
+/// A pipe or a device is read one byte past the image: one that goes on is refused as a
+/// stream, with no length (it has none to give); a whole image loads; `/dev/zero` is not an
+/// image.
+#[cfg(unix)]
+#[test]
+// Miri runs no other process (`mkfifo`).
+#[cfg_attr(miri, ignore)]
+fn streams_are_read_one_byte_past_the_image() {
+    use std::io::Write;
+    let n = net();
+    let image = image_of(&n);
+    let mut longer = image.clone();
+    longer.resize(image.len() + (16 << 20), 7);
+    let (path, writer) = common::pipe("image-longer", move |pipe| drop(pipe.write_all(&longer)));
+    let mut model = Net::ZERO;
+    let error = typed_nn::io::load(&path, &mut model).unwrap_err();
+    writer.join().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let expected = image.len();
+    assert!(
+        matches!(&error, typed_nn::io::FileError::StreamGoesOn { expected: e, .. } if *e == expected),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("goes on past the {expected} bytes")),
+        "{error}"
+    );
+    assert_eq!(model, Net::ZERO);
+    let whole = image.clone();
+    let (path, writer) = common::pipe("image-whole", move |pipe| drop(pipe.write_all(&whole)));
+    typed_nn::io::load(&path, &mut model).unwrap();
+    writer.join().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(model, n);
+    let mut model = Net::ZERO;
+    let error = typed_nn::io::load("/dev/zero", &mut model).unwrap_err();
+    assert!(
+        error.to_string().contains("not a typed-nn weights image"),
+        "{error}"
+    );
+    assert_eq!(model, Net::ZERO);
+}

@@ -1032,6 +1032,22 @@ fn devices_and_pipes_are_read_no_further_than_the_header_says() {
         assert!(err.to_string().starts_with(device), "{err}");
         assert_eq!(model, Net::ZERO);
     }
+    // Random bytes claim a header length beyond the bound (but for a chance of 2^-37): no
+    // count of the bytes after it, which were not read.
+    let mut model = Net::ZERO;
+    let err = st::load_file("/dev/urandom", &mut model).unwrap_err();
+    match &err {
+        st::FileError::Stream {
+            problem: st::StreamProblem::HeaderLength { claimed },
+            ..
+        } => assert!(*claimed > st::MAX_HEADER_BYTES),
+        other => panic!("{other}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("nothing after the length was read"),
+        "{err}"
+    );
     // A pipe whose header claims more data than the model's tensors could fill (4 TiB), and
     // whose writer never stops: refused after its header, the data not read (the writer
     // stops when the reader closes the pipe).
@@ -1051,9 +1067,24 @@ fn devices_and_pipes_are_read_no_further_than_the_header_says() {
         written
     });
     let mut model = Net::ZERO;
-    let err = st::load_file(&path, &mut model).unwrap_err().to_string();
+    let err = st::load_file(&path, &mut model).unwrap_err();
     let written = writer.join().unwrap();
-    assert!(err.contains("`0.weight`"), "{err}");
+    let limit = 8 * Net::PARAM_COUNT as u64;
+    let beyond = st::StreamProblem::DataBeyondModel {
+        data: 4398046511104,
+        limit,
+    };
+    assert!(
+        matches!(&err, st::FileError::Stream { problem, .. } if *problem == beyond),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "4398046511104 bytes of data, more than the {limit}"
+        )),
+        "{text}"
+    );
     // What the pipe's buffer took before the reader closed it, not the data claimed.
     assert!(written < 64 << 20, "{written} bytes written");
     assert_eq!(model, Net::ZERO);
@@ -1065,18 +1096,33 @@ fn devices_and_pipes_are_read_no_further_than_the_header_says() {
     writer.join().unwrap();
     assert_eq!(model, n);
     std::fs::remove_file(&path).unwrap();
-    // A pipe that goes on past the data (64 MiB more) is refused after one byte more, as a
-    // file is whose data outruns its tensors.
+    // A pipe that goes on past the data (64 MiB more) is refused after one byte more, as
+    // one that goes on.
     let mut longer = file.clone();
     longer.resize(file.len() + (64 << 20), 0);
     let (path, writer) = pipe_of("pipe-longer", longer);
     let mut model = Net::ZERO;
     let err = st::load_file(&path, &mut model).unwrap_err();
     writer.join().unwrap();
-    let on_disk = std::env::temp_dir().join(format!("typed-nn-longer-{}", std::process::id()));
-    let mut one_more = file.clone();
-    one_more.push(0);
-    std::fs::write(&on_disk, &one_more).unwrap();
+    let data = (file.len() - 8 - header_len(&file)) as u64;
+    let goes_on = st::StreamProblem::GoesOn { data };
+    assert!(
+        matches!(&err, st::FileError::Stream { problem, .. } if *problem == goes_on),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains(&format!("goes on past the {data} bytes")),
+        "{err}"
+    );
+    assert_eq!(model, Net::ZERO);
+    std::fs::remove_file(&path).unwrap();
+    // One that ends a byte short is cut short, as a file is.
+    let (path, writer) = pipe_of("pipe-short", file[..file.len() - 1].to_vec());
+    let err = st::load_file(&path, &mut model).unwrap_err();
+    writer.join().unwrap();
+    let on_disk = std::env::temp_dir().join(format!("typed-nn-short-{}", std::process::id()));
+    std::fs::write(&on_disk, &file[..file.len() - 1]).unwrap();
     let from_file = st::load_file(&on_disk, &mut model).unwrap_err();
     let message = |e: &dyn std::fmt::Display, p: &std::path::Path| {
         e.to_string().replacen(&p.display().to_string(), "FILE", 1)
@@ -1085,6 +1131,12 @@ fn devices_and_pipes_are_read_no_further_than_the_header_says() {
     assert_eq!(model, Net::ZERO);
     std::fs::remove_file(&path).unwrap();
     std::fs::remove_file(&on_disk).unwrap();
+}
+
+/// The length of a safetensors file's header, from its first 8 bytes.
+#[cfg(unix)]
+fn header_len(file: &[u8]) -> usize {
+    u64::from_le_bytes(file[..8].try_into().unwrap()) as usize
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::float::Float;
 
 /// Why a model could not be saved or loaded.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum FileError {
     /// The file could not be written or read.
     Io {
@@ -23,6 +24,14 @@ pub enum FileError {
         /// What is wrong with its contents.
         error: ImageError,
     },
+    /// A pipe or a device goes on past the model's image: it is read no further, as it may
+    /// never end.
+    StreamGoesOn {
+        /// The path.
+        path: String,
+        /// The image's length in bytes.
+        expected: usize,
+    },
 }
 
 impl core::fmt::Display for FileError {
@@ -30,6 +39,10 @@ impl core::fmt::Display for FileError {
         match self {
             FileError::Io { path, message } => write!(f, "{path}: {message}"),
             FileError::Image { path, error } => write!(f, "{path}: {error}"),
+            FileError::StreamGoesOn { path, expected } => write!(
+                f,
+                "{path}: goes on past the {expected} bytes of the model's image (a stream, read no further)"
+            ),
         }
     }
 }
@@ -72,12 +85,24 @@ pub fn load<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &mut M) -> Res
     use std::io::Read;
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-    let size = file.metadata().map(|m| m.len()).ok();
+    let metadata = file.metadata().ok();
+    let size = metadata.as_ref().map(|m| m.len());
+    let regular = metadata.is_some_and(|m| m.is_file());
     let mut bytes = std::vec::Vec::new();
     file.take(M::IMAGE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(path, e))?;
     model.read_image(&bytes).map_err(|error| {
+        // A stream longer than the image: read no further, so no length to give.
+        if let ImageError::Length { expected, found } = error
+            && !regular
+            && found > expected
+        {
+            return FileError::StreamGoesOn {
+                path: path.display().to_string(),
+                expected,
+            };
+        }
         // A file longer than what was read: its own length in the message.
         let error = match (error, size) {
             (ImageError::Length { expected, .. }, Some(size)) if size > bytes.len() as u64 => {

@@ -56,7 +56,8 @@ use json::{Cursor, Parsed, dtype_bits};
 use widen::Source;
 #[cfg(feature = "std")]
 pub use write::{
-    FileError, MAX_STREAM_PART_BYTES, load_file, load_file_named, load_file_part, save, save_named,
+    FileError, MAX_STREAM_PART_BYTES, StreamProblem, load_file, load_file_named, load_file_part,
+    save, save_named,
 };
 #[cfg(feature = "alloc")]
 pub use write::{to_bytes, to_bytes_named};

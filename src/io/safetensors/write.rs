@@ -112,6 +112,7 @@ fn not_finite<M: Tensors>(naming: Naming<'_>, index: usize) -> SafetensorsError 
 #[derive(Clone, Debug, PartialEq)]
 // Kept by value, as `SafetensorsError` is: an error path, taken once per file.
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FileError {
     /// The file could not be written or read.
     Io {
@@ -128,6 +129,60 @@ pub enum FileError {
         /// What is wrong.
         error: SafetensorsError,
     },
+    /// A pipe or a device, read in stages as it may never end, is not the file its header
+    /// describes; what it holds past the point named was not read.
+    Stream {
+        /// The path.
+        path: String,
+        /// What is wrong.
+        problem: StreamProblem,
+    },
+}
+
+/// What is wrong with a pipe or a device read as a safetensors file ([`FileError::Stream`]).
+#[cfg(feature = "std")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamProblem {
+    /// The header's length is beyond [`MAX_HEADER_BYTES`](super::MAX_HEADER_BYTES).
+    HeaderLength {
+        /// The length the stream claims.
+        claimed: u64,
+    },
+    /// The header places tensors' bytes past what the model could read: 8 bytes a parameter
+    /// (the widest dtype), plus [`MAX_STREAM_PART_BYTES`] for [`load_file_part`].
+    DataBeyondModel {
+        /// Where the header's last tensor ends, in bytes of data.
+        data: u64,
+        /// The most data read for this model.
+        limit: u64,
+    },
+    /// The stream goes on past the end of the header's last tensor.
+    GoesOn {
+        /// Where the header's last tensor ends, in bytes of data.
+        data: u64,
+    },
+}
+
+#[cfg(feature = "std")]
+impl core::fmt::Display for StreamProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            StreamProblem::HeaderLength { claimed } => write!(
+                f,
+                "the header claims {claimed} bytes, more than the {} accepted (a stream: nothing after the length was read)",
+                super::MAX_HEADER_BYTES
+            ),
+            StreamProblem::DataBeyondModel { data, limit } => write!(
+                f,
+                "the header describes {data} bytes of data, more than the {limit} this model's tensors could take: a stream is not read that far"
+            ),
+            StreamProblem::GoesOn { data } => write!(
+                f,
+                "the stream goes on past the {data} bytes of data its header describes; a safetensors file ends with its last tensor"
+            ),
+        }
+    }
 }
 
 #[cfg(feature = "std")]
@@ -136,6 +191,7 @@ impl core::fmt::Display for FileError {
         match self {
             FileError::Io { path, message } => write!(f, "{path}: {message}"),
             FileError::Safetensors { path, error } => write!(f, "{path}: {error}"),
+            FileError::Stream { path, problem } => write!(f, "{path}: {problem}"),
         }
     }
 }
@@ -273,10 +329,15 @@ fn read_file(
     read: impl FnOnce(&[u8]) -> Result<(), SafetensorsError>,
 ) -> Result<(), FileError> {
     let path = path.as_ref();
-    let bytes = read_bytes(path, limit).map_err(|e| FileError::Io {
-        path: shown(path),
-        message: e.to_string(),
-    })?;
+    let bytes = read_bytes(path, limit)
+        .map_err(|e| FileError::Io {
+            path: shown(path),
+            message: e.to_string(),
+        })?
+        .map_err(|problem| FileError::Stream {
+            path: shown(path),
+            problem,
+        })?;
     read(&bytes).map_err(|error| FileError::Safetensors {
         path: shown(path),
         error,
@@ -285,18 +346,21 @@ fn read_file(
 
 /// The bytes of the file at `path`: all of a regular file; of anything else (a pipe, a
 /// device), which may never end, the header's length, the header, and the data it describes
-/// if that is at most `limit` bytes, plus one byte (so that a longer stream is refused as one
-/// whose data outruns its tensors), each read only when the bytes before it were a header's.
-/// Data beyond `limit` is not read: the header's offsets then lie past the data, which the
-/// reader refuses.
+/// if that is at most `limit` bytes, plus one byte (to find a stream that goes on), each read
+/// only when the bytes before it were a header's. A stream that ends early is returned as
+/// read, for the reader to name what is missing; one that goes on, or whose header claims
+/// more than it reads, is the [`StreamProblem`].
 #[cfg(feature = "std")]
-fn read_bytes(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+fn read_bytes(
+    path: &std::path::Path,
+    limit: u64,
+) -> std::io::Result<Result<Vec<u8>, StreamProblem>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     if file.metadata()?.is_file() {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
-        return Ok(bytes);
+        return Ok(Ok(bytes));
     }
     let mut bytes = Vec::new();
     let mut more = |bytes: &mut Vec<u8>, count: u64| {
@@ -305,14 +369,24 @@ fn read_bytes(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
         Ok::<bool, std::io::Error>(bytes.len() as u64 - before == count)
     };
     if !more(&mut bytes, 8)? {
-        return Ok(bytes);
+        return Ok(Ok(bytes));
     }
-    let header = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
-    if header > super::MAX_HEADER_BYTES || !more(&mut bytes, header)? {
-        return Ok(bytes);
+    let claimed = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
+    if claimed > super::MAX_HEADER_BYTES {
+        return Ok(Err(StreamProblem::HeaderLength { claimed }));
     }
-    if let Some(data) = super::Header::data_end(&bytes[8..]).filter(|&d| d <= limit) {
-        more(&mut bytes, data.saturating_add(1))?;
+    if !more(&mut bytes, claimed)? {
+        return Ok(Ok(bytes));
     }
-    Ok(bytes)
+    // A header the reader will refuse is left for it to name.
+    let Some(data) = super::Header::data_end(&bytes[8..]) else {
+        return Ok(Ok(bytes));
+    };
+    if data > limit {
+        return Ok(Err(StreamProblem::DataBeyondModel { data, limit }));
+    }
+    if more(&mut bytes, data.saturating_add(1))? {
+        return Ok(Err(StreamProblem::GoesOn { data }));
+    }
+    Ok(Ok(bytes))
 }
