@@ -47,7 +47,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     adam.weight_decay = 1.0 / train.len() as f32;
     let mut trainer = Trainer::<_, [[f32; D]; BATCH], _>::new(adam);
     let mut xs = train.features.clone();
-    let mut ts: Vec<[f32; 1]> = train.targets.iter().map(|&t| [t]).collect();
+    let mut ts = train.target_rows();
     let bce = BinaryCrossEntropy;
     trainer.fit(
         &mut logistic,
@@ -64,7 +64,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     // Benign when the logit is positive (a probability above one half).
-    let test_ts: Vec<[f32; 1]> = test.targets.iter().map(|&t| [t]).collect();
+    let test_ts = test.target_rows();
     let logistic_test = binary_accuracy(&logistic, &test.features, &test_ts)?;
 
     // The MLP, on class indices.

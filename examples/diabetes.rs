@@ -126,7 +126,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // R squared of both, the closed form as a layer of its own.
     let weights: [f64; D] = core::array::from_fn(|i| exact[i]);
     let closed_form = Linear::<D, 1, f64>::from_parts([weights], [exact[D]]);
-    let targets: Vec<[f64; 1]> = test.targets.iter().map(|&t| [t]).collect();
+    let targets = test.target_rows();
     let r2_descent = r_squared(&model, &test.features, &targets)?;
     let r2_closed = r_squared(&closed_form, &test.features, &targets)?;
     println!("test R squared: gradient descent {r2_descent:.4}, closed form {r2_closed:.4}");

@@ -645,6 +645,21 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             .collect()
     }
 
+    /// The targets as rows of one value, `[F; 1]`: the shape of a model of one output's
+    /// prediction, which [`Mse`](crate::Mse) and [`BinaryCrossEntropy`](crate::BinaryCrossEntropy)
+    /// compare it with, and [`eval::mse`](crate::eval::mse), [`eval::r_squared`](crate::eval::r_squared)
+    /// and [`eval::binary_accuracy`](crate::eval::binary_accuracy) take.
+    ///
+    /// ```
+    /// use typed_nn::data::Dataset;
+    /// let data = Dataset::<1>::from_csv("x,y\n1,0.5\n2,1.5\n")?;
+    /// assert_eq!(data.target_rows(), vec![[0.5], [1.5]]);
+    /// # Ok::<(), typed_nn::data::DataError>(())
+    /// ```
+    pub fn target_rows(&self) -> Vec<[F; 1]> {
+        self.targets.iter().map(|&t| [t]).collect()
+    }
+
     /// Multiplies every feature by `factor` (for example `1.0 / 16.0` for the digits' pixels).
     pub fn scale(&mut self, factor: F) {
         self.features
@@ -771,13 +786,17 @@ impl<'a> CsvRecords<'a> {
     }
 
     /// [`DataError::UnclosedQuote`] when the field read from `start` opens with a quote and has
-    /// run on past the end of its line.
+    /// run on past the end of its line, or to the end of the text without a closing quote.
     fn unclosed_quote(&self, start: usize, line: usize, column: usize) -> Option<DataError> {
         // A field that ends its record has read the line break after it: only a break
         // inside the field means it ran on.
         let field = self.bytes[start..self.pos].trim_ascii();
-        let ran_on = field.starts_with(b"\"") && field.iter().any(|b| matches!(b, b'\n' | b'\r'));
-        ran_on.then_some(DataError::UnclosedQuote { line, column })
+        let ran_on = field.iter().any(|b| matches!(b, b'\n' | b'\r'));
+        // Opening and closing quotes pair up, as do the doubled quotes inside: an odd count
+        // is a quote still open where the text ends.
+        let open = field.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+        (field.starts_with(b"\"") && (ran_on || open))
+            .then_some(DataError::UnclosedQuote { line, column })
     }
 
     /// Reads the header: [`next_record`](Self::next_record), calling `field(column, text)`,

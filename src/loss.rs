@@ -27,7 +27,7 @@ use num_traits::Float as _;
 #[diagnostic::on_unimplemented(
     message = "loss `{Self}` cannot compare prediction `{P}` with target `{T}`",
     label = "`{Self}` cannot compare `{P}` with `{T}`",
-    note = "the target must have the prediction's shape (a class index `usize` or `[usize; B]` for `SoftmaxCrossEntropy`)"
+    note = "the target must have the prediction's shape: `[f32; 1]` a sample for a model of one output (`Dataset::target_rows` gives them), or a class index `usize` (`[usize; B]` a batch, from `Dataset::classes`) for `SoftmaxCrossEntropy`"
 )]
 pub trait Loss<P: Tensor, T> {
     /// The loss value.

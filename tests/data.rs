@@ -285,6 +285,11 @@ fn an_unclosed_quote_is_named_at_its_line() {
         ("a,b,y\n1,2,0\n5,\"6,1\n7,8,0\n".to_string(), 3, 2),
         ("a,b,y\n1,2,0\n5,6,\"1\r\n7,8,0\r\n".to_string(), 3, 3),
         (format!("a,\"b,y\n{rows}"), 1, 2),
+        // On the last line, with or without a line break: the text ends inside the quote.
+        ("a,b,y\n1,2,0\n3,4,\"1\n".to_string(), 3, 3),
+        ("a,b,y\n1,2,0\n3,4,\"1".to_string(), 3, 3),
+        ("a,b,y\n1,2,0\n3,4,\"1\"\"2\n".to_string(), 3, 3),
+        ("a,b,y\n1,2,0\n\"3,4,1\n".to_string(), 3, 1),
     ] {
         let err = parse(&text).unwrap_err();
         assert_eq!(err, DataError::UnclosedQuote { line, column }, "{text:?}");
@@ -296,6 +301,8 @@ fn an_unclosed_quote_is_named_at_its_line() {
     // Quotes closed on their line are fields like any other, up to the last line.
     let ok = parse("\"a\",b,\"y\"\n\"1\",2,\"0\"\r\n3,\"4\",1").unwrap();
     assert_eq!(ok.features, vec![[1.0, 2.0], [3.0, 4.0]]);
+    let ok = parse("a,b,y\n1,2,0\n3,4,\"1\"").unwrap();
+    assert_eq!(ok.targets, vec![0.0, 1.0]);
 }
 
 #[test]
