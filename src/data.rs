@@ -520,7 +520,7 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                     match finite {
                         _ if text.trim().is_empty() => DataError::Missing { line, column },
                         true => DataError::NotFinite { line, column, text },
-                        false if column == D + 1 => {
+                        false if column == D + 1 && !marks_missing(&text) => {
                             DataError::TargetNotANumber { line, column, text }
                         }
                         false => DataError::NotANumber { line, column, text },
@@ -707,9 +707,21 @@ fn not_a_number_hint(text: &str) -> &'static str {
         .any(|b| b.eq_ignore_ascii_case(text))
     {
         " (a boolean: write it as 0 or 1, as pandas' `astype(int)` does)"
+    } else if marks_missing(text) {
+        " (a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)"
     } else {
         ""
     }
+}
+
+/// Whether `text` is one of the marks data sets write for a missing value (compared without
+/// case): R's `NA`, spreadsheets' `#N/A`, pandas' `<NA>` and its other `na_values`, and the
+/// `?` of the UCI repository's files. (`NaN` parses, and is refused as not finite.)
+fn marks_missing(text: &str) -> bool {
+    #[rustfmt::skip]
+    const MARKS: [&str; 10] = ["NA", "N/A", "#N/A", "#NA", "<NA>", "NULL", "None", "nil", "?", "-"];
+    let text = text.trim();
+    MARKS.iter().any(|m| m.eq_ignore_ascii_case(text))
 }
 
 /// Whether a column's name is one that data sets give their target (compared without case).

@@ -88,7 +88,7 @@ impl fmt::Display for EvalError {
             ),
             EvalError::NotFinite { sample } => write!(
                 f,
-                "sample {sample}: the model's output is not finite (its weights or the input hold a NaN or an infinity)"
+                "sample {sample}: the model's output is not finite (its weights or the input hold a NaN or an infinity, or are so large that the output overflows)"
             ),
             // The error counts within this sample's target, so its own wording (which
             // counts samples from the target's index) would name sample 0 for every sample.

@@ -681,6 +681,20 @@ fn european_decimals_booleans_and_f32_overflow_say_what_to_do() {
         word.to_string().ends_with("\"red\" is not a number"),
         "{word}"
     );
+    // R's NA, the UCI repository's `?` and pandas' `<NA>`, in a feature or the target: a
+    // missing value, not a class name.
+    for (text, column) in [
+        ("a,b,y\nNA,2,0\n", 1),
+        ("a,b,y\n1,?,0\n", 2),
+        ("a,b,y\n1,2,<NA>\n", 3),
+    ] {
+        let missing = Dataset::<2>::from_csv(text).unwrap_err();
+        assert!(
+            matches!(missing, DataError::NotANumber { line: 2, column: c, .. } if c == column),
+            "{missing:?}"
+        );
+        assert!(missing.to_string().ends_with("(a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)"), "{missing}");
+    }
     let big = Dataset::<2>::from_csv("a,b,y\n1e39,2,0\n").unwrap_err();
     assert!(big.to_string().contains("`Dataset::<D, f64>`"), "{big}");
     assert!(Dataset::<2, f64>::from_csv("a,b,y\n1e39,2,0\n").is_ok());

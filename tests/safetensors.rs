@@ -1164,6 +1164,30 @@ fn batch_norms_are_named_with_how_to_fold_them_and_hints_name_a_weight() {
         err.contains("falls under layer 1") && err.contains("fuse_linear_bn_eval"),
         "{err}"
     );
+    // PyTorch's own layout, Sequential(Linear, BatchNorm1d, ReLU, Linear): the normalisation
+    // moves the last Linear to index 3, and is named as what it is, not as a dropout to put
+    // an `Identity` for (which would only lead to the message above).
+    let mut layout: Vec<_> = net_tensors(&n)
+        .into_iter()
+        .map(|(name, dtype, shape, bytes)| {
+            let name = match name {
+                "2.weight" => "3.weight",
+                "2.bias" => "3.bias",
+                other => other,
+            };
+            (name, dtype, shape, bytes)
+        })
+        .collect();
+    for stat in ["1.weight", "1.bias", "1.running_mean", "1.running_var"] {
+        layout.push((stat, Dtype::F32, vec![4], f32_bytes(&[1.0; 4])));
+    }
+    layout.insert(0, ("1.num_batches_tracked", Dtype::I64, vec![], vec![0; 8]));
+    let err = refused(&reference_file(&layout));
+    assert!(
+        err.contains("falls under layer 1") && err.contains("fuse_linear_bn_eval"),
+        "{err}"
+    );
+    assert!(!err.contains("Identity"), "{err}");
     // Another extra tensor gets no such hint.
     let mut other = net_tensors(&n);
     other.push((

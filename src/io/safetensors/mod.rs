@@ -575,7 +575,16 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             let first = weight.or(first).map(|n| n.name());
             let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
             return Err(match (shifted(&header, naming, layer.0, shape), first) {
-                (Some(found), _) => SafetensorsError::Shifted { name, layer, found },
+                // A batch normalisation where the model has a layer without parameters
+                // shifts the indices too: named as what it is, not as a dropout.
+                (Some(found), _) => match batch_norm_under::<M>(&header, naming, &unclaimed) {
+                    Some((name, (layer, has_parameters))) => SafetensorsError::Unread {
+                        name,
+                        layer,
+                        has_parameters,
+                    },
+                    None => SafetensorsError::Shifted { name, layer, found },
+                },
                 (None, Some(first)) if expected == 1 => {
                     SafetensorsError::NamedOtherwise { name, layer, first }
                 }
@@ -738,14 +747,34 @@ fn shifted(
         .find(|name| matches!(header.find(name.as_str()), Ok(Some(t)) if t.shape == want))
 }
 
+/// The first tensor of a batch normalisation (`running_mean`, `running_var`,
+/// `num_batches_tracked`) that no layer of `M` reads and that falls under one of its layers,
+/// with that layer ([`owner`]).
+fn batch_norm_under<M: Tensors>(
+    header: &Header<'_>,
+    naming: Naming<'_>,
+    unclaimed: &impl Fn(&TensorInfo<'_>) -> bool,
+) -> Option<(Name, Owner)> {
+    let mut found = None;
+    header.for_each(|t| {
+        let batch_norm = ["running_mean", "running_var", "num_batches_tracked"]
+            .iter()
+            .any(|suffix| t.name.ends_with(suffix));
+        if found.is_none() && batch_norm && unclaimed(t) {
+            found = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
+        }
+    });
+    found
+}
+
+/// A layer that owns a tensor's name: its index and type, and whether it has parameters.
+type Owner = ((usize, &'static str), bool);
+
 /// The layer of model `M` (its index and type, and whether it has parameters) under whose
 /// name the tensor `name` falls: `1.` for the model's layer 1 with [`Naming::Sequential`],
 /// `fc1.` for its first layer with parameters with `Naming::Layers(&["fc1", ..])` (which
 /// names no layer without parameters).
-fn owner<M: Tensors>(
-    naming: Naming<'_>,
-    name: JsonStr<'_>,
-) -> Option<((usize, &'static str), bool)> {
+fn owner<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> Option<Owner> {
     let (mut layer, mut with_params, mut found) = (0, 0, None);
     M::tensors(&mut |ty, tensors| {
         let has_parameters = !tensors.is_empty();
