@@ -7,8 +7,6 @@
 //! layer the cached input and output it needs (the chain rule over the computation graph).
 //! Tuples of 1 to 16 layers are models; a tuple can hold tuples, for deeper models.
 
-use rand::Rng;
-
 use crate::describe::{Describe, LayerInfo};
 use crate::float::Float;
 use crate::init::{Init, Scheme};
@@ -435,7 +433,7 @@ macro_rules! tuple_params {
         }
 
         impl<$($L: Init),+> Init for ($($L,)+) {
-            fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
+            fn init<R: $crate::init::Generator + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
                 $(self.$i.init(scheme, rng);)+
             }
         }

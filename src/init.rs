@@ -38,6 +38,29 @@ impl Scheme {
     }
 }
 
+/// A random number generator of `rand` 0.10, the version the crate is built on (and
+/// re-exports as `typed_nn::rand`): what initialisers, [`Trainer::fit`](crate::train::Trainer::fit)
+/// and [`shuffle_together`](crate::train::shuffle_together) take. Every [`rand::Rng`] of that
+/// version is one; a generator of another version of `rand` implements that version's traits,
+/// not these, and this trait's message says so where rustc's would speak of `DerefMut`.
+///
+/// ```
+/// use typed_nn::init::Generator;
+/// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
+/// fn layer<R: Generator + ?Sized>(rng: &mut R) -> typed_nn::Linear<2, 3> {
+///     typed_nn::Linear::glorot(rng)
+/// }
+/// let _ = layer(&mut SmallRng::seed_from_u64(0));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a random number generator of `rand` 0.10, the version typed-nn takes",
+    label = "a generator of another version of `rand`?",
+    note = "typed-nn is built on `rand` 0.10 and re-exports it: make the generator with `typed_nn::rand` (or depend on `rand = \"0.10\"`); a generator of another version implements that version's traits"
+)]
+pub trait Generator: Rng {}
+
+impl<R: Rng + ?Sized> Generator for R {}
+
 /// Draws one value from U(-bound, bound).
 pub(crate) fn uniform<F: Float, R: Rng + ?Sized>(rng: &mut R, bound: f64) -> F {
     let u: f64 = rng.random();
@@ -55,5 +78,5 @@ pub(crate) fn uniform<F: Float, R: Rng + ?Sized>(rng: &mut R, bound: f64) -> F {
 /// ```
 pub trait Init {
     /// Draws new weights from `scheme` and sets biases to zero.
-    fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R);
+    fn init<R: Generator + ?Sized>(&mut self, scheme: Scheme, rng: &mut R);
 }

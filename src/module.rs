@@ -478,7 +478,7 @@ macro_rules! parameterless {
             }
         }
         impl<$($generics)*> $crate::init::Init for $layer {
-            fn init<R: $crate::rand::Rng + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
+            fn init<R: $crate::init::Generator + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
         }
         impl<$($generics)*> $crate::io::Tensors for $layer {
             fn tensors(layer: &mut dyn FnMut(&'static str, &[$crate::io::TensorShape])) {

@@ -1,9 +1,7 @@
 //! The fully connected layer `y = W x + b`.
 
-use rand::Rng;
-
 use crate::float::Float;
-use crate::init::{Init, Scheme, uniform};
+use crate::init::{Generator, Init, Scheme, uniform};
 #[cfg(feature = "alloc")]
 use crate::kernels::{Layout, Start, fused_update, weights_first};
 use crate::kernels::{
@@ -59,7 +57,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// let b = Linear::<4, 3>::glorot(&mut SmallRng::seed_from_u64(1));
     /// assert_eq!(a, b); // same seed, same bits
     /// ```
-    pub fn glorot<R: Rng + ?Sized>(rng: &mut R) -> Self {
+    pub fn glorot<R: Generator + ?Sized>(rng: &mut R) -> Self {
         // Not through `random`: a layer too large for `ZERO` is reported where the function
         // that builds it is called, here the caller's line.
         let mut layer = Self::ZERO;
@@ -69,7 +67,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
 
     /// A layer with He/Kaiming uniform weights and zero biases, for ReLU. At most 1 MiB, as
     /// [`random`](Self::random).
-    pub fn he<R: Rng + ?Sized>(rng: &mut R) -> Self {
+    pub fn he<R: Generator + ?Sized>(rng: &mut R) -> Self {
         let mut layer = Self::ZERO;
         layer.init(Scheme::He, rng);
         layer
@@ -80,7 +78,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Linear<IN, OUT, F> {
     /// At most 1 MiB ([`FitsOnStack`](crate::shape::FitsOnStack)): a larger layer is built
     /// on the heap with [`boxed::zeroed`](crate::boxed::zeroed) and initialised with
     /// [`Init::init`].
-    pub fn random<R: Rng + ?Sized>(scheme: Scheme, rng: &mut R) -> Self {
+    pub fn random<R: Generator + ?Sized>(scheme: Scheme, rng: &mut R) -> Self {
         let mut layer = Self::ZERO;
         layer.init(scheme, rng);
         layer
@@ -523,7 +521,7 @@ impl<const IN: usize, const OUT: usize, F: Float> Params<F> for Linear<IN, OUT, 
 }
 
 impl<const IN: usize, const OUT: usize, F: Float> Init for Linear<IN, OUT, F> {
-    fn init<R: Rng + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
+    fn init<R: Generator + ?Sized>(&mut self, scheme: Scheme, rng: &mut R) {
         let () = NonZeroWidths::<IN, OUT>::HOLD;
         let bound = scheme.bound(IN, OUT);
         for w in self.weight.as_flattened_mut() {

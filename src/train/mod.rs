@@ -6,10 +6,11 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
 
-use rand::{Rng, RngExt};
+use rand::RngExt;
 
 use crate::float::Float;
 use crate::footprint::Footprint;
+use crate::init::Generator;
 use crate::loss::{ScoredBy, TargetError};
 use crate::module::{Backward, Forward, ParamCount, Pass};
 use crate::optim::{CheckedOptimizer, Optimizer, StepError};
@@ -653,7 +654,7 @@ where
     where
         X::Sample: crate::shape::Sample,
         T: Copy,
-        R: Rng + ?Sized,
+        R: Generator + ?Sized,
         M::Output: ScoredBy<L, X::Of<T>>,
     {
         let () = crate::shape::AppliedTwice::<M, X, L, X::Of<T>>::HOLD;
@@ -809,7 +810,7 @@ impl Tally {
 /// shuffle_together(&mut xs, &mut ts, &mut SmallRng::seed_from_u64(5)).unwrap();
 /// assert!(xs.iter().zip(&ts).all(|(x, t)| *x == 10 * t));
 /// ```
-pub fn shuffle_together<S, T, R: Rng + ?Sized>(
+pub fn shuffle_together<S, T, R: Generator + ?Sized>(
     inputs: &mut [S],
     targets: &mut [T],
     rng: &mut R,
