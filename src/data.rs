@@ -289,6 +289,9 @@ impl fmt::Display for DataError {
                 // Beyond f32's range, within f64's.
                 if text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
                     " (`f32`, up to 3.4e38; a data set of `f64`, `Dataset::<D, f64>`, reads it)"
+                } else if text.trim().parse::<f64>().is_ok_and(f64::is_nan) {
+                    // numpy's `savetxt` writes a missing value as `nan`.
+                    " (a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)"
                 } else {
                     ""
                 }

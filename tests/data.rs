@@ -695,6 +695,13 @@ fn european_decimals_booleans_and_f32_overflow_say_what_to_do() {
         );
         assert!(missing.to_string().ends_with("(a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)"), "{missing}");
     }
+    // numpy's `savetxt` writes a missing value as `nan`.
+    let nan = Dataset::<2>::from_csv("a,b,y\n1,nan,0\n").unwrap_err();
+    assert!(
+        nan.to_string()
+            .contains("is not a finite number of this float type (a missing value"),
+        "{nan}"
+    );
     let big = Dataset::<2>::from_csv("a,b,y\n1e39,2,0\n").unwrap_err();
     assert!(big.to_string().contains("`Dataset::<D, f64>`"), "{big}");
     assert!(Dataset::<2, f64>::from_csv("a,b,y\n1e39,2,0\n").is_ok());
