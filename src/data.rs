@@ -402,7 +402,7 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     /// ```
     /// use typed_nn::data::{DataError, Dataset};
     /// let err = Dataset::<2>::from_csv("a,b,y\n1,2,0\n3,NaN,1\n").unwrap_err();
-    /// assert_eq!(err.to_string(), "line 3, column 2: \"NaN\" is not a finite number of this float type");
+    /// assert!(err.to_string().starts_with("line 3, column 2: \"NaN\" is not a finite number"));
     /// assert_eq!(
     ///     Dataset::<2>::from_csv("a,y\n1,2,0\n"),
     ///     Err(DataError::HeaderWidth { expected: 3, found: 2 })
