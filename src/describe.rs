@@ -135,80 +135,93 @@ fn width(value: impl Display) -> usize {
 /// A summary of model `M` taking `X`, as Keras' `summary()` prints one: one row per layer
 /// with its type, input and output shapes and parameters, then the totals and the memory of
 /// inference and of one training step.
-pub struct Summary<M, X>(PhantomData<fn(&M, &X)>);
+pub struct Summary<M, X> {
+    /// [`table`] for `M` and `X`, chosen where the summary is made: printing it then asks
+    /// nothing of `M`, so that an input type left out is reported once, at [`summary`].
+    table: fn(&mut fmt::Formatter<'_>) -> fmt::Result,
+    model: PhantomData<fn(&M, &X)>,
+}
 
 /// The summary of `model` for input `X` (a sample or a batch), which prints as a table.
 pub fn summary<X, M: Describe<X>>(model: &M) -> Summary<M, X> {
     let _ = model;
-    Summary(PhantomData)
+    Summary {
+        table: table::<M, X>,
+        model: PhantomData,
+    }
 }
 
-impl<M: Describe<X>, X> Display for Summary<M, X> {
+impl<M, X> Display for Summary<M, X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = ["layer", "input", "output", "parameters"];
-        let mut widths = headers.map(width);
-        let mut peak_bytes = 0;
-        M::describe(&mut |l| {
-            let cells = [
-                width(Short(l.layer)),
-                width(Short(l.input)),
-                width(Short(l.output)),
-                width(l.params),
-            ];
-            for (w, c) in widths.iter_mut().zip(cells) {
-                *w = (*w).max(c);
-            }
-            peak_bytes = peak_bytes.max((l.input_len + l.output_len) * l.float_bytes);
-        });
-        let [wl, wi, wo, wp] = widths;
-        writeln!(
-            f,
-            "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
-            headers[0], headers[1], headers[2], headers[3]
-        )?;
-        let dashes = |n: usize| Repeat("-", n);
-        writeln!(
-            f,
-            "|{}|{}|{}|{}:|",
-            dashes(wl + 2),
-            dashes(wi + 2),
-            dashes(wo + 2),
-            dashes(wp + 1)
-        )?;
-        let mut result = Ok(());
-        M::describe(&mut |l| {
-            if result.is_ok() {
-                result = writeln!(
-                    f,
-                    "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
-                    Short(l.layer),
-                    Short(l.input),
-                    Short(l.output),
-                    l.params
-                );
-            }
-        });
-        result?;
-        let float = float_bytes::<M, X>();
-        let params = M::PARAM_COUNT * float;
-        let cache = M::CACHE_FLOATS * float;
-        let output = <M::Output as Tensor>::LEN * float;
-        // Forward cache, gradients, optimizer state, output and its gradient (see
-        // `Trainer::STEP_BYTES`).
-        let step = |copies: usize| cache + params * (1 + copies) + 2 * output;
-        writeln!(f, "{} parameters, {params} bytes", M::PARAM_COUNT)?;
-        writeln!(
-            f,
-            "inference: {params} bytes of parameters and at most {peak_bytes} bytes of one layer's input and output"
-        )?;
-        write!(
-            f,
-            "one training step, beside the model: {} bytes with SGD, {} with momentum, {} with Adam",
-            step(0),
-            step(1),
-            step(2)
-        )
+        (self.table)(f)
     }
+}
+
+/// The table of [`Summary`].
+fn table<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let headers = ["layer", "input", "output", "parameters"];
+    let mut widths = headers.map(width);
+    let mut peak_bytes = 0;
+    M::describe(&mut |l| {
+        let cells = [
+            width(Short(l.layer)),
+            width(Short(l.input)),
+            width(Short(l.output)),
+            width(l.params),
+        ];
+        for (w, c) in widths.iter_mut().zip(cells) {
+            *w = (*w).max(c);
+        }
+        peak_bytes = peak_bytes.max((l.input_len + l.output_len) * l.float_bytes);
+    });
+    let [wl, wi, wo, wp] = widths;
+    writeln!(
+        f,
+        "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
+        headers[0], headers[1], headers[2], headers[3]
+    )?;
+    let dashes = |n: usize| Repeat("-", n);
+    writeln!(
+        f,
+        "|{}|{}|{}|{}:|",
+        dashes(wl + 2),
+        dashes(wi + 2),
+        dashes(wo + 2),
+        dashes(wp + 1)
+    )?;
+    let mut result = Ok(());
+    M::describe(&mut |l| {
+        if result.is_ok() {
+            result = writeln!(
+                f,
+                "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
+                Short(l.layer),
+                Short(l.input),
+                Short(l.output),
+                l.params
+            );
+        }
+    });
+    result?;
+    let float = float_bytes::<M, X>();
+    let params = M::PARAM_COUNT * float;
+    let cache = M::CACHE_FLOATS * float;
+    let output = <M::Output as Tensor>::LEN * float;
+    // Forward cache, gradients, optimizer state, output and its gradient (see
+    // `Trainer::STEP_BYTES`).
+    let step = |copies: usize| cache + params * (1 + copies) + 2 * output;
+    writeln!(f, "{} parameters, {params} bytes", M::PARAM_COUNT)?;
+    writeln!(
+        f,
+        "inference: {params} bytes of parameters and at most {peak_bytes} bytes of one layer's input and output"
+    )?;
+    write!(
+        f,
+        "one training step, beside the model: {} bytes with SGD, {} with momentum, {} with Adam",
+        step(0),
+        step(1),
+        step(2)
+    )
 }
 
 /// Bytes of one float of model `M`'s output.
