@@ -291,7 +291,7 @@ impl fmt::Display for DataError {
                     " (`f32`, up to 3.4e38; a data set of `f64`, `Dataset::<D, f64>`, reads it)"
                 } else if text.trim().parse::<f64>().is_ok_and(f64::is_nan) {
                     // numpy's `savetxt` writes a missing value as `nan`.
-                    " (a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)"
+                    MISSING_VALUE
                 } else {
                     ""
                 }
@@ -711,11 +711,15 @@ fn not_a_number_hint(text: &str) -> &'static str {
     {
         " (a boolean: write it as 0 or 1, as pandas' `astype(int)` does)"
     } else if marks_missing(text) {
-        " (a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)"
+        MISSING_VALUE
     } else {
         ""
     }
 }
+
+/// The hint of a field that marks a missing value (`NA`, `nan`, ...): what it is and what to
+/// do, as [`DataError::Missing`] says of an empty field.
+const MISSING_VALUE: &str = " (a missing value: drop or fill such rows before writing the file, as pandas' `dropna()` does)";
 
 /// Whether `text` is one of the marks data sets write for a missing value (compared without
 /// case): R's `NA`, spreadsheets' `#N/A`, pandas' `<NA>` and its other `na_values`, and the

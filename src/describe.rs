@@ -137,7 +137,8 @@ fn width(value: impl Display) -> usize {
 /// inference and of one training step.
 pub struct Summary<M, X> {
     /// [`table`] for `M` and `X`, chosen where the summary is made: printing it then asks
-    /// nothing of `M`, so that an input type left out is reported once, at [`summary`].
+    /// nothing of `M`, so that an input type left out is reported at [`summary`] alone (one
+    /// error per layer that needs it), not again where the summary is printed.
     table: fn(&mut fmt::Formatter<'_>) -> fmt::Result,
     model: PhantomData<fn(&M, &X)>,
 }
@@ -263,7 +264,12 @@ impl Display for Gradients<'_> {
 /// its input's when a layer before it has parameters: not in the first layer, whose input is
 /// the data, nor behind layers without parameters), and a dashed edge from each layer to its
 /// backward step for what the forward pass cached. Render it with `dot -Tsvg`.
-pub struct Graph<M, X>(PhantomData<fn(&M, &X)>);
+pub struct Graph<M, X> {
+    /// [`dot`] for `M` and `X`, chosen where the graph is made (as [`Summary`] chooses its
+    /// table).
+    dot: fn(&mut fmt::Formatter<'_>) -> fmt::Result,
+    model: PhantomData<fn(&M, &X)>,
+}
 
 /// The computation graph of `model` for input `X`.
 ///
@@ -280,50 +286,58 @@ pub struct Graph<M, X>(PhantomData<fn(&M, &X)>);
 /// ```
 pub fn graph<X, M: Describe<X>>(model: &M) -> Graph<M, X> {
     let _ = model;
-    Graph(PhantomData)
+    Graph {
+        dot: dot::<M, X>,
+        model: PhantomData,
+    }
 }
 
-impl<M: Describe<X>, X> Display for Graph<M, X> {
+impl<M, X> Display for Graph<M, X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut layers = 0;
-        M::describe(&mut |_| layers += 1);
-        writeln!(f, "digraph model {{")?;
-        writeln!(f, "  rankdir=LR;")?;
-        writeln!(f, "  node [shape=box, fontname=\"monospace\"];")?;
-        writeln!(
-            f,
-            "  x [label=\"input\\n{}\", shape=ellipse];",
-            Short(core::any::type_name::<X>())
-        )?;
-        let mut result = Ok(());
-        let mut index = 0;
-        // Whether a layer before this one has parameters (`Backward::HAS_PARAMETERS`).
-        let mut learner_before = false;
-        M::describe(&mut |l| {
-            if result.is_ok() {
-                result = writeln!(
-                    f,
-                    "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
-                    Short(l.layer),
-                    Short(l.output),
-                    Short(l.layer),
-                    Gradients(learner_before, l)
-                );
-            }
-            learner_before |= l.params > 0;
-            index += 1;
-        });
-        result?;
-        writeln!(f, "  loss [label=\"loss\", shape=ellipse];")?;
-        write!(f, "  x")?;
-        (0..layers).try_for_each(|i| write!(f, " -> f{i}"))?;
-        writeln!(f, " -> loss;")?;
-        write!(f, "  loss")?;
-        (0..layers).rev().try_for_each(|i| write!(f, " -> b{i}"))?;
-        writeln!(f, " [color=red];")?;
-        for i in 0..layers {
-            writeln!(f, "  f{i} -> b{i} [style=dashed, label=\"cache\"];")?;
-        }
-        writeln!(f, "}}")
+        (self.dot)(f)
     }
+}
+
+/// The DOT text of [`Graph`].
+fn dot<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut layers = 0;
+    M::describe(&mut |_| layers += 1);
+    writeln!(f, "digraph model {{")?;
+    writeln!(f, "  rankdir=LR;")?;
+    writeln!(f, "  node [shape=box, fontname=\"monospace\"];")?;
+    writeln!(
+        f,
+        "  x [label=\"input\\n{}\", shape=ellipse];",
+        Short(core::any::type_name::<X>())
+    )?;
+    let mut result = Ok(());
+    let mut index = 0;
+    // Whether a layer before this one has parameters (`Backward::HAS_PARAMETERS`).
+    let mut learner_before = false;
+    M::describe(&mut |l| {
+        if result.is_ok() {
+            result = writeln!(
+                f,
+                "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
+                Short(l.layer),
+                Short(l.output),
+                Short(l.layer),
+                Gradients(learner_before, l)
+            );
+        }
+        learner_before |= l.params > 0;
+        index += 1;
+    });
+    result?;
+    writeln!(f, "  loss [label=\"loss\", shape=ellipse];")?;
+    write!(f, "  x")?;
+    (0..layers).try_for_each(|i| write!(f, " -> f{i}"))?;
+    writeln!(f, " -> loss;")?;
+    write!(f, "  loss")?;
+    (0..layers).rev().try_for_each(|i| write!(f, " -> b{i}"))?;
+    writeln!(f, " [color=red];")?;
+    for i in 0..layers {
+        writeln!(f, "  f{i} -> b{i} [style=dashed, label=\"cache\"];")?;
+    }
+    writeln!(f, "}}")
 }

@@ -535,10 +535,15 @@ impl Display for SafetensorsError {
 
 impl core::error::Error for SafetensorsError {}
 
+/// How the tensors that only a batch normalisation holds end: PyTorch's `BatchNorm1d` saves
+/// these beside its weight and bias.
+pub(super) const BATCH_NORM_STATS: [&str; 3] =
+    ["running_mean", "running_var", "num_batches_tracked"];
+
 /// For a batch normalisation's tensor, how to read its network: folded into the linear layer
 /// before it, which then computes the same in evaluation.
 fn batch_norm_hint(name: &Name) -> &'static str {
-    let batch_norm = ["running_mean", "running_var", "num_batches_tracked"]
+    let batch_norm = BATCH_NORM_STATS
         .iter()
         .any(|suffix| name.as_str().ends_with(suffix));
     if batch_norm {

@@ -577,14 +577,13 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             return Err(match (shifted(&header, naming, layer.0, shape), first) {
                 // A batch normalisation where the model has a layer without parameters
                 // shifts the indices too: named as what it is, not as a dropout.
-                (Some(found), _) => match batch_norm_under::<M>(&header, naming, &unclaimed) {
-                    Some((name, (layer, has_parameters))) => SafetensorsError::Unread {
-                        name,
-                        layer,
-                        has_parameters,
-                    },
-                    None => SafetensorsError::Shifted { name, layer, found },
-                },
+                (Some(found), _) => {
+                    let batch_norm = |t: &TensorInfo<'_>| {
+                        error::BATCH_NORM_STATS.iter().any(|s| t.name.ends_with(s))
+                    };
+                    first_unread::<M>(&header, naming, &unclaimed, batch_norm)
+                        .unwrap_or(SafetensorsError::Shifted { name, layer, found })
+                }
                 (None, Some(first)) if expected == 1 => {
                     SafetensorsError::NamedOtherwise { name, layer, first }
                 }
@@ -640,20 +639,11 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     // layer in the file's network, whether or not the file may hold more. Where it may not,
     // such a tensor is refused below anyway, and this only names it better: firmware (built
     // without an allocator) is spared the code there, 3.7 KB of flash.
-    if header.len() != direct && (PART || cfg!(feature = "alloc")) {
-        let mut unread = None;
-        header.for_each(|t| {
-            if unread.is_none() && unclaimed(t) {
-                unread = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
-            }
-        });
-        if let Some((name, (layer, has_parameters))) = unread {
-            return Err(SafetensorsError::Unread {
-                name,
-                layer,
-                has_parameters,
-            });
-        }
+    if header.len() != direct
+        && (PART || cfg!(feature = "alloc"))
+        && let Some(unread) = first_unread::<M>(&header, naming, &unclaimed, |_| true)
+    {
+        return Err(unread);
     }
     if header.len() != direct && !PART {
         // A tensor that no layer claimed: the first, in the header's order.
@@ -747,24 +737,26 @@ fn shifted(
         .find(|name| matches!(header.find(name.as_str()), Ok(Some(t)) if t.shape == want))
 }
 
-/// The first tensor of a batch normalisation (`running_mean`, `running_var`,
-/// `num_batches_tracked`) that no layer of `M` reads and that falls under one of its layers,
-/// with that layer ([`owner`]).
-fn batch_norm_under<M: Tensors>(
+/// [`SafetensorsError::Unread`] for the first tensor, among those `only` accepts, that no
+/// layer of `M` reads and that falls under one of its layers ([`owner`]).
+fn first_unread<M: Tensors>(
     header: &Header<'_>,
     naming: Naming<'_>,
     unclaimed: &impl Fn(&TensorInfo<'_>) -> bool,
-) -> Option<(Name, Owner)> {
-    let mut found = None;
+    only: impl Fn(&TensorInfo<'_>) -> bool,
+) -> Option<SafetensorsError> {
+    let mut unread = None;
     header.for_each(|t| {
-        let batch_norm = ["running_mean", "running_var", "num_batches_tracked"]
-            .iter()
-            .any(|suffix| t.name.ends_with(suffix));
-        if found.is_none() && batch_norm && unclaimed(t) {
-            found = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
+        if unread.is_none() && only(t) && unclaimed(t) {
+            unread = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
         }
     });
-    found
+    let (name, (layer, has_parameters)) = unread?;
+    Some(SafetensorsError::Unread {
+        name,
+        layer,
+        has_parameters,
+    })
 }
 
 /// A layer that owns a tensor's name: its index and type, and whether it has parameters.
