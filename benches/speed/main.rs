@@ -16,6 +16,7 @@
 //! comparison start from the same weights and see the same data.
 
 mod floor;
+mod fused;
 mod hand;
 mod images;
 mod sweep;
@@ -218,6 +219,8 @@ struct Row {
     /// The checked step's time over the unchecked step's, median of rounds.
     checks: Option<f64>,
     target: &'static str,
+    /// Printed below the table.
+    note: Option<String>,
 }
 
 impl Row {
@@ -239,6 +242,7 @@ impl Row {
             vs_floor: None,
             checks: None,
             target,
+            note: None,
         }
     }
 
@@ -261,6 +265,7 @@ fn w1(t: &Timing) -> Row {
     let mut rng = SmallRng::seed_from_u64(1);
     let net: Net = (Linear::glorot(&mut rng), Sigmoid, Linear::glorot(&mut rng));
     let mut hand_net = hand_copy(&net);
+    let fused_start = fused::FusedMlp::new(&hand_net);
     // Both steps' models and buffers on the heap, placed alike: on the stack, where a
     // program's environment moves them, a step of 100 ns ran up to a tenth slower or faster
     // with where its model and its gradients fell relative to each other.
@@ -268,6 +273,7 @@ fn w1(t: &Timing) -> Row {
     let mut net = Box::new(net);
     let xs = seeded_inputs::<2>(256, 2);
     let ts: Vec<[f32; 1]> = xs.iter().map(|x| [(x[0] - x[1]).abs()]).collect();
+    fused_agrees_with_hand(&fused_start, &hand_net, &xs, &ts);
 
     let mut trainer = Trainer::<Net, [f32; 2], _>::boxed(Sgd::new(0.5));
     let mut i = 0;
@@ -297,10 +303,67 @@ fn w1(t: &Timing) -> Row {
         i = (i + 1) % xs.len();
         black_box(raw.step(&mut *raw_net, black_box(&xs[i]), &ts[i], &Mse));
     });
-    let mut cases = [ours, hand, unchecked];
+
+    let mut fused_net = Box::new(fused_start.clone());
+    let mut i = 0;
+    let fused = case(|| {
+        i = (i + 1) % xs.len();
+        black_box(fused_net.step(black_box(&xs[i]), ts[i][0], 0.5));
+    });
+    let mut cases = vec![ours, hand, unchecked, fused];
+    let has_fma = fused::has_fma();
+    if has_fma {
+        let mut fma_net = Box::new(fused_start.clone());
+        let (xs, ts, mut i) = (&xs, &ts, 0);
+        cases.push(case(move || {
+            i = (i + 1) % xs.len();
+            // SAFETY: the CPU has AVX2 and FMA (`has_fma`).
+            #[cfg(target_arch = "x86_64")]
+            black_box(unsafe { fma_net.step_fma(black_box(&xs[i]), ts[i][0], 0.5) });
+        }));
+    }
     let c = t.compare(&mut cases);
     let checks = t.checks_cost(&mut cases, 0, 2);
-    Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, &c, ">= 1.0x hand").checks(checks)
+    let mut note = format!(
+        "W1's step fused by hand, without checks (benches/speed/fused.rs), as the bound of a step of its shape: {} steps/s, {:.2}x the hand loops (typed-nn {:.2}x)",
+        rate("steps/s", c.ns[3]),
+        c.ratio[1] / c.ratio[3],
+        c.ratio[1]
+    );
+    if has_fma {
+        note += &format!(
+            "; compiled with AVX2 and FMA: {} steps/s, {:.2}x",
+            rate("steps/s", c.ns[4]),
+            c.ratio[1] / c.ratio[4]
+        );
+    }
+    let mut row = Row::new("W1 tiny 2-16-1 SGD", "steps/s", 1, &c, ">= 1.0x hand").checks(checks);
+    row.note = Some(note);
+    row
+}
+
+/// The fused step computes what the hand loops do: the same losses, step after step, within
+/// the difference of their `exp`s (the crate's is within 3e-7 of the true value).
+fn fused_agrees_with_hand(
+    fused: &fused::FusedMlp<2, 16>,
+    hand: &hand::Mlp<2, 16, 1>,
+    xs: &[[f32; 2]],
+    ts: &[[f32; 1]],
+) {
+    let (mut fused, mut hand) = (fused.clone(), hand.clone());
+    for (x, t) in xs.iter().zip(ts) {
+        let (mut z, mut h, mut y) = ([0.0; 16], [0.0; 16], [0.0; 1]);
+        hand.forward::<hand::Sigmoid>(x, &mut z, &mut h, &mut y);
+        let hand_loss = (y[0] - t[0]) * (y[0] - t[0]);
+        let mut grads = hand::Mlp::zero();
+        hand.backward::<hand::Sigmoid>(x, &z, &h, &[2.0 * (y[0] - t[0])], &mut grads);
+        hand.sgd(&grads, 0.5);
+        let fused_loss = fused.step(x, t[0], 0.5);
+        assert!(
+            (fused_loss - hand_loss).abs() <= 1e-5 * (1.0 + hand_loss),
+            "the fused step's loss {fused_loss} against the hand loops' {hand_loss}"
+        );
+    }
 }
 
 /// One batch of softmax cross-entropy gradients, by hand: dy = (softmax(y) - onehot) / B.
@@ -557,11 +620,13 @@ fn main() {
         );
         println!("|---|---|---|---|---|---|---|---|---|");
     }
+    let mut notes = Vec::new();
     for (key, run) in workloads {
         if !only.is_empty() && !only.iter().any(|o| o == key) {
             continue;
         }
         let r = run(&t);
+        notes.extend(r.note.clone());
         let floor = r.floor.map_or("".into(), |f| rate(r.unit, f));
         let vs_floor = r.vs_floor.map_or("".into(), |v| format!("{v:.2}x"));
         let checks = r
@@ -579,6 +644,9 @@ fn main() {
             checks,
             r.target
         );
+    }
+    for note in notes {
+        println!("\n{note}");
     }
     #[cfg(feature = "parallel")]
     if only.is_empty() || only.iter().any(|o| o == "W3") {
