@@ -10,16 +10,28 @@ use core::ptr::addr_of_mut;
 
 use crate::chain::for_each_tuple;
 use crate::float::Float;
-use crate::optim::{Adam, Optimizer, StepError, adam};
+use crate::optim::{Adam, Optimizer, SgdMomentum, StepError, adam};
 use crate::tensor::Zero;
 use crate::train::{StepBuffers, Trainer};
 
-/// Types whose all-zero bytes are a valid value, equal to [`Zero::ZERO`].
+/// Types whose all-zero bytes are a valid value, which [`settle_zeroed`](Self::settle_zeroed)
+/// turns into [`Zero::ZERO`] in place: for most (floats, layers of floats, layers without
+/// settings), the zero bytes are `ZERO` already; a layer with a setting whose default is not
+/// zero ([`LeakyReLU`](crate::LeakyReLU)'s slope) writes its default.
 ///
 /// # Safety
 /// Implement only for types made of floats, integers, arrays and tuples of such, and
-/// zero-sized layers, for which zeroed memory is exactly `Self::ZERO`.
-pub unsafe trait ZeroBits: Zero {}
+/// zero-sized layers, for which zeroed memory is a valid value, and `settle_zeroed` makes it
+/// exactly `Self::ZERO`.
+pub unsafe trait ZeroBits: Zero {
+    /// Whether [`settle_zeroed`](Self::settle_zeroed) writes anything: false (the default)
+    /// when the zero bytes are `ZERO` already, so that an array of such values is not walked.
+    const SETTLES: bool = false;
+
+    /// Makes a value whose bytes were all zero equal to [`Zero::ZERO`]. Nothing by default.
+    #[inline(always)]
+    fn settle_zeroed(&mut self) {}
+}
 
 /// Implements [`ZeroBits`] for types with no fields other than zero-bits ones.
 macro_rules! zero_bits {
@@ -37,23 +49,63 @@ zero_bits!(
     crate::Softmax
 );
 
+// SAFETY: zero bytes are a slope of 0.0, a valid `f64`; settling writes the default slope,
+// which is what `ZERO` holds.
+unsafe impl ZeroBits for crate::LeakyReLU {
+    const SETTLES: bool = true;
+    fn settle_zeroed(&mut self) {
+        *self = Self::ZERO;
+    }
+}
 // SAFETY: a zero-sized layer.
 unsafe impl<const N: usize> ZeroBits for crate::Flatten<N> {}
 // SAFETY: a zero-sized layer.
 unsafe impl<const N: usize> ZeroBits for crate::FlattenChannels<N> {}
-// SAFETY: an array of zero-bits values.
-unsafe impl<T: ZeroBits + Copy, const N: usize> ZeroBits for [T; N] {}
+// SAFETY: an array of zero-bits values, each settled.
+unsafe impl<T: ZeroBits + Copy, const N: usize> ZeroBits for [T; N] {
+    const SETTLES: bool = T::SETTLES;
+    #[inline(always)]
+    fn settle_zeroed(&mut self) {
+        if T::SETTLES {
+            self.iter_mut().for_each(T::settle_zeroed);
+        }
+    }
+}
 // SAFETY: two arrays of floats.
 unsafe impl<const IN: usize, const OUT: usize, F: Float> ZeroBits for crate::Linear<IN, OUT, F> {}
-// SAFETY: fields of zero-bits types.
-unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for crate::chain::Link<C, O> {}
-// SAFETY: fields of zero-bits types.
-unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for StepBuffers<C, O> {}
+// SAFETY: fields of zero-bits types, each settled.
+unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for crate::chain::Link<C, O> {
+    const SETTLES: bool = C::SETTLES || O::SETTLES;
+    #[inline(always)]
+    fn settle_zeroed(&mut self) {
+        self.cache.settle_zeroed();
+        self.out.settle_zeroed();
+        self.grad.settle_zeroed();
+    }
+}
+// SAFETY: fields of zero-bits types, each settled.
+unsafe impl<C: ZeroBits, O: ZeroBits> ZeroBits for StepBuffers<C, O> {
+    const SETTLES: bool = C::SETTLES || O::SETTLES;
+    #[inline(always)]
+    fn settle_zeroed(&mut self) {
+        self.cache.settle_zeroed();
+        self.out.settle_zeroed();
+        self.d_out.settle_zeroed();
+    }
+}
 
 macro_rules! tuple_zero_bits {
     ($($L:ident),+) => {
-        // SAFETY: every field is zero-bits.
-        unsafe impl<$($L: ZeroBits),+> ZeroBits for ($($L,)+) {}
+        // SAFETY: every field is zero-bits, and each is settled.
+        unsafe impl<$($L: ZeroBits),+> ZeroBits for ($($L,)+) {
+            const SETTLES: bool = false $(|| $L::SETTLES)+;
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            fn settle_zeroed(&mut self) {
+                let ($($L,)+) = self;
+                $($L.settle_zeroed();)+
+            }
+        }
     };
 }
 for_each_tuple!(tuple_zero_bits);
@@ -68,8 +120,11 @@ for_each_tuple!(tuple_zero_bits);
 /// assert_eq!(net.2.bias, [0.0; 10]);
 /// ```
 pub fn zeroed<T: ZeroBits>() -> Box<T> {
-    // SAFETY: `ZeroBits` guarantees zeroed memory is a valid `T` (namely `T::ZERO`).
-    unsafe { Box::<T>::new_zeroed().assume_init() }
+    // SAFETY: `ZeroBits` guarantees zeroed memory is a valid `T`, which settling makes
+    // `T::ZERO`.
+    let mut value = unsafe { Box::<T>::new_zeroed().assume_init() };
+    value.settle_zeroed();
+    value
 }
 
 // As for `Adam::new`, the float type is checked where the optimizer meets the model.
@@ -88,7 +143,36 @@ impl<M: ZeroBits, F: Float> Adam<M, F> {
             addr_of_mut!((*p).t).write(0);
             addr_of_mut!((*p).m).write_bytes(0, 1);
             addr_of_mut!((*p).v).write_bytes(0, 1);
-            adam.assume_init()
+            let mut adam = adam.assume_init();
+            adam.m.settle_zeroed();
+            adam.v.settle_zeroed();
+            adam
+        }
+    }
+}
+
+// As for `SgdMomentum::new`, the float type is checked where the optimizer meets the model.
+impl<M: ZeroBits, F: Float> SgdMomentum<M, F> {
+    /// [`SgdMomentum::new`] on the heap: the velocity is zeroed in place.
+    ///
+    /// ```
+    /// use typed_nn::optim::SgdMomentum;
+    /// use typed_nn::{Linear, ReLU};
+    /// type Mnist = (Linear<784, 512>, ReLU, Linear<512, 10>); // 1.6 MB
+    /// let sgd = SgdMomentum::<Mnist>::boxed(0.01, 0.9);
+    /// assert_eq!(sgd.velocity.2.bias, [0.0; 10]);
+    /// ```
+    pub fn boxed(lr: F, momentum: F) -> Box<Self> {
+        let mut sgd = Box::<Self>::new_uninit();
+        let p = sgd.as_mut_ptr();
+        // SAFETY: every field is written once before `assume_init`; the velocity is zero-bits.
+        unsafe {
+            addr_of_mut!((*p).lr).write(lr);
+            addr_of_mut!((*p).momentum).write(momentum);
+            addr_of_mut!((*p).velocity).write_bytes(0, 1);
+            let mut sgd = sgd.assume_init();
+            sgd.velocity.settle_zeroed();
+            sgd
         }
     }
 }
@@ -116,7 +200,10 @@ where
         unsafe {
             trainer.as_mut_ptr().write_bytes(0, 1);
             addr_of_mut!((*trainer.as_mut_ptr()).optimizer).write(optimizer);
-            trainer.assume_init()
+            let mut trainer = trainer.assume_init();
+            trainer.grads.settle_zeroed();
+            trainer.settle_buffers();
+            trainer
         }
     }
 }
@@ -209,5 +296,40 @@ mod tests {
         let mut nan = Net::ZERO;
         nan.set_param(0, f32::NAN);
         assert!(Optimizer::<Net>::check(&t1.optimizer, &mut nan).is_err());
+    }
+
+    /// A layer whose zero bytes are not its `ZERO` (`LeakyReLU`'s default slope) is built on
+    /// the heap as `ZERO` builds it, in a model, an optimizer's state and a trainer's buffers.
+    #[test]
+    fn leaky_layers_built_on_the_heap_keep_their_default_slope() {
+        use crate::optim::SgdMomentum;
+        use crate::{LeakyReLU, Mse};
+        type Leaky = (Linear<3, 4>, LeakyReLU, Linear<4, 2>, LeakyReLU);
+        let model: Box<Leaky> = zeroed();
+        assert!(*model == Leaky::ZERO);
+        assert_eq!(model.1.slope, LeakyReLU::DEFAULT_SLOPE);
+        let many: Box<[[LeakyReLU; 2]; 3]> = zeroed();
+        assert!(
+            many.iter()
+                .flatten()
+                .all(|l| l.slope == LeakyReLU::DEFAULT_SLOPE)
+        );
+        let adam = Adam::<Leaky>::boxed(0.1);
+        assert!(*adam == Adam::new(0.1));
+        let sgd = SgdMomentum::<Leaky>::boxed(0.1, 0.9);
+        assert!(*sgd == SgdMomentum::new(0.1, 0.9));
+        // The boxed trainer steps as the one built by value.
+        let (mut boxed, mut by_value) = (zeroed::<Leaky>(), Leaky::ZERO);
+        boxed.0.bias = [-0.5, 0.5, -0.25, 1.0];
+        by_value.0.bias = boxed.0.bias;
+        let mut t1 = Trainer::<Leaky, [f32; 3], _>::boxed(sgd);
+        let mut t2 = Trainer::<Leaky, [f32; 3], _>::new(SgdMomentum::<Leaky>::new(0.1, 0.9));
+        for _ in 0..3 {
+            let a = t1.step(&mut boxed, &[0.1, 0.2, 0.3], &[0.5, -0.5], &Mse);
+            let b = t2.step(&mut by_value, &[0.1, 0.2, 0.3], &[0.5, -0.5], &Mse);
+            assert_eq!(a.unwrap(), b.unwrap());
+        }
+        assert!(*boxed == by_value);
+        assert!(t1.output() == t2.output());
     }
 }

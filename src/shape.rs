@@ -199,7 +199,7 @@ impl<const B: usize> NonEmptyBatch<B> {
 /// value is built on the stack before it moves anywhere, and a thread's stack is 2 MiB (8 MiB
 /// for a program's main thread), less in debug builds, where values are copied on the way.
 /// Larger ones are built in place on the heap: [`boxed::zeroed`](crate::boxed::zeroed),
-/// `Trainer::boxed`, `Adam::boxed`.
+/// `Trainer::boxed`, `Adam::boxed`, `SgdMomentum::boxed`.
 pub const MAX_STACK_BYTES: usize = 1 << 20;
 
 /// The rule of every value built by value (`ZERO`, `glorot`, `Trainer::new`, `Adam::new`):
@@ -218,7 +218,7 @@ pub const MAX_STACK_BYTES: usize = 1 << 20;
 pub struct FitsOnStack<T>(core::marker::PhantomData<T>);
 
 /// The message of [`FitsOnStack`].
-const TOO_LARGE: &str = "larger than 1 MiB, too large to build on the stack: use typed_nn::boxed::zeroed(), Trainer::boxed and Adam::boxed (for a `static`, which `ZERO` builds as if on the stack: Linear::from_parts or io::ConstImage)";
+const TOO_LARGE: &str = "larger than 1 MiB, too large to build on the stack: use typed_nn::boxed::zeroed(), Trainer::boxed and Adam::boxed or SgdMomentum::boxed (for a `static`, which `ZERO` builds as if on the stack: Linear::from_parts or io::ConstImage)";
 
 #[rustfmt::skip]
 impl<T> FitsOnStack<T> {

@@ -198,3 +198,51 @@ fn a_layer_over_one_mebibyte_builds_as_a_static_from_its_parts() {
     let y = LARGE_STATIC.infer(&[1.0f32; 1024]);
     assert!(y.iter().all(|&v| v == 0.5));
 }
+
+/// Every built-in layer builds on the heap as `ZERO` would build it, `LeakyReLU`'s slope (0.01
+/// by default, not the zero of its bytes) included, and a model past the stack's bound trains
+/// there with each optimizer that keeps state of the model's size.
+#[test]
+fn a_leaky_model_past_the_stack_bound_trains_from_the_heap() {
+    type Leaky = (Linear<784, 512>, LeakyReLU, Linear<512, 10>);
+    assert!(core::mem::size_of::<Leaky>() > typed_nn::shape::MAX_STACK_BYTES);
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut x: Box<[[f32; 784]; 4]> = zeroed();
+    x.iter_mut().for_each(|row| fill(row, &mut rng, 1.0));
+    let classes = [1, 3, 5, 7];
+    // Built twice from one seed: a clone would pass through the stack.
+    let start_model = || {
+        let mut model: Box<Leaky> = zeroed();
+        assert_eq!(model.1.slope, LeakyReLU::DEFAULT_SLOPE);
+        model.init(Scheme::He, &mut SmallRng::seed_from_u64(4));
+        model
+    };
+    let mut model = start_model();
+    let mut adam = Trainer::<Leaky, [[f32; 784]; 4], _>::boxed(Adam::<Leaky>::boxed(1e-3));
+    let mut momentum = Trainer::<Leaky, [[f32; 784]; 4], _>::boxed(typed_nn::optim::SgdMomentum::<
+        Leaky,
+    >::boxed(0.01, 0.9));
+    let loss =
+        |m: &Leaky| typed_nn::eval::mean_loss(m, &x[..], &classes, &SoftmaxCrossEntropy).unwrap();
+    let start = loss(&model);
+    for _ in 0..5 {
+        adam.step(&mut model, &x, &classes, &SoftmaxCrossEntropy)
+            .unwrap();
+    }
+    assert!(
+        loss(&model) < start,
+        "Adam: {} against {start}",
+        loss(&model)
+    );
+    let mut model = start_model();
+    for _ in 0..5 {
+        momentum
+            .step(&mut model, &x, &classes, &SoftmaxCrossEntropy)
+            .unwrap();
+    }
+    assert!(
+        loss(&model) < start,
+        "momentum: {} against {start}",
+        loss(&model)
+    );
+}

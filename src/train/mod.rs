@@ -200,6 +200,15 @@ impl<C: Zero, O: Zero> Zero for StepBuffers<C, O> {
     };
 }
 
+#[cfg(feature = "alloc")]
+impl<M, X, O, W: crate::boxed::ZeroBits> Trainer<M, X, O, W> {
+    /// Settles the step buffers of a trainer built from zeroed memory
+    /// ([`ZeroBits::settle_zeroed`](crate::boxed::ZeroBits::settle_zeroed)).
+    pub(crate) fn settle_buffers(&mut self) {
+        self.buffers.settle_zeroed();
+    }
+}
+
 /// The float type of model `M`'s output for input `X`.
 pub type Elem<M, X> = <<M as Forward<X>>::Output as Tensor>::Elem;
 
