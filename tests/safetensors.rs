@@ -598,8 +598,35 @@ fn other_formats_and_unknown_dtypes_are_named() {
     zip.resize(200, 0);
     assert_eq!(
         refused(&zip),
-        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`); in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`"
+        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
     );
+    // Pickles of every protocol from 2 to 5 (`pickle.HIGHEST_PROTOCOL`), as `pickle.dump`
+    // writes a state dict: `\x80`, the protocol, then its opcodes.
+    for protocol in 2..=5u8 {
+        let mut pickle = vec![0x80, protocol, 0x95, 0x4b, 0x02, 0, 0, 0, 0, 0, 0, 0x7d];
+        pickle.resize(300, b'q');
+        let message = refused(&pickle);
+        assert!(
+            message.contains("by its first bytes a pickle, as `pickle.dump`"),
+            "{message}"
+        );
+    }
+    // Compressed files are to be decompressed, not converted.
+    for (magic, what, extension) in [
+        (&b"\x1f\x8b\x08\x00"[..], "gzip", "gz"),
+        (b"\xfd7zXZ\x00\x00", "xz", "xz"),
+        (b"\x28\xb5\x2f\xfd", "zstd", "zst"),
+        (b"BZh91AY&SY", "bzip2", "bz2"),
+    ] {
+        let mut file = magic.to_vec();
+        file.resize(100, 0x5a);
+        assert_eq!(
+            refused(&file),
+            format!(
+                "not a safetensors file, but by its first bytes {what}-compressed data (`.{extension}`): decompress it, and load the file it holds"
+            )
+        );
+    }
     // A CSV file given by mistake: eight bytes of text as a length claim exabytes.
     assert_eq!(
         refused(b"sepal_length,sepal_width,species\n5.1,3.5,0\n"),

@@ -357,9 +357,13 @@ impl Display for SafetensorsError {
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}: a safetensors file begins with the length of its header in 8 bytes"
             ),
+            OtherFormat { looks_like } if super::COMPRESSED.contains(looks_like) => write!(
+                f,
+                "not a safetensors file, but by its first bytes {looks_like}: decompress it, and load the file it holds"
+            ),
             OtherFormat { looks_like } => write!(
                 f,
-                "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)`"
+                "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
             ),
             Coverage {
                 name: Some(name), ..

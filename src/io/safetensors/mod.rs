@@ -440,18 +440,37 @@ pub(crate) const OWN_IMAGE: &str = "this crate's own weights image, as `io::save
 /// What [`SafetensorsError::OtherFormat`] says of a file that begins with text.
 pub(crate) const TEXT: &str = "text (a CSV, JSON or other text file)";
 
+/// What [`SafetensorsError::OtherFormat`] says of compressed files, which hold a file to
+/// decompress rather than another format to convert.
+pub(crate) const COMPRESSED: [&str; 4] = [
+    "gzip-compressed data (`.gz`)",
+    "xz-compressed data (`.xz`)",
+    "zstd-compressed data (`.zst`)",
+    "bzip2-compressed data (`.bz2`)",
+];
+
+/// What [`SafetensorsError::OtherFormat`] says of a pickle: every protocol from 2 (Python 2.3)
+/// to 5 (`pickle.HIGHEST_PROTOCOL` from Python 3.8) begins with `0x80` and its number.
+const PICKLE: &str = "a pickle, as `pickle.dump` or the legacy `torch.save` (`_use_new_zipfile_serialization=False`) writes";
+
 /// The format a file that is not safetensors looks like, from its first bytes.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
-    const FORMATS: [(&[u8], &str); 6] = [
+    const FORMATS: [(&[u8], &str); 12] = [
         (&crate::io::MAGIC, OWN_IMAGE),
         (
             b"PK\x03\x04",
-            "a zip archive, as PyTorch's `torch.save` writes (`.pt`, `.bin`)",
+            "a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`) and NumPy's `np.savez` (`.npz`) write",
         ),
         (b"\x93NUMPY", "a NumPy array (`.npy`)"),
         (b"\x89HDF", "an HDF5 file, as Keras writes (`.h5`)"),
-        (b"\x80\x02", "a pickle, as older `torch.save` writes"),
-        (b"\x80\x04", "a pickle"),
+        (b"\x80\x02", PICKLE),
+        (b"\x80\x03", PICKLE),
+        (b"\x80\x04", PICKLE),
+        (b"\x80\x05", PICKLE),
+        (b"\x1f\x8b", COMPRESSED[0]),
+        (b"\xfd7zXZ\x00", COMPRESSED[1]),
+        (b"\x28\xb5\x2f\xfd", COMPRESSED[2]),
+        (b"BZh", COMPRESSED[3]),
     ];
     let known = FORMATS
         .iter()
