@@ -1,6 +1,9 @@
 //! What type is this file? Reads a safetensors file, prints its tensors and the typed-nn model
 //! type whose parameters it holds: `Linear` layers from the shapes of `weight` and `bias`, and
 //! a placeholder where the file holds no tensor (an activation, which weights cannot tell).
+//! What no model of the crate reads as it is gets a comment that says what it is and what to
+//! do: a weight saved in two parts (pruned, weight normalisation), a layer without a bias or
+//! with one of two dimensions, a normalisation, a learned activation, a convolution.
 //!
 //! Run: `cargo run --release --example safetensors_info -- FILE.safetensors`
 //! (without a file, it reads the PyTorch-named fixture in `tests/fixtures/`).
@@ -20,6 +23,9 @@ struct Entry {
 struct Module {
     prefix: String,
     weight: Option<Vec<u64>>,
+    /// How its weight is saved in two parts, when it is: pruned, or under weight
+    /// normalisation; `weight` is then the full weight's shape.
+    split: Option<&'static str>,
     bias: Option<Vec<u64>>,
     dtype: String,
     /// Its `weight` and `bias` tensors' full names.
@@ -36,6 +42,14 @@ impl Module {
     }
 }
 
+/// Appends a line to the report.
+macro_rules! say {
+    ($out:expr, $($format:tt)*) => {{
+        $out.push_str(&format!($($format)*));
+        $out.push('\n');
+    }};
+}
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -43,7 +57,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     let path = std::env::args().nth(1).unwrap_or_else(|| fixture.into());
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
-    let header = Header::parse(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    print!("{}", report(&path, &bytes)?);
+    Ok(())
+}
+
+/// What the example prints for the file `bytes`, read from `path`: its tensors, the model
+/// type that reads it and how to load it (tested in `tests/safetensors_info.rs`).
+pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
+    let mut out = String::new();
+    let header = Header::parse(bytes).map_err(|e| format!("{path}: {e}"))?;
     let mut entries = Vec::new();
     header.for_each(|t| {
         entries.push(Entry {
@@ -52,11 +74,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             shape: t.shape.as_slice().to_vec(),
         })
     });
-    println!("{path}: {} tensors\n", entries.len());
-    println!("| tensor | dtype | shape |");
-    println!("|---|---|---|");
+    say!(out, "{path}: {} tensors\n", entries.len());
+    say!(out, "| tensor | dtype | shape |");
+    say!(out, "|---|---|---|");
     for e in &entries {
-        println!("| `{}` | {} | {:?} |", e.name, e.dtype, e.shape);
+        say!(out, "| `{}` | {} | {:?} |", e.name, e.dtype, e.shape);
     }
 
     // Tensors that are neither a weight nor a bias, alone under their prefix (a bare
@@ -68,15 +90,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (batch_norms, strays): (Vec<Module>, Vec<Module>) =
         rest.into_iter().partition(Module::is_batch_norm);
     if modules.is_empty() {
-        println!(
+        say!(
+            out,
             "\nNo tensor is a layer's weight or bias: no model of this crate's layers reads this file."
         );
-        return Ok(());
+        return Ok(out);
     }
     // nn.Sequential's names, `0`, `2`, ..., under a common prefix (`net.0`) or none.
     let numbering = numbering(&modules);
-    println!("\nThe typed-nn model with these parameters:\n");
-    println!("type Model = (");
+    say!(out, "\nThe typed-nn model with these parameters:\n");
+    say!(out, "type Model = (");
     let mut previous_out: Option<u64> = None;
     let mut next_index = 0;
     for (i, m) in modules.iter().enumerate() {
@@ -90,43 +113,74 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                     b_outer == outer.as_deref().unwrap_or("") && index == skipped.to_string()
                 });
                 if normalised {
-                    println!(
+                    say!(
+                        out,
                         "    // {skipped}: a batch normalisation (below): no layer once folded into the Linear before it"
                     );
+                } else if i == 0 {
+                    // Before the first layer: most often the input's `nn.Flatten`.
+                    let width = m.weight.as_ref().and_then(|w| w.get(1).copied());
+                    let flatten =
+                        width.map_or("Flatten<N>".to_string(), |w| format!("Flatten<{w}>"));
+                    say!(
+                        out,
+                        "    {flatten}, // {skipped}: no tensors before the first layer: an `nn.Flatten` (for images; leave it out for inputs that are rows of features), or an activation of the inputs"
+                    );
                 } else if std::mem::take(&mut activation) {
-                    println!(
+                    say!(
+                        out,
                         "    ReLU, // {skipped}: no tensors, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
                     );
                 } else {
-                    println!(
+                    say!(
+                        out,
                         "    Identity, // {skipped}: no tensors, a second module in a row: a dropout (nothing at inference), or another activation"
                     );
                 }
             }
             next_index = indices[i] + 1;
         } else if i > 0 {
-            println!(
+            say!(
+                out,
                 "    ReLU, // between modules, an activation: ReLU, Sigmoid, Tanh, ...? (weights cannot tell: choose)"
             );
         }
-        println!("    {}", layer(m, &mut previous_out));
+        say!(out, "    {}", layer(m, &mut previous_out));
     }
-    println!(");");
+    say!(out, ");");
     let names = |ms: &[Module]| -> Vec<String> {
         ms.iter()
             .flat_map(|m| m.other.iter().chain(&m.names).cloned())
             .collect()
     };
     if !batch_norms.is_empty() {
-        println!(
+        say!(
+            out,
             "\nBatch normalisations, which this crate has no layer for: {}. Fold each into the `Linear` before it (in PyTorch, `torch.nn.utils.fusion.fuse_linear_bn_eval`) and save that: the model above then reads it, and computes what the file's network does in evaluation.",
             names(&batch_norms).join(", ")
+        );
+    }
+    let resave: Vec<&str> = modules
+        .iter()
+        .filter(|m| needs_saving_again(m))
+        .map(|m| m.prefix.as_str())
+        .collect();
+    if !resave.is_empty() {
+        say!(
+            out,
+            "\nNo model reads this file as it is: the tensors of {} are not saved as a Linear's `weight` and `bias` (see their comments above): save it again so.",
+            resave
+                .iter()
+                .map(|p| named(p))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     // Folded, a batch normalisation leaves no tensors of its own: only strays need `load_part`.
     let holds_more = !strays.is_empty();
     if !strays.is_empty() {
-        println!(
+        say!(
+            out,
             "\nNot parameters of any layer, so not in the model: {}. `load` refuses a file that holds them; `load_part` reads the model's tensors and leaves them.",
             names(&strays).join(", ")
         );
@@ -138,24 +192,34 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     match &numbering {
         Some((Some(prefix), _)) => {
-            println!("\nIts names are nn.Sequential's under `{prefix}.`: load it with");
-            println!("safetensors::{load}(&bytes, &mut model, Naming::Prefixed({prefix:?}))");
+            say!(
+                out,
+                "\nIts names are nn.Sequential's under `{prefix}.`: load it with"
+            );
+            say!(
+                out,
+                "safetensors::{load}(&bytes, &mut model, Naming::Prefixed({prefix:?}))"
+            );
         }
         Some((None, _)) if holds_more => {
-            println!("\nLoad it with");
-            println!("safetensors::load_part(&bytes, &mut model, Naming::Sequential)");
+            say!(out, "\nLoad it with");
+            say!(
+                out,
+                "safetensors::load_part(&bytes, &mut model, Naming::Sequential)"
+            );
         }
         Some((None, _)) => {}
         None => {
             let names: Vec<String> = modules.iter().map(|m| format!("{:?}", m.prefix)).collect();
-            println!("\nIts names are not nn.Sequential's: load it with");
-            println!(
+            say!(out, "\nIts names are not nn.Sequential's: load it with");
+            say!(
+                out,
                 "safetensors::{load}(&bytes, &mut model, Naming::Layers(&[{}]))",
                 names.join(", ")
             );
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The layers' nn.Sequential indices and the prefix they share (`net` for `net.0`, `net.2`;
@@ -179,13 +243,15 @@ fn numbering(modules: &[Module]) -> Option<(Option<String>, Vec<usize>)> {
 fn modules(entries: &[Entry]) -> Vec<Module> {
     let mut modules: Vec<Module> = Vec::new();
     for e in entries {
-        let (prefix, leaf) = e.name.rsplit_once('.').unwrap_or(("", &e.name));
+        let (prefix, leaf) = split_weight(&e.name)
+            .unwrap_or_else(|| e.name.rsplit_once('.').unwrap_or(("", &e.name)));
         let index = match modules.iter().position(|m| m.prefix == prefix) {
             Some(i) => i,
             None => {
                 modules.push(Module {
                     prefix: prefix.to_string(),
                     weight: None,
+                    split: None,
                     bias: None,
                     dtype: e.dtype.clone(),
                     names: Vec::new(),
@@ -195,9 +261,32 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
             }
         };
         let m = &mut modules[index];
+        // The layer's float type is its weight's (or bias's), not a counter's beside it.
+        if matches!(leaf, "weight" | "weight_orig" | "weight_v" | "original1")
+            || (leaf == "bias" && m.weight.is_none())
+        {
+            m.dtype = e.dtype.clone();
+        }
         match leaf {
             "weight" => m.weight = Some(e.shape.clone()),
             "bias" => m.bias = Some(e.shape.clone()),
+            // The part of a split weight with the full weight's shape.
+            "weight_orig" | "weight_v" | "original1" => {
+                m.weight = Some(e.shape.clone());
+                m.split = Some(match leaf {
+                    "weight_orig" => {
+                        "pruned: make the pruning permanent with `prune.remove(module, \"weight\")` and save again"
+                    }
+                    "weight_v" => {
+                        "under weight normalisation: `torch.nn.utils.remove_weight_norm(module)` and save again"
+                    }
+                    _ => {
+                        "under a parametrization: `torch.nn.utils.parametrize.remove_parametrizations(module, \"weight\")` and save again"
+                    }
+                });
+            }
+            // The other part: the mask, or the magnitudes.
+            "weight_mask" | "weight_g" | "original0" => {}
             _ => m.other.push(e.name.clone()),
         }
         if leaf == "weight" || leaf == "bias" {
@@ -218,6 +307,20 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
     modules
 }
 
+/// The module and the part of a weight saved in two parts: `("0", "weight_orig")` for a pruned
+/// `0.weight_orig`, `("0", "original1")` for `0.parametrizations.weight.original1`.
+fn split_weight(name: &str) -> Option<(&str, &str)> {
+    if let Some((module, part)) = name.rsplit_once(".parametrizations.weight.") {
+        return Some((module, part));
+    }
+    if let Some(part) = name.strip_prefix("parametrizations.weight.") {
+        return Some(("", part));
+    }
+    let (prefix, leaf) = name.rsplit_once('.').unwrap_or(("", name));
+    let parts = ["weight_orig", "weight_mask", "weight_g", "weight_v"];
+    parts.contains(&leaf).then_some((prefix, leaf))
+}
+
 /// The typed layer of one module, with a comment when the file does not fit one.
 fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
     let float = match m.dtype.as_str() {
@@ -226,26 +329,64 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
         "F64" => ", f64".to_string(),
         other => format!(", /* {other}: typed-nn holds f32 or f64 */"),
     };
-    match (&m.weight, &m.bias, m.other.is_empty()) {
-        (Some(w), Some(b), true) if w.len() == 2 && b.len() == 1 && b[0] == w[0] => {
+    let count = |shape: &[u64]| shape.iter().product::<u64>();
+    match (&m.weight, &m.bias) {
+        // A Linear's weight is [out, in], its bias [out] (or saved as [1, out], or missing).
+        (Some(w), bias) if w.len() == 2 && bias.as_ref().is_none_or(|b| count(b) == w[0]) => {
             let (out, inp) = (w[0], w[1]);
             let chain = match previous_out.replace(out) {
                 Some(prev) if prev != inp => format!(" (the layer before gives {prev} features!)"),
                 _ => String::new(),
             };
+            let bias = match bias {
+                Some(b) if b.len() == 1 => format!("bias [{out}]"),
+                Some(b) => format!("bias saved as {b:?} (save it as [{out}]: `bias.reshape(-1)`)"),
+                None => format!(
+                    "no bias (`bias=False`; a `Linear` has one: save `torch.zeros({out})` as its bias)"
+                ),
+            };
+            let split = match m.split {
+                Some(how) => format!("; its weight saved in two parts, {how}"),
+                None => String::new(),
+            };
+            let other = match m.other.is_empty() {
+                true => String::new(),
+                false => format!(
+                    "; also {:?}, which a Linear does not read: remove them from the file",
+                    m.other
+                ),
+            };
             format!(
-                "Linear<{inp}, {out}{float}>, // {}: weight [{out}, {inp}], bias [{out}]{chain}",
-                m.prefix
+                "Linear<{inp}, {out}{float}>, // {}: weight [{out}, {inp}], {bias}{chain}{split}{other}",
+                if m.prefix.is_empty() {
+                    "(no name)"
+                } else {
+                    &m.prefix
+                }
             )
         }
+        (Some(w), _) if w.len() >= 3 => format!(
+            "/* {}: weight {w:?}, of {} dimensions: a convolution's, which this crate has no layer for */",
+            m.prefix,
+            w.len()
+        ),
         // The weight saved as [in, out]: PyTorch's is [out, in].
-        (Some(w), Some(b), true) if w.len() == 2 && b.len() == 1 && b[0] == w[1] => format!(
+        (Some(w), Some(b)) if w.len() == 2 && b.len() == 1 && b[0] == w[1] => format!(
             "/* {}: weight [{}, {}] and bias [{}]: the weight is stored transposed (a Linear's is [out, in]: save `weight.T`) */",
             m.prefix, w[0], w[1], b[0]
         ),
+        // A scale and a shift for each feature: a normalisation without running statistics.
+        (Some(w), Some(b)) if w.len() == 1 && w == b => format!(
+            "/* {}: weight and bias of {} values each: a normalisation (`nn.LayerNorm`, ...), which this crate has no layer for */",
+            m.prefix, w[0]
+        ),
+        (Some(w), None) if w.len() == 1 => format!(
+            "/* {}: a weight of shape {w:?} and no bias: a learned activation (`nn.PReLU`, ...), which this crate has no layer for */",
+            m.prefix
+        ),
         // A bias alone: the weight tied to another layer's (`save_model` writes it once and
         // names the alias in the metadata, which `load` follows).
-        (None, Some(b), true) if b.len() == 1 => {
+        (None, Some(b)) if b.len() == 1 && m.other.is_empty() => {
             let out = b[0];
             match previous_out.replace(out) {
                 Some(inp) => format!(
@@ -263,6 +404,23 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
             m.prefix, m.weight, m.bias, m.other
         ),
     }
+}
+
+/// A module as the text names it: `0`, or the lone module of a file whose tensors have no
+/// module name (`weight`, `bias`).
+fn named(prefix: &str) -> String {
+    match prefix {
+        "" => "the module without a name".to_string(),
+        _ => format!("`{prefix}`"),
+    }
+}
+
+/// Whether a module would be a `Linear` layer once saved again: its weight whole, its bias of
+/// one dimension, nothing else under its name.
+fn needs_saving_again(m: &Module) -> bool {
+    let linear = m.weight.as_ref().is_some_and(|w| w.len() == 2);
+    let bias_fits = m.bias.as_ref().is_some_and(|b| b.len() == 1);
+    linear && (m.split.is_some() || !bias_fits || !m.other.is_empty())
 }
 
 /// Runs the example; an error is printed as its message, not its `Debug` form.

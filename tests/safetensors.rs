@@ -1265,3 +1265,127 @@ fn a_deeper_network_is_named_where_its_shapes_part_from_the_model() {
     let err = refused(&reference_file(&wide));
     assert!(err.ends_with("expects [2, 4]"), "{err}");
 }
+
+/// A weight saved in two parts, as PyTorch saves a pruned one, one under weight normalisation
+/// and one under a parametrization: the message names the part found and how to save the
+/// weight itself, by `load` and `load_part` alike, with the model left as it was.
+#[test]
+fn a_weight_saved_in_two_parts_is_named_with_how_to_save_it_whole() {
+    let n = net(11);
+    let cases = [
+        (
+            ["0.weight_orig", "0.weight_mask"],
+            "prune.remove(module, \"weight\")",
+        ),
+        (
+            ["0.weight_g", "0.weight_v"],
+            "torch.nn.utils.remove_weight_norm(module)",
+        ),
+        (
+            [
+                "0.parametrizations.weight.original0",
+                "0.parametrizations.weight.original1",
+            ],
+            "remove_parametrizations(module, \"weight\")",
+        ),
+    ];
+    for ([first, second], how) in cases {
+        let mut tensors = net_tensors(&n);
+        tensors.remove(0);
+        tensors.push((first, Dtype::F32, vec![4, 3], f32_bytes(&[0.5; 12])));
+        tensors.push((second, Dtype::F32, vec![4, 3], f32_bytes(&[1.0; 12])));
+        let file = reference_file(&tensors);
+        for part in [false, true] {
+            let mut model = Net::ZERO;
+            let err = if part {
+                st::load_part(&file, &mut model, Naming::Sequential)
+            } else {
+                st::load(&file, &mut model)
+            }
+            .unwrap_err();
+            let SafetensorsError::Split {
+                layer: (0, _),
+                found,
+                ..
+            } = &err
+            else {
+                panic!("{first}: {err:?}");
+            };
+            assert_eq!(found.as_str(), first);
+            let message = err.to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds it split, as `{first}`: "
+                )) && message.contains(how),
+                "{message}"
+            );
+            assert_eq!(model, Net::ZERO);
+        }
+    }
+    // Under a prefix, a module's parametrization sits under the module's own name.
+    let mut tensors = net_tensors(&n);
+    tensors.remove(0);
+    let renamed: Vec<_> = tensors
+        .iter()
+        .map(|(name, d, s, b)| (format!("net.{name}"), *d, s.clone(), b.clone()))
+        .chain([(
+            "net.0.parametrizations.weight.original0".to_string(),
+            Dtype::F32,
+            vec![4, 1],
+            f32_bytes(&[1.0; 4]),
+        )])
+        .collect();
+    let named: Vec<_> = renamed
+        .iter()
+        .map(|(name, d, s, b)| (name.as_str(), *d, s.clone(), b.clone()))
+        .collect();
+    let mut model = Net::ZERO;
+    let err =
+        st::load_named(&reference_file(&named), &mut model, Naming::Prefixed("net")).unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::Split { found, .. } if found.as_str() == "net.0.parametrizations.weight.original0"),
+        "{err:?}"
+    );
+}
+
+/// A layer normalisation (or a PReLU: a weight of one dimension) in the file's network where
+/// the model has none shifts the indices as a dropout does, but is named as a layer with
+/// parameters, since an `Identity` in its place would compute something else.
+#[test]
+fn a_layer_norm_the_model_lacks_is_named_as_a_layer_with_parameters() {
+    // Sequential(Linear(3, 4), LayerNorm(4), ReLU(), Linear(4, 2)) into (Linear, ReLU, Linear).
+    let n = net(12);
+    let mut tensors = net_tensors(&n);
+    tensors[2].0 = "3.weight";
+    tensors[3].0 = "3.bias";
+    tensors.push(("1.weight", Dtype::F32, vec![4], f32_bytes(&[1.0; 4])));
+    tensors.push(("1.bias", Dtype::F32, vec![4], f32_bytes(&[0.0; 4])));
+    let file = reference_file(&tensors);
+    let mut model = Net::ZERO;
+    let err = st::load(&file, &mut model).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SafetensorsError::Unread {
+                layer: (1, _),
+                has_parameters: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with(
+            "tensor `1.weight` falls under layer 1, `ReLU`, which has no parameters: the file's network has a layer with parameters there"
+        ),
+        "{err}"
+    );
+    // A dropout in its place is still a shift, with an `Identity` as its remedy: the later
+    // linear layer's tensors under the model's `ReLU` are not a normalisation's.
+    let mut tensors = net_tensors(&n);
+    tensors[2].0 = "3.weight";
+    tensors[3].0 = "3.bias";
+    let err = st::load(&reference_file(&tensors), &mut model).unwrap_err();
+    assert!(matches!(err, SafetensorsError::Shifted { .. }), "{err:?}");
+    assert_eq!(model, Net::ZERO);
+}

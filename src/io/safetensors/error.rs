@@ -227,6 +227,19 @@ pub enum SafetensorsError {
         /// The same tensor of a later layer, in the file.
         found: Name,
     },
+    /// A tensor the model needs is not in the file, which holds it split in two, as PyTorch
+    /// saves a pruned weight (`0.weight_orig` and `0.weight_mask`), a weight under weight
+    /// normalisation (`0.weight_g` and `0.weight_v`) or under a parametrization
+    /// (`0.parametrizations.weight.original0`, ...): the weight itself is computed from the
+    /// two, and is not in the file. Remove the pruning or the normalisation before saving.
+    Split {
+        /// The tensor looked for.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// The first of the two parts, in the file.
+        found: Name,
+    },
     /// A layer's bias is not in the file, which holds its weight: a PyTorch layer made with
     /// `bias=False`, where the model's layer (a `Linear`) always has one.
     NoBias {
@@ -423,6 +436,13 @@ impl Display for SafetensorsError {
                 layer.0,
                 Short(layer.1)
             ),
+            Split { name, layer, found } => write!(
+                f,
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds it split, as `{found}`: {}",
+                layer.0,
+                Short(layer.1),
+                split_hint(found)
+            ),
             NoBias { name, layer } => write!(
                 f,
                 "tensor `{name}` is missing (layer {}, `{}`, needs it), though its weight is there: a PyTorch layer made with `bias=False`? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`)",
@@ -538,6 +558,18 @@ impl Display for SafetensorsError {
 }
 
 impl core::error::Error for SafetensorsError {}
+
+/// How to save a weight that the file holds in two parts, `found` the first of them.
+fn split_hint(found: &Name) -> &'static str {
+    let found = found.as_str();
+    if found.ends_with("_orig") {
+        "a weight pruned with `torch.nn.utils.prune`; make the pruning permanent with `prune.remove(module, \"weight\")` before saving, which saves the pruned weight as `weight`"
+    } else if found.contains("parametrizations.") {
+        "a weight under a parametrization (`torch.nn.utils.parametrizations.weight_norm`, ...); remove it with `torch.nn.utils.parametrize.remove_parametrizations(module, \"weight\")` before saving, which saves the weight it computes as `weight`"
+    } else {
+        "a weight under weight normalisation (`torch.nn.utils.weight_norm`); remove it with `torch.nn.utils.remove_weight_norm(module)` before saving, which saves the weight it computes as `weight`"
+    }
+}
 
 /// How the tensors that only a batch normalisation holds end: PyTorch's `BatchNorm1d` saves
 /// these beside its weight and bias.

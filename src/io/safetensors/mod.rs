@@ -593,14 +593,21 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             });
             let first = weight.or(first).map(|n| n.name());
             let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
+            if let Some(found) = split(&header, name.as_str()) {
+                return Err(SafetensorsError::Split { name, layer, found });
+            }
             return Err(match (shifted(&header, naming, layer.0, shape), first) {
-                // A batch normalisation where the model has a layer without parameters
-                // shifts the indices too: named as what it is, not as a dropout.
+                // A normalisation where the model has a layer without parameters shifts the
+                // indices too: named as what it is, not as a dropout. Its tensors are a
+                // batch normalisation's statistics or a weight of one dimension (a
+                // per-feature scale); a later linear layer's, under a layer of the model
+                // without parameters, would be the shift itself.
                 (Some(found), _) => {
-                    let batch_norm = |t: &TensorInfo<'_>| {
+                    let normalisation = |t: &TensorInfo<'_>| {
                         error::BATCH_NORM_STATS.iter().any(|s| t.name.ends_with(s))
+                            || (t.name.ends_with("weight") && t.shape.as_slice().len() == 1)
                     };
-                    first_unread::<M>(&header, naming, &unclaimed, batch_norm)
+                    first_unread::<M>(&header, naming, &unclaimed, normalisation)
                         .unwrap_or(SafetensorsError::Shifted { name, layer, found })
                 }
                 (None, Some(first)) if expected == 1 => {
@@ -754,6 +761,29 @@ fn shifted(
     (layer + 1..=layer + 3)
         .filter_map(|later| naming.name(later, 0, tensor.name).ok())
         .find(|name| matches!(header.find(name.as_str()), Ok(Some(t)) if t.shape == want))
+}
+
+/// The first part of the tensor `name` when the file holds it split in two
+/// ([`SafetensorsError::Split`]): `name_orig` (pruned), `name_g` (weight normalisation) or,
+/// for `prefix.weight`, `prefix.parametrizations.weight.original0`. With an allocator only:
+/// firmware is spared the code.
+fn split(header: &Header<'_>, name: &str) -> Option<Name> {
+    #[cfg(feature = "alloc")]
+    {
+        use alloc::format;
+        let (prefix, last) = name.rsplit_once('.').map_or(("", name), |(p, l)| (p, l));
+        let dot = if prefix.is_empty() { "" } else { "." };
+        let parametrized = format!("{prefix}{dot}parametrizations.{last}.original0");
+        [format!("{name}_orig"), format!("{name}_g"), parametrized]
+            .iter()
+            .find_map(|candidate| header.find(candidate).ok().flatten())
+            .map(|t| t.name.name())
+    }
+    #[cfg(not(feature = "alloc"))]
+    {
+        let _ = (header, name);
+        None
+    }
 }
 
 /// [`SafetensorsError::Unread`] for the first tensor, among those `only` accepts, that no
