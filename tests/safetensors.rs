@@ -139,7 +139,8 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
         err.to_string(),
         "1 layer names given, for a model with 2 layers with parameters"
     );
-    for (names, index) in [(&["a", "a"][..], 1), (&["", "b", ""][..], 2)] {
+    // Two names alike; three for two layers is a count, the first thing wrong.
+    for (names, index) in [(&["a", "a"][..], 1), (&["", ""][..], 1)] {
         let err = st::to_bytes_named(&original, Naming::Layers(names)).unwrap_err();
         assert_eq!(err, SafetensorsError::LayerName { index });
     }
@@ -1388,4 +1389,84 @@ fn a_layer_norm_the_model_lacks_is_named_as_a_layer_with_parameters() {
     let err = st::load(&reference_file(&tensors), &mut model).unwrap_err();
     assert!(matches!(err, SafetensorsError::Shifted { .. }), "{err:?}");
     assert_eq!(model, Net::ZERO);
+}
+
+/// Indices shifted by the model's first layer or by a layer the model has too many, a name for
+/// each activation, a convolution's weight and a bias of two dimensions: each refused with
+/// what the file holds and what to change.
+#[test]
+fn shifts_names_and_shapes_say_what_to_change() {
+    let n = net(13);
+    // Sequential(Flatten, Linear(3, 4), ReLU, Linear(4, 2)) into (Linear, ReLU, Linear).
+    let mut tensors = net_tensors(&n);
+    for (t, name) in tensors
+        .iter_mut()
+        .zip(["1.weight", "1.bias", "3.weight", "3.bias"])
+    {
+        t.0 = name;
+    }
+    let mut model = Net::ZERO;
+    let err = st::load(&reference_file(&tensors), &mut model).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), but the file has `1.weight`: the file's network begins with layers without parameters that the model lacks (an `nn.Flatten`, ...); begin the model with `Flatten<N>` (or `Identity` for inputs that are rows of features), one for each, so that the indices agree"
+    );
+    // An `Identity` the file's network lacks: the last layer's tensors sit one index earlier.
+    type TooMany = (Linear<3, 4>, ReLU, Identity, Linear<4, 2>);
+    let mut model = TooMany::ZERO;
+    let err = st::load(&reference_file(&net_tensors(&n)), &mut model).unwrap_err();
+    assert!(
+        matches!(err, SafetensorsError::ShiftedBack { layer: (3, _), .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "tensor `3.weight` is missing (layer 3, `Linear<4, 2>`, needs it), but the file has `2.weight`, which no layer of the model reads: the model has layers without parameters (an `Identity`, an activation) that the file's network lacks; take them out, so that the indices agree"
+    );
+    assert!(model == TooMany::ZERO);
+    // A tensor a layer of the model reads is no sign of a shift: `0.weight` of another
+    // model's first layer is that layer's, and `3.weight` is simply missing.
+    type Deeper = (Linear<3, 4>, ReLU, Linear<4, 2>, Linear<2, 2>);
+    let err = st::load_part(
+        &reference_file(&net_tensors(&n)),
+        &mut { Deeper::ZERO },
+        Naming::Sequential,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SafetensorsError::Missing { layer: (3, _), .. }),
+        "{err:?}"
+    );
+    // A name for each layer, activations too: the count is what is wrong.
+    let file = reference_file(&net_tensors(&n));
+    let err = st::load_named(
+        &file,
+        &mut { Net::ZERO },
+        Naming::Layers(&["fc1", "", "fc2", ""]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "4 layer names given, for a model with 2 layers with parameters (name only the layers with parameters, such as `Linear`: not the activations, which have no tensors)"
+    );
+    // A convolution's weight, and a bias saved as a row.
+    let mut tensors = net_tensors(&n);
+    tensors[0] = (
+        "0.weight",
+        Dtype::F32,
+        vec![4, 1, 3, 1],
+        f32_bytes(&[0.5; 12]),
+    );
+    let err = st::load(&reference_file(&tensors), &mut { Net::ZERO }).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` has shape [4, 1, 3, 1]; layer 0, `Linear<3, 4>`, expects [4, 3] (a weight of 4 dimensions is a convolution's, which this crate has no layer for)"
+    );
+    let mut tensors = net_tensors(&n);
+    tensors[1] = ("0.bias", Dtype::F32, vec![1, 4], f32_bytes(&n.0.bias));
+    let err = st::load(&reference_file(&tensors), &mut { Net::ZERO }).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.bias` has shape [1, 4]; layer 0, `Linear<3, 4>`, expects [4] (the same values in another shape: save it reshaped, `.reshape(4)`)"
+    );
 }

@@ -240,6 +240,17 @@ pub enum SafetensorsError {
         /// The first of the two parts, in the file.
         found: Name,
     },
+    /// A tensor the model needs is not in the file, which holds it a few layers earlier, under
+    /// a name no layer of the model reads: the model has layers without parameters (an
+    /// [`Identity`](crate::Identity) too many) that the file's network lacks.
+    ShiftedBack {
+        /// The tensor looked for.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// The same tensor of an earlier layer, in the file.
+        found: Name,
+    },
     /// A layer's bias is not in the file, which holds its weight: a PyTorch layer made with
     /// `bias=False`, where the model's layer (a `Linear`) always has one.
     NoBias {
@@ -430,6 +441,22 @@ impl Display for SafetensorsError {
                 layer.0,
                 Short(layer.1)
             ),
+            // Before the model's first layer: most often the input's `nn.Flatten`.
+            Shifted {
+                name,
+                layer: (0, ty),
+                found,
+            } => write!(
+                f,
+                "tensor `{name}` is missing (layer 0, `{}`, needs it), but the file has `{found}`: the file's network begins with layers without parameters that the model lacks (an `nn.Flatten`, ...); begin the model with `Flatten<N>` (or `Identity` for inputs that are rows of features), one for each, so that the indices agree",
+                Short(ty)
+            ),
+            ShiftedBack { name, layer, found } => write!(
+                f,
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), but the file has `{found}`, which no layer of the model reads: the model has layers without parameters (an `Identity`, an activation) that the file's network lacks; take them out, so that the indices agree",
+                layer.0,
+                Short(layer.1)
+            ),
             Shifted { name, layer, found } => write!(
                 f,
                 "tensor `{name}` is missing (layer {}, `{}`, needs it), but the file has `{found}`: the file's network has layers without parameters (dropout, ...) that the model lacks; put an `Identity` in the model for each, so that the indices agree",
@@ -491,11 +518,27 @@ impl Display for SafetensorsError {
                     Short(layer.1)
                 )?;
                 let (found, expected) = (found.as_slice(), expected.as_slice());
+                let values = |dims: &[u64]| dims.iter().try_fold(1u64, |n, &d| n.checked_mul(d));
                 if found.len() == 2 && found.iter().rev().eq(expected.iter()) {
                     write!(
                         f,
                         " (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
                     )?;
+                } else if found.len() >= 3 && expected.len() == 2 {
+                    write!(
+                        f,
+                        " (a weight of {} dimensions is a convolution's, which this crate has no layer for)",
+                        found.len()
+                    )?;
+                } else if found.len() != expected.len() && values(found) == values(expected) {
+                    f.write_str(
+                        " (the same values in another shape: save it reshaped, `.reshape(",
+                    )?;
+                    for (i, d) in expected.iter().enumerate() {
+                        let comma = if i > 0 { ", " } else { "" };
+                        write!(f, "{comma}{d}")?;
+                    }
+                    f.write_str(")`)")?;
                 }
                 if let Shape { beyond: true, .. } = self {
                     write!(
@@ -539,7 +582,12 @@ impl Display for SafetensorsError {
             }
             Naming { given, layers } => write!(
                 f,
-                "{given} layer names given, for a model with {layers} layers with parameters"
+                "{given} layer names given, for a model with {layers} layers with parameters{}",
+                if given > layers {
+                    " (name only the layers with parameters, such as `Linear`: not the activations, which have no tensors)"
+                } else {
+                    ""
+                }
             ),
             Bookkeeping { tensors, params } => write!(
                 f,

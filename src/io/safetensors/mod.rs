@@ -596,26 +596,29 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             if let Some(found) = split(&header, name.as_str()) {
                 return Err(SafetensorsError::Split { name, layer, found });
             }
-            return Err(match (shifted(&header, naming, layer.0, shape), first) {
-                // A normalisation where the model has a layer without parameters shifts the
-                // indices too: named as what it is, not as a dropout. Its tensors are a
-                // batch normalisation's statistics or a weight of one dimension (a
-                // per-feature scale); a later linear layer's, under a layer of the model
-                // without parameters, would be the shift itself.
-                (Some(found), _) => {
-                    let normalisation = |t: &TensorInfo<'_>| {
-                        error::BATCH_NORM_STATS.iter().any(|s| t.name.ends_with(s))
-                            || (t.name.ends_with("weight") && t.shape.as_slice().len() == 1)
-                    };
-                    first_unread::<M>(&header, naming, &unclaimed, normalisation)
-                        .unwrap_or(SafetensorsError::Shifted { name, layer, found })
-                }
-                (None, Some(first)) if expected == 1 => {
-                    SafetensorsError::NamedOtherwise { name, layer, first }
-                }
-                (None, _) if is_bias => SafetensorsError::NoBias { name, layer },
-                (None, _) => SafetensorsError::Missing { name, layer },
-            });
+            return Err(
+                match (shifted::<M>(&header, naming, layer.0, shape), first) {
+                    // A normalisation where the model has a layer without parameters shifts the
+                    // indices too: named as what it is, not as a dropout. Its tensors are a
+                    // batch normalisation's statistics or a weight of one dimension (a
+                    // per-feature scale); a later linear layer's, under a layer of the model
+                    // without parameters, would be the shift itself.
+                    (Some(Err(found)), _) => SafetensorsError::ShiftedBack { name, layer, found },
+                    (Some(Ok(found)), _) => {
+                        let normalisation = |t: &TensorInfo<'_>| {
+                            error::BATCH_NORM_STATS.iter().any(|s| t.name.ends_with(s))
+                                || (t.name.ends_with("weight") && t.shape.as_slice().len() == 1)
+                        };
+                        first_unread::<M>(&header, naming, &unclaimed, normalisation)
+                            .unwrap_or(SafetensorsError::Shifted { name, layer, found })
+                    }
+                    (None, Some(first)) if expected == 1 => {
+                        SafetensorsError::NamedOtherwise { name, layer, first }
+                    }
+                    (None, _) if is_bias => SafetensorsError::NoBias { name, layer },
+                    (None, _) => SafetensorsError::Missing { name, layer },
+                },
+            );
         };
         header.alone(&tensor)?;
         direct += usize::from(tensor.name.is(name.as_str()));
@@ -723,15 +726,9 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
         with_params += usize::from(!tensors.is_empty());
         layer += 1;
     });
-    if let Naming::Layers(names) = naming {
-        // Two layers of one name cannot be told apart in a file.
-        for (i, name) in names.iter().enumerate() {
-            if names[..i].contains(name) {
-                return Err(SafetensorsError::LayerName { index: i });
-            }
-        }
-    }
-    // Fewer names than layers with parameters, or more (names meant for another model).
+    // Fewer names than layers with parameters, or more (names meant for another model, or
+    // names for the activations too, which repeat one another): the count first, as what
+    // is most likely wrong.
     if let Naming::Layers(names) = naming
         && names.len() != with_params
     {
@@ -740,27 +737,43 @@ fn for_each_tensor<M: Tensors>(naming: Naming<'_>, f: &mut TensorVisit<'_>) -> P
             layers: with_params,
         });
     }
+    if let Naming::Layers(names) = naming {
+        // Two layers of one name cannot be told apart in a file.
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                return Err(SafetensorsError::LayerName { index: i });
+            }
+        }
+    }
     result
 }
 
 /// The name of `tensor`, of its shape, a few layers after `layer` in the file, where the
 /// layer's tensors sit when the file's network has layers without parameters (dropout) that
-/// the model lacks; only for the names that count layers ([`Naming::Sequential`],
-/// [`Naming::Prefixed`]).
-fn shifted(
+/// the model lacks (`Ok`); or, where the model has such layers that the file's network lacks,
+/// a few layers before it, under a name no layer of the model claims (`Err`). Only for the
+/// names that count layers ([`Naming::Sequential`], [`Naming::Prefixed`]).
+fn shifted<M: Tensors>(
     header: &Header<'_>,
     naming: Naming<'_>,
     layer: usize,
     tensor: &TensorShape,
-) -> Option<Name> {
+) -> Option<Result<Name, Name>> {
     // A hint only: firmware, built without an allocator, is spared its code.
     if matches!(naming, Naming::Layers(_)) || cfg!(not(feature = "alloc")) {
         return None;
     }
     let want = Dims::of(tensor.dims());
-    (layer + 1..=layer + 3)
-        .filter_map(|later| naming.name(later, 0, tensor.name).ok())
-        .find(|name| matches!(header.find(name.as_str()), Ok(Some(t)) if t.shape == want))
+    let held = |name: &Name| matches!(header.find(name.as_str()), Ok(Some(t)) if t.shape == want);
+    let at = |index| naming.name(index, 0, tensor.name).ok();
+    let later = (layer + 1..=layer + 3).filter_map(at).find(held);
+    let earlier = || {
+        (layer.saturating_sub(3)..layer)
+            .rev()
+            .filter_map(at)
+            .find(|name| held(name) && !reads::<M>(naming, name))
+    };
+    later.map(Ok).or_else(|| earlier().map(Err))
 }
 
 /// The first part of the tensor `name` when the file holds it split in two
@@ -834,6 +847,16 @@ fn owner<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> Option<Owner> {
         }
         with_params += usize::from(has_parameters);
         layer += 1;
+    });
+    found
+}
+
+/// Whether some tensor of model `M` is called `name`, a name of this crate's making.
+fn reads<M: Tensors>(naming: Naming<'_>, name: &Name) -> bool {
+    let mut found = false;
+    let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
+        found |= ours == *name;
+        Ok(())
     });
     found
 }
