@@ -17,6 +17,15 @@
 //! ReLU, Linear<8, 2>)` reads `nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8,
 //! 2)).state_dict()`. [`Naming`] covers modules with other names.
 //!
+//! The file holds tensors, not functions: which activation sits between two layers, and its
+//! settings, are the model type's to say, and nothing checks them. Write the network's own:
+//! [`LeakyReLU::new(0.2)`](crate::LeakyReLU::new) for `nn.LeakyReLU(0.2)` (the default slope
+//! is PyTorch's, 0.01), [`Identity`](crate::Identity) for an `nn.Dropout` (nothing at
+//! inference). A network with a function the crate has no layer for (`nn.GELU`, `nn.ELU`)
+//! computes something else in any model of the crate. `nn.LogSoftmax` at the end is the log
+//! of [`Softmax`](crate::Softmax): its largest output, the predicted class, is the same, and
+//! its values are the logarithms of `Softmax`'s.
+//!
 //! ```
 //! use typed_nn::io::safetensors;
 //! use typed_nn::{Linear, ReLU, Zero};
