@@ -470,15 +470,22 @@ macro_rules! parameterless {
             #[inline(always)]
             fn visit(&self, _: &mut impl FnMut(&[$float])) {}
             fn visit_mut(&mut self, _: &mut impl FnMut(&mut [$float])) {}
-            fn zip_mut<const K: usize>(
+            // Generic parameters of a macro's own items are not hygienic: named so that they
+            // cannot be the layer's (`K`, `R`).
+            fn zip_mut<const PARAMETERLESS_COPIES: usize>(
                 &mut self,
-                _: [&mut Self; K],
-                _: &mut impl FnMut(&mut [$float], [&mut [$float]; K]),
+                _: [&mut Self; PARAMETERLESS_COPIES],
+                _: &mut impl FnMut(&mut [$float], [&mut [$float]; PARAMETERLESS_COPIES]),
             ) {
             }
         }
         impl<$($generics)*> $crate::init::Init for $layer {
-            fn init<R: $crate::init::Generator + ?Sized>(&mut self, _: $crate::init::Scheme, _: &mut R) {}
+            fn init<ParameterlessRng: $crate::init::Generator + ?Sized>(
+                &mut self,
+                _: $crate::init::Scheme,
+                _: &mut ParameterlessRng,
+            ) {
+            }
         }
         impl<$($generics)*> $crate::io::Tensors for $layer {
             fn tensors(layer: &mut dyn FnMut(&'static str, &[$crate::io::TensorShape])) {

@@ -139,19 +139,20 @@ fn a_model_can_be_a_static_and_infer_from_it() {
 }
 
 /// A layer with a fixed scale of any float type and a const switch of another type than
-/// `usize`: `parameterless!` takes its generics in brackets.
+/// `usize`: `parameterless!` takes its generics in brackets, whatever their names (`R` and
+/// `K` included, the names a rand generator and a count most often have).
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Scaled<F, const CLIP: bool> {
-    scale: F,
+struct Scaled<R, const K: bool> {
+    scale: R,
 }
 
-impl<F: Float, const CLIP: bool> Zero for Scaled<F, CLIP> {
-    const ZERO: Self = Scaled { scale: F::ZERO };
+impl<R: Float, const K: bool> Zero for Scaled<R, K> {
+    const ZERO: Self = Scaled { scale: R::ZERO };
 }
 
-typed_nn::parameterless!([F: Float, const CLIP: bool] Scaled<F, CLIP>);
+typed_nn::parameterless!([R: Float, const K: bool] Scaled<R, K>);
 
-impl<F: Float, const CLIP: bool, T: Tensor<Elem = F>> Forward<T> for Scaled<F, CLIP> {
+impl<R: Float, const K: bool, T: Tensor<Elem = R>> Forward<T> for Scaled<R, K> {
     type Output = T;
     type Cache = ();
     const CACHE_FLOATS: usize = 0;
@@ -159,8 +160,8 @@ impl<F: Float, const CLIP: bool, T: Tensor<Elem = F>> Forward<T> for Scaled<F, C
         let mut out = *x;
         for v in out.flat_mut() {
             *v *= self.scale;
-            if CLIP {
-                *v = v.min(F::ONE);
+            if K {
+                *v = v.min(R::ONE);
             }
         }
         out
