@@ -164,6 +164,51 @@ fn a_learning_rate_that_would_overflow_the_parameters_is_refused() {
     assert_eq!(error.name, "learning rate");
 }
 
+/// A learning rate far too high on data of 0s and 1s: the first update sends the weights out,
+/// and what ends training at a later step (a loss or a gradient that overflows) names the
+/// learning rate, not the data. Over seeds, both happen.
+#[test]
+fn what_overflows_after_updates_names_the_learning_rate() {
+    type Xor = (Linear<2, 3>, Sigmoid, Linear<3, 1>);
+    let inputs = [[0.0f32, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    let targets = [[0.0f32], [1.0], [1.0], [0.0]];
+    let mut gradients = 0;
+    for seed in 0..20 {
+        let mut model = Xor::ZERO;
+        model.init(Scheme::Glorot, &mut rng(seed));
+        let mut trainer = Trainer::<Xor, [f32; 2], _>::new(Sgd::new(1e20));
+        let err = (0..100)
+            .flat_map(|_| inputs.iter().zip(&targets))
+            .find_map(|(x, t)| trainer.step(&mut model, x, t, &Mse).err())
+            .expect("a learning rate of 1e20 is refused");
+        let message = err.to_string();
+        match err {
+            TrainError::Refused {
+                step,
+                error: StepError::Gradient { value, .. },
+            } if step > 1 && !value.is_finite() => {
+                gradients += 1;
+                let updates = if step == 2 {
+                    "1 update".into()
+                } else {
+                    format!("{} updates", step - 1)
+                };
+                assert!(
+                    message.ends_with(&format!(
+                        "after {updates}, more likely training diverged: lower the learning rate"
+                    )),
+                    "{message}"
+                );
+            }
+            TrainError::NonFiniteLoss { step, .. } if step > 1 => {
+                assert!(message.contains("lower the learning rate"), "{message}");
+            }
+            _ => panic!("seed {seed}: {message}"),
+        }
+    }
+    assert!(gradients > 0, "no seed ended at a gradient");
+}
+
 #[test]
 fn huge_gradients_are_refused_and_the_next_step_starts_clean() {
     let big = [[1e36f32, 1.0], [0.8, 0.2], [0.5, 0.5], [0.9, 0.7]];
