@@ -129,14 +129,40 @@ impl core::fmt::Display for TargetError {
                 Readable(self.value),
                 self.expected
             )
+        } else if self.classes > 0 {
+            write!(
+                f,
+                "sample {}'s target is class {}: it must be {}",
+                self.index,
+                ClassIndex(self.value),
+                self.requirement()
+            )
         } else {
             write!(
                 f,
-                "target {} is {}: it must be {}",
+                "sample {}'s target is {}: it must be {}",
                 self.index,
                 Readable(self.value),
                 self.requirement()
             )
+        }
+    }
+}
+
+/// A class index, kept as `f64`: in digits while `f64` holds it exactly, and near `usize::MAX`
+/// as what such an index most often is.
+struct ClassIndex(f64);
+
+impl core::fmt::Display for ClassIndex {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        const EXACT: f64 = (1u64 << 53) as f64;
+        match self.0 {
+            v if v < EXACT => write!(f, "{v:.0}"),
+            v if v >= usize::MAX as f64 / 2.0 => write!(
+                f,
+                "{v:e}, about `usize::MAX` (an index computed from a negative number?)"
+            ),
+            v => write!(f, "{v:e}"),
         }
     }
 }

@@ -392,7 +392,7 @@ fn the_same_liar_alone_passes_where_nothing_depends_on_it() {
 
 #[test]
 #[should_panic(
-    expected = "gradcheck: target 0 is 5: it must be a class index below the number of classes, 3 (0 to 2); the loss is not defined for this target"
+    expected = "gradcheck: sample 0's target is class 5: it must be a class index below the number of classes, 3 (0 to 2); the loss is not defined for this target"
 )]
 fn a_target_the_loss_is_not_defined_for_is_named_not_compared() {
     // Without the check every comparison was NaN and the report named an innocent input.

@@ -116,3 +116,25 @@ fn a_class_index_out_of_range_is_nan_not_a_panic() {
     assert!(l.is_nan());
     assert_eq!(g[1], [0.0; 3]);
 }
+
+/// An out-of-range class is named by its sample and in digits; an index near `usize::MAX`
+/// (which `f64` cannot hold exactly) as what it most often is.
+#[test]
+fn a_class_out_of_range_is_named_by_its_sample_in_digits() {
+    let check = |class: usize| {
+        <SoftmaxCrossEntropy as Loss<[f32; 3], usize>>::check_target(&SoftmaxCrossEntropy, &class)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        check(3),
+        "sample 0's target is class 3: it must be a class index below the number of classes, 3 (0 to 2)"
+    );
+    assert!(check(123_456_789_012).contains("class 123456789012:"));
+    let wrapped = 0usize.wrapping_sub(1);
+    assert!(
+        check(wrapped).contains("about `usize::MAX` (an index computed from a negative number?)"),
+        "{}",
+        check(wrapped)
+    );
+}

@@ -446,7 +446,7 @@ fn targets_a_loss_is_not_defined_for_are_refused() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "step 1: target 0 is 2: it must be a probability, in [0, 1]"
+        "step 1: sample 0's target is 2: it must be a probability, in [0, 1]"
     );
     assert!(
         trainer
@@ -500,7 +500,7 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "step 3: target 5 is 9: it must be a class index below the number of classes, 3 (0 to 2)"
+        "step 3: sample 5's target is class 9: it must be a class index below the number of classes, 3 (0 to 2)"
     );
     // Found before the first step: the first two batches did not train the model.
     assert_eq!((trainer.steps, &model), (0, &Linear::ZERO));
