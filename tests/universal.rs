@@ -295,14 +295,22 @@ fn every_refusal_is_an_error_of_the_try_constructors() {
     assert!(steep.to_string().contains("the steepness lower"), "{steep}");
     // The boundary of the resolution rule: 51 spacings are enough (see above).
     assert!(try_bumps::<10, f32>(|_| 1.0, 1.0, 1.0 + 51.0 * spacing).is_ok());
-    // A bump's height is checked as f's values are, at the bump's midpoint.
+    // A bump's height is checked as f's values are, and named as the height it is.
     let height = try_bump::<f64>(0.0, 2.0, f64::NEG_INFINITY, 10.0).unwrap_err();
     assert_eq!(
         height,
-        BumpsError::Height {
-            x: 1.0,
-            value: f64::NEG_INFINITY
+        BumpsError::BumpHeight {
+            height: f64::NEG_INFINITY
         }
+    );
+    assert_eq!(
+        height.to_string(),
+        "the bump's height must be finite, not -inf"
+    );
+    let nan = try_bump::<f32>(0.0, 1.0, f64::NAN, 10.0).unwrap_err();
+    assert!(
+        matches!(nan, BumpsError::BumpHeight { height } if height.is_nan()),
+        "{nan:?}"
     );
     assert_eq!(
         try_bump::<f64>(2.0, 1.0, 1.0, 10.0).unwrap_err(),

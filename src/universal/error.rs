@@ -33,13 +33,17 @@ pub enum BumpsError {
         /// The steepness given.
         steepness: f64,
     },
-    /// `f` is not finite at the midpoint `x` of a piece, or a bump's height is not finite
-    /// (then `x` is the bump's midpoint).
+    /// `f` is not finite at the midpoint `x` of a piece.
     Height {
         /// Where `f` was taken.
         x: f64,
         /// What it gave.
         value: f64,
+    },
+    /// The height given to [`bump`](super::bump) is not finite.
+    BumpHeight {
+        /// The height given.
+        height: f64,
     },
     /// A bump would be narrower than the steepness times the spacing of the float type's
     /// numbers near the interval, where rounding moves the sigmoids' edges by a sizeable part
@@ -104,6 +108,11 @@ impl fmt::Display for BumpsError {
                 "f({}) is {}: every bump's height, f at the middle of its piece, must be finite",
                 Readable(x),
                 Readable(value)
+            ),
+            BumpsError::BumpHeight { height } => write!(
+                f,
+                "the bump's height must be finite, not {}",
+                Readable(height)
             ),
             BumpsError::TooNarrow {
                 float,
