@@ -27,7 +27,7 @@ use num_traits::Float as _;
 #[diagnostic::on_unimplemented(
     message = "loss `{Self}` cannot compare prediction `{P}` with target `{T}`",
     label = "`{Self}` cannot compare `{P}` with `{T}`",
-    note = "the target must have the prediction's shape: `[f32; 1]` a sample for a model of one output (`Dataset::target_rows` gives them), or a class index `usize` (`[usize; B]` a batch, from `Dataset::classes`) for `SoftmaxCrossEntropy`"
+    note = "the target must have the prediction's shape, `{P}` (for a model of one output, `[f32; 1]` a sample: `Dataset::target_rows` gives them), or, for `SoftmaxCrossEntropy`, be a class index `usize` a sample (`[usize; B]` a batch, from `Dataset::classes`)"
 )]
 pub trait Loss<P: Tensor, T> {
     /// The loss value.
