@@ -5,7 +5,7 @@
 //! produces with the central difference `(L(w + h) - L(w - h)) / 2h`, whose error is O(h^2),
 //! in `f64`.
 
-use crate::float::Float;
+use crate::float::{Float, Readable};
 use crate::loss::ScoredBy;
 use crate::module::{Backward, Params, Pass};
 use crate::tensor::{Tensor, Zero};
@@ -67,6 +67,39 @@ pub struct GradCheck {
 }
 
 impl GradCheck {
+    /// Whether every gradient agrees with its finite difference within `tolerance` (1e-6 is
+    /// a strict bar for a model of `f64` layers at a loss of order one): false for a NaN.
+    ///
+    /// ```
+    /// use typed_nn::{gradcheck::gradcheck, Linear, Mse, Tanh, Zero};
+    /// let mut net = (Linear::<2, 2, f64>::from_parts([[0.5, -0.3], [0.2, 0.8]], [0.1, 0.0]), Tanh);
+    /// let report = gradcheck(&mut net, &[1.0, 2.0], &Mse, &[0.0, 1.0]);
+    /// assert!(report.is_within(1e-6), "{report}");
+    /// ```
+    pub fn is_within(&self, tolerance: f64) -> bool {
+        self.worst_error <= tolerance
+    }
+
+    /// The report with its worst gradient named by the layer and tensor of model `M` that it
+    /// belongs to (`layer 0, `Linear<2, 3, f64>`, bias[1]`), where the plain report says only
+    /// its index among the parameters.
+    ///
+    /// ```
+    /// use typed_nn::{gradcheck::{GradCheck, Location}, Linear, Sigmoid};
+    /// type Net = (Linear<2, 3, f64>, Sigmoid, Linear<3, 1, f64>);
+    /// let report = GradCheck {
+    ///     worst_error: 0.68, worst_at: Some(Location::Param(7)), analytic: -1.5, numeric: -0.5,
+    ///     checked: 19,
+    /// };
+    /// assert_eq!(
+    ///     report.in_model::<Net>().to_string(),
+    ///     "worst error 0.68 at parameter 7 (layer 0, `Linear<2, 3, f64>`, bias[1]): backward pass -1.5, finite difference -0.5 (19 gradients compared)"
+    /// );
+    /// ```
+    pub fn in_model<M: crate::io::Tensors>(&self) -> impl core::fmt::Display {
+        InModel::<M>(self, core::marker::PhantomData)
+    }
+
     fn record(&mut self, at: Location, analytic: f64, numeric: f64) {
         let scale = 1f64.max(analytic.abs()).max(numeric.abs());
         let error = (analytic - numeric).abs() / scale;
@@ -81,6 +114,94 @@ impl GradCheck {
                 ..*self
             };
         }
+    }
+}
+
+/// The report, as its [`Display`](core::fmt::Display) prints it.
+///
+/// ```
+/// use typed_nn::gradcheck::{GradCheck, Location};
+/// let report = GradCheck {
+///     worst_error: 0.68, worst_at: Some(Location::Input(1)), analytic: 2.0, numeric: 0.5,
+///     checked: 19,
+/// };
+/// assert_eq!(
+///     report.to_string(),
+///     "worst error 0.68 at input value 1: backward pass 2, finite difference 0.5 (19 gradients compared)"
+/// );
+/// ```
+impl core::fmt::Display for GradCheck {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write_report(f, self, |f, at| match at {
+            Location::Param(i) => write!(f, "parameter {i}"),
+            Location::Input(i) => write!(f, "input value {i}"),
+        })
+    }
+}
+
+/// [`GradCheck::in_model`].
+struct InModel<'a, M>(&'a GradCheck, core::marker::PhantomData<fn() -> M>);
+
+impl<M: crate::io::Tensors> core::fmt::Display for InModel<'_, M> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write_report(f, self.0, |f, at| match at {
+            Location::Param(i) => {
+                write!(f, "parameter {i}")?;
+                write_param::<M>(f, i)
+            }
+            Location::Input(i) => write!(f, "input value {i}"),
+        })
+    }
+}
+
+/// The report's line, with its worst gradient's place written by `place`.
+fn write_report(
+    f: &mut core::fmt::Formatter<'_>,
+    report: &GradCheck,
+    place: impl Fn(&mut core::fmt::Formatter<'_>, Location) -> core::fmt::Result,
+) -> core::fmt::Result {
+    let Some(at) = report.worst_at else {
+        return write!(f, "no gradient compared");
+    };
+    write!(f, "worst error {} at ", Readable(report.worst_error))?;
+    place(f, at)?;
+    write!(
+        f,
+        ": backward pass {}, finite difference {} ({} gradients compared)",
+        Readable(report.analytic),
+        Readable(report.numeric),
+        report.checked
+    )
+}
+
+/// ` (layer 0, `Linear<2, 3>`, bias[1])`: where parameter `index` of model `M` sits, row-major
+/// within its tensor; nothing when the model has fewer parameters.
+fn write_param<M: crate::io::Tensors>(
+    f: &mut core::fmt::Formatter<'_>,
+    index: usize,
+) -> core::fmt::Result {
+    let (mut layer, mut start, mut found) = (0, 0, None);
+    M::tensors(&mut |ty, tensors| {
+        for t in tensors {
+            if found.is_none() && index < start + t.len() {
+                found = Some((layer, ty, *t, index - start));
+            }
+            start += t.len();
+        }
+        layer += 1;
+    });
+    let Some((layer, ty, tensor, at)) = found else {
+        return Ok(());
+    };
+    write!(
+        f,
+        " (layer {layer}, `{}`, {}",
+        crate::describe::Short(ty),
+        tensor.name
+    )?;
+    match tensor.dims() {
+        [_, cols] => write!(f, "[{}][{}])", at / cols, at % cols),
+        _ => write!(f, "[{at}])"),
     }
 }
 
@@ -107,7 +228,7 @@ where
 /// let mut net = (Linear::<3, 4, f64>::glorot(&mut rng), Tanh, Linear::<4, 2, f64>::glorot(&mut rng));
 /// let report = gradcheck(&mut net, &[0.5, -1.0, 2.0], &Mse, &[1.0, 0.0]);
 /// assert_eq!(report.checked, 3 * 4 + 4 + 4 * 2 + 2 + 3);
-/// assert!(report.worst_error < 1e-6, "{report:?}");
+/// assert!(report.is_within(1e-6), "{report}");
 /// ```
 ///
 /// Only `f64` models are checked ([`CheckedInF64`]): anything else is a compile error that

@@ -295,6 +295,30 @@ fn gradcheck_catches_a_wrong_gradient() {
         report.worst_at,
         Some(typed_nn::gradcheck::Location::Param(2))
     );
+    assert!(!report.is_within(1e-6));
+    assert!(
+        report.to_string().starts_with("worst error ")
+            && report
+                .to_string()
+                .contains(" at parameter 2: backward pass 0, finite difference "),
+        "{report}"
+    );
+    // The same gradient in a model: named by its layer and its place in the tensor.
+    type Net = (Linear<2, 2, f64>, Tanh, Linear<2, 1, f64>);
+    let located = report.in_model::<Net>().to_string();
+    assert!(
+        located.contains(" at parameter 2 (layer 0, `Linear<2, 2, f64>`, weight[1][0]): "),
+        "{located}"
+    );
+    let last = GradCheck {
+        worst_at: Some(typed_nn::gradcheck::Location::Param(8)),
+        ..report
+    };
+    let located = last.in_model::<Net>().to_string();
+    assert!(
+        located.contains(" at parameter 8 (layer 2, `Linear<2, 1, f64>`, bias[0]): "),
+        "{located}"
+    );
 }
 
 #[test]
