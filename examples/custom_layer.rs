@@ -9,6 +9,7 @@
 
 mod support;
 
+use typed_nn::describe::{Describe, summary};
 use typed_nn::gradcheck::gradcheck;
 use typed_nn::prelude::*;
 use typed_nn::rand::{RngExt, SeedableRng, rngs::SmallRng};
@@ -69,6 +70,9 @@ impl Zero for Swish {
     const ZERO: Self = Swish;
 }
 typed_nn::parameterless!(Swish);
+// What `describe::summary` and `describe::graph` say of it: the defaults (its type's name,
+// no parameters) fit a layer without parameters.
+impl<T: Tensor> Describe<T> for Swish {}
 
 /// Learns `x0 * x1` on [-1, 1]^2, which no linear model can.
 type Net<F = f32> = (
@@ -120,6 +124,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // 2. Training with Adam, through `Trainer`, in f32.
     let mut net = Net::ZERO;
     net.init(Scheme::Glorot, &mut rng);
+    println!("{}", summary::<[[f32; 2]; BATCH], _>(&net));
     let mut trainer = Trainer::<Net, [[f32; 2]; BATCH], _>::new(Adam::new(0.01));
     let (mut first, mut last) = (0.0, 0.0);
     for step in 0..STEPS {

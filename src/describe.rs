@@ -262,8 +262,12 @@ impl Display for Gradients<'_> {
 /// edges run the other way (from the loss's gradient back to the first layer), each backward
 /// step labelled with the gradients a training step computes there (its parameters', and
 /// its input's when a layer before it has parameters: not in the first layer, whose input is
-/// the data, nor behind layers without parameters), and a dashed edge from each layer to its
-/// backward step for what the forward pass cached. Render it with `dot -Tsvg`.
+/// the data, nor behind layers without parameters). Dashed edges show what each backward step
+/// reads of the forward pass: a layer with parameters, its input (the data, for the first
+/// layer: a weight's gradient is the output's gradient times the input); a layer without
+/// them, what its forward pass kept (an activation's derivative is taken at its own values);
+/// a step that computes nothing, nothing. The target goes into the loss beside the model's
+/// output. Render it with `dot -Tsvg`.
 pub struct Graph<M, X> {
     /// [`dot`] for `M` and `X`, chosen where the graph is made (as [`Summary`] chooses its
     /// table).
@@ -325,19 +329,27 @@ fn dot<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 Gradients(learner_before, l)
             );
         }
+        // What the backward step reads of the forward pass.
+        if result.is_ok() && l.params > 0 {
+            result = match index {
+                0 => writeln!(f, "  x -> b0 [style=dashed, label=\"input\"];"),
+                i => writeln!(f, "  f{} -> b{i} [style=dashed, label=\"input\"];", i - 1),
+            };
+        } else if result.is_ok() && learner_before {
+            result = writeln!(f, "  f{index} -> b{index} [style=dashed, label=\"cache\"];");
+        }
         learner_before |= l.params > 0;
         index += 1;
     });
     result?;
+    writeln!(f, "  t [label=\"target\", shape=ellipse];")?;
     writeln!(f, "  loss [label=\"loss\", shape=ellipse];")?;
     write!(f, "  x")?;
     (0..layers).try_for_each(|i| write!(f, " -> f{i}"))?;
     writeln!(f, " -> loss;")?;
+    writeln!(f, "  t -> loss;")?;
     write!(f, "  loss")?;
     (0..layers).rev().try_for_each(|i| write!(f, " -> b{i}"))?;
     writeln!(f, " [color=red];")?;
-    for i in 0..layers {
-        writeln!(f, "  f{i} -> b{i} [style=dashed, label=\"cache\"];")?;
-    }
     writeln!(f, "}}")
 }

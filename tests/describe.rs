@@ -79,7 +79,23 @@ fn the_graph_runs_forward_then_backward_in_reverse() {
         dot.contains("loss -> b3 -> b2 -> b1 -> b0 [color=red];"),
         "{dot}"
     );
-    assert_eq!(dot.matches("[style=dashed").count(), 4);
+    // What each backward step reads: the Linears their inputs, the ReLU its own values; the
+    // Flatten computes nothing and reads nothing. The target goes into the loss.
+    assert_eq!(dot.matches("[style=dashed").count(), 3, "{dot}");
+    for edge in [
+        "f0 -> b1 [style=dashed, label=\"input\"];",
+        "f2 -> b2 [style=dashed, label=\"cache\"];",
+        "f2 -> b3 [style=dashed, label=\"input\"];",
+        "t -> loss;",
+    ] {
+        assert!(dot.contains(edge), "{edge}: {dot}");
+    }
+    // A first layer with parameters reads the data.
+    let first = graph::<[f32; 2], _>(&(Linear::<2, 3>::ZERO, ReLU)).to_string();
+    assert!(
+        first.contains("x -> b0 [style=dashed, label=\"input\"];"),
+        "{first}"
+    );
     assert!(
         dot.contains("f1 [label=\"1: Linear<64, 32>\\n-> [f32; 32]\"]"),
         "{dot}"
