@@ -183,7 +183,11 @@ impl<M, F: Float> Adam<M, F> {
             "learning rate",
             self.lr,
             step_ok,
-            "at most max_update * (1 - beta1), so that the first step's size lr / (1 - beta1) stays below max_update",
+            if F::BYTES == 4 {
+                "at most 1e30 * (1 - beta1) (`optim::max_update` for `f32`), so that the first step's size lr / (1 - beta1) stays below 1e30"
+            } else {
+                "at most 1e300 * (1 - beta1) (`optim::max_update` for `f64`), so that the first step's size lr / (1 - beta1) stays below 1e300"
+            },
         )?;
         let eps_ok = self.eps.is_finite() && self.eps > F::ZERO;
         require("eps", self.eps, eps_ok, "finite and positive")?;

@@ -22,9 +22,10 @@ pub use batch::Batch;
 /// Why training stopped.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TrainError {
-    /// The loss was NaN or infinite at step `step`: the learning rate is too high, the data
-    /// holds a NaN, or a class index is out of range. The model was left as it was before that
-    /// step.
+    /// The loss was NaN or infinite at step `step`: the learning rate is too high, or the
+    /// inputs, targets or weights are so large that it overflows (a NaN or an infinity in the
+    /// data is [`NonFiniteInput`](Self::NonFiniteInput), a class index out of range
+    /// [`Target`](Self::Target)). The model was left as it was before that step.
     NonFiniteLoss {
         /// The step (counted from 1) at which it happened.
         step: u64,
