@@ -495,7 +495,7 @@ impl Display for SafetensorsError {
             ),
             Unread { name, layer, .. } => write!(
                 f,
-                "tensor `{name}` falls under layer {}, `{}`, which reads only its weight and bias: the file's layer there is of another kind (or its weight is split, as weight normalisation saves it)",
+                "tensor `{name}` falls under layer {}, `{}`, which reads only its weight and bias: the file's layer there is of another kind, or holds more than the weight and bias the model would compute with (a weight split in two, an average of past weights); if the tensor is not one the layer computes with, remove it from the file",
                 layer.0,
                 Short(layer.1)
             ),
