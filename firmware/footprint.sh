@@ -19,7 +19,10 @@ embedded=""
 for dir in "$here/../../shared/embedded"; do
   [ -f "$dir/qemu-cortex-m.sh" ] && embedded=$dir && break
 done
-[ -n "$embedded" ] || { echo "no shared/embedded scripts beside the checkout" >&2; exit 2; }
+[ -n "$embedded" ] || {
+  echo "no shared/embedded scripts beside the checkout: this script runs their cross-builds and QEMU (in CI they sit at ../shared/embedded)" >&2
+  exit 2
+}
 export EMBEDDED_TARGET_DIR="${EMBEDDED_TARGET_DIR:-/tmp/embedded-check/target-qemu}"
 peer="$here/peers/microflow-sine"
 logs="$(mktemp -d)"

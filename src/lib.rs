@@ -88,8 +88,9 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-// Firmware depends on the crate without its default features: say so, before rustc's own
-// error that `std` cannot be found, which does not name the feature.
+// Firmware depends on the crate without its default features: say so. Rustc's own errors that
+// `std` (and, with `-Zbuild-std=core`, `alloc`) cannot be found come first, and do not name
+// the feature; this one does.
 #[cfg(all(feature = "std", target_os = "none"))]
 compile_error!(
     "typed-nn's feature `std` (on by default) needs an operating system: for firmware, depend on it with `default-features = false` (and `features = [\"alloc\"]` where there is an allocator)"

@@ -13,16 +13,19 @@ use typed_nn::{Forward, ParamCount, Tanh};
 use typed_nn_firmware::sine::{Sine, check};
 use typed_nn_firmware::stack;
 
-/// Built by the compiler; an image that does not fit the model stops the build.
+/// Built by the compiler; an image of another parameter count, or one that is not an image,
+/// stops the build with the reason (an image of another network of as many parameters does
+/// not: the image records the count, not the shapes).
 static NET: Sine = {
     const BYTES: &[u8] = include_bytes!("../../weights/sine.bin");
-    let Ok(mut image) = ConstImage::new(BYTES, Sine::PARAM_COUNT) else {
-        panic!("weights/sine.bin is not an image of the 1-16-16-1 sine network")
+    let mut image = match ConstImage::new(BYTES, Sine::PARAM_COUNT) {
+        Ok(image) => image,
+        Err(e) => panic!("{}", e.message().as_str()),
     };
     let net = (image.linear(), Tanh, image.linear(), Tanh, image.linear());
     match image.finish() {
         Ok(()) => net,
-        Err(_) => panic!("weights/sine.bin does not match the layers read from it"),
+        Err(e) => panic!("{}", e.message().as_str()),
     }
 };
 

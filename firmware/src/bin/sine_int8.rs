@@ -21,11 +21,13 @@ type SineInt8 = (
     QLinear<16, 1>,
 );
 
-/// Built by the compiler; an image that does not fit the model stops the build.
+/// Built by the compiler; an image that does not fit the model stops the build with the
+/// reason.
 static NET: Quantized<SineInt8> = {
     const BYTES: &[u8] = include_bytes!("../../weights/sine_int8.bin");
-    let Ok(mut image) = ConstQuantImage::new(BYTES) else {
-        panic!("weights/sine_int8.bin is not an int8 image")
+    let mut image = match ConstQuantImage::new(BYTES) {
+        Ok(image) => image,
+        Err(e) => panic!("{}", e.message().as_str()),
     };
     let model = (
         image.linear(),
@@ -36,7 +38,7 @@ static NET: Quantized<SineInt8> = {
     );
     match image.finish(model) {
         Ok(net) => net,
-        Err(_) => panic!("weights/sine_int8.bin does not match the 1-16-16-1 int8 network"),
+        Err(e) => panic!("{}", e.message().as_str()),
     }
 };
 
