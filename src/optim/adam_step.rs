@@ -40,15 +40,19 @@ impl<F: Float> AdamStep<F> {
             .zip(m.iter_mut())
             .zip(v.iter_mut());
         for (((p, g), m), v) in slices {
-            let g = if CLEAR {
-                core::mem::replace(g, F::ZERO)
-            } else {
-                *g
-            } + wd * *p;
-            *m = flush_tiny(b1 * *m + (F::ONE - b1) * g);
-            *v = flush_tiny(b2 * *v + (F::ONE - b2) * g * g);
+            // Every value read before any is written: stored first, the moments would be read
+            // back from memory, since the compiler cannot tell the four slices apart.
+            let (old, grad, m_old, v_old) = (*p, *g, *m, *v);
+            if CLEAR {
+                *g = F::ZERO;
+            }
+            let grad = grad + wd * old;
+            let m_new = flush_tiny(b1 * m_old + (F::ONE - b1) * grad);
+            let v_new = flush_tiny(b2 * v_old + (F::ONE - b2) * grad * grad);
+            *m = m_new;
+            *v = v_new;
             // m over its denominator first: the quotient of a tiny moment stays normal.
-            *p -= step_size * (*m / (v.sqrt_fast() * inv_root_c2 + eps));
+            *p = old - step_size * (m_new / (v_new.sqrt_fast() * inv_root_c2 + eps));
         }
     }
 }
