@@ -22,7 +22,7 @@ use crate::tensor::Zero;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a float type: `f32` and `f64` are",
     label = "expected `f32` or `f64`, found `{Self}`",
-    note = "an array where a float is expected is often a batch given to code that takes one sample: a layer written by hand for `[F; N]` only (implement `Forward` and `Backward` for `[[F; N]; B]` too), or `eval::accuracy`, which takes samples"
+    note = "an integer (`{{integer}}`, as in `Sgd::new(1)`) is written as a float with a point: `1.0`; an array where a float is expected is often a batch given to code that takes one sample: a layer written by hand for `[F; N]` only (implement `Forward` and `Backward` for `[[F; N]; B]` too), or `eval::accuracy`, which takes samples"
 )]
 pub trait Float:
     num_traits::Float

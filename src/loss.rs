@@ -223,6 +223,11 @@ fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetE
 /// `Self`, so that a model whose shapes do not fit (whose prediction type is unknown) is
 /// reported once, for the shapes, and not again for the loss.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{L}` is not a loss that scores prediction `{Self}` against target `{T}`",
+    label = "not a loss",
+    note = "`Trainer::step`, `epoch`, `fit` and `eval::mean_loss` take the target before the loss (`trainer.step(&mut model, &x, &target, &Mse)`), `gradcheck` the loss before the target (`gradcheck(&mut model, &x, &Mse, &target)`); a loss is `Mse`, `BinaryCrossEntropy`, `SoftmaxCrossEntropy` or a type that implements `Loss`"
+)]
 pub trait ScoredBy<L, T>: Tensor {
     /// [`Loss::loss_grad`].
     fn loss_grad(loss: &L, pred: &Self, target: &T, grad: &mut Self) -> Self::Elem;

@@ -254,7 +254,11 @@ impl<P: Tensor> SoftmaxClasses<P> {
 /// scored on the softmax of probabilities, which hardly moves, and learn slowly or not at
 /// all; [`BinaryCrossEntropy`] applies a sigmoid, so a model ending in
 /// [`Sigmoid`](crate::Sigmoid) would be scored on `sigmoid(sigmoid(z))`, never below 0.5, and
-/// learn to call every sample positive. Checked when code is generated (see the module docs).
+/// learn to call every sample positive. A model that ends in the other of the two is refused
+/// too: a cross-entropy takes the last `Linear`'s scores, and squashed into (0, 1) first
+/// they leave `SoftmaxCrossEntropy` a loss that cannot fall below `-ln(e / (e + C - 1))`
+/// (0.55 for 3 classes), or every `sigmoid(softmax(z))` of `BinaryCrossEntropy` at least
+/// 0.5. Checked when code is generated (see the module docs).
 ///
 /// ```compile_fail,E0080
 /// use typed_nn::prelude::*;
@@ -272,14 +276,20 @@ pub struct AppliedTwice<M, X, L, T>(core::marker::PhantomData<fn(M, X, L, T)>);
 const SOFTMAX_TWICE: &str = "the model ends in `Softmax`, and `SoftmaxCrossEntropy` applies its own softmax: it would score softmax(softmax(z)), a loss that is not the model's and that it hardly learns from; end the model in its last `Linear` (the scores) and apply `Softmax` at inference";
 const SIGMOID_TWICE: &str = "the model ends in `Sigmoid`, and `BinaryCrossEntropy` applies its own sigmoid: it would score sigmoid(sigmoid(z)), never below 0.5, and call every sample positive; end the model in its last `Linear` (the logit) and apply the sigmoid at inference";
 
+const SIGMOID_BEFORE_SOFTMAX: &str = "the model ends in `Sigmoid`, and `SoftmaxCrossEntropy` applies a softmax to the model's scores: it would score softmax(sigmoid(z)), whose inputs all lie in (0, 1), so that no class's probability passes e / (e + C - 1) (0.58 for 3 classes) and the loss stays high; end the model in its last `Linear` (the scores) and apply `Softmax` at inference";
+const SOFTMAX_BEFORE_SIGMOID: &str = "the model ends in `Softmax`, and `BinaryCrossEntropy` applies a sigmoid to the model's logits: it would score sigmoid(softmax(z)), at least 0.5 for every output, and call every sample positive; end the model in its last `Linear` (the logits) and apply the sigmoid at inference";
+
 impl<M: Forward<X>, X, L, T> AppliedTwice<M, X, L, T>
 where
     M::Output: ScoredBy<L, T>,
 {
-    /// Evaluating it stops compilation when the model ends in the function the loss applies.
+    /// Evaluating it stops compilation when the model ends in the function the loss applies,
+    /// or in the other of the two.
     pub const HOLD: () = match (M::SQUASH, <M::Output as ScoredBy<L, T>>::SQUASH) {
         (Squash::Softmax, Squash::Softmax) => panic!("{}", SOFTMAX_TWICE),
         (Squash::Sigmoid, Squash::Sigmoid) => panic!("{}", SIGMOID_TWICE),
+        (Squash::Sigmoid, Squash::Softmax) => panic!("{}", SIGMOID_BEFORE_SOFTMAX),
+        (Squash::Softmax, Squash::Sigmoid) => panic!("{}", SOFTMAX_BEFORE_SIGMOID),
         _ => (),
     };
 }
