@@ -99,14 +99,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut worst: f64 = 0.0;
     let x: [f64; 6] = core::array::from_fn(|_| rng.random_range(-4.0..4.0));
     let target: [f64; 6] = core::array::from_fn(|_| rng.random_range(-1.0..1.0));
-    worst = worst.max(gradcheck(&mut Swish, &x, &Mse, &target).worst_error);
+    worst = worst.max(gradcheck(&mut Swish, &x, &target, &Mse).worst_error);
     let mut net = Net::<f64>::ZERO;
     net.init(Scheme::Glorot, &mut rng);
     let sample = [0.7, -0.4];
-    let one = gradcheck(&mut net, &sample, &Mse, &[0.3]);
+    let one = gradcheck(&mut net, &sample, &[0.3], &Mse);
     let batch: [[f64; 2]; 4] =
         core::array::from_fn(|_| [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)]);
-    let four = gradcheck(&mut net, &batch, &Mse, &[[0.1], [-0.2], [0.5], [0.0]]);
+    let four = gradcheck(&mut net, &batch, &[[0.1], [-0.2], [0.5], [0.0]], &Mse);
     println!(
         "gradcheck: {} + {} gradients, worst relative error {:.1e}",
         one.checked,

@@ -166,15 +166,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let alone = gradcheck(
         &mut layer,
         &[0.3, -0.7, 1.1, 0.0],
-        &Mse,
         &[1.0, 0.0, 0.5, -1.0],
+        &Mse,
     );
     let mut net = Net::<f64>::ZERO;
     net.init(Scheme::Glorot, &mut rng);
     net.2.a = core::array::from_fn(|_| rng.random_range(0.5..1.5));
     let batch: [[f64; 2]; 4] =
         core::array::from_fn(|_| [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)]);
-    let whole = gradcheck(&mut net, &batch, &Mse, &[[0.1], [-0.2], [0.5], [0.0]]);
+    let whole = gradcheck(&mut net, &batch, &[[0.1], [-0.2], [0.5], [0.0]], &Mse);
     let worst = alone.worst_error.max(whole.worst_error);
     println!(
         "gradcheck: {} + {} gradients, worst relative error {worst:.1e}",

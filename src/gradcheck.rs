@@ -73,7 +73,7 @@ impl GradCheck {
     /// ```
     /// use typed_nn::{gradcheck::gradcheck, Linear, Mse, Tanh, Zero};
     /// let mut net = (Linear::<2, 2, f64>::from_parts([[0.5, -0.3], [0.2, 0.8]], [0.1, 0.0]), Tanh);
-    /// let report = gradcheck(&mut net, &[1.0, 2.0], &Mse, &[0.0, 1.0]);
+    /// let report = gradcheck(&mut net, &[1.0, 2.0], &[0.0, 1.0], &Mse);
     /// assert!(report.is_within(1e-6), "{report}");
     /// ```
     pub fn is_within(&self, tolerance: f64) -> bool {
@@ -216,7 +216,9 @@ where
 }
 
 /// Checks the gradients of `loss(model(x), target)` with respect to every parameter of `model`
-/// and every element of `x` against central finite differences.
+/// and every element of `x` against central finite differences. The arguments come in the
+/// order of [`Trainer::step`](crate::train::Trainer::step)'s: the model, the input, the target,
+/// the loss.
 ///
 /// The model is perturbed one parameter at a time and restored, so it is unchanged afterwards.
 /// Avoid inputs exactly at a kink of ReLU, where the derivative does not exist.
@@ -226,7 +228,7 @@ where
 /// use typed_nn::{gradcheck::gradcheck, Linear, Mse, Tanh};
 /// let mut rng = SmallRng::seed_from_u64(3);
 /// let mut net = (Linear::<3, 4, f64>::glorot(&mut rng), Tanh, Linear::<4, 2, f64>::glorot(&mut rng));
-/// let report = gradcheck(&mut net, &[0.5, -1.0, 2.0], &Mse, &[1.0, 0.0]);
+/// let report = gradcheck(&mut net, &[0.5, -1.0, 2.0], &[1.0, 0.0], &Mse);
 /// assert_eq!(report.checked, 3 * 4 + 4 + 4 * 2 + 2 + 3);
 /// assert!(report.is_within(1e-6), "{report}");
 /// ```
@@ -267,11 +269,11 @@ where
 /// last step's, silently.
 ///
 /// [`ParamCount::PARAM_COUNT`]: crate::ParamCount::PARAM_COUNT
-pub fn gradcheck<M: Checkable<X>, X: Tensor, L, T>(
+pub fn gradcheck<M: Checkable<X>, X: Tensor, T, L>(
     model: &mut M,
     x: &X,
-    loss: &L,
     target: &T,
+    loss: &L,
 ) -> GradCheck
 where
     X::Elem: CheckedInF64,

@@ -226,7 +226,7 @@ fn check_distributions<F: Float>(target: &[F], row: usize) -> Result<(), TargetE
 #[diagnostic::on_unimplemented(
     message = "`{L}` is not a loss that scores prediction `{Self}` against target `{T}`",
     label = "not a loss",
-    note = "`Trainer::step`, `epoch`, `fit` and `eval::mean_loss` take the target before the loss (`trainer.step(&mut model, &x, &target, &Mse)`), `gradcheck` the loss before the target (`gradcheck(&mut model, &x, &Mse, &target)`); a loss is `Mse`, `BinaryCrossEntropy`, `SoftmaxCrossEntropy` or a type that implements `Loss`"
+    note = "the target comes before the loss: `trainer.step(&mut model, &x, &target, &Mse)`, and so in `epoch`, `fit`, `eval::mean_loss` and `gradcheck`; a loss is `Mse`, `BinaryCrossEntropy`, `SoftmaxCrossEntropy` or a type that implements `Loss`"
 )]
 pub trait ScoredBy<L, T>: Tensor {
     /// [`Loss::loss_grad`].

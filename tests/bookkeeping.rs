@@ -106,7 +106,7 @@ fn a_consistent_layer_is_checked_in_full() {
         a: [1.0, 2.0, 3.0],
         b: [0.1, 0.2, 0.3],
     };
-    let report = typed_nn::gradcheck::gradcheck(&mut layer, &X, &Mse, &T);
+    let report = typed_nn::gradcheck::gradcheck(&mut layer, &X, &T, &Mse);
     assert_eq!(report.checked, 6 + 3);
     assert!(report.worst_error < 1e-8, "{report:?}");
     assert!(st::to_bytes_named(&layer, st::Naming::Sequential).is_ok());
@@ -119,7 +119,7 @@ fn a_layer_whose_walks_leave_a_parameter_out_fails_its_gradient_check() {
         a: [1.0, 2.0, 3.0],
         b: [0.1, 0.2, 0.3],
     };
-    let _ = typed_nn::gradcheck::gradcheck(&mut layer, &X, &Mse, &T);
+    let _ = typed_nn::gradcheck::gradcheck(&mut layer, &X, &T, &Mse);
 }
 
 #[test]
@@ -210,5 +210,5 @@ fn a_layer_whose_walks_disagree_in_order_fails_its_gradient_check() {
         a: [1.0, 2.0, 3.0],
         b: [0.1, 0.2, 0.3],
     });
-    typed_nn::gradcheck::gradcheck(&mut layer, &X, &Mse, &T);
+    typed_nn::gradcheck::gradcheck(&mut layer, &X, &T, &Mse);
 }

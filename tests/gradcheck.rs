@@ -41,11 +41,11 @@ fn linear_single_sample_and_batch_under_mse() {
     let mut layer = with_random_bias(Linear::<5, 3, f64>::glorot(&mut r), 2);
     let x: [f64; 5] = random(&mut r, 1.0);
     let t: [f64; 3] = random(&mut r, 1.0);
-    assert_close(gradcheck(&mut layer, &x, &Mse, &t), 5 * 3 + 3 + 5);
+    assert_close(gradcheck(&mut layer, &x, &t, &Mse), 5 * 3 + 3 + 5);
 
     let xb: [[f64; 5]; 4] = random(&mut r, 1.0);
     let tb: [[f64; 3]; 4] = random(&mut r, 1.0);
-    assert_close(gradcheck(&mut layer, &xb, &Mse, &tb), 5 * 3 + 3 + 20);
+    assert_close(gradcheck(&mut layer, &xb, &tb, &Mse), 5 * 3 + 3 + 20);
 }
 
 /// Each activation between two linear layers, for one sample and for a batch.
@@ -62,10 +62,10 @@ macro_rules! activation_checks {
             let count = 4 * 6 + 6 + 6 * 2 + 2;
             let x: [f64; 4] = random(&mut r, 1.0);
             let t: [f64; 2] = random(&mut r, 1.0);
-            assert_close(gradcheck(&mut net, &x, &Mse, &t), count + 4);
+            assert_close(gradcheck(&mut net, &x, &t, &Mse), count + 4);
             let xb: [[f64; 4]; 3] = random(&mut r, 1.0);
             let tb: [[f64; 2]; 3] = random(&mut r, 1.0);
-            assert_close(gradcheck(&mut net, &xb, &Mse, &tb), count + 12);
+            assert_close(gradcheck(&mut net, &xb, &tb, &Mse), count + 12);
         }
     )*};
 }
@@ -84,12 +84,12 @@ fn activations_alone_send_gradients_to_their_input() {
     let mut r = rng(12);
     let x: [[f64; 3]; 2] = random(&mut r, 2.0);
     let t: [[f64; 3]; 2] = random(&mut r, 1.0);
-    assert_close(gradcheck(&mut Sigmoid, &x, &Mse, &t), 6);
-    assert_close(gradcheck(&mut Tanh, &x, &Mse, &t), 6);
-    assert_close(gradcheck(&mut ReLU, &x, &Mse, &t), 6);
-    assert_close(gradcheck(&mut LeakyReLU::default(), &x, &Mse, &t), 6);
-    assert_close(gradcheck(&mut Identity, &x, &Mse, &t), 6);
-    assert_close(gradcheck(&mut Softmax, &x, &Mse, &t), 6);
+    assert_close(gradcheck(&mut Sigmoid, &x, &t, &Mse), 6);
+    assert_close(gradcheck(&mut Tanh, &x, &t, &Mse), 6);
+    assert_close(gradcheck(&mut ReLU, &x, &t, &Mse), 6);
+    assert_close(gradcheck(&mut LeakyReLU::default(), &x, &t, &Mse), 6);
+    assert_close(gradcheck(&mut Identity, &x, &t, &Mse), 6);
+    assert_close(gradcheck(&mut Softmax, &x, &t, &Mse), 6);
 }
 
 #[test]
@@ -103,13 +103,13 @@ fn binary_cross_entropy_single_and_batch() {
     let count = 3 * 4 + 4 + 4 * 2 + 2;
     let x: [f64; 3] = random(&mut r, 1.0);
     assert_close(
-        gradcheck(&mut net, &x, &BinaryCrossEntropy, &unit::<[f64; 2]>(&mut r)),
+        gradcheck(&mut net, &x, &unit::<[f64; 2]>(&mut r), &BinaryCrossEntropy),
         count + 3,
     );
     let xb: [[f64; 3]; 5] = random(&mut r, 1.0);
     let tb: [[f64; 2]; 5] = unit(&mut r);
     assert_close(
-        gradcheck(&mut net, &xb, &BinaryCrossEntropy, &tb),
+        gradcheck(&mut net, &xb, &tb, &BinaryCrossEntropy),
         count + 15,
     );
 }
@@ -125,23 +125,23 @@ fn softmax_cross_entropy_with_indices_and_distributions() {
     let count = 3 * 5 + 5 + 5 * 4 + 4;
     let x: [f64; 3] = random(&mut r, 1.0);
     assert_close(
-        gradcheck(&mut net, &x, &SoftmaxCrossEntropy, &2usize),
+        gradcheck(&mut net, &x, &2usize, &SoftmaxCrossEntropy),
         count + 3,
     );
     let soft: [f64; 4] = distribution(&mut r);
     assert_close(
-        gradcheck(&mut net, &x, &SoftmaxCrossEntropy, &soft),
+        gradcheck(&mut net, &x, &soft, &SoftmaxCrossEntropy),
         count + 3,
     );
 
     let xb: [[f64; 3]; 4] = random(&mut r, 1.0);
     assert_close(
-        gradcheck(&mut net, &xb, &SoftmaxCrossEntropy, &[0usize, 3, 1, 3]),
+        gradcheck(&mut net, &xb, &[0usize, 3, 1, 3], &SoftmaxCrossEntropy),
         count + 12,
     );
     let softb: [[f64; 4]; 4] = distribution(&mut r);
     assert_close(
-        gradcheck(&mut net, &xb, &SoftmaxCrossEntropy, &softb),
+        gradcheck(&mut net, &xb, &softb, &SoftmaxCrossEntropy),
         count + 12,
     );
 }
@@ -152,10 +152,10 @@ fn flatten_single_and_batch() {
     let mut net = (Flatten::<6>, Linear::<6, 2, f64>::glorot(&mut r), Tanh);
     let x: [[f64; 3]; 2] = random(&mut r, 1.0);
     let t: [f64; 2] = random(&mut r, 0.5);
-    assert_close(gradcheck(&mut net, &x, &Mse, &t), 6 * 2 + 2 + 6);
+    assert_close(gradcheck(&mut net, &x, &t, &Mse), 6 * 2 + 2 + 6);
     let xb: [[[f64; 3]; 2]; 3] = random(&mut r, 1.0);
     let tb: [[f64; 2]; 3] = random(&mut r, 0.5);
-    assert_close(gradcheck(&mut net, &xb, &Mse, &tb), 6 * 2 + 2 + 18);
+    assert_close(gradcheck(&mut net, &xb, &tb, &Mse), 6 * 2 + 2 + 18);
 }
 
 #[test]
@@ -165,10 +165,10 @@ fn depth_one_to_four() {
     let t: [[f64; 2]; 2] = random(&mut r, 1.0);
 
     let mut d1: (Linear<3, 2, f64>,) = model(51);
-    assert_close(gradcheck(&mut d1, &x, &Mse, &t), 8 + 6);
+    assert_close(gradcheck(&mut d1, &x, &t, &Mse), 8 + 6);
 
     let mut d2: (Linear<3, 4, f64>, Tanh, Linear<4, 2, f64>) = model(52);
-    assert_close(gradcheck(&mut d2, &x, &Mse, &t), 16 + 10 + 6);
+    assert_close(gradcheck(&mut d2, &x, &t, &Mse), 16 + 10 + 6);
 
     let mut d3: (
         Linear<3, 4, f64>,
@@ -177,7 +177,7 @@ fn depth_one_to_four() {
         Tanh,
         Linear<4, 2, f64>,
     ) = model(53);
-    assert_close(gradcheck(&mut d3, &x, &Mse, &t), 16 + 20 + 10 + 6);
+    assert_close(gradcheck(&mut d3, &x, &t, &Mse), 16 + 20 + 10 + 6);
 
     type D4 = (
         Linear<3, 5, f64>,
@@ -190,7 +190,7 @@ fn depth_one_to_four() {
     );
     let mut d4: D4 = model(54);
     assert_close(
-        gradcheck(&mut d4, &x, &SoftmaxCrossEntropy, &[1usize, 0]),
+        gradcheck(&mut d4, &x, &[1usize, 0], &SoftmaxCrossEntropy),
         20 + 24 + 20 + 10 + 6,
     );
 }
@@ -213,7 +213,7 @@ fn nested_tuples_and_ten_layers() {
     );
     let mut net: Ten = model(61);
     let x: [f64; 3] = random(&mut r, 1.0);
-    assert_close(gradcheck(&mut net, &x, &Mse, &[0.3]), 9 * 12 + 4 + 3);
+    assert_close(gradcheck(&mut net, &x, &[0.3], &Mse), 9 * 12 + 4 + 3);
 
     type Flat10 = (
         Linear<2, 3, f64>,
@@ -231,7 +231,7 @@ fn nested_tuples_and_ten_layers() {
     let xb: [[f64; 2]; 2] = random(&mut r, 1.0);
     let tb: [[f64; 2]; 2] = distribution(&mut r);
     assert_close(
-        gradcheck(&mut flat, &xb, &Mse, &tb),
+        gradcheck(&mut flat, &xb, &tb, &Mse),
         9 + 12 + 12 + 12 + 8 + 4,
     );
 }
@@ -289,7 +289,7 @@ fn gradcheck_catches_a_wrong_gradient() {
         }
     }
     let mut broken = Broken(Linear::from_parts([[0.5, -0.5]], [0.1]));
-    let report = gradcheck(&mut broken, &[1.0, 2.0], &Mse, &[3.0]);
+    let report = gradcheck(&mut broken, &[1.0, 2.0], &[3.0], &Mse);
     assert!(report.worst_error > 0.1, "{report:?}");
     assert_eq!(
         report.worst_at,
@@ -330,14 +330,14 @@ fn a_nan_in_the_model_or_the_input_is_named_by_the_report() {
         Linear::<4, 2, f64>::from_parts([[0.3; 4], [-0.2; 4]], [0.0; 2]),
     );
     let (x, t) = ([0.5, -1.0, 2.0], [1.0, 0.0]);
-    assert!(gradcheck(&mut net, &x, &Mse, &t).worst_error < 1e-8);
+    assert!(gradcheck(&mut net, &x, &t, &Mse).worst_error < 1e-8);
     // Parameter 7 is the first layer's weight [2][1].
     net.0.weight[2][1] = f64::NAN;
-    let report = gradcheck(&mut net, &x, &Mse, &t);
+    let report = gradcheck(&mut net, &x, &t, &Mse);
     assert!(report.worst_error.is_nan());
     assert_eq!(report.worst_at, Some(Location::Param(7)));
     net.0.weight[2][1] = 0.5;
-    let report = gradcheck(&mut net, &[0.5, f64::INFINITY, 2.0], &Mse, &t);
+    let report = gradcheck(&mut net, &[0.5, f64::INFINITY, 2.0], &t, &Mse);
     assert!(report.worst_error.is_nan());
     assert_eq!(report.worst_at, Some(Location::Input(1)));
 }
@@ -400,7 +400,7 @@ fn gradcheck_catches_a_layer_that_hides_its_parameters() {
     // gradients come from a stale (zero) output gradient.
     let liar = Liar(Linear::from_parts([[0.5, -0.5], [1.0, 0.25]], [0.1, -0.1]));
     let mut model = (liar, Linear::<2, 1, f64>::from_parts([[1.0, 2.0]], [0.0]));
-    gradcheck(&mut model, &[1.0, 2.0], &Mse, &[3.0]);
+    gradcheck(&mut model, &[1.0, 2.0], &[3.0], &Mse);
 }
 
 #[test]
@@ -411,7 +411,7 @@ fn the_same_liar_alone_passes_where_nothing_depends_on_it() {
         Linear::<2, 2, f64>::from_parts([[1.0, 2.0], [0.5, 0.0]], [0.0; 2]),
         liar,
     );
-    assert!(gradcheck(&mut model, &[1.0, 2.0], &Mse, &[3.0, 1.0]).worst_error < 1e-8);
+    assert!(gradcheck(&mut model, &[1.0, 2.0], &[3.0, 1.0], &Mse).worst_error < 1e-8);
 }
 
 #[test]
@@ -421,7 +421,7 @@ fn the_same_liar_alone_passes_where_nothing_depends_on_it() {
 fn a_target_the_loss_is_not_defined_for_is_named_not_compared() {
     // Without the check every comparison was NaN and the report named an innocent input.
     let mut model = Linear::<2, 3, f64>::glorot(&mut rng(1));
-    gradcheck(&mut model, &[0.5, -1.0], &SoftmaxCrossEntropy, &5usize);
+    gradcheck(&mut model, &[0.5, -1.0], &5usize, &SoftmaxCrossEntropy);
 }
 
 #[test]
@@ -429,7 +429,7 @@ fn the_first_gradient_compared_as_nan_is_the_one_reported() {
     // A weight of 1e308: every loss overflows, the model is finite, so no value is at fault
     // and the report keeps the first NaN comparison, not the last.
     let mut model = Linear::<2, 1, f64>::from_parts([[1e308, 1e308]], [0.0]);
-    let report = gradcheck(&mut model, &[1.0, 1.0], &Mse, &[0.0]);
+    let report = gradcheck(&mut model, &[1.0, 1.0], &[0.0], &Mse);
     assert!(report.worst_error.is_nan(), "{report:?}");
     assert_eq!(
         report.worst_at,

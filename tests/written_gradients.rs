@@ -288,7 +288,7 @@ fn gradcheck_passes_a_layer_that_adds_its_gradients_and_says_so() {
         Linear::<2, 2, f64>::from_parts([[1.0, -0.5], [0.25, 2.0]], [0.1, 0.0]),
         Gain::<false> { g: [1.5] },
     );
-    let report = typed_nn::gradcheck::gradcheck(&mut model, &[0.5, -1.0], &Mse, &[1.0, 0.0]);
+    let report = typed_nn::gradcheck::gradcheck(&mut model, &[0.5, -1.0], &[1.0, 0.0], &Mse);
     assert!(report.worst_error < 1e-6, "{report:?}");
 }
 
@@ -301,5 +301,5 @@ fn gradcheck_refuses_a_layer_that_says_it_writes_its_gradients_but_adds_them() {
         Linear::<2, 2, f64>::from_parts([[1.0, -0.5], [0.25, 2.0]], [0.1, 0.0]),
         Gain::<true> { g: [1.5] },
     );
-    typed_nn::gradcheck::gradcheck(&mut model, &[0.5, -1.0], &Mse, &[1.0, 0.0]);
+    typed_nn::gradcheck::gradcheck(&mut model, &[0.5, -1.0], &[1.0, 0.0], &Mse);
 }
