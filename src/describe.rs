@@ -190,20 +190,16 @@ fn table<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
         dashes(wo + 2),
         dashes(wp + 1)
     )?;
-    let mut result = Ok(());
-    M::describe(&mut |l| {
-        if result.is_ok() {
-            result = writeln!(
-                f,
-                "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
-                Short(l.layer),
-                Short(l.input),
-                Short(l.output),
-                l.params
-            );
-        }
-    });
-    result?;
+    try_each_layer::<M, X>(|l| {
+        writeln!(
+            f,
+            "| {:wl$} | {:wi$} | {:wo$} | {:>wp$} |",
+            Short(l.layer),
+            Short(l.input),
+            Short(l.output),
+            l.params
+        )
+    })?;
     let float = float_bytes::<M, X>();
     let params = M::PARAM_COUNT * float;
     let cache = M::CACHE_FLOATS * float;
@@ -223,6 +219,19 @@ fn table<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
         step(1),
         step(2)
     )
+}
+
+/// Calls `each` with every layer of `M`, first to last, until one call fails.
+fn try_each_layer<M: Describe<X>, X>(
+    mut each: impl FnMut(&LayerInfo) -> fmt::Result,
+) -> fmt::Result {
+    let mut result = Ok(());
+    M::describe(&mut |l| {
+        if result.is_ok() {
+            result = each(l);
+        }
+    });
+    result
 }
 
 /// Bytes of one float of model `M`'s output.
@@ -314,34 +323,31 @@ fn dot<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
         "  x [label=\"input\\n{}\", shape=ellipse];",
         Short(core::any::type_name::<X>())
     )?;
-    let mut result = Ok(());
     let mut index = 0;
     // Whether a layer before this one has parameters (`Backward::HAS_PARAMETERS`).
     let mut learner_before = false;
-    M::describe(&mut |l| {
-        if result.is_ok() {
-            result = writeln!(
-                f,
-                "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
-                Short(l.layer),
-                Short(l.output),
-                Short(l.layer),
-                Gradients(learner_before, l)
-            );
-        }
+    try_each_layer::<M, X>(|l| {
+        writeln!(
+            f,
+            "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
+            Short(l.layer),
+            Short(l.output),
+            Short(l.layer),
+            Gradients(learner_before, l)
+        )?;
         // What the backward step reads of the forward pass.
-        if result.is_ok() && l.params > 0 {
-            result = match index {
-                0 => writeln!(f, "  x -> b0 [style=dashed, label=\"input\"];"),
-                i => writeln!(f, "  f{} -> b{i} [style=dashed, label=\"input\"];", i - 1),
-            };
-        } else if result.is_ok() && learner_before {
-            result = writeln!(f, "  f{index} -> b{index} [style=dashed, label=\"cache\"];");
+        if l.params > 0 {
+            match index {
+                0 => writeln!(f, "  x -> b0 [style=dashed, label=\"input\"];")?,
+                i => writeln!(f, "  f{} -> b{i} [style=dashed, label=\"input\"];", i - 1)?,
+            }
+        } else if learner_before {
+            writeln!(f, "  f{index} -> b{index} [style=dashed, label=\"cache\"];")?;
         }
         learner_before |= l.params > 0;
         index += 1;
-    });
-    result?;
+        Ok(())
+    })?;
     writeln!(f, "  t [label=\"target\", shape=ellipse];")?;
     writeln!(f, "  loss [label=\"loss\", shape=ellipse];")?;
     write!(f, "  x")?;

@@ -118,19 +118,19 @@ impl fmt::Display for TrainError {
                     "{inputs} inputs but {targets} targets: each input needs one target"
                 )
             }
-            // After updates, a gradient that overflowed is most often one of weights that an
-            // update too large sent far out: the learning rate, not the data.
-            TrainError::Refused {
-                step,
-                error: error @ StepError::Gradient { value, .. },
-            } if *step > 1 && !value.is_finite() => write!(
-                f,
-                "step {step} refused, the model unchanged: {error}; after {} update{}, more likely training diverged: lower the learning rate",
-                step - 1,
-                if *step == 2 { "" } else { "s" }
-            ),
             TrainError::Refused { step, error } => {
-                write!(f, "step {step} refused, the model unchanged: {error}")
+                write!(f, "step {step} refused, the model unchanged: {error}")?;
+                // After updates, a gradient that overflowed is most often one of weights that
+                // an update too large sent far out: the learning rate, not the data.
+                match error {
+                    StepError::Gradient { value, .. } if *step > 1 && !value.is_finite() => write!(
+                        f,
+                        "; after {} update{}, more likely training diverged: lower the learning rate",
+                        step - 1,
+                        if *step == 2 { "" } else { "s" }
+                    ),
+                    _ => Ok(()),
+                }
             }
             TrainError::Target { step, error } => write!(f, "step {step}: {error}"),
             TrainError::SmallerThanBatch { samples, batch } => write!(

@@ -43,6 +43,7 @@ mod error;
 pub use error::BumpsError;
 
 use crate::float::Float;
+use crate::io::ConstMessage;
 use crate::layers::{Linear, Sigmoid};
 use crate::module::Params;
 
@@ -76,14 +77,8 @@ pub struct EvenHidden<const H: usize>;
 
 impl<const H: usize> EvenHidden<H> {
     /// The message, with `H` written out (a constant panic can only print a `&str`).
-    const TEXT: &'static ([u8; MESSAGE_ROOM], usize) = &odd_message(H);
-    const MESSAGE: &'static str = {
-        let (text, _) = Self::TEXT.0.split_at(Self::TEXT.1);
-        match core::str::from_utf8(text) {
-            Ok(text) => text,
-            Err(_) => ODD_HIDDEN,
-        }
-    };
+    const TEXT: &'static ConstMessage = &odd_message(H);
+    const MESSAGE: &'static str = Self::TEXT.as_str();
 }
 
 #[rustfmt::skip]
@@ -95,56 +90,22 @@ impl<const H: usize> EvenHidden<H> {
 /// The rule's message, before the number of hidden units.
 const ODD_HIDDEN: &str =
     "`bumps` needs an even number of hidden units, 2 or more (two sigmoids per bump), got ";
-/// Room for the message, its suggestion and three numbers of up to 20 digits.
-const MESSAGE_ROOM: usize = ODD_HIDDEN.len() + 80 + 3 * 20;
 
-/// Writes `s` into `text` at `at`, and returns the position after it.
-const fn put(text: &mut [u8; MESSAGE_ROOM], at: usize, s: &str) -> usize {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        text[at + i] = bytes[i];
-        i += 1;
-    }
-    at + bytes.len()
-}
-
-/// Writes the decimal digits of `n` into `text` at `at`, and returns the position after them.
-const fn put_number(text: &mut [u8; MESSAGE_ROOM], at: usize, n: usize) -> usize {
-    let mut digits = 1;
-    let mut rest = n;
-    while rest >= 10 {
-        rest /= 10;
-        digits += 1;
-    }
-    let (mut end, mut rest) = (at + digits, n);
-    loop {
-        end -= 1;
-        text[end] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    at + digits
-}
-
-/// The message for `h` hidden units, padded with zero bytes to `MESSAGE_ROOM`, and its length:
-/// what was given, and the network of `h` bumps (of one for 0), which was most likely meant.
-const fn odd_message(h: usize) -> ([u8; MESSAGE_ROOM], usize) {
-    let mut text = [0u8; MESSAGE_ROOM];
-    let at = put(&mut text, 0, ODD_HIDDEN);
-    let at = put_number(&mut text, at, h);
+/// The message for `h` hidden units: what was given, and the network of `h` bumps (of one for
+/// 0), which was most likely meant.
+const fn odd_message(h: usize) -> ConstMessage {
+    let message = ConstMessage::new(ODD_HIDDEN).number(h as u64);
     let bumps = if h == 0 { 1 } else { h };
     let Some(units) = bumps.checked_mul(2) else {
-        return (text, at);
+        return message;
     };
-    let at = put(&mut text, at, " (`Bumps<");
-    let at = put_number(&mut text, at, units);
-    let at = put(&mut text, at, ">` holds ");
-    let at = put_number(&mut text, at, bumps);
-    let at = put(&mut text, at, if bumps == 1 { " bump)" } else { " bumps)" });
-    (text, at)
+    let noun = if bumps == 1 { " bump)" } else { " bumps)" };
+    message
+        .text(" (`Bumps<")
+        .number(units as u64)
+        .text(">` holds ")
+        .number(bumps as u64)
+        .text(noun)
 }
 
 /// A network of `H / 2` sigmoid bumps that approximates `f` on `[lo, hi]`, with the default

@@ -517,8 +517,8 @@ impl Display for SafetensorsError {
                     layer.0,
                     Short(layer.1)
                 )?;
+                let same_count = found.count() == expected.count();
                 let (found, expected) = (found.as_slice(), expected.as_slice());
-                let values = |dims: &[u64]| dims.iter().try_fold(1u64, |n, &d| n.checked_mul(d));
                 if found.len() == 2 && found.iter().rev().eq(expected.iter()) {
                     write!(
                         f,
@@ -530,7 +530,7 @@ impl Display for SafetensorsError {
                         " (a weight of {} dimensions is a convolution's, which this crate has no layer for)",
                         found.len()
                     )?;
-                } else if found.len() != expected.len() && values(found) == values(expected) {
+                } else if found.len() != expected.len() && same_count {
                     f.write_str(
                         " (the same values in another shape: save it reshaped, `.reshape(",
                     )?;

@@ -585,7 +585,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     // Without an allocator aliases are not followed, and no tensor is a target of one.
     let unclaimed = |t: &TensorInfo<'_>| {
         let aliased = cfg!(feature = "alloc") && alias_target::<M>(&header, naming, t.name);
-        !claimed::<M>(naming, t.name) && !aliased
+        !claimed::<M>(naming, |ours| t.name.is(ours)) && !aliased
     };
     let check: &mut TensorVisit<'_> = &mut |name, layer, shape| {
         expected += 1;
@@ -780,7 +780,7 @@ fn shifted<M: Tensors>(
         (layer.saturating_sub(3)..layer)
             .rev()
             .filter_map(at)
-            .find(|name| held(name) && !reads::<M>(naming, name))
+            .find(|name| held(name) && !claimed::<M>(naming, |ours| ours == name.as_str()))
     };
     later.map(Ok).or_else(|| earlier().map(Err))
 }
@@ -860,21 +860,12 @@ fn owner<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> Option<Owner> {
     found
 }
 
-/// Whether some tensor of model `M` is called `name`, a name of this crate's making.
-fn reads<M: Tensors>(naming: Naming<'_>, name: &Name) -> bool {
+/// Whether some tensor of model `M` has a name that `is` accepts: the name of a header's
+/// tensor (`|ours| name.is(ours)`) or one of the crate's making.
+fn claimed<M: Tensors>(naming: Naming<'_>, is: impl Fn(&str) -> bool) -> bool {
     let mut found = false;
     let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
-        found |= ours == *name;
-        Ok(())
-    });
-    found
-}
-
-/// Whether some tensor of model `M` is called `name`.
-fn claimed<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> bool {
-    let mut found = false;
-    let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
-        found |= name.is(ours.as_str());
+        found |= is(ours.as_str());
         Ok(())
     });
     found
