@@ -1,5 +1,6 @@
 //! What type is this file? Reads a safetensors file, prints its tensors and the typed-nn model
-//! type whose parameters it holds: `Linear` layers from the shapes of `weight` and `bias`, and
+//! type whose parameters it holds: `Linear` layers from the shapes of `weight` and `bias` (or
+//! of a `kernel`, stored `[in, out]` as Flax and Keras store it, and read transposed), and
 //! a placeholder where the file holds no tensor (an activation, which weights cannot tell).
 //! What no model of the crate reads as it is gets a comment that says what it is and what to
 //! do: a weight saved in two parts (pruned, weight normalisation), a layer without a bias or
@@ -27,6 +28,9 @@ struct Module {
     /// normalisation; `weight` is then the full weight's shape.
     split: Option<&'static str>,
     bias: Option<Vec<u64>>,
+    /// Whether the weight is a `kernel`, stored `[in, out]` (Flax, Keras); `weight` is then
+    /// the shape it is read as, `[out, in]`.
+    kernel: bool,
     dtype: String,
     /// Its `weight` and `bias` tensors' full names.
     names: Vec<String>,
@@ -253,6 +257,7 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
                     weight: None,
                     split: None,
                     bias: None,
+                    kernel: false,
                     dtype: e.dtype.clone(),
                     names: Vec::new(),
                     other: Vec::new(),
@@ -262,13 +267,35 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
         };
         let m = &mut modules[index];
         // The layer's float type is its weight's (or bias's), not a counter's beside it.
-        if matches!(leaf, "weight" | "weight_orig" | "weight_v" | "original1")
-            || (leaf == "bias" && m.weight.is_none())
+        // A two-dimensional kernel is a weight stored transposed; beside a weight, another
+        // tensor.
+        let leaf = match leaf {
+            "kernel" if e.shape.len() == 2 && m.weight.is_none() => "kernel",
+            "kernel" => "kernel, beside a weight",
+            leaf => leaf,
+        };
+        if matches!(
+            leaf,
+            "weight" | "kernel" | "weight_orig" | "weight_v" | "original1"
+        ) || (leaf == "bias" && m.weight.is_none())
         {
             m.dtype = e.dtype.clone();
         }
         match leaf {
-            "weight" => m.weight = Some(e.shape.clone()),
+            "weight" => {
+                // A kernel named first (the file's order is by name) beside a weight: another
+                // tensor, which the weight leaves unread.
+                if m.kernel {
+                    m.kernel = false;
+                    let kernel = m.names.iter().position(|n| n.ends_with("kernel"));
+                    m.other.extend(kernel.map(|k| m.names.remove(k)));
+                }
+                m.weight = Some(e.shape.clone());
+            }
+            "kernel" => {
+                m.weight = Some(vec![e.shape[1], e.shape[0]]);
+                m.kernel = true;
+            }
             "bias" => m.bias = Some(e.shape.clone()),
             // The part of a split weight with the full weight's shape.
             "weight_orig" | "weight_v" | "original1" => {
@@ -289,7 +316,7 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
             "weight_mask" | "weight_g" | "original0" => {}
             _ => m.other.push(e.name.clone()),
         }
-        if leaf == "weight" || leaf == "bias" {
+        if matches!(leaf, "weight" | "kernel" | "bias") {
             m.names.push(e.name.clone());
         }
     }
@@ -356,8 +383,12 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
                     m.other
                 ),
             };
+            let weight = match m.kernel {
+                true => format!("kernel [{inp}, {out}] (read transposed)"),
+                false => format!("weight [{out}, {inp}]"),
+            };
             format!(
-                "Linear<{inp}, {out}{float}>, // {}: weight [{out}, {inp}], {bias}{chain}{split}{other}",
+                "Linear<{inp}, {out}{float}>, // {}: {weight}, {bias}{chain}{split}{other}",
                 if m.prefix.is_empty() {
                     "(no name)"
                 } else {
@@ -372,7 +403,7 @@ fn layer(m: &Module, previous_out: &mut Option<u64>) -> String {
         ),
         // The weight saved as [in, out]: PyTorch's is [out, in].
         (Some(w), Some(b)) if w.len() == 2 && b.len() == 1 && b[0] == w[1] => format!(
-            "/* {}: weight [{}, {}] and bias [{}]: the weight is stored transposed (a Linear's is [out, in]: save `weight.T`) */",
+            "/* {}: weight [{}, {}] and bias [{}]: the weight is stored transposed (a Linear's is [out, in]: save `weight.T`, or name it `kernel`, which is read transposed) */",
             m.prefix, w[0], w[1], b[0]
         ),
         // A scale and a shift for each feature: a normalisation without running statistics.

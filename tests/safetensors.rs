@@ -199,7 +199,7 @@ fn a_tensor_that_does_not_fit_is_named_with_both_shapes() {
     t[2] = ("2.weight", Dtype::F32, vec![4, 2], t[2].3.clone());
     assert_eq!(
         refused(&reference_file(&t)),
-        "tensor `2.weight` has shape [4, 2]; layer 2, `Linear<4, 2>`, expects [2, 4] (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
+        "tensor `2.weight` has shape [4, 2]; layer 2, `Linear<4, 2>`, expects [2, 4] (saved transposed, `[in, out]`, as Flax and Keras store kernels? named `kernel` it is read transposed; or transpose it before saving)"
     );
 }
 
@@ -615,7 +615,7 @@ fn other_formats_and_unknown_dtypes_are_named() {
     zip.resize(200, 0);
     assert_eq!(
         refused(&zip),
-        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
+        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
     );
     // Pickles of every protocol from 2 to 5 (`pickle.HIGHEST_PROTOCOL`), as `pickle.dump`
     // writes a state dict: `\x80`, the protocol, then its opcodes.

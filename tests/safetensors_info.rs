@@ -177,3 +177,34 @@ fn a_counter_beside_a_lone_layer_is_to_be_removed() {
     // Its float type is the layer's, not the counter's.
     assert!(!report.contains("I64: typed-nn holds"), "{report}");
 }
+
+#[test]
+fn flax_kernels_are_linears_read_transposed() {
+    let flax = [
+        ("params.Dense_0.kernel", &[4usize, 8][..]),
+        ("params.Dense_0.bias", &[8]),
+        ("params.Dense_1.kernel", &[8, 3]),
+        ("params.Dense_1.bias", &[3]),
+    ];
+    reports(
+        &flax,
+        &[
+            "Linear<4, 8>, // params.Dense_0: kernel [4, 8] (read transposed), bias [8]",
+            "Linear<8, 3>, // params.Dense_1: kernel [8, 3] (read transposed), bias [3]",
+            "Naming::Layers(&[\"params.Dense_0\", \"params.Dense_1\"])",
+        ],
+    );
+    // Beside a weight, a kernel is another tensor, whichever the file names first.
+    let both = [
+        ("0.kernel", &[4usize, 8][..]),
+        ("0.weight", &[8, 4]),
+        ("0.bias", &[8]),
+        LAST[0],
+        LAST[1],
+    ];
+    let report = reports(
+        &both,
+        &["0: weight [8, 4], bias [8]; also [\"0.kernel\"], which a Linear does not read"],
+    );
+    assert!(!report.contains("read transposed"), "{report}");
+}

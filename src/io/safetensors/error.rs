@@ -385,6 +385,10 @@ impl Display for SafetensorsError {
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}: decompress it, and load the file it holds"
             ),
+            OtherFormat { looks_like } if *looks_like == super::MSGPACK => write!(
+                f,
+                "not a safetensors file, but by its first bytes {looks_like}; for Flax's parameters, in Python: `params = flax.serialization.msgpack_restore(data)`, then `safetensors.flax.save_file(flax.traverse_util.flatten_dict(params, sep=\".\"), path)`, whose `kernel`s this crate reads transposed"
+            ),
             OtherFormat { looks_like } => write!(
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
@@ -519,10 +523,16 @@ impl Display for SafetensorsError {
                 )?;
                 let same_count = found.count() == expected.count();
                 let (found, expected) = (found.as_slice(), expected.as_slice());
-                if found.len() == 2 && found.iter().rev().eq(expected.iter()) {
-                    write!(
-                        f,
-                        " (saved transposed, `[in, out]`, as Keras and Flax store kernels? transpose it before saving)"
+                if found.len() == 2
+                    && found.iter().rev().eq(expected.iter())
+                    && name.as_str().ends_with("kernel")
+                {
+                    f.write_str(
+                        " (a kernel is read as Flax and Keras store it, `[in, out]`; stored `[out, in]`, as PyTorch stores a Linear's weight, it is named `weight`)",
+                    )?;
+                } else if found.len() == 2 && found.iter().rev().eq(expected.iter()) {
+                    f.write_str(
+                        " (saved transposed, `[in, out]`, as Flax and Keras store kernels? named `kernel` it is read transposed; or transpose it before saving)",
                     )?;
                 } else if found.len() >= 3 && expected.len() == 2 {
                     write!(

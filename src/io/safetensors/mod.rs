@@ -15,7 +15,8 @@
 //! Names follow PyTorch's `nn.Sequential` by default: the `k`-th layer of the model (counting
 //! activations, which hold no tensors) owns `k.weight` and `k.bias`, so `(Linear<4, 8>,
 //! ReLU, Linear<8, 2>)` reads `nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8,
-//! 2)).state_dict()`. [`Naming`] covers modules with other names.
+//! 2)).state_dict()`. [`Naming`] covers modules with other names. A weight named `kernel`,
+//! as Flax and Keras store a dense layer's, `[in, out]`, is read transposed ([`load_named`]).
 //!
 //! The file holds tensors, not functions: which activation sits between two layers, and its
 //! settings, are the model type's to say, and nothing checks them. Write the network's own:
@@ -443,6 +444,50 @@ fn aliased<'a>(_: &Header<'a>, _: &str) -> Parsed<Option<TensorInfo<'a>>> {
     Ok(None)
 }
 
+/// A tensor of the model in the file: under its own name (or an alias, [`lookup`]), or, for a
+/// two-dimensional `weight` the file lacks, the `kernel` of the same layer, stored `[in, out]`
+/// as Flax's `nn.Dense` and Keras's `Dense` store it, and read transposed (`true`). The
+/// name, not the shape, says which layout a tensor has: a square layer's weight and kernel
+/// have the same shape. With an allocator only, as aliases: firmware is spared the code (1.6
+/// KB of flash and 600 bytes of stack) and reads files saved with `weight`s, as `save` writes
+/// them.
+#[inline(always)]
+fn find_tensor<'a>(
+    header: &Header<'a>,
+    name: &Name,
+    shape: &TensorShape,
+) -> Parsed<Option<(TensorInfo<'a>, bool)>> {
+    let found = lookup(header, name.as_str())?;
+    if found.is_some() || cfg!(not(feature = "alloc")) {
+        return Ok(found.map(|t| (t, false)));
+    }
+    match kernel_name(name, shape) {
+        Some(kernel) => Ok(header.find(kernel.as_str())?.map(|t| (t, true))),
+        None => Ok(None),
+    }
+}
+
+/// `prefix.kernel` for the model's two-dimensional tensor `prefix.weight` ([`find_tensor`]).
+fn kernel_name(name: &Name, shape: &TensorShape) -> Option<Name> {
+    if shape.name != "weight" || shape.dims().len() != 2 {
+        return None;
+    }
+    let prefix = name.as_str().strip_suffix("weight")?;
+    let mut kernel = Name::new();
+    kernel.push_str(prefix);
+    kernel.push_str("kernel");
+    (!kernel.is_cut()).then_some(kernel)
+}
+
+/// The dimensions of the model's tensor `shape` as the file stores it: reversed for a
+/// kernel ([`find_tensor`]).
+fn stored_dims(shape: &TensorShape, transposed: bool) -> Dims {
+    match (shape.dims(), transposed) {
+        (&[rows, cols], true) => Dims::of(&[cols, rows]),
+        (dims, _) => Dims::of(dims),
+    }
+}
+
 /// What [`SafetensorsError::OtherFormat`] says of this crate's own byte image.
 pub(crate) const OWN_IMAGE: &str = "this crate's own weights image, as `io::save` writes";
 
@@ -451,27 +496,36 @@ pub(crate) const TEXT: &str = "text (a CSV, JSON or other text file)";
 
 /// What [`SafetensorsError::OtherFormat`] says of compressed files, which hold a file to
 /// decompress rather than another format to convert.
-pub(crate) const COMPRESSED: [&str; 4] = [
+pub(crate) const COMPRESSED: [&str; 5] = [
     "gzip-compressed data (`.gz`)",
     "xz-compressed data (`.xz`)",
     "zstd-compressed data (`.zst`)",
     "bzip2-compressed data (`.bz2`)",
+    "zlib-compressed data (as `joblib.dump(..., compress=True)` writes)",
 ];
+
+/// What [`SafetensorsError::OtherFormat`] says of MessagePack, which Flax's parameters are
+/// serialised to: its message says how to convert them.
+pub(crate) const MSGPACK: &str =
+    "MessagePack, as Flax's `serialization.to_bytes` and Burn's `.mpk` records write";
 
 /// What [`SafetensorsError::OtherFormat`] says of a pickle: every protocol from 2 (Python 2.3)
 /// to 5 (`pickle.HIGHEST_PROTOCOL` from Python 3.8) begins with `0x80` and its number.
 const PICKLE: &str = "a pickle, as `pickle.dump` or the legacy `torch.save` (`_use_new_zipfile_serialization=False`) writes";
 
-/// The format a file that is not safetensors looks like, from its first bytes.
+/// The format a file that is not safetensors looks like, from its first bytes. Asked only of
+/// a file whose first 8 bytes are no header length that fits, so a loose pattern (a protocol
+/// buffer's first field) never turns a safetensors file away.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
-    const FORMATS: [(&[u8], &str); 12] = [
+    const FORMATS: [(&[u8], &str); 14] = [
         (&crate::io::MAGIC, OWN_IMAGE),
         (
             b"PK\x03\x04",
-            "a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`) and NumPy's `np.savez` (`.npz`) write",
+            "a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write",
         ),
         (b"\x93NUMPY", "a NumPy array (`.npy`)"),
         (b"\x89HDF", "an HDF5 file, as Keras writes (`.h5`)"),
+        (b"GGUF", "a GGUF file, as llama.cpp writes (`.gguf`)"),
         (b"\x80\x02", PICKLE),
         (b"\x80\x03", PICKLE),
         (b"\x80\x04", PICKLE),
@@ -480,17 +534,38 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
         (b"\xfd7zXZ\x00", COMPRESSED[1]),
         (b"\x28\xb5\x2f\xfd", COMPRESSED[2]),
         (b"BZh", COMPRESSED[3]),
+        // A MessagePack map of 16 or more entries (`map 16`, `map 32`).
+        (b"\xde", MSGPACK),
     ];
     let known = FORMATS
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
         .map(|&(_, name)| name);
+    let patterns = || match *bytes {
+        // A FlatBuffer whose identifier, after the root table's offset, is TensorFlow Lite's.
+        [_, _, _, _, b'T', b'F', b'L', b'3', ..] => Some("a TensorFlow Lite model (`.tflite`)"),
+        // zlib: deflate with a 32 KB window, and one of the four levels' flag bytes.
+        [0x78, 0x01 | 0x5e | 0x9c | 0xda, ..] => Some(COMPRESSED[4]),
+        // A MessagePack map of up to 15 entries (not the pickles above), keyed by a string.
+        [0x81..=0x8f, 0xa0..=0xbf | 0xd9, ..] => Some(MSGPACK),
+        // A protocol buffer that opens with a small integer in field 1 and goes on to a
+        // field of bytes: ONNX's `ir_version`, TensorFlow's `saved_model_schema_version`.
+        [
+            0x08,
+            1..=31,
+            0x12 | 0x1a | 0x22 | 0x2a | 0x32 | 0x3a | 0x42,
+            ..,
+        ] => Some(
+            "a protocol buffer, as an ONNX model (`.onnx`) or TensorFlow's `saved_model.pb` is",
+        ),
+        _ => None,
+    };
     // Eight bytes of text as a length would claim more than 2^61 bytes of header.
     let text = bytes.len() >= 8
         && bytes[..8]
             .iter()
             .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
-    known.or(text.then_some(TEXT))
+    known.or_else(patterns).or(text.then_some(TEXT))
 }
 
 /// The safetensors dtype of `F`.
@@ -515,10 +590,30 @@ pub fn load<F: Float, M: Params<F> + Tensors>(
 ///
 /// Layers are counted flat, across nested tuples: `((Linear, ReLU), Linear)` reads
 /// `0.weight` and `2.weight`, as `nn.Sequential(*layers)` names them; a nested PyTorch
-/// `Sequential` (`0.0.weight`, `1.weight`) reads with `Naming::Layers(&["0.0", "1"])`. A
-/// weight saved transposed (`[in, out]`, as Keras and Flax store their kernels) has another
-/// shape and is refused, except in a square layer, where the file cannot tell: transpose it
-/// before saving.
+/// `Sequential` (`0.0.weight`, `1.weight`) reads with `Naming::Layers(&["0.0", "1"])`.
+///
+/// A Linear's weight named `kernel` in place of `weight` is read transposed: Flax's
+/// `nn.Dense` and Keras's `Dense` store it so, `[in, out]`, and Flax's parameters flattened
+/// with dots (`params.Dense_0.kernel`) read with `Naming::Layers(&["params.Dense_0", ...])`.
+/// The name decides, since a square layer's two layouts have one shape: a `weight` stored
+/// `[in, out]` is refused for its shape (and read wrong in a square layer), a `kernel`
+/// stored `[out, in]` too, and a file that holds both for one layer is refused. (With the
+/// feature `alloc`: without it, in firmware, a kernel is not read, and a file of kernels is
+/// converted on the host with `load` and `save`.)
+///
+/// ```
+/// use typed_nn::io::safetensors::{self, Naming};
+/// use typed_nn::{Linear, Zero};
+/// // Flax's `Dense(1)` on 2 features: {"Dense_0": {"kernel": [[0.5], [-1.0]], "bias": [0.25]}}
+/// let header = r#"{"Dense_0.bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"Dense_0.kernel":{"dtype":"F32","shape":[2,1],"data_offsets":[4,12]}}"#;
+/// let mut file = (header.len() as u64).to_le_bytes().to_vec();
+/// file.extend(header.as_bytes());
+/// file.extend([0.25f32, 0.5, -1.0].iter().flat_map(|v| v.to_le_bytes()));
+/// let mut layer = Linear::<2, 1>::ZERO;
+/// safetensors::load_named(&file, &mut layer, Naming::Layers(&["Dense_0"]))?;
+/// assert_eq!(layer.weight, [[0.5, -1.0]]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// A tensor that `safetensors.torch.save_model` wrote once for two layers (tied weights) is
 /// read for both, through the other name its metadata records (`"2.weight": "0.weight"`), as
@@ -582,14 +677,16 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     let mut direct = 0;
     // The layer whose weight was the last tensor read: its bias missing is `bias=False`.
     let mut weight_of = None;
-    // Without an allocator aliases are not followed, and no tensor is a target of one.
+    // A tensor read under another name (an alias, a kernel) is claimed too; without an
+    // allocator, no tensor is read so ([`find_tensor`]).
     let unclaimed = |t: &TensorInfo<'_>| {
-        let aliased = cfg!(feature = "alloc") && alias_target::<M>(&header, naming, t.name);
-        !claimed::<M>(naming, |ours| t.name.is(ours)) && !aliased
+        let read_for_model =
+            cfg!(feature = "alloc") && read_for_model::<M>(&header, naming, t.name);
+        !claimed::<M>(naming, |ours| t.name.is(ours)) && !read_for_model
     };
     let check: &mut TensorVisit<'_> = &mut |name, layer, shape| {
         expected += 1;
-        let Some(tensor) = lookup(&header, name.as_str())? else {
+        let Some((tensor, transposed)) = find_tensor(&header, &name, shape)? else {
             // The model's first tensor missing from a file that holds others: most often a
             // file whose names follow another scheme, which the error shows.
             // A weight, if the file has one: the writer orders tensors by dtype, and an
@@ -598,7 +695,8 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             let (mut first, mut weight) = (None, None);
             header.for_each(|t| {
                 first = first.or(Some(t.name));
-                weight = weight.or(t.name.ends_with("weight").then_some(t.name));
+                let is_weight = t.name.ends_with("weight") || t.name.ends_with("kernel");
+                weight = weight.or(is_weight.then_some(t.name));
             });
             let first = weight.or(first).map(|n| n.name());
             let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
@@ -630,7 +728,10 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             );
         };
         header.alone(&tensor)?;
-        direct += usize::from(tensor.name.is(name.as_str()));
+        direct += usize::from(tensor.name.is(name.as_str()) || transposed);
+        // Errors name the tensor the file holds (a kernel only with an allocator).
+        #[cfg(feature = "alloc")]
+        let name = if transposed { tensor.name.name() } else { name };
         weight_of = (shape.name == "weight").then_some(layer.0);
         let Some(source) = Source::for_model::<F>(tensor.dtype) else {
             return Err(SafetensorsError::Dtype {
@@ -639,7 +740,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                 expected: dtype_of::<F>(),
             });
         };
-        let want = Dims::of(shape.dims());
+        let want = stored_dims(shape, transposed);
         if tensor.shape != want {
             return Err(SafetensorsError::Shape {
                 name,
@@ -700,13 +801,24 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     let mut index = 0;
     model.visit_mut(&mut |slice| {
         let mut seen = 0;
-        let _ = for_each_tensor::<M>(naming, &mut |name, _, _| {
+        let _ = for_each_tensor::<M>(naming, &mut |name, _, shape| {
             if seen == index
-                && let Ok(Some(t)) = lookup(&header, name.as_str())
+                && let Ok(Some((t, transposed))) = find_tensor(&header, &name, shape)
                 && let Some(source) = Source::for_model::<F>(t.dtype)
             {
-                for (v, b) in slice.iter_mut().zip(t.data.chunks_exact(source.bytes())) {
-                    *v = source.read(b);
+                let values = t.data.chunks_exact(source.bytes()).map(|b| source.read(b));
+                // A kernel's value `[i][o]` is the weight's `[o][i]`.
+                let rows = shape.dims()[0];
+                let cols = shape.dims().get(1).copied().unwrap_or(1);
+                for (k, v) in values.enumerate() {
+                    let at = if transposed {
+                        (k % rows) * cols + k / rows
+                    } else {
+                        k
+                    };
+                    if let Some(slot) = slice.get_mut(at) {
+                        *slot = v;
+                    }
                 }
             }
             seen += 1;
@@ -871,15 +983,15 @@ fn claimed<M: Tensors>(naming: Naming<'_>, is: impl Fn(&str) -> bool) -> bool {
     found
 }
 
-/// Whether the header's tensor called `name` is the one the metadata names in place of one
-/// of the model's tensors ([`lookup`]): a tied weight stored once under a name the model may
-/// not have.
-fn alias_target<M: Tensors>(header: &Header<'_>, naming: Naming<'_>, name: JsonStr<'_>) -> bool {
+/// Whether the header's tensor called `name` is read for one of the model's tensors under
+/// another name ([`find_tensor`]): a tied weight stored once under a name the model may not
+/// have, or a kernel read for a weight.
+fn read_for_model<M: Tensors>(header: &Header<'_>, naming: Naming<'_>, name: JsonStr<'_>) -> bool {
     // The same tensor of the same header: its name is the same bytes of the file.
     let same = |t: TensorInfo<'_>| core::ptr::eq(t.name.0.as_ptr(), name.0.as_ptr());
     let mut found = false;
-    let _ = for_each_tensor::<M>(naming, &mut |ours, _, _| {
-        if let Ok(Some(t)) = lookup(header, ours.as_str()) {
+    let _ = for_each_tensor::<M>(naming, &mut |ours, _, shape| {
+        if let Ok(Some((t, _))) = find_tensor(header, &ours, shape) {
             found |= same(t);
         }
         Ok(())

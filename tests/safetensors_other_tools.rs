@@ -1,0 +1,258 @@
+//! Files of tools other than PyTorch: safetensors files that store a Linear's weight as a
+//! `kernel`, `[in, out]`, as Flax's `nn.Dense` and Keras's `Dense` do (read transposed,
+//! checked as strictly as a `weight`, and refused where the name and the layout disagree),
+//! and the formats other tools write, named by their first bytes with what to do.
+
+use std::collections::HashMap;
+
+use safetensors::tensor::{Dtype, TensorView};
+use typed_nn::io::safetensors::{self as st, Naming, SafetensorsError};
+use typed_nn::prelude::*;
+use typed_nn::rand::{SeedableRng, rngs::SmallRng};
+
+/// A file written by the reference implementation, from (name, shape, values).
+fn file(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
+    let bytes: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|(_, _, v)| v.iter().flat_map(|x| x.to_le_bytes()).collect())
+        .collect();
+    let views: Vec<(String, TensorView)> = tensors
+        .iter()
+        .zip(&bytes)
+        .map(|((n, s, _), b)| {
+            let view = TensorView::new(Dtype::F32, s.clone(), b).unwrap();
+            (n.to_string(), view)
+        })
+        .collect();
+    safetensors::tensor::serialize(views, None::<HashMap<String, String>>).unwrap()
+}
+
+/// `weight` (`[out][in]`) as a kernel stores it: `[in][out]`, flattened.
+fn kernel_of<const IN: usize, const OUT: usize>(weight: &[[f32; IN]; OUT]) -> Vec<f32> {
+    (0..IN)
+        .flat_map(|i| (0..OUT).map(move |o| weight[o][i]))
+        .collect()
+}
+
+fn random<const IN: usize, const OUT: usize>(seed: u64) -> Linear<IN, OUT> {
+    Linear::glorot(&mut SmallRng::seed_from_u64(seed))
+}
+
+#[test]
+fn flax_dense_kernels_load_transposed() {
+    // Flax's parameters, flattened with dots: `params.Dense_0.kernel`, [in, out].
+    let (first, second) = (random::<3, 4>(1), random::<4, 2>(2));
+    let bytes = file(&[
+        (
+            "params.Dense_0.kernel",
+            vec![3, 4],
+            kernel_of(&first.weight),
+        ),
+        ("params.Dense_0.bias", vec![4], first.bias.to_vec()),
+        (
+            "params.Dense_1.kernel",
+            vec![4, 2],
+            kernel_of(&second.weight),
+        ),
+        ("params.Dense_1.bias", vec![2], second.bias.to_vec()),
+    ]);
+    let mut net = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+    let naming = Naming::Layers(&["params.Dense_0", "params.Dense_1"]);
+    st::load_named(&bytes, &mut net, naming).unwrap();
+    assert_eq!(net, (first.clone(), ReLU, second));
+    // In part too, beside tensors the model does not read.
+    let mut part = Linear::<3, 4>::ZERO;
+    st::load_part(&bytes, &mut part, Naming::Layers(&["params.Dense_0"])).unwrap();
+    assert_eq!(part, first);
+}
+
+#[test]
+fn a_square_kernel_is_transposed_though_its_shape_cannot_tell() {
+    let layer = random::<5, 5>(3);
+    let bytes = file(&[
+        ("kernel", vec![5, 5], kernel_of(&layer.weight)),
+        ("bias", vec![5], layer.bias.to_vec()),
+    ]);
+    let mut read = Linear::<5, 5>::ZERO;
+    st::load_named(&bytes, &mut read, Naming::Layers(&[""])).unwrap();
+    assert_eq!(read, layer);
+    assert_ne!(read.weight[0][1], read.weight[1][0]);
+    // With nn.Sequential's names, and f64 models reading F32 kernels.
+    let bytes = file(&[
+        ("0.kernel", vec![5, 5], kernel_of(&layer.weight)),
+        ("0.bias", vec![5], layer.bias.to_vec()),
+    ]);
+    let mut wide = (Linear::<5, 5, f64>::ZERO,);
+    st::load(&bytes, &mut wide).unwrap();
+    assert_eq!(wide.0.weight[2][3], f64::from(layer.weight[2][3]));
+}
+
+/// The error of `load` and of `load_part` for `bytes` into a `Linear<3, 4>` named `0`, which
+/// stays as it was.
+fn refused(bytes: &[u8]) -> [String; 2] {
+    [false, true].map(|part| {
+        let mut model = (Linear::<3, 4>::ZERO,);
+        let err = if part {
+            st::load_part(bytes, &mut model, Naming::Sequential)
+        } else {
+            st::load(bytes, &mut model)
+        }
+        .unwrap_err();
+        assert_eq!(model, (Linear::ZERO,), "{err}");
+        err.to_string()
+    })
+}
+
+#[test]
+fn a_kernel_in_pytorchs_layout_and_a_weight_in_flaxs_are_refused_with_the_other_name() {
+    let layer = random::<3, 4>(4);
+    let bias = ("0.bias", vec![4], layer.bias.to_vec());
+    let as_pytorch = layer.weight.as_flattened().to_vec();
+    for err in refused(&file(&[("0.kernel", vec![4, 3], as_pytorch), bias.clone()])) {
+        assert_eq!(
+            err,
+            "tensor `0.kernel` has shape [4, 3]; layer 0, `Linear<3, 4>`, expects [3, 4] (a kernel is read as Flax and Keras store it, `[in, out]`; stored `[out, in]`, as PyTorch stores a Linear's weight, it is named `weight`)"
+        );
+    }
+    let as_flax = kernel_of(&layer.weight);
+    for err in refused(&file(&[("0.weight", vec![3, 4], as_flax), bias.clone()])) {
+        assert_eq!(
+            err,
+            "tensor `0.weight` has shape [3, 4]; layer 0, `Linear<3, 4>`, expects [4, 3] (saved transposed, `[in, out]`, as Flax and Keras store kernels? named `kernel` it is read transposed; or transpose it before saving)"
+        );
+    }
+}
+
+#[test]
+fn a_kernel_beside_a_weight_is_refused_not_skipped() {
+    let layer = random::<3, 4>(5);
+    let bytes = file(&[
+        ("0.weight", vec![4, 3], layer.weight.as_flattened().to_vec()),
+        ("0.kernel", vec![3, 4], kernel_of(&layer.weight)),
+        ("0.bias", vec![4], layer.bias.to_vec()),
+    ]);
+    for err in refused(&bytes) {
+        assert!(
+            err.starts_with("tensor `0.kernel` falls under layer 0, `Linear<3, 4>`, which reads only its weight and bias"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_kernel_is_checked_as_a_weight_is() {
+    let layer = random::<3, 4>(6);
+    let bias = ("0.bias", vec![4], layer.bias.to_vec());
+    let mut values = kernel_of(&layer.weight);
+    values[5] = f32::NAN;
+    let [whole, part] = refused(&file(&[("0.kernel", vec![3, 4], values), bias.clone()]));
+    assert_eq!(whole, part);
+    assert!(
+        whole.starts_with("tensor `0.kernel` holds a NaN or an infinity at index 5"),
+        "{whole}"
+    );
+    // A kernel for a layer of another width.
+    let narrow = kernel_of(&random::<3, 2>(7).weight);
+    let [whole, _] = refused(&file(&[("0.kernel", vec![3, 2], narrow), bias]));
+    assert_eq!(
+        whole,
+        "tensor `0.kernel` has shape [3, 2]; layer 0, `Linear<3, 4>`, expects [3, 4]"
+    );
+    // A kernel of one dimension is no Linear's: the weight is missing.
+    let flat = ("0.kernel", vec![12], kernel_of(&layer.weight));
+    let [whole, _] = refused(&file(&[flat, ("0.bias", vec![4], layer.bias.to_vec())]));
+    assert!(whole.contains("`0.kernel`"), "{whole}");
+}
+
+#[test]
+fn a_file_of_kernels_under_other_names_points_to_a_naming() {
+    let layer = random::<3, 4>(8);
+    let bytes = file(&[
+        ("Dense_0.kernel", vec![3, 4], kernel_of(&layer.weight)),
+        ("Dense_0.bias", vec![4], layer.bias.to_vec()),
+    ]);
+    let [whole, _] = refused(&bytes);
+    assert!(
+        whole.starts_with(
+            "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `Dense_0.kernel`"
+        ),
+        "{whole}"
+    );
+    let err = st::load(&bytes, &mut (Linear::<3, 4>::ZERO,)).unwrap_err();
+    assert!(matches!(err, SafetensorsError::NamedOtherwise { .. }));
+}
+
+/// The message of `load` for a file that begins with `start` (and goes on with filler).
+fn refused_start(start: &[u8]) -> String {
+    let mut bytes = start.to_vec();
+    bytes.resize(64, 0xee);
+    let mut model = (Linear::<3, 4>::ZERO,);
+    let err = st::load(&bytes, &mut model).unwrap_err();
+    assert!(matches!(err, SafetensorsError::OtherFormat { .. }), "{err}");
+    err.to_string()
+}
+
+#[test]
+fn other_tools_formats_are_named_by_their_first_bytes() {
+    let says = |start: &[u8], what: &str| {
+        let message = refused_start(start);
+        let expected = format!("not a safetensors file, but by its first bytes {what}");
+        assert!(message.starts_with(&expected), "{message}");
+        message
+    };
+    // GGUF: magic, then version 3.
+    says(b"GGUF\x03\x00\x00\x00", "a GGUF file, as llama.cpp writes");
+    // TensorFlow Lite: the root table's offset, then the identifier `TFL3`.
+    says(b"\x1c\x00\x00\x00TFL3", "a TensorFlow Lite model");
+    // ONNX: `ir_version` 8 (field 1), then `producer_name` (field 2, bytes).
+    let onnx = says(
+        b"\x08\x08\x12\x07pytorch",
+        "a protocol buffer, as an ONNX model",
+    );
+    assert!(onnx.contains("safetensors.torch.save_file"), "{onnx}");
+    // A Keras 3 `.keras` file is a zip archive.
+    says(
+        b"PK\x03\x04\x14\x00",
+        "a zip archive, as PyTorch's `torch.save`",
+    );
+    // `joblib.dump(obj, f, compress=True)`: zlib at level 3.
+    let zlib = says(b"\x78\x5e\x6b\x60", "zlib-compressed data");
+    assert!(
+        zlib.ends_with("decompress it, and load the file it holds"),
+        "{zlib}"
+    );
+    // Flax's `serialization.to_bytes(variables)`: a map of one entry, `params`.
+    let flax = says(b"\x81\xa6params\x82", "MessagePack");
+    assert!(
+        flax.contains("flax.serialization.msgpack_restore"),
+        "{flax}"
+    );
+    assert!(
+        flax.contains("`kernel`s this crate reads transposed"),
+        "{flax}"
+    );
+    // A map of 16 entries or more.
+    says(b"\xde\x00\x20\xa4", "MessagePack");
+}
+
+#[test]
+fn a_safetensors_file_whose_length_looks_like_another_format_still_loads() {
+    // The patterns are asked only of a length that does not fit: headers padded with spaces
+    // (as the reference writer pads them) to lengths whose first bytes are a protocol
+    // buffer's (`08 12`), MessagePack's (`81 a6`) and zlib's (`78 5e`) are read.
+    let layer = random::<3, 4>(9);
+    let saved = st::to_bytes_named(&layer, Naming::Layers(&[""])).unwrap();
+    let len = u64::from_le_bytes(saved[..8].try_into().unwrap()) as usize;
+    let (json, data) = (&saved[8..8 + len], &saved[8 + len..]);
+    for start in [[0x08, 0x12], [0x81, 0xa6], [0x78, 0x5e]] {
+        let padded = usize::from(u16::from_le_bytes(start));
+        let mut file = (padded as u64).to_le_bytes().to_vec();
+        file.extend(json);
+        file.resize(8 + padded, b' ');
+        file.extend(data);
+        assert_eq!(file[..2], start);
+        let mut read = Linear::<3, 4>::ZERO;
+        st::load_named(&file, &mut read, Naming::Layers(&[""])).unwrap();
+        assert_eq!(read, layer);
+    }
+}
