@@ -210,11 +210,6 @@ fn other_tools_formats_are_named_by_their_first_bytes() {
         "a protocol buffer, as an ONNX model",
     );
     assert!(onnx.contains("safetensors.torch.save_file"), "{onnx}");
-    // A Keras 3 `.keras` file is a zip archive.
-    says(
-        b"PK\x03\x04\x14\x00",
-        "a zip archive, as PyTorch's `torch.save`",
-    );
     // `joblib.dump(obj, f, compress=True)`: zlib at level 3.
     let zlib = says(b"\x78\x5e\x6b\x60", "zlib-compressed data");
     assert!(
@@ -233,6 +228,14 @@ fn other_tools_formats_are_named_by_their_first_bytes() {
     );
     // A map of 16 entries or more.
     says(b"\xde\x00\x20\xa4", "MessagePack");
+    // Keras: `model.save_weights` (HDF5) and `model.save` (a zip archive) are told how to
+    // write the weights with names this crate reads.
+    let conversion = "`safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`";
+    let h5 = says(b"\x89HDF\r\n\x1a\n", "an HDF5 file, as Keras writes");
+    assert!(h5.contains(conversion), "{h5}");
+    let keras = says(b"PK\x03\x04\x14\x00", "a zip archive");
+    assert!(keras.contains("; for Keras, load the model"), "{keras}");
+    assert!(keras.contains(conversion), "{keras}");
 }
 
 #[test]

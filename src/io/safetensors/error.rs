@@ -5,6 +5,10 @@ use core::fmt::{self, Display, Write};
 use super::{MAX_DIMS, MAX_HEADER_BYTES, NAME_BYTES};
 use crate::describe::Short;
 
+/// How to convert Keras's weights (`.h5`, `.weights.h5`, `.keras`): layer by layer, with
+/// the variables' paths (`sequential/dense/kernel`) joined by dots, as [`super::Naming`] does.
+const KERAS: &str = "load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then `sequential.dense` and so on, and their `kernel`s are read transposed";
+
 /// A tensor name, kept without allocating.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Name {
@@ -389,10 +393,20 @@ impl Display for SafetensorsError {
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}; for Flax's parameters, in Python: `params = flax.serialization.msgpack_restore(data)`, then `safetensors.flax.save_file(flax.traverse_util.flatten_dict(params, sep=\".\"), path)`, whose `kernel`s this crate reads transposed"
             ),
-            OtherFormat { looks_like } => write!(
+            OtherFormat { looks_like } if *looks_like == super::HDF5 => write!(
                 f,
-                "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
+                "not a safetensors file, but by its first bytes {looks_like}; in Python, {KERAS}"
             ),
+            OtherFormat { looks_like } => {
+                write!(
+                    f,
+                    "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
+                )?;
+                if looks_like.contains("Keras") {
+                    write!(f, "; for Keras, {KERAS}")?;
+                }
+                Ok(())
+            }
             Coverage {
                 name: Some(name), ..
             } => write!(

@@ -509,6 +509,10 @@ pub(crate) const COMPRESSED: [&str; 5] = [
 pub(crate) const MSGPACK: &str =
     "MessagePack, as Flax's `serialization.to_bytes` and Burn's `.mpk` records write";
 
+/// What [`SafetensorsError::OtherFormat`] says of HDF5, Keras's weights format: its message
+/// says how to convert Keras's weights.
+pub(crate) const HDF5: &str = "an HDF5 file, as Keras writes (`.h5`, `.weights.h5`)";
+
 /// What [`SafetensorsError::OtherFormat`] says of a pickle: every protocol from 2 (Python 2.3)
 /// to 5 (`pickle.HIGHEST_PROTOCOL` from Python 3.8) begins with `0x80` and its number.
 const PICKLE: &str = "a pickle, as `pickle.dump` or the legacy `torch.save` (`_use_new_zipfile_serialization=False`) writes";
@@ -524,7 +528,7 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
             "a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write",
         ),
         (b"\x93NUMPY", "a NumPy array (`.npy`)"),
-        (b"\x89HDF", "an HDF5 file, as Keras writes (`.h5`)"),
+        (b"\x89HDF", HDF5),
         (b"GGUF", "a GGUF file, as llama.cpp writes (`.gguf`)"),
         (b"\x80\x02", PICKLE),
         (b"\x80\x03", PICKLE),
