@@ -1,7 +1,8 @@
 //! Files of tools other than PyTorch: safetensors files that store a Linear's weight as a
 //! `kernel`, `[in, out]`, as Flax's `nn.Dense` and Keras's `Dense` do (read transposed,
 //! checked as strictly as a `weight`, and refused where the name and the layout disagree),
-//! and the formats other tools write, named by their first bytes with what to do.
+//! the formats other tools write, named by their first bytes with what to do, and the
+//! prefixes PyTorch's wrappers (`torch.compile`, `nn.DataParallel`) add to a state dict.
 
 use std::collections::HashMap;
 
@@ -258,4 +259,44 @@ fn a_safetensors_file_whose_length_looks_like_another_format_still_loads() {
         st::load_named(&file, &mut read, Naming::Layers(&[""])).unwrap();
         assert_eq!(read, layer);
     }
+}
+
+#[test]
+fn a_prefix_on_the_models_names_is_named_with_the_naming_that_reads_it() {
+    let net = (random::<3, 4>(10), ReLU, random::<4, 2>(11));
+    let missing = |file: &[u8], naming| {
+        let mut model = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+        let err = st::load_named(file, &mut model, naming).unwrap_err();
+        assert!(
+            matches!(err, SafetensorsError::NamedOtherwise { .. }),
+            "{err}"
+        );
+        err.to_string()
+    };
+    // `torch.compile(model).state_dict()`: nn.Sequential's names under `_orig_mod.`.
+    let compiled = st::to_bytes_named(&net, Naming::Prefixed("_orig_mod.")).unwrap();
+    assert_eq!(
+        missing(&compiled, Naming::Sequential),
+        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `_orig_mod.0.weight`: the file's names are the model's under `_orig_mod.` (the state dict of a model compiled with `torch.compile`); read it with `Naming::Prefixed(\"_orig_mod.\")`"
+    );
+    let mut read = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+    st::load_named(&compiled, &mut read, Naming::Prefixed("_orig_mod.")).unwrap();
+    assert_eq!(read, net);
+    // `nn.DataParallel`, around a module that holds the sequence as `self.net`.
+    let wrapped = st::to_bytes_named(&net, Naming::Prefixed("module.net")).unwrap();
+    let message = missing(&wrapped, Naming::Prefixed("net"));
+    assert!(
+        message.ends_with("(the state dict of a model wrapped in `nn.DataParallel` or `DistributedDataParallel`); read it with `Naming::Prefixed(\"module.net.\")`"),
+        "{message}"
+    );
+    // A module's own names, under a prefix of any other origin.
+    let named = st::to_bytes_named(&net, Naming::Layers(&["encoder.fc1", "encoder.fc2"])).unwrap();
+    let message = missing(&named, Naming::Layers(&["fc1", "fc2"]));
+    assert!(
+        message.ends_with("the file's names are the model's under `encoder.`; read it with each layer's name under it, `Naming::Layers(&[\"encoder.fc1\", ...])`"),
+        "{message}"
+    );
+    // Names that differ otherwise keep the general advice.
+    let message = missing(&named, Naming::Layers(&["dense", "out"]));
+    assert!(message.ends_with("read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)"), "{message}");
 }

@@ -494,12 +494,22 @@ impl Display for SafetensorsError {
                 layer.0,
                 Short(layer.1)
             ),
-            NamedOtherwise { name, layer, first } => write!(
-                f,
-                "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds `{first}`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
-                layer.0,
-                Short(layer.1)
-            ),
+            NamedOtherwise { name, layer, first } => {
+                write!(
+                    f,
+                    "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds `{first}`",
+                    layer.0,
+                    Short(layer.1)
+                )?;
+                // A hint only: firmware, built without an allocator, is spared its code.
+                let prefix = prefix_of(first.as_str(), name.as_str());
+                match prefix.filter(|_| cfg!(feature = "alloc")) {
+                    Some(prefix) => prefix_hint(f, prefix, name.as_str()),
+                    None => f.write_str(
+                        ": if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
+                    ),
+                }
+            }
             Unread {
                 name,
                 layer,
@@ -658,5 +668,41 @@ fn batch_norm_hint(name: &Name) -> &'static str {
         " (a batch normalisation, which this crate has no layer for: fold it into the `Linear` before it, as `torch.nn.utils.fusion.fuse_linear_bn_eval` does, and save that)"
     } else {
         ""
+    }
+}
+
+/// The prefix of `held` before the model's tensor name `ours`, ending in a dot: `module.` for
+/// `module.0.weight` and `0.weight`.
+fn prefix_of<'a>(held: &'a str, ours: &str) -> Option<&'a str> {
+    let prefix = held.strip_suffix(ours)?;
+    (prefix.len() > 1 && prefix.ends_with('.')).then_some(prefix)
+}
+
+/// How to read a file whose names are the model's under `prefix`, and what adds the two
+/// prefixes PyTorch's own wrappers add.
+fn prefix_hint(f: &mut fmt::Formatter<'_>, prefix: &str, ours: &str) -> fmt::Result {
+    let cause = match prefix {
+        "_orig_mod." => " (the state dict of a model compiled with `torch.compile`)",
+        "module." => {
+            " (the state dict of a model wrapped in `nn.DataParallel` or `DistributedDataParallel`)"
+        }
+        _ => "",
+    };
+    write!(
+        f,
+        ": the file's names are the model's under `{prefix}`{cause}; read it with "
+    )?;
+    // `[prefix.]index.tensor` (nn.Sequential's, under the naming's own prefix if any), or
+    // `layer.tensor` (a module's attributes).
+    let (layer, _tensor) = ours.rsplit_once('.').unwrap_or(("", ours));
+    let (outer, index) = layer.rsplit_once('.').map_or(("", layer), |(o, i)| (o, i));
+    if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) {
+        let dot = if outer.is_empty() { "" } else { "." };
+        write!(f, "`Naming::Prefixed(\"{prefix}{outer}{dot}\")`")
+    } else {
+        write!(
+            f,
+            "each layer's name under it, `Naming::Layers(&[\"{prefix}{layer}\", ...])`"
+        )
     }
 }
