@@ -33,6 +33,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     net.init(Scheme::Glorot, &mut rng);
     let mut trainer = Trainer::<Sine, [[f32; 1]; BATCH], _>::new(Adam::new(0.005));
     for step in 1..=STEPS {
+        // A tenth of the rate for the last fifth: at 0.005 to the end, Adam's loss still
+        // jumps between 5e-7 and 4e-5 from one thousand steps to the next, and the network
+        // written out (and the firmware's error against sin) with it.
+        if step == STEPS * 4 / 5 {
+            trainer.optimizer.lr = 0.0005;
+        }
         let xs: [[f32; 1]; BATCH] = core::array::from_fn(|_| [rng.random_range(0.0..TAU)]);
         let ts = xs.map(|[x]| [x.sin()]);
         let loss = trainer.step(&mut net, &xs, &ts, &Mse)?;
@@ -74,7 +80,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The int8 network for `sine_int8`: calibrated on 256 points of [0, 2 pi], one weight scale
 /// per output channel (150 bytes more flash than one per layer, and the error against sin
-/// goes from 0.025 to 0.018). Writes its image and its int8 outputs at the check points,
+/// goes from 0.073 to 0.020). Writes its image and its int8 outputs at the check points,
 /// which the device must reproduce exactly (integer arithmetic, and the same `f32` operations
 /// at the edges).
 fn write_int8(net: &Sine, dir: &str) -> Result<(), Box<dyn std::error::Error>> {

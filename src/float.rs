@@ -84,6 +84,21 @@ pub trait Float:
     /// (the crate calls it only there): for `f32` the same approximation with each
     /// multiply-add fused, within the same error bound; for `f64`, the accurate `exp`.
     fn exp_fast_fused(self) -> Self;
+    /// `tanh x` for the hot path (the tanh layer). For `f32`, a vectorisable approximation
+    /// built on [`exp_fast`](Float::exp_fast), with relative error below 4e-7 (see the
+    /// crate's `math` module): `±1` for infinities, NaN for NaN. For `f64`, the accurate
+    /// `tanh`, so that gradient checks see exact functions.
+    ///
+    /// ```
+    /// use typed_nn::Float;
+    /// let y = 0.7f32.tanh_fast();
+    /// assert!((y as f64 - 0.7f64.tanh()).abs() < 4e-7 * 0.7f64.tanh());
+    /// assert_eq!(0.7f64.tanh_fast(), 0.7f64.tanh());
+    /// ```
+    fn tanh_fast(self) -> Self;
+    /// [`tanh_fast`](Float::tanh_fast) for code compiled where the CPU has fused
+    /// multiply-adds (the crate calls it only there), within the same bound.
+    fn tanh_fast_fused(self) -> Self;
     /// `self * a + b` with a single rounding, as the hardware's fused multiply-add computes it.
     /// The crate's kernels call it only where the CPU was found to have FMA; elsewhere (and
     /// without `std`) it is `self * a + b`.
@@ -98,7 +113,7 @@ pub trait Float:
 }
 
 macro_rules! impl_float {
-    ($t:ty, $exp:expr, $exp_fused:expr, $bits:ty) => {
+    ($t:ty, $exp:expr, $exp_fused:expr, $tanh:expr, $tanh_fused:expr, $bits:ty) => {
         impl Zero for $t {
             const ZERO: Self = 0.0;
         }
@@ -125,6 +140,14 @@ macro_rules! impl_float {
             #[inline(always)]
             fn exp_fast_fused(self) -> Self {
                 $exp_fused(self)
+            }
+            #[inline(always)]
+            fn tanh_fast(self) -> Self {
+                $tanh(self)
+            }
+            #[inline(always)]
+            fn tanh_fast_fused(self) -> Self {
+                $tanh_fused(self)
             }
             #[inline(always)]
             fn fused_mul_add(self, a: Self, b: Self) -> Self {
@@ -174,8 +197,22 @@ macro_rules! impl_float {
     };
 }
 
-impl_float!(f32, crate::math::exp_f32, crate::math::exp_f32_fused, u32);
-impl_float!(f64, num_traits::Float::exp, num_traits::Float::exp, u64);
+impl_float!(
+    f32,
+    crate::math::exp_f32,
+    crate::math::exp_f32_fused,
+    crate::math::tanh_f32,
+    crate::math::tanh_f32_fused,
+    u32
+);
+impl_float!(
+    f64,
+    num_traits::Float::exp,
+    num_traits::Float::exp,
+    num_traits::Float::tanh,
+    num_traits::Float::tanh,
+    u64
+);
 
 /// A number as a person writes it in a message: in full from 1e-4 to 1e16, in exponent form
 /// beyond (where `f64`'s `Display` writes hundreds of digits: `1e300` would be 301).

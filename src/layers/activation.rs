@@ -38,7 +38,8 @@ trait Pointwise {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sigmoid;
 
-/// The hyperbolic tangent, with derivative `1 - y^2`.
+/// The hyperbolic tangent, with derivative `1 - y^2`. In `f32`, the crate's vectorised
+/// `tanh` ([`Float::tanh_fast`], relative error below 4e-7); in `f64`, the accurate one.
 ///
 /// ```
 /// use typed_nn::{Forward, Tanh};
@@ -122,7 +123,14 @@ impl Pointwise for Tanh {
     }
     #[inline(always)]
     fn value<F: Float>(&self, x: F) -> F {
-        x.tanh()
+        x.tanh_fast()
+    }
+    #[inline(always)]
+    fn value_at<F: Float>(&self, level: Level, x: F) -> F {
+        match level {
+            Level::Portable => self.value(x),
+            Level::Avx2 | Level::Avx512 => x.tanh_fast_fused(),
+        }
     }
     #[inline(always)]
     fn slope<F: Float>(&self, _: F, y: F) -> F {
