@@ -96,17 +96,23 @@ pub enum Squash {
     Sigmoid,
     /// Whatever the layer before applied: a layer that passes its input's values on
     /// ([`Identity`](crate::Identity), [`Flatten`](crate::Flatten)), so that a sigmoid
-    /// followed by one still gives probabilities.
+    /// followed by one still gives probabilities, or at least the values that are not
+    /// negative, which are all that a squash gives ([`LeakyReLU`](crate::LeakyReLU)).
     Keep,
+    /// [`ReLU`](crate::ReLU): no output is negative, so a sigmoid of it is at least 0.5.
+    /// After a sigmoid or a softmax, whose outputs it leaves as they are, that function.
+    Rectified,
 }
 
 impl Squash {
     /// What a model applies that ends in a layer applying `self` and then one applying
     /// `next`.
     pub const fn then(self, next: Squash) -> Squash {
-        match next {
-            Squash::Keep => self,
-            other => other,
+        match (self, next) {
+            (_, Squash::Keep) => self,
+            // A ReLU of probabilities is the same probabilities.
+            (Squash::Sigmoid | Squash::Softmax, Squash::Rectified) => self,
+            (_, other) => other,
         }
     }
 }

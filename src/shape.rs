@@ -258,7 +258,10 @@ impl<P: Tensor> SoftmaxClasses<P> {
 /// too: a cross-entropy takes the last `Linear`'s scores, and squashed into (0, 1) first
 /// they leave `SoftmaxCrossEntropy` a loss that cannot fall below `-ln(e / (e + C - 1))`
 /// (0.55 for 3 classes), or every `sigmoid(softmax(z))` of `BinaryCrossEntropy` at least
-/// 0.5. Checked when code is generated (see the module docs).
+/// 0.5. So is a model ending in [`ReLU`](crate::ReLU) trained with `BinaryCrossEntropy`:
+/// its logits are never negative, and every probability at least 0.5 (a ReLU after a sigmoid
+/// or a softmax leaves the probabilities as they are, and is refused as they are). Checked
+/// when code is generated (see the module docs).
 ///
 /// ```compile_fail,E0080
 /// use typed_nn::prelude::*;
@@ -279,6 +282,8 @@ const SIGMOID_TWICE: &str = "the model ends in `Sigmoid`, and `BinaryCrossEntrop
 const SIGMOID_BEFORE_SOFTMAX: &str = "the model ends in `Sigmoid`, and `SoftmaxCrossEntropy` applies a softmax to the model's scores: it would score softmax(sigmoid(z)), whose inputs all lie in (0, 1), so that no class's probability passes e / (e + C - 1) (0.58 for 3 classes) and the loss stays high; end the model in its last `Linear` (the scores) and apply `Softmax` at inference";
 const SOFTMAX_BEFORE_SIGMOID: &str = "the model ends in `Softmax`, and `BinaryCrossEntropy` applies a sigmoid to the model's logits: it would score sigmoid(softmax(z)), at least 0.5 for every output, and call every sample positive; end the model in its last `Linear` (the logits) and apply the sigmoid at inference";
 
+const RELU_BEFORE_SIGMOID: &str = "the model ends in `ReLU`, and `BinaryCrossEntropy` applies a sigmoid to the model's logits: a ReLU's outputs are never negative, so every probability would be at least 0.5 and every sample called positive (and a negative sample's gradient stops at the ReLU's zero); end the model in its last `Linear` (the logit) and apply the sigmoid at inference";
+
 impl<M: Forward<X>, X, L, T> AppliedTwice<M, X, L, T>
 where
     M::Output: ScoredBy<L, T>,
@@ -290,6 +295,7 @@ where
         (Squash::Sigmoid, Squash::Sigmoid) => panic!("{}", SIGMOID_TWICE),
         (Squash::Sigmoid, Squash::Softmax) => panic!("{}", SIGMOID_BEFORE_SOFTMAX),
         (Squash::Softmax, Squash::Sigmoid) => panic!("{}", SOFTMAX_BEFORE_SIGMOID),
+        (Squash::Rectified, Squash::Sigmoid) => panic!("{}", RELU_BEFORE_SIGMOID),
         _ => (),
     };
 }

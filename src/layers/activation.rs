@@ -305,7 +305,8 @@ macro_rules! elementwise_layer {
 elementwise_layer!(
     Sigmoid = Sigmoid, Squash::Sigmoid;
     Tanh = Tanh, Squash::None;
-    ReLU = ReLU, Squash::None;
-    LeakyReLU = LeakyReLU::new(LeakyReLU::DEFAULT_SLOPE), Squash::None;
+    ReLU = ReLU, Squash::Rectified;
+    // Non-negative values pass unchanged, and every squash gives only those.
+    LeakyReLU = LeakyReLU::new(LeakyReLU::DEFAULT_SLOPE), Squash::Keep;
     Identity = Identity, Squash::Keep
 );
