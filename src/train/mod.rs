@@ -160,6 +160,11 @@ impl core::error::Error for TrainError {}
 /// one error at the call that uses it. `W` holds the forward pass's buffers; leave it to its
 /// default.
 ///
+/// A trainer belongs to one model: its optimizer's state (Adam's moments, momentum's velocity)
+/// is that model's, and nothing tells the trainer which model a step is given. Two models of
+/// one type each take a trainer of their own; stepping a second model with the first's
+/// trainer would move it by the first's moments.
+///
 /// ```
 /// use typed_nn::rand::{SeedableRng, rngs::SmallRng};
 /// use typed_nn::{optim::Sgd, train::Trainer, Linear, Mse, Sigmoid};
