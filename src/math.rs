@@ -147,23 +147,27 @@ mod tests {
         assert!(worst < 3e-7, "worst relative error {worst:e}");
     }
 
-    /// The fused version, compiled with FMA as the kernels that call it are, on CPUs that
-    /// have it.
+    /// `f` compiled with AVX2 and FMA, as the kernels that call the fused versions are, where
+    /// the CPU has them.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    fn compiled_with_fma(f: impl Fn(f32) -> f32) -> Option<impl Fn(f32) -> f32> {
+        #[target_feature(enable = "avx2,fma")]
+        fn call(f: &impl Fn(f32) -> f32, x: f32) -> f32 {
+            f(x)
+        }
+        let has = std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma");
+        // SAFETY: the CPU has AVX2 and FMA, detected here.
+        has.then_some(move |x| unsafe { call(&f, x) })
+    }
+
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     #[test]
     fn the_fused_version_has_the_same_bound_and_edges() {
-        #[target_feature(enable = "avx2,fma")]
-        fn fused(x: f32) -> f32 {
-            exp_f32_fused(x)
-        }
-        if !(std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma"))
-        {
+        let Some(fused) = compiled_with_fma(exp_f32_fused) else {
             return;
-        }
-        // SAFETY: the CPU has AVX2 and FMA, detected above.
-        let fused = |x| unsafe { fused(x) };
-        let worst = worst_relative_error(fused);
+        };
+        let worst = worst_relative_error(&fused);
         assert!(worst < 3e-7, "worst relative error {worst:e}");
         assert_eq!(fused(0.0), 1.0);
         assert_eq!(fused(1e4), f32::INFINITY);
@@ -205,22 +209,13 @@ mod tests {
         }
     }
 
-    /// The fused version, compiled with FMA as the kernels that call it are.
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     #[test]
     fn the_fused_tanh_has_the_same_bound() {
-        #[target_feature(enable = "avx2,fma")]
-        fn fused(x: f32) -> f32 {
-            tanh_f32_fused(x)
-        }
-        if !(std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma"))
-        {
+        let Some(fused) = compiled_with_fma(tanh_f32_fused) else {
             return;
-        }
-        // SAFETY: the CPU has AVX2 and FMA, detected above.
-        let fused = |x| unsafe { fused(x) };
-        let worst = worst_tanh_error(fused);
+        };
+        let worst = worst_tanh_error(&fused);
         assert!(worst < 4e-7, "worst relative error {worst:e}");
         assert!(fused(f32::NAN).is_nan());
         assert_eq!(fused(f32::INFINITY), 1.0);
