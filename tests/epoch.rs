@@ -201,9 +201,16 @@ fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
     // Index 5 is in the second batch of four: the second step would have met it.
     assert_eq!(
         err.to_string(),
-        "step 2: sample 5's target is class 3: it must be a class index below the number of classes, 2 (0 to 1)"
+        "in the data, checked before training (no step ran): sample 5's target is class 3: it must be a class index below the number of classes, 2 (0 to 1)"
     );
-    assert!(matches!(err, TrainError::Target { step: 2, .. }));
+    assert!(matches!(
+        err,
+        TrainError::Target {
+            step: 2,
+            before_training: true,
+            ..
+        }
+    ));
     assert_eq!(trainer.steps, 0);
     assert_eq!(model, net());
     // Nothing shuffled.
@@ -216,8 +223,9 @@ fn fit_names_a_bad_target_by_its_index_as_passed_and_takes_no_step() {
     let (err, ..) = fit_with_bad_class::<3>(39, 7);
     assert_eq!(
         err.to_string(),
-        "step 14: sample 39's target is class 7: it must be a class index below the number of classes, 2 (0 to 1)"
+        "in the data, checked before training (no step ran): sample 39's target is class 7: it must be a class index below the number of classes, 2 (0 to 1)"
     );
+    assert!(matches!(err, TrainError::Target { step: 14, .. }));
 }
 
 #[test]

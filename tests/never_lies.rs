@@ -244,6 +244,7 @@ fn a_nan_input_through_relu_is_an_error_not_a_silent_nan_model() {
         .unwrap_err();
     let TrainError::NonFiniteInput {
         step: 1,
+        before_training: false,
         sample: 0,
         feature: 0,
         value,
@@ -277,6 +278,7 @@ fn a_sample_that_is_not_finite_is_named_by_its_place() {
         err,
         TrainError::NonFiniteInput {
             step: 1,
+            before_training: false,
             sample: 2,
             feature: 1,
             value: f64::NEG_INFINITY
@@ -356,6 +358,7 @@ fn an_infinite_input_behind_a_saturating_activation_is_named_too() {
         err,
         TrainError::NonFiniteInput {
             step: 1,
+            before_training: false,
             sample: 1,
             feature: 1,
             value: f64::INFINITY
@@ -500,9 +503,11 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "step 3: sample 5's target is class 9: it must be a class index below the number of classes, 3 (0 to 2)"
+        "in the data, checked before training (no step ran): sample 5's target is class 9: it must be a class index below the number of classes, 3 (0 to 2)"
     );
-    // Found before the first step: the first two batches did not train the model.
+    // Found before the first step: the first two batches did not train the model. The error
+    // keeps the step that would have met it.
+    assert!(matches!(err, TrainError::Target { step: 3, .. }));
     assert_eq!((trainer.steps, &model), (0, &Linear::ZERO));
 
     // An input that is not finite, likewise, in the last batch.
@@ -516,6 +521,8 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
         matches!(
             err,
             TrainError::NonFiniteInput {
+                step: 4,
+                before_training: true,
                 sample: 6,
                 feature: 1,
                 ..
@@ -523,6 +530,7 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
         ),
         "{err}"
     );
+    assert!(err.to_string().starts_with("in the data, checked before training (no step ran): input sample 6 holds NaN at feature 1"), "{err}");
     assert_eq!((trainer.steps, &model), (0, &Linear::ZERO));
 
     let mut yes_no = [[0.0f32, 1.0]; 7];
@@ -534,7 +542,7 @@ fn an_epoch_names_a_bad_target_by_its_place_in_the_data_set() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "step 4: target value 13 (sample 6) is 1.5: it must be a probability, in [0, 1]"
+        "in the data, checked before training (no step ran): target value 13 (sample 6) is 1.5: it must be a probability, in [0, 1]"
     );
 }
 

@@ -37,8 +37,12 @@ pub enum TrainError {
     /// step. Every input must be a finite number: a missing value, read or computed as NaN,
     /// must be filled in or its sample dropped before training.
     NonFiniteInput {
-        /// The step (counted from 1) at which it was met.
+        /// The step (counted from 1) at which it was met, or, found by the check of the whole
+        /// data set that [`Trainer::epoch`] and `fit` make first, the step that would have
+        /// met it (in the order given: `fit` shuffles later).
         step: u64,
+        /// Found by that check, before any step ran: nothing was trained.
+        before_training: bool,
         /// The sample: in [`Trainer::epoch`] and `fit` its index in the data set as passed,
         /// in [`Trainer::step`] its index in the batch (0 for a single sample).
         sample: usize,
@@ -65,8 +69,12 @@ pub enum TrainError {
     },
     /// A target the loss is not defined for: nothing was computed.
     Target {
-        /// The step (counted from 1).
+        /// The step (counted from 1), or, found by the check of the whole data set that
+        /// [`Trainer::epoch`] and `fit` make first, the step that would have met it (in the
+        /// order given: `fit` shuffles later).
         step: u64,
+        /// Found by that check, before any step ran: nothing was trained.
+        before_training: bool,
         /// Which value, and why.
         error: TargetError,
     },
@@ -105,13 +113,17 @@ impl fmt::Display for TrainError {
             ),
             TrainError::NonFiniteInput {
                 step,
+                before_training,
                 sample,
                 feature,
                 value,
-            } => write!(
-                f,
-                "step {step}: input sample {sample} holds {value} at feature {feature}; every input must be a finite number (fill in or drop missing values before training)"
-            ),
+            } => {
+                when(f, *step, *before_training)?;
+                write!(
+                    f,
+                    "input sample {sample} holds {value} at feature {feature}; every input must be a finite number (fill in or drop missing values before training)"
+                )
+            }
             TrainError::LengthMismatch { inputs, targets } => {
                 write!(
                     f,
@@ -132,7 +144,14 @@ impl fmt::Display for TrainError {
                     _ => Ok(()),
                 }
             }
-            TrainError::Target { step, error } => write!(f, "step {step}: {error}"),
+            TrainError::Target {
+                step,
+                before_training,
+                error,
+            } => {
+                when(f, *step, *before_training)?;
+                write!(f, "{error}")
+            }
             TrainError::SmallerThanBatch { samples, batch } => write!(
                 f,
                 "{samples} samples cannot fill one batch of {batch}: use a smaller batch size"
@@ -150,6 +169,15 @@ impl fmt::Display for TrainError {
 }
 
 impl core::error::Error for TrainError {}
+
+/// How an error in the data begins: the step that met it, or the check before training.
+fn when(f: &mut fmt::Formatter<'_>, step: u64, before_training: bool) -> fmt::Result {
+    if before_training {
+        f.write_str("in the data, checked before training (no step ran): ")
+    } else {
+        write!(f, "step {step}: ")
+    }
+}
 
 /// The working memory of training a model `M` on inputs `X` with optimizer `O`: gradients,
 /// the forward cache, and the output and its gradient. Its size is known at compile time and
@@ -331,6 +359,7 @@ where
         if let Err(error) = <M::Output as ScoredBy<L, T>>::check_target(loss, target) {
             return Err(TrainError::Target {
                 step: self.steps,
+                before_training: false,
                 error,
             });
         }
@@ -425,6 +454,7 @@ fn blame_input<M: Forward<X>, X>(x: &X, step: u64, otherwise: TrainError) -> Tra
     match non_finite_sample::<M, X>(x) {
         Some((sample, feature, value)) => TrainError::NonFiniteInput {
             step,
+            before_training: false,
             sample,
             feature,
             value,
@@ -462,19 +492,29 @@ fn non_finite_sample<M: Forward<X>, X>(x: &X) -> Option<(usize, usize, f64)> {
 /// the batch when `live` is short of it), with a target's index counted in the data set.
 fn in_data_set(error: TrainError, start: usize, live: usize) -> TrainError {
     match error {
-        TrainError::Target { step, mut error } => {
+        TrainError::Target {
+            step,
+            before_training,
+            mut error,
+        } => {
             let row = error.row.max(1);
             let (sample, value) = (error.index / row, error.index % row);
             error.index = (start + sample % live.max(1)) * row + value;
-            TrainError::Target { step, error }
+            TrainError::Target {
+                step,
+                before_training,
+                error,
+            }
         }
         TrainError::NonFiniteInput {
             step,
+            before_training,
             sample,
             feature,
             value,
         } => TrainError::NonFiniteInput {
             step,
+            before_training,
             sample: start + sample % live.max(1),
             feature,
             value,
@@ -727,7 +767,16 @@ where
     {
         let refused = |error, batch: u64, start, live| {
             let step = self.steps + batch + 1;
-            in_data_set(TrainError::Target { step, error }, start, live)
+            let before_training = true;
+            in_data_set(
+                TrainError::Target {
+                    step,
+                    before_training,
+                    error,
+                },
+                start,
+                live,
+            )
         };
         let (batches, tail) = X::split(targets);
         for (batch, t) in batches.iter().enumerate() {
@@ -755,6 +804,7 @@ where
         let refused =
             |batch: usize, live: usize, (sample, feature, value)| TrainError::NonFiniteInput {
                 step: self.steps + batch as u64 + 1,
+                before_training: true,
                 sample: batch * X::SIZE + sample % live,
                 feature,
                 value,
