@@ -27,7 +27,7 @@ use num_traits::Float as _;
 #[diagnostic::on_unimplemented(
     message = "loss `{Self}` cannot compare prediction `{P}` with target `{T}`",
     label = "`{Self}` cannot compare `{P}` with `{T}`",
-    note = "the target must have the prediction's shape, `{P}` (for a model of one output, `[f32; 1]` a sample: `Dataset::target_rows` gives them), or, for `SoftmaxCrossEntropy`, be a class index `usize` a sample (`[usize; B]` a batch, from `Dataset::classes`); targets of a batch against the prediction of one sample mean that the input was taken for one sample: a trainer's input type is fixed where it is named or first used (`Trainer::<_, [_; B], _>` names a batch of B)"
+    note = "the target must have the prediction's shape, `{P}` (for a model of one output, `[f32; 1]` a sample: `Dataset::target_rows` gives them), or, for `SoftmaxCrossEntropy`, be a class index `usize` a sample (`[usize; B]` a batch, from `Dataset::classes`); targets of a batch against the prediction of one sample mean that the input was taken for one sample: a trainer's input type is fixed where it is named or first used (`Trainer::<_, [_; B], _>` names a batch of B), and a model that begins with `Flatten` takes `[[F; C]; R]` as one image (a batch of images is `[[[F; C]; R]; B]`; flat rows need no `Flatten`)"
 )]
 pub trait Loss<P: Tensor, T> {
     /// The loss value.
