@@ -37,12 +37,36 @@ struct Module {
     other: Vec<String>,
 }
 
+/// The tensors only a normalisation holds, by framework: PyTorch's running statistics,
+/// Flax's `batch_stats` and `scale`, Keras's moving statistics, `gamma` and `beta`.
+const NORMALISATION_TENSORS: [&str; 9] = [
+    "running_mean",
+    "running_var",
+    "mean",
+    "var",
+    "scale",
+    "moving_mean",
+    "moving_variance",
+    "gamma",
+    "beta",
+];
+
 impl Module {
-    /// Whether it holds a batch normalisation's running statistics.
+    /// Whether it is a normalisation: it holds a tensor only a normalisation holds.
     fn is_batch_norm(&self) -> bool {
+        let leaf = |n: &String| n.rsplit('.').next().unwrap_or("").to_string();
         self.other
             .iter()
-            .any(|n| n.ends_with("running_mean") || n.ends_with("running_var"))
+            .any(|n| NORMALISATION_TENSORS.contains(&leaf(n).as_str()))
+    }
+
+    /// Whether it normalises with statistics of the data (a batch normalisation, which folds
+    /// into the `Linear` before it), not of each sample (a layer normalisation).
+    fn has_statistics(&self) -> bool {
+        self.other.iter().any(|n| {
+            let leaf = n.rsplit('.').next().unwrap_or("");
+            leaf.contains("mean") || leaf.contains("var")
+        })
     }
 }
 
@@ -93,6 +117,14 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
         .partition(|m| (m.weight.is_some() || m.bias.is_some()) && !m.is_batch_norm());
     let (batch_norms, strays): (Vec<Module>, Vec<Module>) =
         rest.into_iter().partition(Module::is_batch_norm);
+    if entries.iter().any(|e| e.name.contains('/')) && !entries.iter().any(|e| e.name.contains('.'))
+    {
+        say!(
+            out,
+            "\nIts names join their parts with `/`, and this crate's `Naming` joins them with `.`: save them with `.` (Flax: `flatten_dict(variables, sep=\".\")`; Keras: `w.path.replace(\"/\", \".\")`) and run this again."
+        );
+        return Ok(out);
+    }
     if modules.is_empty() {
         say!(
             out,
@@ -157,11 +189,40 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
             .flat_map(|m| m.other.iter().chain(&m.names).cloned())
             .collect()
     };
-    if !batch_norms.is_empty() {
+    // Flax keeps a batch normalisation's statistics apart from its scale and bias
+    // (`batch_stats.BatchNorm_0`, `params.BatchNorm_0`): one module, by its last name.
+    let last = |m: &Module| m.prefix.rsplit('.').next().unwrap_or("").to_string();
+    let with_statistics: Vec<String> = batch_norms
+        .iter()
+        .filter(|m| m.has_statistics())
+        .map(last)
+        .collect();
+    let (batch, per_sample): (Vec<Module>, Vec<Module>) = batch_norms
+        .into_iter()
+        .partition(|m| with_statistics.contains(&last(m)));
+    if !batch.is_empty() {
         say!(
             out,
-            "\nBatch normalisations, which this crate has no layer for: {}. Fold each into the `Linear` before it (in PyTorch, `torch.nn.utils.fusion.fuse_linear_bn_eval`) and save that: the model above then reads it, and computes what the file's network does in evaluation.",
-            names(&batch_norms).join(", ")
+            "\nBatch normalisations, which this crate has no layer for: {}. Fold each into the `Linear` before it (in PyTorch, `torch.nn.utils.fusion.fuse_linear_bn_eval`; elsewhere, scale the Linear's outputs by `scale / sqrt(var + eps)` and shift its bias to match, with the framework's `eps`) and save that: the model above then reads it, and computes what the file's network does in evaluation. Reading the Linears alone would compute something else.",
+            names(&batch).join(", ")
+        );
+    }
+    if !per_sample.is_empty() {
+        say!(
+            out,
+            "\nLayer normalisations, which this crate has no layer for and which do not fold into a Linear (they normalise each sample by its own statistics): {}. No model of this crate computes this network; reading the Linears alone would compute something else.",
+            names(&per_sample).join(", ")
+        );
+    }
+    if order_unknown(&modules) {
+        say!(
+            out,
+            "\nThe file does not record the order of layers named differently ({}): the model above lists them in the file's order, which is by name. Put them in the network's order, the model's layers and the `Naming` alike.",
+            modules
+                .iter()
+                .map(|m| named(&m.prefix))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let resave: Vec<&str> = modules
@@ -179,6 +240,9 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    if !per_sample.is_empty() {
+        return Ok(out);
     }
     // Folded, a batch normalisation leaves no tensors of its own: only strays need `load_part`.
     let holds_more = !strays.is_empty();
@@ -320,18 +384,34 @@ fn modules(entries: &[Entry]) -> Vec<Module> {
             m.names.push(e.name.clone());
         }
     }
-    // nn.Sequential's indices in numeric order (the file's order is by dtype, then name:
-    // `10` before `2`), under whatever prefix they share.
-    let key = |m: &Module| {
-        let (outer, index) = m.prefix.rsplit_once('.').unwrap_or(("", &m.prefix));
-        index.parse::<usize>().ok().map(|i| (outer.to_string(), i))
-    };
-    // Only under one prefix: modules of several (`enc.0`, `dec.0`) keep the file's order.
-    let keys: Option<Vec<_>> = modules.iter().map(key).collect();
-    if keys.is_some_and(|k| k.iter().all(|(outer, _)| *outer == k[0].0)) {
-        modules.sort_by_key(|m| key(m).unwrap_or_default());
+    // Numbered names in numeric order (the file's order is by dtype, then name: `10` before
+    // `2`): nn.Sequential's `0`, `2`, Flax's `Dense_0`, `Dense_10`, Keras's `dense`,
+    // `dense_1`. Only where every module shares a prefix and a stem: others (`enc.0` and
+    // `dec.0`, `Encoder_0` and `Dense_0`) keep the file's order, which [`order_unknown`]
+    // reports.
+    if !order_unknown(&modules) {
+        modules.sort_by_key(|m| order_key(&m.prefix).2);
     }
     modules
+}
+
+/// A module's name split as its place among its kind: the prefix before its last part, that
+/// part's stem and its number (`params.Dense_10`: `params`, `Dense`, 10; `dense`: 0).
+fn order_key(prefix: &str) -> (&str, &str, u64) {
+    let (outer, last) = prefix.rsplit_once('.').unwrap_or(("", prefix));
+    let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    let number = last[stem.len()..].parse().unwrap_or(0);
+    (outer, stem.trim_end_matches('_'), number)
+}
+
+/// Whether the file cannot tell the order of the layers: they are not all numbered under one
+/// prefix and stem.
+fn order_unknown(modules: &[Module]) -> bool {
+    let first = modules.first().map(|m| order_key(&m.prefix));
+    modules.iter().any(|m| {
+        let (outer, stem, _) = order_key(&m.prefix);
+        first.is_some_and(|(o, s, _)| (o, s) != (outer, stem))
+    })
 }
 
 /// The module and the part of a weight saved in two parts: `("0", "weight_orig")` for a pruned

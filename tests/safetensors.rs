@@ -214,7 +214,7 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     // A weight without its bias: PyTorch's `bias=False`.
     assert_eq!(
         refused(&reference_file(&t[..3])),
-        "tensor `2.bias` is missing (layer 2, `Linear<4, 2>`, needs it), though its weight is there: a PyTorch layer made with `bias=False`? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`)"
+        "tensor `2.bias` is missing (layer 2, `Linear<4, 2>`, needs it), though its weight is there: a layer made without a bias (PyTorch's `bias=False`, Flax's and Keras's `use_bias=False`)? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`, `np.zeros(out_features)`)"
     );
     // Sequential(Linear, ReLU, Dropout, Linear): the second Linear's tensors one layer on.
     let mut dropout = t.clone();
@@ -615,7 +615,7 @@ fn other_formats_and_unknown_dtypes_are_named() {
     zip.resize(200, 0);
     assert_eq!(
         refused(&zip),
-        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays); for Keras, load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then `sequential.dense` and so on, and their `kernel`s are read transposed"
+        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays); for Keras, load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the example `safetensors_info` prints them), and their `kernel`s are read transposed"
     );
     // Pickles of every protocol from 2 to 5 (`pickle.HIGHEST_PROTOCOL`), as `pickle.dump`
     // writes a state dict: `\x80`, the protocol, then its opcodes.

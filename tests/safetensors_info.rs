@@ -208,3 +208,121 @@ fn flax_kernels_are_linears_read_transposed() {
     );
     assert!(!report.contains("read transposed"), "{report}");
 }
+
+#[test]
+fn flax_and_keras_normalisations_are_named_and_never_read_as_a_part() {
+    let dense = [
+        ("params.Dense_0.kernel", &[4usize, 8][..]),
+        ("params.Dense_0.bias", &[8]),
+        ("params.Dense_1.kernel", &[8, 3]),
+        ("params.Dense_1.bias", &[3]),
+    ];
+    // Flax: the scale and bias in `params`, the statistics in `batch_stats`.
+    let mut batch = dense.to_vec();
+    batch.extend([
+        ("params.BatchNorm_0.scale", &[8usize][..]),
+        ("params.BatchNorm_0.bias", &[8]),
+        ("batch_stats.BatchNorm_0.mean", &[8]),
+        ("batch_stats.BatchNorm_0.var", &[8]),
+    ]);
+    let report = reports(
+        &batch,
+        &[
+            "Batch normalisations, which this crate has no layer for: batch_stats.BatchNorm_0.mean",
+            "scale the Linear's outputs by `scale / sqrt(var + eps)`",
+            "Naming::Layers(&[\"params.Dense_0\", \"params.Dense_1\"])",
+        ],
+    );
+    assert!(
+        !report.contains("load_part") && !report.contains("BatchNorm_0: "),
+        "{report}"
+    );
+    // A layer normalisation does not fold: no model, and no way to load, is proposed.
+    let mut layer = dense.to_vec();
+    layer.extend([
+        ("params.LayerNorm_0.scale", &[8usize][..]),
+        ("params.LayerNorm_0.bias", &[8]),
+    ]);
+    let report = reports(
+        &layer,
+        &["Layer normalisations, which this crate has no layer for and which do not fold"],
+    );
+    assert!(!report.contains("safetensors::load"), "{report}");
+    // Keras's batch normalisation.
+    let keras = [
+        ("sequential.dense.kernel", &[4usize, 8][..]),
+        ("sequential.dense.bias", &[8]),
+        ("sequential.batch_normalization.gamma", &[8]),
+        ("sequential.batch_normalization.beta", &[8]),
+        ("sequential.batch_normalization.moving_mean", &[8]),
+        ("sequential.batch_normalization.moving_variance", &[8]),
+        ("sequential.dense_1.kernel", &[8, 3]),
+        ("sequential.dense_1.bias", &[3]),
+    ];
+    let report = reports(
+        &keras,
+        &[
+            "Batch normalisations",
+            "sequential.batch_normalization.gamma",
+        ],
+    );
+    assert!(!report.contains("load_part"), "{report}");
+}
+
+#[test]
+fn numbered_layers_are_listed_in_their_numbers_order_and_others_are_flagged() {
+    // Flax numbers `Dense_0` to `Dense_11`, Keras `dense`, `dense_1`, ...: by name, `_10`
+    // would come before `_2`.
+    let names: Vec<String> = (0..12).map(|i| format!("params.Dense_{i}")).collect();
+    let keras: Vec<String> = (0..12)
+        .map(|i| {
+            if i == 0 {
+                "dense".to_string()
+            } else {
+                format!("dense_{i}")
+            }
+        })
+        .collect();
+    for layers in [names, keras] {
+        let tensors: Vec<(String, Vec<usize>)> = layers
+            .iter()
+            .flat_map(|l| {
+                [
+                    (format!("{l}.kernel"), vec![8, 8]),
+                    (format!("{l}.bias"), vec![8]),
+                ]
+            })
+            .collect();
+        let tensors: Vec<(&str, &[usize])> =
+            tensors.iter().map(|(n, s)| (n.as_str(), &s[..])).collect();
+        let quoted: Vec<String> = layers.iter().map(|l| format!("{l:?}")).collect();
+        let report = reports(
+            &tensors,
+            &[&format!("Naming::Layers(&[{}])", quoted.join(", "))],
+        );
+        assert!(!report.contains("does not record the order"), "{report}");
+    }
+    // Layers of different names: the file does not say their order.
+    let nested = [
+        ("params.Encoder_0.Dense_0.kernel", &[4usize, 8][..]),
+        ("params.Encoder_0.Dense_0.bias", &[8]),
+        ("params.Dense_0.kernel", &[8, 3]),
+        ("params.Dense_0.bias", &[3]),
+    ];
+    reports(
+        &nested,
+        &["The file does not record the order of layers named differently"],
+    );
+    // Names joined with `/`.
+    let slashes = [
+        ("params/Dense_0/kernel", &[4usize, 8][..]),
+        ("params/Dense_0/bias", &[8]),
+    ];
+    reports(
+        &slashes,
+        &[
+            "Its names join their parts with `/`",
+            "flatten_dict(variables, sep=\".\")",
+        ],
+    );
+}

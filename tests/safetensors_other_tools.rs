@@ -300,3 +300,105 @@ fn a_prefix_on_the_models_names_is_named_with_the_naming_that_reads_it() {
     let message = missing(&named, Naming::Layers(&["dense", "out"]));
     assert!(message.ends_with("read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)"), "{message}");
 }
+
+#[test]
+fn a_normalisation_among_layers_named_one_by_one_is_refused_even_in_part() {
+    let (first, second) = (random::<3, 4>(12), random::<4, 2>(13));
+    let dense = |name: &str, layer: &Linear<3, 4>| {
+        [
+            (
+                format!("{name}.kernel"),
+                vec![3, 4],
+                kernel_of(&layer.weight),
+            ),
+            (format!("{name}.bias"), vec![4], layer.bias.to_vec()),
+        ]
+    };
+    let last = |name: &str| {
+        [
+            (
+                format!("{name}.kernel"),
+                vec![4, 2],
+                kernel_of(&second.weight),
+            ),
+            (format!("{name}.bias"), vec![2], second.bias.to_vec()),
+        ]
+    };
+    let stats = |names: &[&str]| -> Vec<(String, Vec<usize>, Vec<f32>)> {
+        let values = |n: &&str| (n.to_string(), vec![4], vec![0.5f32; 4]);
+        names.iter().map(values).collect()
+    };
+    let owned = |tensors: Vec<(String, Vec<usize>, Vec<f32>)>| -> Vec<u8> {
+        let refs: Vec<(&str, Vec<usize>, Vec<f32>)> = tensors
+            .iter()
+            .map(|(n, s, v)| (n.as_str(), s.clone(), v.clone()))
+            .collect();
+        file(&refs)
+    };
+    let refused_with = |bytes: &[u8], names: &[&str]| -> [String; 2] {
+        [false, true].map(|part| {
+            let mut model = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+            let naming = Naming::Layers(names);
+            let err = if part {
+                st::load_part(bytes, &mut model, naming)
+            } else {
+                st::load_named(bytes, &mut model, naming)
+            }
+            .unwrap_err();
+            assert!(
+                matches!(err, SafetensorsError::Normalisation { .. }),
+                "{err}"
+            );
+            assert_eq!(model, (Linear::ZERO, ReLU, Linear::ZERO));
+            err.to_string()
+        })
+    };
+    // Flax: `params.BatchNorm_0` beside `params.Dense_0`, its statistics in `batch_stats`.
+    let mut flax: Vec<_> = dense("params.Dense_0", &first).into();
+    flax.extend(last("params.Dense_1"));
+    flax.extend(stats(&[
+        "params.BatchNorm_0.scale",
+        "params.BatchNorm_0.bias",
+        "batch_stats.BatchNorm_0.mean",
+        "batch_stats.BatchNorm_0.var",
+    ]));
+    for err in refused_with(&owned(flax), &["params.Dense_0", "params.Dense_1"]) {
+        assert!(
+            err.starts_with("tensor `params.BatchNorm_0.scale` is a normalisation's, in `params` with the model's layers, and the model has no layer for it"),
+            "{err}"
+        );
+        assert!(
+            err.contains("scale its outputs by `scale / sqrt(var + eps)`"),
+            "{err}"
+        );
+    }
+    // Keras's functional model: layers at the top, a layer normalisation among them.
+    let mut keras: Vec<_> = dense("dense", &first).into();
+    keras.extend(last("dense_1"));
+    keras.extend(stats(&[
+        "layer_normalization.gamma",
+        "layer_normalization.beta",
+    ]));
+    for err in refused_with(&owned(keras), &["dense", "dense_1"]) {
+        assert!(
+            err.starts_with(
+                "tensor `layer_normalization.beta` is a normalisation's, beside the model's layers"
+            ),
+            "{err}"
+        );
+    }
+    // A normalisation in another module is another part of the network: `load_part` reads
+    // the encoder beside the decoder's.
+    let mut both: Vec<_> = dense("encoder.dense", &first).into();
+    both.extend(last("encoder.dense_1"));
+    both.extend(stats(&[
+        "decoder.batch_normalization.gamma",
+        "decoder.batch_normalization.beta",
+        "decoder.batch_normalization.moving_mean",
+        "decoder.batch_normalization.moving_variance",
+    ]));
+    let mut encoder = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+    let naming = Naming::Layers(&["encoder.dense", "encoder.dense_1"]);
+    st::load_part(&owned(both), &mut encoder, naming).unwrap();
+    assert_eq!(encoder, (first, ReLU, second.clone()));
+}

@@ -72,7 +72,9 @@ pub struct LeakyReLU {
 }
 
 impl LeakyReLU {
-    /// PyTorch's default negative slope, 0.01.
+    /// PyTorch's and Flax's default negative slope, 0.01. (Keras's `LeakyReLU` layer
+    /// defaults to 0.3 and TensorFlow's `tf.nn.leaky_relu` to 0.2: a network from them needs
+    /// [`LeakyReLU::new`] with its own.)
     pub const DEFAULT_SLOPE: f64 = 0.01;
 
     /// A leaky rectifier with the given negative slope.

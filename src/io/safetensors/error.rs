@@ -7,7 +7,7 @@ use crate::describe::Short;
 
 /// How to convert Keras's weights (`.h5`, `.weights.h5`, `.keras`): layer by layer, with
 /// the variables' paths (`sequential/dense/kernel`) joined by dots, as [`super::Naming`] does.
-const KERAS: &str = "load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then `sequential.dense` and so on, and their `kernel`s are read transposed";
+const KERAS: &str = "load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the example `safetensors_info` prints them), and their `kernel`s are read transposed";
 
 /// A tensor name, kept without allocating.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -290,6 +290,17 @@ pub enum SafetensorsError {
         /// Whether that layer has parameters of its own.
         has_parameters: bool,
     },
+    /// A normalisation's tensor (PyTorch's `running_mean`, Flax's `scale` or `mean`, Keras's
+    /// `gamma` or `moving_mean`, ...) in the module that holds the model's layers, read with
+    /// [`Naming::Layers`](super::Naming::Layers): the file's network normalises between or
+    /// after those layers, and the model, which has no layer for it, would compute something
+    /// else. Refused by [`load_part`](super::load_part) too, with an allocator.
+    Normalisation {
+        /// The tensor.
+        name: Name,
+        /// The module it shares with the model's layers (empty for none).
+        module: Name,
+    },
     /// The file holds a tensor the model has no place for.
     Extra {
         /// The tensor.
@@ -490,7 +501,7 @@ impl Display for SafetensorsError {
             ),
             NoBias { name, layer } => write!(
                 f,
-                "tensor `{name}` is missing (layer {}, `{}`, needs it), though its weight is there: a PyTorch layer made with `bias=False`? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`)",
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), though its weight is there: a layer made without a bias (PyTorch's `bias=False`, Flax's and Keras's `use_bias=False`)? This layer always has a bias: save zeros as it (`torch.zeros(out_features)`, `np.zeros(out_features)`)",
                 layer.0,
                 Short(layer.1)
             ),
@@ -503,8 +514,12 @@ impl Display for SafetensorsError {
                 )?;
                 // A hint only: firmware, built without an allocator, is spared its code.
                 let prefix = prefix_of(first.as_str(), name.as_str());
+                let slashes = first.as_str().contains('/') && !first.as_str().contains('.');
                 match prefix.filter(|_| cfg!(feature = "alloc")) {
                     Some(prefix) => prefix_hint(f, prefix, name.as_str()),
+                    None if slashes && cfg!(feature = "alloc") => f.write_str(
+                        ": the file joins the parts of its names with `/`, and `Naming` joins them with `.`: save the names with `.` (Flax: `flatten_dict(variables, sep=\".\")`; Keras: `w.path.replace(\"/\", \".\")`)",
+                    ),
                     None => f.write_str(
                         ": if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
                     ),
@@ -527,6 +542,17 @@ impl Display for SafetensorsError {
                 layer.0,
                 Short(layer.1)
             ),
+            Normalisation { name, module } => {
+                write!(f, "tensor `{name}` is a normalisation's, ")?;
+                if module.as_str().is_empty() {
+                    f.write_str("beside the model's layers")?;
+                } else {
+                    write!(f, "in `{module}` with the model's layers")?;
+                }
+                f.write_str(
+                    ", and the model has no layer for it: reading the Linears alone would compute something else. A batch normalisation folds into the `Linear` before it (scale its outputs by `scale / sqrt(var + eps)` and shift its bias to match, as PyTorch's `torch.nn.utils.fusion.fuse_linear_bn_eval` does), and the folded file loads; a layer normalisation does not fold, and no model of this crate computes that network. If it comes after the model's last layer, remove its tensors from the file",
+                )
+            }
             Extra { name } => write!(
                 f,
                 "tensor `{name}` belongs to no layer of the model: the file's network holds more than the model (another layer, or a layer after the model's last), and the model would compute something else{}; if the model is meant to be part of the file's network (its first layers, or one of its modules), `io::safetensors::load_part` reads that part",
@@ -657,6 +683,23 @@ fn split_hint(found: &Name) -> &'static str {
 /// these beside its weight and bias.
 pub(super) const BATCH_NORM_STATS: [&str; 3] =
     ["running_mean", "running_var", "num_batches_tracked"];
+
+/// The last parts of the names of tensors that only a normalisation holds, in PyTorch
+/// (running statistics), Flax (`batch_stats`' `mean` and `var`, and `scale`) and Keras
+/// (moving statistics, `gamma` and `beta`).
+#[cfg(feature = "alloc")]
+pub(super) const NORMALISATION_TENSORS: [&str; 10] = [
+    "running_mean",
+    "running_var",
+    "num_batches_tracked",
+    "mean",
+    "var",
+    "scale",
+    "moving_mean",
+    "moving_variance",
+    "gamma",
+    "beta",
+];
 
 /// For a batch normalisation's tensor, how to read its network: folded into the linear layer
 /// before it, which then computes the same in evaluation.

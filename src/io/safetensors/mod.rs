@@ -21,7 +21,7 @@
 //! The file holds tensors, not functions: which activation sits between two layers, and its
 //! settings, are the model type's to say, and nothing checks them. Write the network's own:
 //! [`LeakyReLU::new(0.2)`](crate::LeakyReLU::new) for `nn.LeakyReLU(0.2)` (the default slope
-//! is PyTorch's, 0.01), [`Identity`](crate::Identity) for an `nn.Dropout` (nothing at
+//! is PyTorch's and Flax's, 0.01; Keras's layer defaults to 0.3), [`Identity`](crate::Identity) for an `nn.Dropout` (nothing at
 //! inference). A network with a function the crate has no layer for (`nn.GELU`, `nn.ELU`)
 //! computes something else in any model of the crate. `nn.LogSoftmax` at the end is the log
 //! of [`Softmax`](crate::Softmax): its largest output, the predicted class, is the same, and
@@ -778,6 +778,13 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     }
     #[cfg(feature = "alloc")]
     first_pass?;
+    // A normalisation among layers named one by one: its own name falls under none of them.
+    #[cfg(feature = "alloc")]
+    if header.len() != direct
+        && let Some(err) = normalisation_among(&header, naming, &unclaimed)
+    {
+        return Err(err);
+    }
     // A tensor under one of the model's layers that the layer does not read: another kind of
     // layer in the file's network, whether or not the file may hold more. Where it may not,
     // such a tensor is refused below anyway, and this only names it better: firmware (built
@@ -831,6 +838,45 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
         index += 1;
     });
     Ok(())
+}
+
+/// The first tensor no layer reads that is a normalisation's ([`error::NORMALISATION_TENSORS`])
+/// in a module that also holds one of the model's layers, named by [`Naming::Layers`]
+/// (Flax's `params.BatchNorm_0.scale` beside `params.Dense_0`, Keras's
+/// `sequential.batch_normalization.gamma` beside `sequential.dense`): the file's network
+/// normalises among the model's layers. (The names that count layers place such a tensor
+/// under a layer of the model: [`SafetensorsError::Unread`].)
+#[cfg(feature = "alloc")]
+fn normalisation_among(
+    header: &Header<'_>,
+    naming: Naming<'_>,
+    unclaimed: &dyn Fn(&TensorInfo<'_>) -> bool,
+) -> Option<SafetensorsError> {
+    let Naming::Layers(layers) = naming else {
+        return None;
+    };
+    // The module that holds a module: `params` for `params.Dense_0`, none for `dense`.
+    fn outer(module: &str) -> &str {
+        module.rsplit_once('.').map_or("", |(outer, _)| outer)
+    }
+    let mut found = None;
+    header.for_each(|t| {
+        let name = t.name.name();
+        let Some((module, leaf)) = name.as_str().rsplit_once('.') else {
+            return;
+        };
+        let normalisation = error::NORMALISATION_TENSORS.contains(&leaf);
+        let beside = layers.iter().any(|layer| outer(layer) == outer(module));
+        if found.is_none() && normalisation && beside && unclaimed(t) {
+            let mut shared = Name::new();
+            shared.push_str(outer(module));
+            found = Some(SafetensorsError::Normalisation {
+                name,
+                module: shared,
+            });
+        }
+    });
+    found
 }
 
 /// What [`for_each_tensor`] calls: with the tensor's name, its layer (index and type) and shape.
