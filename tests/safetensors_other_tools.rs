@@ -175,7 +175,7 @@ fn a_file_of_kernels_under_other_names_points_to_a_naming() {
     let [whole, _] = refused(&bytes);
     assert!(
         whole.starts_with(
-            "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `Dense_0.kernel`"
+            "tensor `0.weight` (or its `kernel`) is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `Dense_0.kernel`"
         ),
         "{whole}"
     );

@@ -506,9 +506,14 @@ impl Display for SafetensorsError {
                 Short(layer.1)
             ),
             NamedOtherwise { name, layer, first } => {
+                // A file of kernels: the weight may come under either name.
+                let kernels = cfg!(feature = "alloc")
+                    && first.as_str().ends_with("kernel")
+                    && name.as_str().ends_with("weight");
+                let or_kernel = if kernels { " (or its `kernel`)" } else { "" };
                 write!(
                     f,
-                    "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds `{first}`",
+                    "tensor `{name}`{or_kernel} is missing (layer {}, `{}`, needs it), and the file holds `{first}`",
                     layer.0,
                     Short(layer.1)
                 )?;
