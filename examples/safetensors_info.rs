@@ -11,7 +11,7 @@
 
 mod support;
 
-use typed_nn::io::safetensors::Header;
+use typed_nn::io::safetensors::{Header, NORMALISATION_TENSORS};
 
 /// One tensor, as the header describes it.
 struct Entry {
@@ -37,27 +37,12 @@ struct Module {
     other: Vec<String>,
 }
 
-/// The tensors only a normalisation holds, by framework: PyTorch's running statistics,
-/// Flax's `batch_stats` and `scale`, Keras's moving statistics, `gamma` and `beta`.
-const NORMALISATION_TENSORS: [&str; 9] = [
-    "running_mean",
-    "running_var",
-    "mean",
-    "var",
-    "scale",
-    "moving_mean",
-    "moving_variance",
-    "gamma",
-    "beta",
-];
-
 impl Module {
     /// Whether it is a normalisation: it holds a tensor only a normalisation holds.
-    fn is_batch_norm(&self) -> bool {
-        let leaf = |n: &String| n.rsplit('.').next().unwrap_or("").to_string();
+    fn is_normalisation(&self) -> bool {
         self.other
             .iter()
-            .any(|n| NORMALISATION_TENSORS.contains(&leaf(n).as_str()))
+            .any(|n| NORMALISATION_TENSORS.contains(&n.rsplit('.').next().unwrap_or("")))
     }
 
     /// Whether it normalises with statistics of the data (a batch normalisation, which folds
@@ -114,9 +99,9 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
     // layer this crate has none of.
     let (modules, rest): (Vec<Module>, Vec<Module>) = modules(&entries)
         .into_iter()
-        .partition(|m| (m.weight.is_some() || m.bias.is_some()) && !m.is_batch_norm());
-    let (batch_norms, strays): (Vec<Module>, Vec<Module>) =
-        rest.into_iter().partition(Module::is_batch_norm);
+        .partition(|m| (m.weight.is_some() || m.bias.is_some()) && !m.is_normalisation());
+    let (normalisations, strays): (Vec<Module>, Vec<Module>) =
+        rest.into_iter().partition(Module::is_normalisation);
     if entries.iter().any(|e| e.name.contains('/')) && !entries.iter().any(|e| e.name.contains('.'))
     {
         say!(
@@ -144,7 +129,7 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
         if let Some((outer, indices)) = &numbering {
             let mut activation = true;
             for skipped in next_index..indices[i] {
-                let normalised = batch_norms.iter().any(|b| {
+                let normalised = normalisations.iter().any(|b| {
                     let (b_outer, index) = b.prefix.rsplit_once('.').unwrap_or(("", &b.prefix));
                     b_outer == outer.as_deref().unwrap_or("") && index == skipped.to_string()
                 });
@@ -192,12 +177,12 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
     // Flax keeps a batch normalisation's statistics apart from its scale and bias
     // (`batch_stats.BatchNorm_0`, `params.BatchNorm_0`): one module, by its last name.
     let last = |m: &Module| m.prefix.rsplit('.').next().unwrap_or("").to_string();
-    let with_statistics: Vec<String> = batch_norms
+    let with_statistics: Vec<String> = normalisations
         .iter()
         .filter(|m| m.has_statistics())
         .map(last)
         .collect();
-    let (batch, per_sample): (Vec<Module>, Vec<Module>) = batch_norms
+    let (batch, per_sample): (Vec<Module>, Vec<Module>) = normalisations
         .into_iter()
         .partition(|m| with_statistics.contains(&last(m)));
     if !batch.is_empty() {

@@ -685,15 +685,15 @@ fn split_hint(found: &Name) -> &'static str {
 }
 
 /// How the tensors that only a batch normalisation holds end: PyTorch's `BatchNorm1d` saves
-/// these beside its weight and bias.
-pub(super) const BATCH_NORM_STATS: [&str; 3] =
-    ["running_mean", "running_var", "num_batches_tracked"];
+/// these beside its weight and bias (the first of [`NORMALISATION_TENSORS`]).
+pub(super) const BATCH_NORM_STATS: &[&str] = NORMALISATION_TENSORS.split_at(3).0;
 
-/// The last parts of the names of tensors that only a normalisation holds, in PyTorch
-/// (running statistics), Flax (`batch_stats`' `mean` and `var`, and `scale`) and Keras
-/// (moving statistics, `gamma` and `beta`).
-#[cfg(feature = "alloc")]
-pub(super) const NORMALISATION_TENSORS: [&str; 10] = [
+/// The last parts of the names of tensors that only a normalisation holds: PyTorch's running
+/// statistics, Flax's `batch_stats` (`mean`, `var`) and `scale`, Keras's moving statistics,
+/// `gamma` and `beta`. A file read with [`Naming::Layers`](super::Naming::Layers) that holds
+/// one among the model's layers is refused ([`SafetensorsError::Normalisation`]); the example
+/// `safetensors_info` names such modules by them.
+pub const NORMALISATION_TENSORS: [&str; 10] = [
     "running_mean",
     "running_var",
     "num_batches_tracked",

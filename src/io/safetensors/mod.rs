@@ -60,7 +60,7 @@ mod write;
 use super::{TensorShape, Tensors};
 use crate::float::Float;
 use crate::module::Params;
-pub use error::{Dims, Name, SafetensorsError};
+pub use error::{Dims, NORMALISATION_TENSORS, Name, SafetensorsError};
 pub use json::JsonStr;
 use json::{Cursor, Parsed, dtype_bits};
 use widen::Source;
@@ -840,7 +840,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     Ok(())
 }
 
-/// The first tensor no layer reads that is a normalisation's ([`error::NORMALISATION_TENSORS`])
+/// The first tensor no layer reads that is a normalisation's ([`NORMALISATION_TENSORS`])
 /// in a module that also holds one of the model's layers, named by [`Naming::Layers`]
 /// (Flax's `params.BatchNorm_0.scale` beside `params.Dense_0`, Keras's
 /// `sequential.batch_normalization.gamma` beside `sequential.dense`): the file's network
@@ -865,7 +865,7 @@ fn normalisation_among(
         let Some((module, leaf)) = name.as_str().rsplit_once('.') else {
             return;
         };
-        let normalisation = error::NORMALISATION_TENSORS.contains(&leaf);
+        let normalisation = NORMALISATION_TENSORS.contains(&leaf);
         let beside = layers.iter().any(|layer| outer(layer) == outer(module));
         if found.is_none() && normalisation && beside && unclaimed(t) {
             let mut shared = Name::new();
