@@ -617,6 +617,73 @@ fn other_formats_and_unknown_dtypes_are_named() {
         refused(&zip),
         "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays); for Keras, load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the example `safetensors_info` prints them), and their `kernel`s are read transposed"
     );
+    // The first entry of an archive names the tool that wrote it: `torch.save` begins with
+    // its pickle `<name>/data.pkl`, Keras 3 with `metadata.json`, `np.savez` with an array.
+    // Each header is as the tool wrote it, the name's length at byte 26 and the name at 30.
+    let entry = |name: &str, tail: &[u8]| {
+        let mut file = b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00!\x00.\x11J\x94".to_vec();
+        file.extend([0x40, 0, 0, 0, 0x40, 0, 0, 0]);
+        file.extend((name.len() as u16).to_le_bytes());
+        file.extend([0, 0]);
+        file.extend(name.as_bytes());
+        file.extend(tail);
+        file.resize(file.len().max(200), 0);
+        file
+    };
+    let torch = "in Python, load it (`torch.load(path)`, or `torch.jit.load(path)` for TorchScript) and write its state dict with `safetensors.torch.save_file(model.state_dict(), path)`";
+    let by_torch =
+        "a zip archive of PyTorch's `torch.save` or `torch.jit.save` (`.pt`, `.pth`, `.bin`)";
+    for (name, what, advice) in [
+        ("archive/data.pkl", by_torch, torch),
+        ("model_v2/data.pkl", by_torch, torch),
+        // `torch.jit.save` begins with a storage.
+        ("ts/data/0", by_torch, torch),
+        (
+            "metadata.json",
+            "a Keras model archive (`.keras`)",
+            "in Python, load the model (`keras.models.load_model(path)`",
+        ),
+        (
+            "w.npy",
+            "a zip archive of NumPy arrays, as `np.savez` writes (`.npz`)",
+            "`safetensors.numpy.save_file(dict(np.load(path)), out_path)`",
+        ),
+        (
+            "arr_0.npy",
+            "a zip archive of NumPy arrays, as `np.savez` writes (`.npz`)",
+            "each array under its own name",
+        ),
+    ] {
+        let message = refused(&entry(name, b"{\"keras_version\": \"3.12.0\"}"));
+        let start = format!("not a safetensors file, but by its first bytes {what}; ");
+        assert!(message.starts_with(&start), "{name}: {message}");
+        assert!(message.contains(advice), "{name}: {message}");
+        // The advice for the tool found, and only for it.
+        assert_eq!(
+            message.contains("Keras"),
+            what.contains("Keras"),
+            "{message}"
+        );
+        assert_eq!(
+            message.contains("torch.save_file"),
+            advice == torch,
+            "{message}"
+        );
+    }
+    // A name cut short by the end of the file, or of another tool: the archive, with the
+    // advice for each tool that writes one.
+    for file in [
+        entry("docProps/app.xml", b""),
+        entry("archive/data/", b""),
+        entry("archive/data.pkl", b"")[..40].to_vec(),
+    ] {
+        let message = refused(&file);
+        assert!(
+            message.contains("by its first bytes a zip archive, as PyTorch's"),
+            "{message}"
+        );
+        assert!(message.contains("for Keras, load the model"), "{message}");
+    }
     // Pickles of every protocol from 2 to 5 (`pickle.HIGHEST_PROTOCOL`), as `pickle.dump`
     // writes a state dict: `\x80`, the protocol, then its opcodes.
     for protocol in 2..=5u8 {

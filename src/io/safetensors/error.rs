@@ -157,7 +157,7 @@ pub enum SafetensorsError {
         /// Bytes that follow the length.
         available: usize,
     },
-    /// The file starts as another format does (a PyTorch `torch.save` archive, a NumPy
+    /// The file starts as another format does (a PyTorch `torch.save` or Keras archive, a NumPy
     /// array, a pickle, HDF5, text), not with a safetensors header.
     OtherFormat {
         /// The format it looks like.
@@ -404,16 +404,28 @@ impl Display for SafetensorsError {
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}; for Flax's parameters, in Python: `params = flax.serialization.msgpack_restore(data)`, then `safetensors.flax.save_file(flax.traverse_util.flatten_dict(params, sep=\".\"), path)`, whose `kernel`s this crate reads transposed"
             ),
-            OtherFormat { looks_like } if *looks_like == super::HDF5 => write!(
+            OtherFormat { looks_like } if *looks_like == super::NPZ => write!(
                 f,
-                "not a safetensors file, but by its first bytes {looks_like}; in Python, {KERAS}"
+                "not a safetensors file, but by its first bytes {looks_like}; in Python, `safetensors.numpy.save_file(dict(np.load(path)), out_path)` writes each array under its own name, which must be the model's (`0.weight`, `0.bias`, ...)"
             ),
+            OtherFormat { looks_like } if *looks_like == super::TORCH_ZIP => write!(
+                f,
+                "not a safetensors file, but by its first bytes {looks_like}; in Python, load it (`torch.load(path)`, or `torch.jit.load(path)` for TorchScript) and write its state dict with `safetensors.torch.save_file(model.state_dict(), path)`"
+            ),
+            OtherFormat { looks_like }
+                if *looks_like == super::HDF5 || *looks_like == super::KERAS_ZIP =>
+            {
+                write!(
+                    f,
+                    "not a safetensors file, but by its first bytes {looks_like}; in Python, {KERAS}"
+                )
+            }
             OtherFormat { looks_like } => {
                 write!(
                     f,
                     "not a safetensors file, but by its first bytes {looks_like}; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays)"
                 )?;
-                if looks_like.contains("Keras") {
+                if *looks_like == super::ZIP {
                     write!(f, "; for Keras, {KERAS}")?;
                 }
                 Ok(())

@@ -517,16 +517,54 @@ pub(crate) const HDF5: &str = "an HDF5 file, as Keras writes (`.h5`, `.weights.h
 /// to 5 (`pickle.HIGHEST_PROTOCOL` from Python 3.8) begins with `0x80` and its number.
 const PICKLE: &str = "a pickle, as `pickle.dump` or the legacy `torch.save` (`_use_new_zipfile_serialization=False`) writes";
 
+/// What [`SafetensorsError::OtherFormat`] says of a zip archive whose first entry tells
+/// nothing of the tool that wrote it.
+pub(crate) const ZIP: &str = "a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write";
+
+/// What [`SafetensorsError::OtherFormat`] says of a zip archive that PyTorch wrote: the first
+/// entry of `torch.save`'s is the pickle `<name>/data.pkl`, of `torch.jit.save`'s a storage,
+/// `<name>/data/0`.
+pub(crate) const TORCH_ZIP: &str =
+    "a zip archive of PyTorch's `torch.save` or `torch.jit.save` (`.pt`, `.pth`, `.bin`)";
+
+/// What [`SafetensorsError::OtherFormat`] says of a model that Keras 3 saved: a zip archive
+/// whose first entry is `metadata.json` (then `config.json` and `model.weights.h5`).
+pub(crate) const KERAS_ZIP: &str = "a Keras model archive (`.keras`)";
+
+/// What [`SafetensorsError::OtherFormat`] says of NumPy's `np.savez`: a zip archive of one
+/// `<name>.npy` per array.
+pub(crate) const NPZ: &str = "a zip archive of NumPy arrays, as `np.savez` writes (`.npz`)";
+
+/// Which tool wrote a zip archive, from the name of its first entry: the first local file
+/// header gives the name's length at byte 26 and the name from byte 30.
+fn zip_archive(bytes: &[u8]) -> &'static str {
+    let Some(&[low, high]) = bytes.get(26..28) else {
+        return ZIP;
+    };
+    let Some(name) = bytes.get(30..30 + usize::from(u16::from_le_bytes([low, high]))) else {
+        return ZIP;
+    };
+    let storage = |name: &[u8]| {
+        let digits = name.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && name[..name.len() - digits].ends_with(b"/data/")
+    };
+    if name == b"data.pkl" || name.ends_with(b"/data.pkl") || storage(name) {
+        TORCH_ZIP
+    } else if matches!(name, b"metadata.json" | b"config.json") || name.ends_with(b".weights.h5") {
+        KERAS_ZIP
+    } else if name.ends_with(b".npy") {
+        NPZ
+    } else {
+        ZIP
+    }
+}
+
 /// The format a file that is not safetensors looks like, from its first bytes. Asked only of
 /// a file whose first 8 bytes are no header length that fits, so a loose pattern (a protocol
 /// buffer's first field) never turns a safetensors file away.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
-    const FORMATS: [(&[u8], &str); 14] = [
+    const FORMATS: [(&[u8], &str); 13] = [
         (&crate::io::MAGIC, OWN_IMAGE),
-        (
-            b"PK\x03\x04",
-            "a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write",
-        ),
         (b"\x93NUMPY", "a NumPy array (`.npy`)"),
         (b"\x89HDF", HDF5),
         (b"GGUF", "a GGUF file, as llama.cpp writes (`.gguf`)"),
@@ -541,6 +579,9 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
         // A MessagePack map of 16 or more entries (`map 16`, `map 32`).
         (b"\xde", MSGPACK),
     ];
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(zip_archive(bytes));
+    }
     let known = FORMATS
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
