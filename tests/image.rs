@@ -3,8 +3,8 @@
 mod common;
 
 use typed_nn::io::{
-    CHECKSUM_BYTES, ConstImage, ConstMessage, HEADER_BYTES, Image, ImageError, VERSION, crc32,
-    to_image,
+    CHECKSUM_BYTES, ConstImage, ConstMessage, HEADER_BYTES, Image, ImageError, LAYOUT_BYTES,
+    VERSION, crc32, layout_fingerprint, to_image,
 };
 use typed_nn::prelude::*;
 
@@ -23,18 +23,27 @@ fn image_of(n: &Net) -> Vec<u8> {
     bytes
 }
 
-/// Rewrites the checksum of a version-2 image after an edit, so that a later check fails.
+/// Rewrites the checksum of a version-2 or 3 image after an edit, so that a later check fails.
 fn reseal(bytes: &mut [u8]) {
     let body = bytes.len() - CHECKSUM_BYTES;
     let crc = crc32(&bytes[..body]);
     bytes[body..].copy_from_slice(&crc.to_le_bytes());
 }
 
-/// The version-1 image of the same parameters: version 1 in the header, no checksum.
-fn version_1(v2: &[u8]) -> Vec<u8> {
-    let mut v1 = v2[..v2.len() - CHECKSUM_BYTES].to_vec();
+/// The version-1 image of the same parameters: version 1 in the header, no layout, no
+/// checksum.
+fn version_1(v3: &[u8]) -> Vec<u8> {
+    let mut v1 = v3[..v3.len() - LAYOUT_BYTES - CHECKSUM_BYTES].to_vec();
     v1[4..6].copy_from_slice(&1u16.to_le_bytes());
     v1
+}
+
+/// The version-2 image of the same parameters: version 2 in the header, no layout.
+fn version_2(v3: &[u8]) -> Vec<u8> {
+    let mut v2 = version_1(v3);
+    v2[4..6].copy_from_slice(&2u16.to_le_bytes());
+    v2.extend(crc32(&v2).to_le_bytes());
+    v2
 }
 
 #[test]
@@ -46,7 +55,7 @@ fn round_trip_restores_every_bit() {
     // f64 models too.
     let mut wide = <(Linear<2, 3, f64>, ReLU)>::ZERO;
     wide.set_param(0, core::f64::consts::PI);
-    let mut bytes = [0u8; 12 + 9 * 8 + 4];
+    let mut bytes = [0u8; 12 + 9 * 8 + 8];
     assert_eq!(
         <(Linear<2, 3, f64>, ReLU) as Image<f64>>::IMAGE_BYTES,
         bytes.len()
@@ -92,14 +101,14 @@ fn crc32_is_the_ieee_802_3_crc() {
 }
 
 #[test]
-fn layout_is_header_then_little_endian_parameters_in_pytorch_order_then_crc() {
+fn layout_is_header_then_little_endian_parameters_in_pytorch_order_then_layout_then_crc() {
     let n = net();
     let bytes = image_of(&n);
-    assert_eq!(VERSION, 2);
-    assert_eq!((HEADER_BYTES, CHECKSUM_BYTES), (12, 4));
-    assert_eq!(bytes.len(), 12 + 4 * 26 + 4);
+    assert_eq!(VERSION, 3);
+    assert_eq!((HEADER_BYTES, LAYOUT_BYTES, CHECKSUM_BYTES), (12, 4, 4));
+    assert_eq!(bytes.len(), 12 + 4 * 26 + 8);
     assert_eq!(&bytes[..4], b"TYNN");
-    assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), 2);
+    assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), 3);
     assert_eq!(bytes[6], 4);
     assert_eq!(bytes[7], 0, "reserved");
     assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 26);
@@ -110,9 +119,14 @@ fn layout_is_header_then_little_endian_parameters_in_pytorch_order_then_crc() {
     assert_eq!(at(12), n.0.bias[0]);
     assert_eq!(at(16), n.2.weight[0][0]);
     assert_eq!(at(25), n.2.bias[1]);
+    // Then the layout: the slices' lengths, 12 and 4, then 8 and 2, folded as documented.
+    let layout = u32::from_le_bytes(bytes[12 + 4 * 26..][..4].try_into().unwrap());
+    let fold = |h: u32, len: u32| h.wrapping_mul(16_777_619).wrapping_add(len);
+    assert_eq!(layout, [12, 4, 8, 2].into_iter().fold(0, fold));
+    assert_eq!(layout, layout_fingerprint::<f32, _>(&n));
     // The last four bytes are the CRC-32 of all the others.
-    let crc = u32::from_le_bytes(bytes[12 + 4 * 26..].try_into().unwrap());
-    assert_eq!(crc, crc32(&bytes[..12 + 4 * 26]));
+    let crc = u32::from_le_bytes(bytes[16 + 4 * 26..].try_into().unwrap());
+    assert_eq!(crc, crc32(&bytes[..16 + 4 * 26]));
 }
 
 /// Reads `bytes` into a model that is not zero, and checks the error, that the model did not
@@ -179,18 +193,18 @@ fn every_malformed_image_is_an_error_that_says_what_and_leaves_the_model_intact(
         assert!(m.contains(&format!("{cut} bytes")) && m.contains(&len.to_string()));
     }
 
-    // Version: only 1 and 2.
-    for version in [0u16, 3, 0x0200, u16::MAX] {
+    // Version: only 1 to 3.
+    for version in [0u16, 4, 0x0300, u16::MAX] {
         let mut bad = good.clone();
         bad[4..6].copy_from_slice(&version.to_le_bytes());
         let m = expect_error(
             &bad,
             ImageError::Version {
                 found: version,
-                supported: 2,
+                supported: 3,
             },
         );
-        assert!(m.contains(&format!("version {version}")) && m.contains("1 to 2"));
+        assert!(m.contains(&format!("version {version}")) && m.contains("1 to 3"));
     }
 
     // Reserved byte 7, named with its value.
@@ -317,7 +331,7 @@ fn every_malformed_image_is_an_error_that_says_what_and_leaves_the_model_intact(
         &everything,
         ImageError::Version {
             found: 9,
-            supported: 2,
+            supported: 3,
         },
     );
 
@@ -357,7 +371,7 @@ fn f64_images_are_checked_too() {
     type Wide = Linear<2, 2, f64>;
     let model = Wide::from_parts([[1.0, -2.0], [0.5, 0.25]], [3.0, -4.0]);
     let mut bytes = to_image::<f64, _>(&model).unwrap().to_vec();
-    assert_eq!(bytes.len(), 12 + 6 * 8 + 4);
+    assert_eq!(bytes.len(), 12 + 6 * 8 + 8);
     let mut back = Wide::ZERO;
     let mut narrow = Linear::<2, 2>::ZERO;
     assert_eq!(
@@ -381,8 +395,13 @@ fn f64_images_are_checked_too() {
 }
 
 #[test]
-fn version_1_images_still_load_without_a_checksum() {
+fn version_1_and_2_images_still_load_without_a_layout() {
     let n = net();
+    let v2 = version_2(&image_of(&n));
+    assert_eq!(v2.len(), 16 + 4 * 26);
+    let mut model = Net::ZERO;
+    model.read_image(&v2).unwrap();
+    assert_eq!(model, n);
     let v1 = version_1(&image_of(&n));
     assert_eq!(v1.len(), 12 + 4 * 26);
     let mut model = Net::ZERO;
@@ -396,15 +415,25 @@ fn version_1_images_still_load_without_a_checksum() {
     let mut nan = v1.clone();
     nan[HEADER_BYTES + 4 * 11..][..4].copy_from_slice(&f32::NAN.to_le_bytes());
     expect_error(&nan, ImageError::NotFinite { index: 11 });
-    // A version-1 header on a version-2 body (with its checksum) is 4 bytes too long, and a
-    // version-2 header on a version-1 body is 4 bytes short.
-    let mut relabelled = image_of(&n);
+    // A version-1 header on a version-2 body (with its checksum) is 4 bytes too long, a
+    // version-2 header on a version-3 body 4 bytes too long too, and a version-2 header on a
+    // version-1 body is 4 bytes short.
+    let mut relabelled = v2.clone();
     relabelled[4] = 1;
     expect_error(
         &relabelled,
         ImageError::Length {
             expected: 12 + 4 * 26,
             found: 16 + 4 * 26,
+        },
+    );
+    let mut relabelled = image_of(&n);
+    relabelled[4] = 2;
+    expect_error(
+        &relabelled,
+        ImageError::Length {
+            expected: 16 + 4 * 26,
+            found: 20 + 4 * 26,
         },
     );
     let mut relabelled = v1.clone();
@@ -418,10 +447,21 @@ fn version_1_images_still_load_without_a_checksum() {
     );
 
     // The firmware's reader takes them too.
-    let mut image = ConstImage::new(&v1, Net::PARAM_COUNT).unwrap();
-    let built: Net = (image.linear(), Tanh, image.linear());
-    assert_eq!(image.finish(), Ok(()));
-    assert_eq!(built, n);
+    for old in [&v1, &v2] {
+        let mut image = ConstImage::new(old, Net::PARAM_COUNT).unwrap();
+        let built: Net = (image.linear(), Tanh, image.linear());
+        assert_eq!(image.finish(), Ok(()));
+        assert_eq!(built, n);
+    }
+    // Without a layout, an image fills a model of other shapes of as many parameters (26,
+    // the same layers in the other order): the limit of versions 1 and 2 that version 3
+    // removes.
+    let mut other = <(Linear<4, 2>, Linear<3, 4>)>::ZERO;
+    assert_eq!(other.read_image(&v2), Ok(()));
+    assert!(matches!(
+        other.read_image(&image_of(&n)),
+        Err(ImageError::Layout { .. })
+    ));
 }
 
 #[test]
@@ -431,7 +471,7 @@ fn image_values_have_the_image_length_of_every_model() {
         assert_eq!(image.len(), M::IMAGE_BYTES);
         assert_eq!(
             image.len(),
-            HEADER_BYTES + 4 * M::PARAM_COUNT + CHECKSUM_BYTES
+            HEADER_BYTES + 4 * M::PARAM_COUNT + LAYOUT_BYTES + CHECKSUM_BYTES
         );
         let mut back = M::ZERO;
         back.read_image(&image).unwrap();
@@ -517,6 +557,16 @@ fn const_image_errors_say_what_is_wrong() {
         })
     );
 
+    // Layers of as many parameters in all, but other shapes: the image's layout refuses them.
+    let mut swapped = ConstImage::new(&good, Net::PARAM_COUNT).unwrap();
+    let _: (Linear<4, 2>, Linear<3, 4>) = (swapped.linear(), swapped.linear());
+    let error = swapped.finish().unwrap_err();
+    assert!(matches!(error, ImageError::Layout { .. }), "{error}");
+    assert_eq!(
+        error.reason(),
+        "the weights image was written from a model of other layer shapes, or of its parts in another order"
+    );
+
     // A NaN is a NaN at its index, not a length error.
     let mut nan = good.clone();
     nan[HEADER_BYTES + 4 * 21..][..4].copy_from_slice(&f32::NAN.to_le_bytes());
@@ -579,7 +629,7 @@ fn const_image_errors_say_what_is_wrong() {
         &good[..5],
         max,
         ImageError::Length {
-            expected: 16 + 4 * max,
+            expected: 20 + 4 * max,
             found: 5,
         },
     );
@@ -587,8 +637,20 @@ fn const_image_errors_say_what_is_wrong() {
     assert!(error.to_string().contains(&(usize::MAX / 2).to_string()));
 }
 
-/// An image built by the compiler from the layout, checked by the compiler.
-const fn const_image<const N: usize>(params: [f32; N], version: u16) -> [u8; 64] {
+/// The layout fingerprint of slices of these lengths, folded as the format documents.
+const fn fold_layout(lengths: &[u32]) -> u32 {
+    let mut h = 0u32;
+    let mut i = 0;
+    while i < lengths.len() {
+        h = h.wrapping_mul(16_777_619).wrapping_add(lengths[i]);
+        i += 1;
+    }
+    h
+}
+
+/// An image built by the compiler from the format's table, checked by the compiler; the
+/// layout is written in version 3.
+const fn const_image<const N: usize>(params: [f32; N], version: u16, layout: u32) -> [u8; 64] {
     let mut out = [0u8; 64];
     let head = [
         b'T',
@@ -619,8 +681,17 @@ const fn const_image<const N: usize>(params: [f32; N], version: u16) -> [u8; 64]
         }
         p += 1;
     }
-    if version == 2 {
-        let body = 12 + 4 * N;
+    let mut body = 12 + 4 * N;
+    if version == 3 {
+        let bytes = layout.to_le_bytes();
+        let mut k = 0;
+        while k < 4 {
+            out[body + k] = bytes[k];
+            k += 1;
+        }
+        body += 4;
+    }
+    if version >= 2 {
         let crc = crc32(out.split_at(body).0).to_le_bytes();
         let mut k = 0;
         while k < 4 {
@@ -635,10 +706,12 @@ const fn const_image<const N: usize>(params: [f32; N], version: u16) -> [u8; 64]
 fn const_images_are_checked_at_compile_time() {
     type Small = (Linear<1, 2>, Tanh, Linear<2, 1>);
     const PARAMS: [f32; 7] = [1.0, -2.0, 0.0, 0.0, 1.0, 1.0, 0.5];
-    const V2: [u8; 64] = const_image(PARAMS, 2);
-    const V1: [u8; 64] = const_image(PARAMS, 1);
+    const LAYOUT: u32 = fold_layout(&[2, 2, 2, 1]);
+    const V3: [u8; 64] = const_image(PARAMS, 3, LAYOUT);
+    const V2: [u8; 64] = const_image(PARAMS, 2, 0);
+    const V1: [u8; 64] = const_image(PARAMS, 1, 0);
     static BUILT: Small = {
-        let mut image = match ConstImage::new(V2.split_at(16 + 28).0, Small::PARAM_COUNT) {
+        let mut image = match ConstImage::new(V3.split_at(20 + 28).0, Small::PARAM_COUNT) {
             Ok(image) => image,
             Err(e) => panic!("{}", e.reason()),
         };
@@ -656,21 +729,47 @@ fn const_images_are_checked_at_compile_time() {
             Err(e) => Err(e),
         };
     assert_eq!(FROM_V1, Ok(7));
+    const FROM_V2: Result<Small, ImageError> = match ConstImage::new(V2.split_at(16 + 28).0, 7) {
+        Ok(mut image) => {
+            let net = (image.linear(), Tanh, image.linear());
+            match image.finish() {
+                Ok(()) => Ok(net),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    assert_eq!(FROM_V2.as_ref(), Ok(&BUILT));
+    // Layers of 7 parameters of other shapes: the compiler finds the layout wrong.
+    const SWAPPED: Result<(), ImageError> = match ConstImage::new(V3.split_at(48).0, 7) {
+        Ok(mut image) => {
+            let _: (Linear<2, 1>, Linear<1, 2>) = (image.linear(), image.linear());
+            image.finish()
+        }
+        Err(e) => Err(e),
+    };
+    assert_eq!(
+        SWAPPED,
+        Err(ImageError::Layout {
+            expected: fold_layout(&[2, 1, 2, 2]),
+            found: LAYOUT
+        })
+    );
     // A corrupted image is an error the compiler computes.
     const CORRUPT: [u8; 64] = {
-        let mut bytes = const_image(PARAMS, 2);
+        let mut bytes = const_image(PARAMS, 3, LAYOUT);
         bytes[20] ^= 1;
         bytes
     };
     const VERDICT: Result<(), ImageError> =
-        match ConstImage::new(CORRUPT.split_at(16 + 28).0, Small::PARAM_COUNT) {
+        match ConstImage::new(CORRUPT.split_at(20 + 28).0, Small::PARAM_COUNT) {
             Ok(_) => Ok(()),
             Err(e) => Err(e),
         };
     assert!(matches!(VERDICT, Err(ImageError::Checksum { .. })));
     const NOT_FINITE: Result<(), ImageError> = {
-        let bytes = const_image([1.0, 2.0, f32::INFINITY, 0.0, 1.0, 1.0, 0.5], 2);
-        match ConstImage::new(bytes.split_at(16 + 28).0, 7) {
+        let bytes = const_image([1.0, 2.0, f32::INFINITY, 0.0, 1.0, 1.0, 0.5], 3, LAYOUT);
+        match ConstImage::new(bytes.split_at(20 + 28).0, 7) {
             Ok(_) => Ok(()),
             Err(e) => Err(e),
         }
@@ -678,9 +777,9 @@ fn const_images_are_checked_at_compile_time() {
     assert_eq!(NOT_FINITE, Err(ImageError::NotFinite { index: 2 }));
     // The run-time reader agrees.
     let mut model = Small::ZERO;
-    model.read_image(&V2[..44]).unwrap();
+    model.read_image(&V3[..48]).unwrap();
     assert_eq!(model, BUILT);
-    assert_eq!(&to_image::<f32, _>(&model).unwrap()[..], &V2[..44]);
+    assert_eq!(&to_image::<f32, _>(&model).unwrap()[..], &V3[..48]);
 }
 
 #[test]
@@ -801,4 +900,42 @@ fn streams_are_read_one_byte_past_the_image() {
         "{error}"
     );
     assert_eq!(model, Net::ZERO);
+}
+
+/// The scaler saved beside its model (`io::save(path, &(scaler, model))`), read back into the
+/// pair in the other order: as many parameters, so only the layout tells, and it does.
+#[test]
+fn a_scaler_and_model_read_in_the_other_order_are_refused() {
+    use typed_nn::data::Standardizer;
+    type Model = (Linear<4, 3>, ReLU, Linear<3, 1>);
+    let mut scaler = Standardizer::<4>::ZERO;
+    scaler.mean = [5.8, 3.0, 3.7, 1.2];
+    let pair = (scaler.clone(), Model::ZERO);
+    let path = std::env::temp_dir().join(format!("typed-nn-pair-{}.bin", std::process::id()));
+    typed_nn::io::save(&path, &pair).unwrap();
+    let mut swapped = (Model::ZERO, Standardizer::<4>::ZERO);
+    assert_eq!(
+        <(Model, Standardizer<4>)>::PARAM_COUNT,
+        <(Standardizer<4>, Model)>::PARAM_COUNT
+    );
+    let error = typed_nn::io::load(&path, &mut swapped)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("its parts come in another order (a `(scaler, model)` image read into `(model, scaler)`)"),
+        "{error}"
+    );
+    assert_eq!(swapped, (Model::ZERO, Standardizer::<4>::ZERO));
+    // In the order it was written, it loads.
+    let mut back = (Standardizer::<4>::ZERO, Model::ZERO);
+    typed_nn::io::load(&path, &mut back).unwrap();
+    assert_eq!(back, pair);
+    // Nesting the same layers differently changes nothing.
+    let mut nested = (
+        Standardizer::<4>::ZERO,
+        ((Linear::<4, 3>::ZERO, ReLU), Linear::<3, 1>::ZERO),
+    );
+    typed_nn::io::load(&path, &mut nested).unwrap();
+    assert_eq!(nested.0, scaler);
+    std::fs::remove_file(&path).unwrap();
 }

@@ -1,6 +1,6 @@
 //! Property tests of the byte-image readers, `Image::read_image` and `ConstImage::new`, on
 //! truncated, corrupted, oversized and random bytes: they never panic; they accept exactly
-//! the valid images (the bytes `to_image` writes, or their version-1 form) and reject
+//! the valid images (the bytes `to_image` writes, or their version-1 and 2 forms) and reject
 //! everything else with an error that has a message; on error the model is unchanged; and
 //! the two readers agree on every input.
 
@@ -8,15 +8,17 @@ use core::fmt::Debug;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use typed_nn::io::{CHECKSUM_BYTES, ConstImage, HEADER_BYTES, Image, ImageError, crc32, to_image};
+use typed_nn::io::{
+    CHECKSUM_BYTES, ConstImage, HEADER_BYTES, Image, ImageError, LAYOUT_BYTES, crc32, to_image,
+};
 use typed_nn::prelude::*;
 use typed_nn::rand::SeedableRng;
 
-/// 26 `f32` parameters: a 120-byte image.
+/// 26 `f32` parameters: a 124-byte image.
 type Net = (Linear<3, 4>, Tanh, Linear<4, 2>);
-/// 272 `f32` parameters: a 1104-byte image.
+/// 272 `f32` parameters: a 1108-byte image.
 type Big = (Linear<16, 16>, ReLU);
-/// 13 `f64` parameters: a 120-byte image.
+/// 13 `f64` parameters: a 124-byte image.
 type Wide = (Linear<2, 3, f64>, ReLU, Linear<3, 1, f64>);
 
 fn config() -> Config {
@@ -56,10 +58,19 @@ fn image<M: Image<f32>>(m: &M) -> Vec<u8> {
     to_image::<f32, M>(m).unwrap().to_vec()
 }
 
-fn version_1(v2: &[u8]) -> Vec<u8> {
-    let mut v1 = v2[..v2.len() - CHECKSUM_BYTES].to_vec();
+/// The same parameters as a version-1 image: no layout, no checksum.
+fn version_1(v3: &[u8]) -> Vec<u8> {
+    let mut v1 = v3[..v3.len() - LAYOUT_BYTES - CHECKSUM_BYTES].to_vec();
     v1[4] = 1;
     v1
+}
+
+/// The same parameters as a version-2 image: no layout.
+fn version_2(v3: &[u8]) -> Vec<u8> {
+    let mut v2 = version_1(v3);
+    v2[4] = 2;
+    v2.extend(crc32(&v2).to_le_bytes());
+    v2
 }
 
 /// Builds a `Net` with `ConstImage`, as firmware does; the verdict of `new` and `finish`.
@@ -71,7 +82,7 @@ fn const_net(bytes: &[u8], count: usize) -> Result<Net, ImageError> {
 
 /// Reads `bytes` into a copy of `before` with both readers, and checks the contract: an
 /// error has a message and leaves the model as it was, bit for bit; success means `bytes`
-/// are exactly a valid image (version 2 or 1) of the model read. Returns the verdict.
+/// are exactly a valid image (version 3, 2 or 1) of the model read. Returns the verdict.
 fn read_checked<M>(before: &M, bytes: &[u8]) -> Result<Result<(), ImageError>, TestCaseError>
 where
     M: Image<f32> + Clone + Debug,
@@ -92,14 +103,21 @@ where
         Ok(()) => {
             let written = image(&model);
             prop_assert!(
-                bytes == written || bytes == version_1(&written),
+                bytes == written || bytes == version_1(&written) || bytes == version_2(&written),
                 "accepted bytes that are not a valid image"
             );
         }
     }
-    // The compile-time reader agrees, for any count.
+    // The compile-time reader agrees, for any count; it compares the layout once the layers
+    // are built (`finish`), so `new` accepts an image whose layout alone is wrong, or finds
+    // the non-finite value checked after it.
     let verdict = ConstImage::new(bytes, M::PARAM_COUNT).map(|_| ());
-    prop_assert_eq!(verdict, result);
+    if let Err(ImageError::Layout { .. }) = result {
+        let built_later = matches!(verdict, Ok(()) | Err(ImageError::NotFinite { .. }));
+        prop_assert!(built_later);
+    } else {
+        prop_assert_eq!(verdict, result);
+    }
     Ok(result)
 }
 
@@ -111,6 +129,7 @@ proptest! {
         let bytes = image(&m);
         prop_assert_eq!(read_checked(&before, &bytes)?, Ok(()));
         prop_assert_eq!(read_checked(&before, &version_1(&bytes))?, Ok(()));
+        prop_assert_eq!(read_checked(&before, &version_2(&bytes))?, Ok(()));
         let built = const_net(&bytes, Net::PARAM_COUNT).unwrap();
         prop_assert_eq!(image(&built), bytes);
     }
@@ -203,11 +222,12 @@ proptest! {
     }
 
     /// Random bodies behind a valid header, so that the length, checksum and finiteness
-    /// checks are reached: a version-1 body of finite values is a valid image.
+    /// checks are reached: a version-1 body of finite values is a valid image, and so is a
+    /// version-2 body sealed with its checksum (a version-3 body's random layout is wrong).
     #[test]
     fn random_bodies_behind_a_valid_header(
-        version in 1u16..=2,
-        body in proptest::collection::vec(any::<u8>(), 100..=112),
+        version in 1u16..=3,
+        body in proptest::collection::vec(any::<u8>(), 100..=116),
         before in model::<Net>(),
         seal in any::<bool>(),
         count in prop_oneof![Just(26usize), any::<usize>()],
@@ -217,18 +237,27 @@ proptest! {
         bytes.extend([4, 0]);
         bytes.extend(26u32.to_le_bytes());
         bytes.extend(&body);
-        if seal && version == 2 && bytes.len() == 12 + 26 * 4 + 4 {
-            let crc = crc32(&bytes[..12 + 26 * 4]);
-            bytes[12 + 26 * 4..].copy_from_slice(&crc.to_le_bytes());
+        let lengths = [12 + 26 * 4, 12 + 26 * 4 + 4, 12 + 26 * 4 + 8];
+        let exact = bytes.len() == lengths[usize::from(version - 1)];
+        if seal && version >= 2 && exact {
+            let body = bytes.len() - CHECKSUM_BYTES;
+            let crc = crc32(&bytes[..body]);
+            bytes[body..].copy_from_slice(&crc.to_le_bytes());
         }
         let result = read_checked(&before, &bytes)?;
         let finite = bytes[HEADER_BYTES..]
             .chunks_exact(4)
             .take(26)
             .position(|b| !f32::from_le_bytes(b.try_into().unwrap()).is_finite());
-        let exact = bytes.len() == [12 + 26 * 4, 12 + 26 * 4 + 4][usize::from(version - 1)];
+        let wrong_layout = exact
+            && version == 3
+            && bytes[12 + 26 * 4..][..4] != typed_nn::io::layout_fingerprint(&before).to_le_bytes();
         if exact && (version == 1 || seal) {
             match finite {
+                _ if wrong_layout => {
+                    let refused = matches!(result, Err(ImageError::Layout { .. }));
+                    prop_assert!(refused);
+                }
                 Some(index) => prop_assert_eq!(result, Err(ImageError::NotFinite { index })),
                 None => prop_assert_eq!(result, Ok(())),
             }
@@ -243,7 +272,7 @@ proptest! {
     #[test]
     fn const_image_takes_any_count(
         m in model::<Net>(),
-        cut in 0usize..=120,
+        cut in 0usize..=124,
         count in prop_oneof![
             any::<usize>(),
             Just(usize::MAX),
@@ -255,7 +284,7 @@ proptest! {
     ) {
         let bytes = image(&m);
         match ConstImage::new(&bytes[..cut], count) {
-            Ok(image) => prop_assert!(cut == 120 && count == 26 && image.param_count() == 26),
+            Ok(image) => prop_assert!(cut == 124 && count == 26 && image.param_count() == 26),
             Err(error) => prop_assert!(!error.to_string().is_empty()),
         }
     }
@@ -296,7 +325,7 @@ fn every_single_bit_flip_is_rejected() {
         assert_eq!(model, Wide::ZERO);
     }
     // Version 1 has no checksum: a flipped parameter bit loads, unless it makes the value
-    // non-finite. That is why the crate writes version 2.
+    // non-finite. That is why the crate writes a checksum (from version 2).
     let mut bytes = v1.clone();
     bytes[HEADER_BYTES] ^= 1;
     let mut model = Net::ZERO;

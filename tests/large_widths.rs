@@ -157,7 +157,7 @@ fn check_width<const W: usize>() {
 
     // The byte image round trip.
     let mut bytes = vec![0u8; <Mlp<W> as Image<f32>>::IMAGE_BYTES];
-    assert_eq!(bytes.len(), 12 + 4 * (8 * W + 8 + 8 * 3 + 3) + 4);
+    assert_eq!(bytes.len(), 12 + 4 * (8 * W + 8 + 8 * 3 + 3) + 8);
     assert_eq!(model.write_image(&mut bytes), Ok(bytes.len()));
     let mut back = zeroed::<Mlp<W>>();
     back.read_image(&bytes).unwrap();

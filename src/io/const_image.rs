@@ -1,6 +1,6 @@
 //! Building a model from a byte image at compile time, so that its weights stay in flash.
 
-use crate::io::image::{HEADER_BYTES, ImageError, check_image};
+use crate::io::image::{HEADER_BYTES, ImageError, check_image, layout_step};
 use crate::layers::Linear;
 
 /// A cursor over an `f32` byte image (see [`Image`](crate::io::Image) for the layout) that
@@ -15,12 +15,13 @@ use crate::layers::Linear;
 /// use typed_nn::{Forward, Linear, ParamCount, Tanh};
 ///
 /// type Net = (Linear<1, 2>, Tanh, Linear<2, 1>);
-/// // An image as a host program writes it (version 2): header, 7 parameters, CRC-32.
+/// // An image as a host program writes it (version 3): header, 7 parameters, layout, CRC-32.
 /// const BYTES: &[u8] = &[
-///     b'T', b'Y', b'N', b'N', 2, 0, 4, 0, 7, 0, 0, 0,
+///     b'T', b'Y', b'N', b'N', 3, 0, 4, 0, 7, 0, 0, 0,
 ///     0, 0, 128, 63,   0, 0, 0, 192,   0, 0, 0, 0,   0, 0, 0, 0,   // w1 = [1, -2], b1 = 0
 ///     0, 0, 128, 63,   0, 0, 128, 63,   0, 0, 0, 0,                 // w2 = [1, 1], b2 = 0
-///     241, 113, 114, 193,                                          // CRC-32 of the above
+///     143, 94, 210, 203,                 // layout: slices of 2, 2, 2 and 1 parameters
+///     222, 206, 35, 120,                                           // CRC-32 of the above
 /// ];
 /// static NET: Net = {
 ///     let mut image = match ConstImage::new(BYTES, Net::PARAM_COUNT) {
@@ -51,9 +52,13 @@ use crate::layers::Linear;
 /// beyond roughly 450 KB of image, rustc's deny-by-default `long_running_const_eval` lint
 /// stops the build, and `#[allow(long_running_const_eval)]` on the `static` lets it finish.
 ///
-/// Two limits. An image holds a parameter count, not shapes: a model of another architecture
-/// with as many parameters builds from it without error, so build the type it was saved
-/// from. And a `const` builder has only `f32` [`linear`](ConstImage::linear) layers to read
+/// An image of version 3 records the lengths of its parameter slices
+/// ([`layout_fingerprint`](crate::io::layout_fingerprint)): layers of other shapes, or in
+/// another order, with as many parameters in all, fail [`finish`](ConstImage::finish) with
+/// [`ImageError::Layout`]. (Version 1 and 2 images hold a parameter count alone: build the
+/// type they were saved from.)
+///
+/// One limit: a `const` builder has only `f32` [`linear`](ConstImage::linear) layers to read
 /// (beside layers without parameters, which read nothing): a layer of one's own with
 /// parameters, or an `f64` model, loads at run time with
 /// [`Image::read_image`](crate::io::Image::read_image) instead.
@@ -64,22 +69,44 @@ pub struct ConstImage<'a> {
     params: usize,
     /// Parameters the layers took so far, including any past the end.
     read: usize,
+    /// The layout fingerprint the image records (version 3), if any.
+    recorded: Option<u32>,
+    /// The layout fingerprint of the layers read so far.
+    layout: u32,
 }
 
 impl<'a> ConstImage<'a> {
     /// Checks an image of `param_count` `f32` parameters whole, as
     /// [`Image::read_image`](crate::io::Image::read_image) does: header, length, checksum
-    /// (version 2) and every parameter finite. Version 1 images (no checksum) are accepted.
+    /// (from version 2) and every parameter finite. Version 1 images (no checksum) are
+    /// accepted. The layout (version 3) is compared by [`finish`](Self::finish), once the
+    /// layers are read.
     ///
     /// Never panics, whatever `param_count`: a count no image can hold is
     /// [`ImageError::TooManyParams`].
     pub const fn new(bytes: &'a [u8], param_count: usize) -> Result<Self, ImageError> {
-        match check_image(bytes, param_count, 4) {
-            Ok(()) => Ok(Self {
-                bytes,
-                params: param_count,
-                read: 0,
-            }),
+        match check_image(bytes, param_count, 4, None) {
+            Ok(()) => {
+                // `check_image` checked the length: the layout follows the parameters.
+                let recorded = if u16::from_le_bytes([bytes[4], bytes[5]]) >= 3 {
+                    let at = HEADER_BYTES + 4 * param_count;
+                    Some(u32::from_le_bytes([
+                        bytes[at],
+                        bytes[at + 1],
+                        bytes[at + 2],
+                        bytes[at + 3],
+                    ]))
+                } else {
+                    None
+                };
+                Ok(Self {
+                    bytes,
+                    params: param_count,
+                    read: 0,
+                    recorded,
+                    layout: 0,
+                })
+            }
             Err(e) => Err(e),
         }
     }
@@ -126,11 +153,14 @@ impl<'a> ConstImage<'a> {
             bias[o] = self.next();
             o += 1;
         }
+        self.layout = layout_step(layout_step(self.layout, IN * OUT), OUT);
         Linear::from_parts(weight, bias)
     }
 
-    /// Succeeds when the layers read took exactly the image's parameters; otherwise
-    /// [`ImageError::LayerParams`] says how many they took and how many the image holds.
+    /// Succeeds when the layers read took exactly the image's parameters, in slices of the
+    /// lengths it records (version 3); otherwise [`ImageError::LayerParams`] says how many
+    /// they took and how many the image holds, or [`ImageError::Layout`] that their shapes
+    /// or order differ.
     pub const fn finish(self) -> Result<(), ImageError> {
         if self.read != self.params {
             return Err(ImageError::LayerParams {
@@ -138,6 +168,12 @@ impl<'a> ConstImage<'a> {
                 image: self.params,
             });
         }
-        Ok(())
+        match self.recorded {
+            Some(found) if found != self.layout => Err(ImageError::Layout {
+                expected: self.layout,
+                found,
+            }),
+            _ => Ok(()),
+        }
     }
 }

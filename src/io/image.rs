@@ -14,14 +14,54 @@ use crate::module::Params;
 
 /// The first four bytes of every image.
 pub const MAGIC: [u8; 4] = *b"TYNN";
-/// The format version this crate writes. It reads this version and every earlier one (1).
-pub const VERSION: u16 = 2;
+/// The format version this crate writes. It reads this version and every earlier one (1, 2).
+pub const VERSION: u16 = 3;
 /// The oldest format version this crate reads.
 const OLDEST_VERSION: u16 = 1;
 /// The size of the header that precedes the parameters (the same in every version).
 pub const HEADER_BYTES: usize = 12;
-/// The size of the CRC-32 that follows the parameters (from version 2; version 1 has none).
+/// The size of the CRC-32 that ends an image (from version 2; version 1 has none).
 pub const CHECKSUM_BYTES: usize = 4;
+/// The size of the layout fingerprint between the parameters and the checksum (from version
+/// 3): see [`layout_fingerprint`].
+pub const LAYOUT_BYTES: usize = 4;
+/// What follows the parameters in the version this crate writes: the layout, the checksum.
+const TRAILER_BYTES: usize = LAYOUT_BYTES + CHECKSUM_BYTES;
+/// The multiplier of [`layout_fingerprint`]: FNV-1's 32-bit prime, 16777619.
+const LAYOUT_PRIME: u32 = 0x0100_0193;
+
+/// The layout fingerprint of a model: its parameter slices' lengths, in [`Params`] order,
+/// folded as `h = h * 16777619 + len` (modulo 2^32) from `h = 0`, empty slices skipped. A
+/// `Linear<IN, OUT>` has two slices, `IN * OUT` and `OUT`; layers without parameters have
+/// none, so nesting and activations leave it unchanged.
+///
+/// An image records it (from version 3), so that a model of as many parameters but other
+/// layer shapes, or its parts in another order (a `(scaler, model)` image read into
+/// `(model, scaler)`), is refused ([`ImageError::Layout`]) rather than filled with the wrong
+/// values.
+///
+/// ```
+/// use typed_nn::io::layout_fingerprint;
+/// use typed_nn::{Linear, ReLU, Zero};
+/// let net = (Linear::<2, 3>::ZERO, ReLU, Linear::<3, 1>::ZERO);
+/// let fold = |h: u32, len: u32| h.wrapping_mul(16777619).wrapping_add(len);
+/// let expected = [6, 3, 3, 1].into_iter().fold(0, fold);
+/// assert_eq!(layout_fingerprint::<f32, _>(&net), expected);
+/// ```
+pub fn layout_fingerprint<F: Float, M: Params<F>>(model: &M) -> u32 {
+    let mut h = 0;
+    model.visit(&mut |s| h = layout_step(h, s.len()));
+    h
+}
+
+/// One slice of `len` parameters folded into the layout fingerprint `h`.
+pub(crate) const fn layout_step(h: u32, len: usize) -> u32 {
+    if len == 0 {
+        return h;
+    }
+    // An image counts its parameters in 32 bits, so every slice's length fits.
+    h.wrapping_mul(LAYOUT_PRIME).wrapping_add(len as u32)
+}
 
 /// Why a byte image cannot be read or written.
 ///
@@ -73,6 +113,14 @@ pub enum ImageError {
         expected: usize,
         /// Bytes given.
         found: usize,
+    },
+    /// The image was written from a model of as many parameters, but other layer shapes or
+    /// another order of its parts ([`layout_fingerprint`]; from version 3).
+    Layout {
+        /// The model's layout fingerprint.
+        expected: u32,
+        /// The image's.
+        found: u32,
     },
     /// The CRC-32 stored in the image is not the CRC-32 of its bytes: the image was
     /// corrupted (or edited) after it was written.
@@ -146,6 +194,9 @@ impl ImageError {
             ImageError::Checksum { .. } => {
                 "the weights image is corrupted: its CRC-32 does not match its bytes"
             }
+            ImageError::Layout { .. } => {
+                "the weights image was written from a model of other layer shapes, or of its parts in another order"
+            }
             ImageError::NotFinite { .. } => "a parameter in the weights image is NaN or infinite",
             ImageError::ModelNotFinite { .. } => {
                 "a parameter of the model is NaN or infinite, so it has no weights image"
@@ -195,6 +246,12 @@ impl ImageError {
             ImageError::NotFinite { index } | ImageError::ModelNotFinite { index } => {
                 m.text(": parameter ").number(index as u64)
             }
+            ImageError::Layout { expected, found } => m
+                .text(": layout ")
+                .number(found as u64)
+                .text(" in the image, ")
+                .number(expected as u64)
+                .text(" in the model"),
             ImageError::LayerParams { read, image } => m
                 .text(": the layers took ")
                 .number(read as u64)
@@ -263,6 +320,13 @@ impl fmt::Display for ImageError {
                 f,
                 "weights image is corrupted: it stores CRC-32 {expected:#010x}, but its bytes \
                  have CRC-32 {found:#010x}"
+            ),
+            ImageError::Layout { expected, found } => write!(
+                f,
+                "weights image was written from another model of as many parameters: its layout \
+                 fingerprint is {found:#010x}, this model's {expected:#010x}, so its layers' \
+                 shapes differ, or its parts come in another order (a `(scaler, model)` image \
+                 read into `(model, scaler)`); read it into the type it was written from"
             ),
             ImageError::NotFinite { index } => {
                 write!(f, "weights image parameter {index} is NaN or infinite")
@@ -343,8 +407,7 @@ pub const fn crc32(bytes: &[u8]) -> u32 {
 /// The largest parameter count of an image of `float_bytes`-byte floats: the header counts
 /// in 32 bits, and a slice holds at most `isize::MAX` bytes.
 const fn max_params(float_bytes: usize) -> usize {
-    let room = match (isize::MAX as usize - HEADER_BYTES - CHECKSUM_BYTES).checked_div(float_bytes)
-    {
+    let room = match (isize::MAX as usize - HEADER_BYTES - TRAILER_BYTES).checked_div(float_bytes) {
         Some(room) => room,
         None => usize::MAX,
     };
@@ -355,10 +418,14 @@ const fn max_params(float_bytes: usize) -> usize {
     }
 }
 
-/// The length of an image of `version` (1 or 2) holding `params` parameters of `float_bytes`
+/// The length of an image of `version` (1 to 3) holding `params` parameters of `float_bytes`
 /// bytes, or `None` if it exceeds `usize`.
 const fn image_len(version: u16, params: usize, float_bytes: usize) -> Option<usize> {
-    let trailer = if version >= 2 { CHECKSUM_BYTES } else { 0 };
+    let trailer = match version {
+        1 => 0,
+        2 => CHECKSUM_BYTES,
+        _ => TRAILER_BYTES,
+    };
     match params.checked_mul(float_bytes) {
         Some(body) => body.checked_add(HEADER_BYTES + trailer),
         None => None,
@@ -415,21 +482,23 @@ const fn u32_at(bytes: &[u8], at: usize) -> u32 {
 
 /// Checks `bytes` whole as an image of `params` parameters of `float_bytes` bytes each: the
 /// model's size, then magic, version, reserved byte, float width, parameter count, length,
-/// checksum (version 2) and every parameter finite, in that order. Never panics: every
-/// index is below a length checked first, and every sum and product is checked.
+/// checksum (from version 2), layout (from version 3, when `layout` is given) and every
+/// parameter finite, in that order. Never panics: every index is below a length checked
+/// first, and every sum and product is checked.
 ///
 /// On success the parameters are `bytes[HEADER_BYTES..HEADER_BYTES + params * float_bytes]`.
 pub(crate) const fn check_image(
     bytes: &[u8],
     params: usize,
     float_bytes: usize,
+    layout: Option<u32>,
 ) -> Result<(), ImageError> {
     let max = max_params(float_bytes);
     if params > max {
         return Err(ImageError::TooManyParams { count: params, max });
     }
     // Cannot overflow: `params <= max`.
-    let current_len = HEADER_BYTES + params * float_bytes + CHECKSUM_BYTES;
+    let current_len = HEADER_BYTES + params * float_bytes + TRAILER_BYTES;
 
     // Only the bytes given are compared: a prefix of the magic is a short image, below.
     let found = first_four(bytes);
@@ -496,6 +565,12 @@ pub(crate) const fn check_image(
             });
         }
     }
+    if let (3.., Some(expected)) = (version, layout) {
+        let found = u32_at(bytes, HEADER_BYTES + params * float_bytes);
+        if found != expected {
+            return Err(ImageError::Layout { expected, found });
+        }
+    }
     let mut index = 0;
     while index < params {
         if !finite_at(bytes, HEADER_BYTES + index * float_bytes, float_bytes) {
@@ -532,8 +607,8 @@ pub(crate) const fn check_image(
     note = "every model whose parameters are `Params<F>` has a byte image; a boxed model is passed as `&*model` (or `&mut *model` to read into it)"
 )]
 pub trait Image<F: Float>: Params<F> {
-    /// The length of the image this crate writes ([`VERSION`]): header, parameters and
-    /// checksum, `12 + PARAM_COUNT * size_of::<F>() + 4` bytes.
+    /// The length of the image this crate writes ([`VERSION`]): header, parameters, layout and
+    /// checksum, `12 + PARAM_COUNT * size_of::<F>() + 8` bytes.
     ///
     /// The header counts parameters in 32 bits: a model of more than 4,294,967,295 parameters
     /// (16 GiB of `f32`) has no image, which `cargo build` reports when it uses this constant.
@@ -568,23 +643,28 @@ pub trait Image<F: Float>: Params<F> {
         out[6] = F::BYTES as u8;
         out[7] = 0;
         out[8..12].copy_from_slice(&(Self::PARAM_COUNT as u32).to_le_bytes());
-        let body = needed - CHECKSUM_BYTES;
-        let mut values = out[HEADER_BYTES..body].chunks_exact_mut(F::BYTES);
+        let end = needed - TRAILER_BYTES;
+        let mut values = out[HEADER_BYTES..end].chunks_exact_mut(F::BYTES);
+        let mut layout = 0;
         self.visit(&mut |s| {
+            layout = layout_step(layout, s.len());
             for (&v, b) in s.iter().zip(&mut values) {
                 v.write_le(b);
             }
         });
+        out[end..end + LAYOUT_BYTES].copy_from_slice(&layout.to_le_bytes());
+        let body = needed - CHECKSUM_BYTES;
         let crc = crc32_prefix(out, body);
         out[body..needed].copy_from_slice(&crc.to_le_bytes());
         Ok(needed)
     }
 
-    /// Replaces the parameters with those of the image (version 1 or 2). The image is
-    /// checked whole (header, length, checksum, every value finite) before anything changes,
-    /// so on error the model is intact.
+    /// Replaces the parameters with those of the image (version 1, 2 or 3). The image is
+    /// checked whole (header, length, checksum, layout, every value finite) before anything
+    /// changes, so on error the model is intact.
     fn read_image(&mut self, bytes: &[u8]) -> Result<(), ImageError> {
-        check_image(bytes, Self::PARAM_COUNT, F::BYTES)?;
+        let layout = layout_fingerprint(self);
+        check_image(bytes, Self::PARAM_COUNT, F::BYTES, Some(layout))?;
         let end = HEADER_BYTES + Self::PARAM_COUNT * F::BYTES;
         let mut values = bytes[HEADER_BYTES..end].chunks_exact(F::BYTES);
         self.visit_mut(&mut |s| {

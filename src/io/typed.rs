@@ -1,9 +1,9 @@
 //! A model's byte image as a value whose length the compiler knows.
 //!
-//! A model of `count` parameters has an image of `12 + count * size_of::<F>() + 4` bytes
-//! (header, parameters, checksum). Stable Rust cannot write that length as an array length in
+//! A model of `count` parameters has an image of `12 + count * size_of::<F>() + 8` bytes
+//! (header, parameters, layout, checksum). Stable Rust cannot write that length as an array length in
 //! generic code, but it does not need to: a model holds its parameters inline, so it is at
-//! least `count * size_of::<F>()` bytes, and a header and a checksum around storage the size
+//! least `count * size_of::<F>()` bytes, and a header, a layout and a checksum around storage the size
 //! of the model have room for the image, for every layer width.
 
 use core::fmt;
@@ -11,21 +11,21 @@ use core::mem::{MaybeUninit, size_of};
 use core::ops::Deref;
 
 use crate::float::Float;
-use crate::io::image::{CHECKSUM_BYTES, HEADER_BYTES, Image, ImageError};
+use crate::io::image::{CHECKSUM_BYTES, HEADER_BYTES, Image, ImageError, LAYOUT_BYTES};
 
 /// The byte image of a model `M` (see [`Image`] for the layout), held by value: no allocation,
 /// no buffer-size argument. It dereferences to `[u8]`.
 ///
-/// Its storage is a header, room the size of `M` and a checksum: exactly the image for a
+/// Its storage is a header, room the size of `M`, a layout and a checksum: exactly the image for a
 /// model of `Linear` layers and activations, a few bytes more when a layer has settings (the
-/// slope of a `LeakyReLU`), which the image does not include; the image's checksum then lies
-/// at the end of the parameters, inside the room.
+/// slope of a `LeakyReLU`), which the image does not include; the image's layout and checksum
+/// then lie at the end of the parameters, inside the room.
 #[repr(C, packed)]
 pub struct ImageBytes<M> {
     header: [u8; HEADER_BYTES],
     // Holds the parameters' little-endian bytes, not an `M`: only its size is used.
     params: MaybeUninit<M>,
-    trailer: [u8; CHECKSUM_BYTES],
+    trailer: [u8; LAYOUT_BYTES + CHECKSUM_BYTES],
     len: usize,
 }
 
@@ -70,7 +70,7 @@ impl<F: Float, M: Image<F>> SizeMatches<M, F> {
 /// use typed_nn::{Linear, Tanh, Zero};
 /// type Net = (Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>);
 /// let image = to_image::<f32, _>(&Net::ZERO)?;
-/// assert_eq!(image.len(), 12 + 4 * (32 + 272 + 17) + 4);
+/// assert_eq!(image.len(), 12 + 4 * (32 + 272 + 17) + 8);
 /// let mut net = Net::ZERO;
 /// net.read_image(&image)?;
 /// # Ok::<(), typed_nn::io::ImageError>(())
@@ -83,7 +83,7 @@ pub fn to_image<F: Float, M: Image<F>>(model: &M) -> Result<ImageBytes<M>, Image
     let mut image = ImageBytes {
         header: [0; HEADER_BYTES],
         params: MaybeUninit::zeroed(),
-        trailer: [0; CHECKSUM_BYTES],
+        trailer: [0; LAYOUT_BYTES + CHECKSUM_BYTES],
         len: M::IMAGE_BYTES,
     };
     // SAFETY: the header, the storage and the trailer are initialised (by value and zeroed),

@@ -3,6 +3,6 @@ use typed_nn::prelude::*;
 
 fn main() {
     let net = (Linear::<2, 4>::ZERO, Tanh, Linear::<4, 1>::ZERO);
-    let image: [u8; 84] = typed_nn::io::to_image::<f32, _>(&net).unwrap()[..].try_into().unwrap();
+    let image: [u8; 88] = typed_nn::io::to_image::<f32, _>(&net).unwrap()[..].try_into().unwrap();
     let _ = image;
 }

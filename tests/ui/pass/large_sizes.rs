@@ -26,5 +26,5 @@ fn main() {
     // A wide first layer, with its image built by value.
     let wide: Box<Linear<10000, 10>> = typed_nn::boxed::zeroed();
     let _: [f32; 10] = wide.infer(&[1.0f32; 10000]);
-    assert_eq!(typed_nn::io::to_image::<f32, _>(&*wide).unwrap().len(), 12 + 4 * 100_010 + 4);
+    assert_eq!(typed_nn::io::to_image::<f32, _>(&*wide).unwrap().len(), 12 + 4 * 100_010 + 8);
 }
