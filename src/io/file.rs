@@ -78,9 +78,11 @@ pub fn save<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &M) -> Result<
 /// Reads the byte image at `path` into `model`. On any error the model is unchanged.
 ///
 /// Reads at most one byte more than the model's image, so that a file of another kind (or
-/// a device that never ends) costs no more than that. The image holds the parameter count,
-/// not the shapes: a model of another architecture with the same number of parameters reads
-/// it without error, so load an image into the type it was saved from.
+/// a device that never ends) costs no more than that. The image records the lengths of its
+/// parameter slices (from version 3), so a model of other layer shapes with as many
+/// parameters, or the parts of a tuple in another order, is refused
+/// ([`ImageError::Layout`]); an image of version 1 or 2 holds the count alone. Activations
+/// are recorded by no image: load it into the type it was saved from.
 pub fn load<F: Float, M: Image<F>>(path: impl AsRef<Path>, model: &mut M) -> Result<(), FileError> {
     use std::io::Read;
     let path = path.as_ref();
