@@ -6,7 +6,7 @@
 //! twin, keeps the suite's time down: the compile-fail cases (`tests/ui.rs`) still need a
 //! build each, since each pins its own message.
 
-use std::fs;
+mod common;
 
 /// A module per twin, and its `main` run as a test on a thread with the stack a program's
 /// main thread has on Linux (8 MiB), since some twins build large layers by value.
@@ -101,13 +101,7 @@ fn run_as_a_program(main: fn()) {
 /// A twin added to `tests/ui/pass/` is run here too.
 #[test]
 fn every_twin_is_listed() {
-    let mut on_disk: Vec<String> = fs::read_dir("tests/ui/pass")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
+    let on_disk = common::rust_files_in("tests/ui/pass");
     assert_eq!(
         on_disk, TWINS,
         "tests/ui/pass/ and the list in tests/twins.rs differ"

@@ -13,6 +13,8 @@
 //! Messages are pinned in the `.stderr` files (regenerate on purpose with
 //! `TRYBUILD=overwrite cargo test --test ui`); `tests/ui/README.md` lists every case.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -29,14 +31,7 @@ fn shape_errors_are_compile_errors() {
 }
 
 fn cases_in(dir: &str) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    common::rust_files_in(dir)
 }
 
 /// Every pinned message is one error diagnostic, short, and free of typenum's internals.

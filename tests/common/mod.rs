@@ -60,3 +60,15 @@ pub fn pipe<T: Send + 'static>(
     });
     (path, writer)
 }
+
+/// The names, without `.rs`, of the Rust files in `dir`, sorted.
+pub fn rust_files_in(dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
