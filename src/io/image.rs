@@ -109,18 +109,10 @@ pub enum ImageError {
     /// The image is longer or shorter than its header says (or, when the header itself is
     /// cut short, than an image of the current version for this model).
     Length {
-        /// Header, parameters and (from version 2) checksum.
+        /// Header, parameters, (from version 3) layout and (from version 2) checksum.
         expected: usize,
         /// Bytes given.
         found: usize,
-    },
-    /// The image was written from a model of as many parameters, but other layer shapes or
-    /// another order of its parts ([`layout_fingerprint`]; from version 3).
-    Layout {
-        /// The model's layout fingerprint.
-        expected: u32,
-        /// The image's.
-        found: u32,
     },
     /// The CRC-32 stored in the image is not the CRC-32 of its bytes: the image was
     /// corrupted (or edited) after it was written.
@@ -128,6 +120,14 @@ pub enum ImageError {
         /// The CRC-32 stored in the image's last four bytes.
         expected: u32,
         /// The CRC-32 of the header and parameters given.
+        found: u32,
+    },
+    /// The image was written from a model of as many parameters, but other layer shapes or
+    /// another order of its parts ([`layout_fingerprint`]; from version 3).
+    Layout {
+        /// The model's layout fingerprint.
+        expected: u32,
+        /// The image's layout fingerprint.
         found: u32,
     },
     /// A parameter in the image read is NaN or infinite.
