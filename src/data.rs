@@ -8,8 +8,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::float::{Float, Readable};
-use crate::module::{ParamCount, Params};
-use crate::tensor::Zero;
+use crate::module::{Forward, NonFinite, ParamCount, Params, first_non_finite};
+use crate::tensor::{Tensor, Zero};
 
 /// What went wrong reading a data set.
 #[derive(Clone, Debug, PartialEq)]
@@ -912,7 +912,8 @@ impl<'a> CsvRecords<'a> {
 /// A model trained on standardised inputs needs its standardizer at inference time. It
 /// implements [`Params`] (its means, then its standard deviations), so it saves and loads
 /// with the model as one value: `io::save(path, &(scaler, model))` writes both in one file
-/// (see [`io::save`](crate::io::save)).
+/// (see [`io::save`](crate::io::save)); and [`Forward`], so that pair is a model of raw
+/// features: `(scaler, model).infer(&raw)`.
 ///
 /// ```
 /// use typed_nn::data::{Dataset, Standardizer};
@@ -1033,6 +1034,72 @@ impl<const D: usize, F: Float> Zero for Standardizer<D, F> {
 
 impl<const D: usize, F> ParamCount for Standardizer<D, F> {
     const PARAM_COUNT: usize = 2 * D;
+}
+
+/// An input that a [`Standardizer<D, F>`] takes as a model's first layer: one sample `[F; D]`
+/// or a batch `[[F; D]; B]`.
+#[diagnostic::on_unimplemented(
+    message = "shape mismatch: `Standardizer<{D}, {F}>` cannot take input `{Self}`",
+    label = "`Standardizer<{D}, {F}>` takes `[{F}; {D}]` or a batch `[[{F}; {D}]; B]`"
+)]
+pub trait StandardizerInput<const D: usize, F: Float>: Tensor<Elem = F> {}
+
+#[diagnostic::do_not_recommend]
+impl<F: Float, const D: usize> StandardizerInput<D, F> for [F; D] {}
+
+#[diagnostic::do_not_recommend]
+impl<F: Float, const D: usize, const B: usize> StandardizerInput<D, F> for [[F; D]; B] {}
+
+/// A standardizer in front of a model makes one model of raw features:
+/// `(scaler, model).infer(&raw)` standardises, then runs the model, and so do the
+/// [`eval`](crate::eval) functions, and the pair saves and loads as one value. It has no
+/// backward pass, so such a pair does not train (its means and deviations are fitted, not
+/// learned): train the model on standardised data, then put the scaler in front.
+///
+/// ```
+/// use typed_nn::data::Standardizer;
+/// use typed_nn::{Forward, Linear};
+/// let scaler = Standardizer::<2>::fit(&[[1.0, 10.0], [3.0, 30.0]]);
+/// let model = Linear::<2, 1>::from_parts([[1.0, 1.0]], [0.0]);
+/// let deployed = (scaler, model);
+/// // (3 - 2) / 1 + (30 - 20) / 10
+/// assert_eq!(deployed.infer(&[3.0, 30.0]), [2.0]);
+/// ```
+impl<X, const D: usize, F> Forward<X> for Standardizer<D, F>
+where
+    F: Float,
+    X: StandardizerInput<D, F>,
+{
+    type Output = X;
+    type Cache = ();
+    const CACHE_FLOATS: usize = 0;
+
+    fn infer(&self, x: &X) -> X {
+        let mut y = X::ZERO;
+        self.forward(x, &mut y, &mut ());
+        y
+    }
+
+    fn forward(&self, x: &X, out: &mut X, _: &mut ()) {
+        let rows = x
+            .flat()
+            .chunks_exact(D)
+            .zip(out.flat_mut().chunks_exact_mut(D));
+        for (row, out) in rows {
+            for (((y, &v), &m), &s) in out.iter_mut().zip(row).zip(&self.mean).zip(&self.std) {
+                *y = (v - m) / s;
+            }
+        }
+    }
+
+    fn non_finite_input(x: &X) -> Option<NonFinite> {
+        first_non_finite(x)
+    }
+}
+
+impl<X: StandardizerInput<D, F>, const D: usize, F: Float> crate::describe::Describe<X>
+    for Standardizer<D, F>
+{
 }
 
 /// For saving and loading with [`io`](crate::io); no optimizer should update it.

@@ -708,3 +708,44 @@ fn european_decimals_booleans_and_f32_overflow_say_what_to_do() {
     let infinite = Dataset::<2, f64>::from_csv("a,b,y\n1e400,2,0\n").unwrap_err();
     assert!(!infinite.to_string().contains("f64`"), "{infinite}");
 }
+
+/// A fitted standardizer in front of a model is one model of raw features: for samples and
+/// batches, for `accuracy`, and through a saved file.
+#[test]
+fn a_scaler_in_front_of_a_model_runs_on_raw_features() {
+    use typed_nn::data::Standardizer;
+    use typed_nn::eval::accuracy;
+    let raw: Vec<[f32; 3]> = (0..40)
+        .map(|i| {
+            let i = i as f32;
+            [100.0 + i, -0.01 * i, (i * 0.7).sin() * 5.0]
+        })
+        .collect();
+    let classes: Vec<usize> = (0..40).map(|i| i % 2).collect();
+    let scaler = Standardizer::<3>::fit(&raw);
+    let mut model = (Linear::<3, 4>::ZERO, Tanh, Linear::<4, 2>::ZERO);
+    model.init(Scheme::Glorot, &mut SmallRng::seed_from_u64(3));
+    let mut standardised = raw.clone();
+    scaler.apply(&mut standardised);
+    let deployed = (scaler.clone(), model.clone());
+    for (x, s) in raw.iter().zip(&standardised) {
+        assert_eq!(deployed.infer(x), model.infer(s));
+    }
+    let batch: [[f32; 3]; 4] = raw[..4].try_into().unwrap();
+    let standardised_batch: [[f32; 3]; 4] = standardised[..4].try_into().unwrap();
+    assert_eq!(deployed.infer(&batch), model.infer(&standardised_batch));
+    assert_eq!(
+        accuracy(&deployed, &raw, &classes),
+        accuracy(&model, &standardised, &classes)
+    );
+    // Saved and loaded as one value, it runs the same.
+    let path = std::env::temp_dir().join(format!("typed-nn-deployed-{}.bin", std::process::id()));
+    io::save(&path, &deployed).unwrap();
+    let mut back = (
+        Standardizer::<3>::ZERO,
+        <(Linear<3, 4>, Tanh, Linear<4, 2>)>::ZERO,
+    );
+    io::load(&path, &mut back).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(back.infer(&raw[7]), deployed.infer(&raw[7]));
+}

@@ -83,6 +83,7 @@ twins! {
     softmax_before_softmax_cross_entropy,
     softmax_of_one_output,
     softmax_then_identity_before_softmax_cross_entropy,
+    train_a_scaler_in_front,
     trainer_epoch_miswired,
     trainer_of_another_model,
     trainer_of_one_sample_for_epoch,
