@@ -76,6 +76,7 @@ twins! {
     relu_before_binary_cross_entropy,
     sample_of_wrong_width,
     save_a_boxed_model,
+    scaler_of_wrong_width,
     sigmoid_before_binary_cross_entropy,
     sigmoid_before_softmax_cross_entropy,
     sigmoid_then_relu_before_binary_cross_entropy,
