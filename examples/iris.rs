@@ -4,7 +4,8 @@
 //!
 //! It prints the model's summary, the training report every 50 epochs (through
 //! `Trainer::fit`'s callback), the test accuracy and the confusion matrix, and checks the
-//! accuracy against the reference.
+//! accuracy against the reference; then it puts the fitted scaler in front of the network and
+//! classifies a flower by its raw measurements.
 //!
 //! Run: `cargo run --release --example iris`
 
@@ -26,7 +27,7 @@ const REFERENCE_ACCURACY: f64 = 0.967;
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let data = Dataset::<4>::load(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv"))?;
-    let (train, test, _scaler) = data.standardized_split();
+    let (train, test, scaler) = data.standardized_split();
     let (mut xs, mut ts) = (train.features.clone(), train.classes()?);
     let (test_x, test_t) = (test.features.clone(), test.classes()?);
     println!(
@@ -68,6 +69,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("classes: 0 setosa, 1 versicolor, 2 virginica\n{matrix}");
     if accuracy < REFERENCE_ACCURACY - 0.04 {
         return Err(format!("test accuracy {accuracy:.3} fell short of the reference").into());
+    }
+
+    // Deployed, the scaler goes in front of the network: one model of raw measurements (cm),
+    // which also saves and loads as one value (`io::save(path, &deployed)`).
+    let deployed = (scaler, net);
+    let flower = [5.1, 3.5, 1.4, 0.2];
+    let scores = deployed.infer(&flower);
+    let class = (0..3)
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+        .unwrap_or(0);
+    println!(
+        "
+a flower measured {flower:?} cm is class {class} (setosa's first flower in the file)"
+    );
+    if class != 0 {
+        return Err("the deployed model misclassified a setosa".into());
     }
     Ok(())
 }
