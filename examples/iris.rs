@@ -80,8 +80,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
         .unwrap_or(0);
     println!(
-        "
-a flower measured {flower:?} cm is class {class} (setosa's first flower in the file)"
+        "a flower measured {flower:?} cm is class {class} (setosa's first flower in the file)"
     );
     if class != 0 {
         return Err("the deployed model misclassified a setosa".into());
