@@ -75,10 +75,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // which also saves and loads as one value (`io::save(path, &deployed)`).
     let deployed = (scaler, net);
     let flower = [5.1, 3.5, 1.4, 0.2];
-    let scores = deployed.infer(&flower);
-    let class = (0..3)
-        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
-        .unwrap_or(0);
+    let class = argmax(&deployed.infer(&flower));
     println!(
         "a flower measured {flower:?} cm is class {class} (setosa's first flower in the file)"
     );
