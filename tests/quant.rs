@@ -592,6 +592,29 @@ fn damaged_int8_images_are_errors_at_every_length_and_byte() {
         assert!(read_sine(&damaged).is_err(), "byte {at} flipped");
     }
     assert_eq!(read_sine(b"TYNN").unwrap_err(), QuantImageError::NotAnImage);
+    // The float image and the int8 one, each given to the other's reader, are named.
+    let float_image = std::fs::read(format!("{ROOT}/firmware/weights/sine.bin")).unwrap();
+    let error = read_sine(&float_image).unwrap_err().to_string();
+    assert!(
+        error.ends_with(
+            "; a float weights image (magic TYNN) is read with `Image::read_image` or `io::load`"
+        ),
+        "{error}"
+    );
+    let mut net = <(Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>)>::ZERO;
+    let error = net.read_image(&bytes).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "not a float weights image, but by its first bytes this crate's int8 image (`Quantized::write_image`): read it with `quant::ConstQuantImage`"
+    );
+    let error = typed_nn::io::safetensors::load(&bytes, &mut net)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("this crate's int8 weights image"), "{error}");
+    assert!(
+        error.ends_with("read it with `quant::ConstQuantImage`"),
+        "{error}"
+    );
     let mut version = bytes.clone();
     version[4] = 9;
     assert_eq!(

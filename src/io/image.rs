@@ -282,6 +282,10 @@ impl fmt::Display for Bytes {
 impl fmt::Display for ImageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            ImageError::Magic { found } if found == *b"TYQ8" => write!(
+                f,
+                "not a float weights image, but by its first bytes this crate's int8 image (`Quantized::write_image`): read it with `quant::ConstQuantImage`"
+            ),
             ImageError::Magic { found } => write!(
                 f,
                 "not a typed-nn weights image: starts with {found:02x?}, expected \"TYNN\""

@@ -261,6 +261,10 @@ impl core::fmt::Display for QuantImageError {
         f.write_str(self.message().as_str())?;
         match self {
             QuantImageError::Buffer { .. } => f.write_str(" (`Quantized::IMAGE_BYTES`)"),
+            // The other image of this crate, the float one, is the likeliest mix-up.
+            QuantImageError::NotAnImage => f.write_str(
+                "; a float weights image (magic TYNN) is read with `Image::read_image` or `io::load`",
+            ),
             _ => Ok(()),
         }
     }

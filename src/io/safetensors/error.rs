@@ -392,6 +392,10 @@ impl Display for SafetensorsError {
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}; read it with `io::load`"
             ),
+            OtherFormat { looks_like } if *looks_like == super::OWN_INT8_IMAGE => write!(
+                f,
+                "not a safetensors file, but by its first bytes {looks_like}; read it with `quant::ConstQuantImage`"
+            ),
             OtherFormat { looks_like } if *looks_like == super::TEXT => write!(
                 f,
                 "not a safetensors file, but by its first bytes {looks_like}: a safetensors file begins with the length of its header in 8 bytes"

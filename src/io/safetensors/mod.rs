@@ -491,6 +491,10 @@ fn stored_dims(shape: &TensorShape, transposed: bool) -> Dims {
 /// What [`SafetensorsError::OtherFormat`] says of this crate's own byte image.
 pub(crate) const OWN_IMAGE: &str = "this crate's own weights image, as `io::save` writes";
 
+/// What [`SafetensorsError::OtherFormat`] says of this crate's int8 image.
+pub(crate) const OWN_INT8_IMAGE: &str =
+    "this crate's int8 weights image, as `Quantized::write_image` writes";
+
 /// What [`SafetensorsError::OtherFormat`] says of a file that begins with text.
 pub(crate) const TEXT: &str = "text (a CSV, JSON or other text file)";
 
@@ -567,8 +571,9 @@ fn zip_archive(bytes: &[u8]) -> &'static str {
 /// a file whose first 8 bytes are no header length that fits, so a loose pattern (a protocol
 /// buffer's first field) never turns a safetensors file away.
 fn other_format(bytes: &[u8]) -> Option<&'static str> {
-    const FORMATS: [(&[u8], &str); 13] = [
+    const FORMATS: [(&[u8], &str); 14] = [
         (&crate::io::MAGIC, OWN_IMAGE),
+        (b"TYQ8", OWN_INT8_IMAGE),
         (b"\x93NUMPY", "a NumPy array (`.npy`)"),
         (b"\x89HDF", HDF5),
         (b"GGUF", "a GGUF file, as llama.cpp writes (`.gguf`)"),
