@@ -1081,6 +1081,10 @@ where
     }
 
     fn forward(&self, x: &X, out: &mut X, _: &mut ()) {
+        // A standardizer of no features has nothing to do (and rows of no values).
+        if D == 0 {
+            return;
+        }
         let rows = x
             .flat()
             .chunks_exact(D)

@@ -748,4 +748,7 @@ fn a_scaler_in_front_of_a_model_runs_on_raw_features() {
     io::load(&path, &mut back).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(back.infer(&raw[7]), deployed.infer(&raw[7]));
+    // A standardizer of no features passes its empty rows on.
+    let none = Standardizer::<0>::fit(&[]);
+    assert_eq!(none.infer(&[[0.0f32; 0]; 2]), [[0.0f32; 0]; 2]);
 }

@@ -920,6 +920,7 @@ fn a_scaler_and_model_read_in_the_other_order_are_refused() {
     );
     typed_nn::io::load(&path, &mut nested).unwrap();
     assert_eq!(nested.0, scaler);
+    assert_eq!((nested.1.0.0, nested.1.1), (pair.1.0, pair.1.2));
     std::fs::remove_file(&path).unwrap();
 }
 

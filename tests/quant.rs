@@ -591,21 +591,26 @@ fn damaged_int8_images_are_errors_at_every_length_and_byte() {
         damaged[at] ^= 0x10;
         assert!(read_sine(&damaged).is_err(), "byte {at} flipped");
     }
-    assert_eq!(read_sine(b"TYNN").unwrap_err(), QuantImageError::NotAnImage);
+    assert_eq!(read_sine(b"TYNN").unwrap_err(), QuantImageError::FloatImage);
+    assert_eq!(read_sine(b"TYQ").unwrap_err(), QuantImageError::NotAnImage);
     // The float image and the int8 one, each given to the other's reader, are named.
     let float_image = std::fs::read(format!("{ROOT}/firmware/weights/sine.bin")).unwrap();
-    let error = read_sine(&float_image).unwrap_err().to_string();
-    assert!(
-        error.ends_with(
-            "; a float weights image (magic TYNN) is read with `Image::read_image` or `io::load`"
-        ),
-        "{error}"
+    let error = read_sine(&float_image).unwrap_err();
+    assert_eq!(error, QuantImageError::FloatImage);
+    assert_eq!(
+        error.to_string(),
+        "not an int8 image, but by its first bytes this crate's float weights image: read it with `Image::read_image` or `io::load`"
+    );
+    // An int8 image cut within its header is no image, not a float one.
+    assert_eq!(
+        read_sine(&bytes[..10]).unwrap_err(),
+        QuantImageError::NotAnImage
     );
     let mut net = <(Linear<1, 16>, Tanh, Linear<16, 16>, Tanh, Linear<16, 1>)>::ZERO;
     let error = net.read_image(&bytes).unwrap_err().to_string();
     assert_eq!(
         error,
-        "not a float weights image, but by its first bytes this crate's int8 image (`Quantized::write_image`): read it with `quant::ConstQuantImage`"
+        "not a float weights image, but by its first bytes this crate's int8 image: read it with `quant::ConstQuantImage`"
     );
     let error = typed_nn::io::safetensors::load(&bytes, &mut net)
         .unwrap_err()
@@ -872,4 +877,16 @@ fn const_messages_name_every_number_uncut() {
         assert_eq!(shown, format!("{}{tail}", e.reason()));
         assert!(shown.starts_with(e.message().as_str()), "{shown}");
     }
+}
+
+/// Firmware's compile-time reader panics with `message()`: an int8 image given to it for a
+/// float one is named there too.
+#[test]
+fn the_compile_time_message_names_an_int8_image() {
+    let bytes = sine_int8().to_bytes();
+    let error = typed_nn::io::ConstImage::new(&bytes, 321).unwrap_err();
+    assert_eq!(
+        error.message().as_str(),
+        "not a float weights image, but by its first bytes this crate's int8 image: read it with `quant::ConstQuantImage`"
+    );
 }

@@ -638,6 +638,17 @@ fn other_formats_and_unknown_dtypes_are_named() {
         ("model_v2/data.pkl", by_torch, torch),
         // `torch.jit.save` begins with a storage.
         ("ts/data/0", by_torch, torch),
+        ("data.pkl", by_torch, torch),
+        (
+            "config.json",
+            "a Keras model archive (`.keras`)",
+            "load the model",
+        ),
+        (
+            "model.weights.h5",
+            "a Keras model archive (`.keras`)",
+            "load the model",
+        ),
         (
             "metadata.json",
             "a Keras model archive (`.keras`)",

@@ -45,9 +45,11 @@ use crate::layers::Linear;
 /// [`ConstImage::new`] and [`ConstImage::finish`] return errors, for any bytes and any
 /// parameter count.
 ///
-/// [`new`](ConstImage::new) checks the image whole, exactly as
-/// [`Image::read_image`](crate::io::Image::read_image) does, so the compiler also verifies
-/// the checksum and that every weight is finite: a corrupted `include_bytes!` file does not
+/// [`new`](ConstImage::new) checks the image whole, as
+/// [`Image::read_image`](crate::io::Image::read_image) does but for the layout (which
+/// [`finish`](ConstImage::finish) compares, once the layers are built, so a non-finite
+/// weight is reported before a wrong layout here), so the compiler also verifies the checksum
+/// and that every weight is finite: a corrupted `include_bytes!` file does not
 /// build. The checks add about a quarter to the compile-time work of building the layers:
 /// beyond roughly 450 KB of image, rustc's deny-by-default `long_running_const_eval` lint
 /// stops the build, and `#[allow(long_running_const_eval)]` on the `static` lets it finish.

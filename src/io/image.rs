@@ -38,7 +38,7 @@ const LAYOUT_PRIME: u32 = 0x0100_0193;
 /// An image records it (from version 3), so that a model of as many parameters but other
 /// layer shapes, or its parts in another order (a `(scaler, model)` image read into
 /// `(model, scaler)`), is refused ([`ImageError::Layout`]) rather than filled with the wrong
-/// values.
+/// values. It is 32 bits: two different layouts can share one, by coincidence only.
 ///
 /// ```
 /// use typed_nn::io::layout_fingerprint;
@@ -119,7 +119,8 @@ pub enum ImageError {
     Checksum {
         /// The CRC-32 stored in the image's last four bytes.
         expected: u32,
-        /// The CRC-32 of the header and parameters given.
+        /// The CRC-32 of every byte given before the stored one (header, parameters and, from
+        /// version 3, layout).
         found: u32,
     },
     /// The image was written from a model of as many parameters, but other layer shapes or
@@ -174,6 +175,11 @@ impl ImageError {
     /// stops the build with it ([`message`](Self::message) adds the numbers).
     pub const fn reason(&self) -> &'static str {
         match self {
+            ImageError::Magic {
+                found: [b'T', b'Y', b'Q', b'8'],
+            } => {
+                "not a float weights image, but by its first bytes this crate's int8 image: read it with `quant::ConstQuantImage`"
+            }
             ImageError::Magic { .. } => "not a typed-nn weights image: it does not start with TYNN",
             ImageError::Safetensors => {
                 "not a typed-nn weights image, but by its first bytes a safetensors file"
@@ -282,10 +288,7 @@ impl fmt::Display for Bytes {
 impl fmt::Display for ImageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            ImageError::Magic { found } if found == *b"TYQ8" => write!(
-                f,
-                "not a float weights image, but by its first bytes this crate's int8 image (`Quantized::write_image`): read it with `quant::ConstQuantImage`"
-            ),
+            ImageError::Magic { found } if found == *b"TYQ8" => f.write_str(self.reason()),
             ImageError::Magic { found } => write!(
                 f,
                 "not a typed-nn weights image: starts with {found:02x?}, expected \"TYNN\""

@@ -45,6 +45,9 @@ pub enum QuantImageError {
     /// Not an int8 image of this crate (magic `TYQ8`), or shorter than its header and
     /// checksum.
     NotAnImage,
+    /// This crate's float weights image (magic `TYNN`), which
+    /// [`Image::read_image`](crate::io::Image::read_image) reads, not an int8 one.
+    FloatImage,
     /// A format version this crate cannot read.
     Version {
         /// The image's version.
@@ -127,6 +130,9 @@ impl QuantImageError {
     pub const fn reason(&self) -> &'static str {
         match self {
             QuantImageError::NotAnImage => "not an int8 image of typed-nn (magic TYQ8)",
+            QuantImageError::FloatImage => {
+                "not an int8 image, but by its first bytes this crate's float weights image: read it with `Image::read_image` or `io::load`"
+            }
             QuantImageError::Version { .. } => {
                 "the int8 image has a format version this crate cannot read"
             }
@@ -261,10 +267,6 @@ impl core::fmt::Display for QuantImageError {
         f.write_str(self.message().as_str())?;
         match self {
             QuantImageError::Buffer { .. } => f.write_str(" (`Quantized::IMAGE_BYTES`)"),
-            // The other image of this crate, the float one, is the likeliest mix-up.
-            QuantImageError::NotAnImage => f.write_str(
-                "; a float weights image (magic TYNN) is read with `Image::read_image` or `io::load`",
-            ),
             _ => Ok(()),
         }
     }
@@ -336,7 +338,11 @@ impl<'a> ConstQuantImage<'a> {
         if bytes.len() < HEADER_BYTES + 4
             || !matches!(bytes, [x, y, z, w, ..] if *x == a && *y == b && *z == c && *w == d)
         {
-            return Err(QuantImageError::NotAnImage);
+            // The other image of this crate is the likeliest mix-up.
+            return Err(match bytes {
+                [b'T', b'Y', b'N', b'N', ..] => QuantImageError::FloatImage,
+                _ => QuantImageError::NotAnImage,
+            });
         }
         if bytes[4] != VERSION {
             return Err(QuantImageError::Version { found: bytes[4] });

@@ -13,9 +13,9 @@ use typed_nn::{Forward, ParamCount, Tanh};
 use typed_nn_firmware::sine::{Sine, check};
 use typed_nn_firmware::stack;
 
-/// Built by the compiler; an image of another parameter count, or one that is not an image,
-/// stops the build with the reason (an image of another network of as many parameters does
-/// not: the image records the count, not the shapes).
+/// Built by the compiler; an image of another parameter count, one written from another
+/// network of as many parameters (its layout differs), or one that is not an image, stops the
+/// build with the reason.
 static NET: Sine = {
     const BYTES: &[u8] = include_bytes!("../../weights/sine.bin");
     let mut image = match ConstImage::new(BYTES, Sine::PARAM_COUNT) {
