@@ -1011,15 +1011,13 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
 
     /// One input standardised: each feature `x` becomes `(x - mean) / std`.
     pub fn transform(&self, input: &[F; D]) -> [F; D] {
-        core::array::from_fn(|i| (input[i] - self.mean[i]) / self.std[i])
+        self.infer(input)
     }
 
     /// Replaces each feature `x` by `(x - mean) / std`.
     pub fn apply(&self, features: &mut [[F; D]]) {
         for row in features {
-            for ((v, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
-                *v = (*v - m) / s;
-            }
+            *row = self.transform(row);
         }
     }
 }
@@ -1081,18 +1079,10 @@ where
     }
 
     fn forward(&self, x: &X, out: &mut X, _: &mut ()) {
-        // A standardizer of no features has nothing to do (and rows of no values).
-        if D == 0 {
-            return;
-        }
-        let rows = x
-            .flat()
-            .chunks_exact(D)
-            .zip(out.flat_mut().chunks_exact_mut(D));
-        for (row, out) in rows {
-            for (((y, &v), &m), &s) in out.iter_mut().zip(row).zip(&self.mean).zip(&self.std) {
-                *y = (v - m) / s;
-            }
+        // Each row's features meet the means and deviations in turn (none at all for D = 0).
+        let stats = self.mean.iter().zip(&self.std).cycle();
+        for ((y, &v), (&m, &s)) in out.flat_mut().iter_mut().zip(x.flat()).zip(stats) {
+            *y = (v - m) / s;
         }
     }
 

@@ -30,21 +30,7 @@ fn reseal(bytes: &mut [u8]) {
     bytes[body..].copy_from_slice(&crc.to_le_bytes());
 }
 
-/// The version-1 image of the same parameters: version 1 in the header, no layout, no
-/// checksum.
-fn version_1(v3: &[u8]) -> Vec<u8> {
-    let mut v1 = v3[..v3.len() - LAYOUT_BYTES - CHECKSUM_BYTES].to_vec();
-    v1[4..6].copy_from_slice(&1u16.to_le_bytes());
-    v1
-}
-
-/// The version-2 image of the same parameters: version 2 in the header, no layout.
-fn version_2(v3: &[u8]) -> Vec<u8> {
-    let mut v2 = version_1(v3);
-    v2[4..6].copy_from_slice(&2u16.to_le_bytes());
-    v2.extend(crc32(&v2).to_le_bytes());
-    v2
-}
+use common::{version_1, version_2};
 
 #[test]
 fn round_trip_restores_every_bit() {

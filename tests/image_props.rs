@@ -5,14 +5,16 @@
 //! the two readers agree on every input (but for the layout, which `ConstImage` compares in
 //! `finish`).
 
+mod common;
+
 use core::fmt::Debug;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use typed_nn::io::{
-    CHECKSUM_BYTES, ConstImage, HEADER_BYTES, Image, ImageError, LAYOUT_BYTES, crc32, to_image,
-};
+use typed_nn::io::{CHECKSUM_BYTES, ConstImage, HEADER_BYTES, Image, ImageError, crc32, to_image};
 use typed_nn::prelude::*;
+
+use common::{version_1, version_2};
 use typed_nn::rand::SeedableRng;
 
 /// 26 `f32` parameters: a 124-byte image.
@@ -57,21 +59,6 @@ fn model<M: Params<f32> + Debug>() -> impl Strategy<Value = M> {
 
 fn image<M: Image<f32>>(m: &M) -> Vec<u8> {
     to_image::<f32, M>(m).unwrap().to_vec()
-}
-
-/// The same parameters as a version-1 image: no layout, no checksum.
-fn version_1(v3: &[u8]) -> Vec<u8> {
-    let mut v1 = v3[..v3.len() - LAYOUT_BYTES - CHECKSUM_BYTES].to_vec();
-    v1[4] = 1;
-    v1
-}
-
-/// The same parameters as a version-2 image: no layout.
-fn version_2(v3: &[u8]) -> Vec<u8> {
-    let mut v2 = version_1(v3);
-    v2[4] = 2;
-    v2.extend(crc32(&v2).to_le_bytes());
-    v2
 }
 
 /// Builds a `Net` with `ConstImage`, as firmware does; the verdict of `new` and `finish`.

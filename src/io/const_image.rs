@@ -1,6 +1,6 @@
 //! Building a model from a byte image at compile time, so that its weights stay in flash.
 
-use crate::io::image::{HEADER_BYTES, ImageError, check_image, layout_step};
+use crate::io::image::{HEADER_BYTES, ImageError, check_image, layout_step, u32_at};
 use crate::layers::Linear;
 
 /// A cursor over an `f32` byte image (see [`Image`](crate::io::Image) for the layout) that
@@ -91,13 +91,7 @@ impl<'a> ConstImage<'a> {
             Ok(()) => {
                 // `check_image` checked the length: the layout follows the parameters.
                 let recorded = if u16::from_le_bytes([bytes[4], bytes[5]]) >= 3 {
-                    let at = HEADER_BYTES + 4 * param_count;
-                    Some(u32::from_le_bytes([
-                        bytes[at],
-                        bytes[at + 1],
-                        bytes[at + 2],
-                        bytes[at + 3],
-                    ]))
+                    Some(u32_at(bytes, HEADER_BYTES + 4 * param_count))
                 } else {
                     None
                 };

@@ -483,7 +483,7 @@ const fn looks_like_safetensors(bytes: &[u8]) -> bool {
 }
 
 /// Reads the little-endian `u32` at `bytes[at..at + 4]`.
-const fn u32_at(bytes: &[u8], at: usize) -> u32 {
+pub(crate) const fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
@@ -652,14 +652,12 @@ pub trait Image<F: Float>: Params<F> {
         out[8..12].copy_from_slice(&(Self::PARAM_COUNT as u32).to_le_bytes());
         let end = needed - TRAILER_BYTES;
         let mut values = out[HEADER_BYTES..end].chunks_exact_mut(F::BYTES);
-        let mut layout = 0;
         self.visit(&mut |s| {
-            layout = layout_step(layout, s.len());
             for (&v, b) in s.iter().zip(&mut values) {
                 v.write_le(b);
             }
         });
-        out[end..end + LAYOUT_BYTES].copy_from_slice(&layout.to_le_bytes());
+        out[end..end + LAYOUT_BYTES].copy_from_slice(&layout_fingerprint(self).to_le_bytes());
         let body = needed - CHECKSUM_BYTES;
         let crc = crc32_prefix(out, body);
         out[body..needed].copy_from_slice(&crc.to_le_bytes());

@@ -72,3 +72,20 @@ pub fn rust_files_in(dir: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The parameters of a version-3 byte image (as the crate writes) as a version-1 image:
+/// version 1 in the header, no layout, no checksum.
+pub fn version_1(v3: &[u8]) -> Vec<u8> {
+    use typed_nn::io::{CHECKSUM_BYTES, LAYOUT_BYTES};
+    let mut v1 = v3[..v3.len() - LAYOUT_BYTES - CHECKSUM_BYTES].to_vec();
+    v1[4..6].copy_from_slice(&1u16.to_le_bytes());
+    v1
+}
+
+/// The same parameters as a version-2 image: version 2 in the header, no layout, a checksum.
+pub fn version_2(v3: &[u8]) -> Vec<u8> {
+    let mut v2 = version_1(v3);
+    v2[4..6].copy_from_slice(&2u16.to_le_bytes());
+    v2.extend(typed_nn::io::crc32(&v2).to_le_bytes());
+    v2
+}
