@@ -58,6 +58,8 @@ impl<X, L0: Forward<X>> Forward<X> for (L0,) {
 }
 
 impl<X, L0: Describe<X>> Describe<X> for (L0,) {
+    const FITTED_PARAMS: usize = L0::FITTED_PARAMS;
+
     fn describe(visit: &mut dyn FnMut(&LayerInfo)) {
         L0::describe(visit);
     }
@@ -196,6 +198,10 @@ macro_rules! seq_impl {
             $($Om: Tensor,)*
             $Ol: Tensor,
         {
+            const FITTED_PARAMS: usize = <$L0 as Describe<X>>::FITTED_PARAMS
+                $(+ <$Lm as Describe<$Im>>::FITTED_PARAMS)*
+                + <$Ll as Describe<$Il>>::FITTED_PARAMS;
+
             fn describe(visit: &mut dyn FnMut(&LayerInfo)) {
                 <$L0 as Describe<X>>::describe(visit);
                 $(<$Lm as Describe<$Im>>::describe(visit);)*

@@ -1094,6 +1094,7 @@ where
 impl<X: StandardizerInput<D, F>, const D: usize, F: Float> crate::describe::Describe<X>
     for Standardizer<D, F>
 {
+    const FITTED_PARAMS: usize = 2 * D;
 }
 
 /// For saving and loading with [`io`](crate::io); no optimizer should update it.

@@ -78,6 +78,13 @@ impl LayerInfo {
 /// impl<T: Tensor> Describe<T> for Double {}
 /// ```
 pub trait Describe<X>: Forward<X> + ParamCount {
+    /// Values among [`ParamCount::PARAM_COUNT`] that are fitted to data rather than learned,
+    /// and that no optimizer updates: a [`Standardizer`](crate::data::Standardizer)'s means
+    /// and deviations. A model holding any has no backward pass, so it does not train, and
+    /// [`summary`] says so in place of a training step's memory. Zero for every other layer;
+    /// a tuple's is the sum of its layers'.
+    const FITTED_PARAMS: usize = 0;
+
     /// Calls `visit` with each layer, first to last.
     fn describe(visit: &mut dyn FnMut(&LayerInfo))
     where
@@ -134,7 +141,8 @@ fn width(value: impl Display) -> usize {
 
 /// A summary of model `M` taking `X`, as Keras' `summary()` prints one: one row per layer
 /// with its type, input and output shapes and parameters, then the totals and the memory of
-/// inference and of one training step.
+/// inference and of one training step (for a model that holds fitted values, such as a
+/// scaler in front, and so does not train, the fitted count and a line that says so).
 pub struct Summary<M, X> {
     /// [`table`] for `M` and `X`, chosen where the summary is made: printing it then asks
     /// nothing of `M`, so that an input type left out is reported at [`summary`] alone (one
@@ -207,11 +215,22 @@ fn table<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
     // Forward cache, gradients, optimizer state, output and its gradient (see
     // `Trainer::STEP_BYTES`).
     let step = |copies: usize| cache + params * (1 + copies) + 2 * output;
-    writeln!(f, "{} parameters, {params} bytes", M::PARAM_COUNT)?;
+    write!(f, "{} parameters, {params} bytes", M::PARAM_COUNT)?;
+    if M::FITTED_PARAMS > 0 {
+        write!(f, " ({} of them fitted, not trained)", M::FITTED_PARAMS)?;
+    }
+    writeln!(f)?;
     writeln!(
         f,
         "inference: {params} bytes of parameters and at most {peak_bytes} bytes of one layer's input and output"
     )?;
+    if M::FITTED_PARAMS > 0 {
+        // Such a model has no `Backward`: a trainer of it does not compile.
+        return write!(
+            f,
+            "no training step: a fitted layer has no backward pass (train the model without it, then put it in front)"
+        );
+    }
     write!(
         f,
         "one training step, beside the model: {} bytes with SGD, {} with momentum, {} with Adam",
@@ -276,7 +295,9 @@ impl Display for Gradients<'_> {
 /// layer: a weight's gradient is the output's gradient times the input); a layer without
 /// them, what its forward pass kept (an activation's derivative is taken at its own values);
 /// a step that computes nothing, nothing. The target goes into the loss beside the model's
-/// output. Render it with `dot -Tsvg`.
+/// output. A model that does not train (one holding fitted values, such as a
+/// [`Standardizer`](crate::data::Standardizer) in front: [`Describe::FITTED_PARAMS`]) shows
+/// its forward pass alone, from input to output. Render it with `dot -Tsvg`.
 pub struct Graph<M, X> {
     /// [`dot`] for `M` and `X`, chosen where the graph is made (as [`Summary`] chooses its
     /// table).
@@ -323,15 +344,26 @@ fn dot<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
         "  x [label=\"input\\n{}\", shape=ellipse];",
         Short(core::any::type_name::<X>())
     )?;
+    // A model holding fitted values (a scaler in front) has no backward pass: its forward
+    // pass alone.
+    let trains = M::FITTED_PARAMS == 0;
     let mut index = 0;
     // Whether a layer before this one has parameters (`Backward::HAS_PARAMETERS`).
     let mut learner_before = false;
     try_each_layer::<M, X>(|l| {
         writeln!(
             f,
-            "  f{index} [label=\"{index}: {}\\n-> {}\"];\n  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
+            "  f{index} [label=\"{index}: {}\\n-> {}\"];",
             Short(l.layer),
             Short(l.output),
+        )?;
+        if !trains {
+            index += 1;
+            return Ok(());
+        }
+        writeln!(
+            f,
+            "  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
             Short(l.layer),
             Gradients(learner_before, l)
         )?;
@@ -348,6 +380,13 @@ fn dot<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
         index += 1;
         Ok(())
     })?;
+    if !trains {
+        writeln!(f, "  y [label=\"output\", shape=ellipse];")?;
+        write!(f, "  x")?;
+        (0..layers).try_for_each(|i| write!(f, " -> f{i}"))?;
+        writeln!(f, " -> y;")?;
+        return writeln!(f, "}}");
+    }
     writeln!(f, "  t [label=\"target\", shape=ellipse];")?;
     writeln!(f, "  loss [label=\"loss\", shape=ellipse];")?;
     write!(f, "  x")?;

@@ -1,6 +1,7 @@
 //! Model summaries and computation graphs: one row or node per layer, totals that agree with
 //! the compile-time footprint, nested models flattened.
 
+use typed_nn::data::Standardizer;
 use typed_nn::describe::{Describe, LayerInfo, graph, summary};
 use typed_nn::optim::{Adam, Sgd};
 use typed_nn::prelude::*;
@@ -114,4 +115,45 @@ fn the_graph_runs_forward_then_backward_in_reverse() {
             "{step}: {dot}"
         );
     }
+}
+
+/// A fitted scaler in front of a model: its means and deviations count among the parameters,
+/// and neither the summary nor the graph shows a training step, which such a pair has not.
+#[test]
+fn a_scaler_in_front_is_described_as_fitted_and_not_trained() {
+    type Net = (Linear<4, 8>, Sigmoid, Linear<8, 3>);
+    type Deployed = (Standardizer<4>, Net);
+    assert_eq!(<Deployed as Describe<[f32; 4]>>::FITTED_PARAMS, 8);
+    assert_eq!(<Net as Describe<[f32; 4]>>::FITTED_PARAMS, 0);
+    // Nested deeper, and behind other layers, the count is the same.
+    type Nested = ((Standardizer<4>,), (Net,));
+    assert_eq!(<Nested as Describe<[[f32; 4]; 5]>>::FITTED_PARAMS, 8);
+
+    let deployed: Deployed = (Standardizer::ZERO, Net::ZERO);
+    let text = summary::<[f32; 4], _>(&deployed).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2 + 4 + 3, "{text}");
+    assert!(lines[2].starts_with("| Standardizer<4> "), "{text}");
+    assert!(lines[2].ends_with(" 8 |"), "{text}");
+    let count = Deployed::PARAM_COUNT;
+    assert_eq!(
+        lines[6],
+        format!(
+            "{count} parameters, {} bytes (8 of them fitted, not trained)",
+            count * 4
+        )
+    );
+    assert!(lines[8].starts_with("no training step"), "{text}");
+    assert!(!text.contains("with Adam"), "{text}");
+
+    let dot = graph::<[f32; 4], _>(&deployed).to_string();
+    assert!(dot.contains("x -> f0 -> f1 -> f2 -> f3 -> y;"), "{dot}");
+    assert!(!dot.contains("backward") && !dot.contains("loss"), "{dot}");
+    assert!(dot.trim_end().ends_with('}'), "{dot}");
+    // The model alone keeps its training step and backward pass.
+    let alone = summary::<[f32; 4], _>(&Net::ZERO).to_string();
+    assert!(
+        alone.contains("with Adam") && !alone.contains("fitted"),
+        "{alone}"
+    );
 }
