@@ -41,8 +41,9 @@ type Case<'a> = Box<dyn FnMut(u64) + 'a>;
 /// whatever it does before them.
 type TimedCase<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
 
-/// Times `on_two` run on a pool of two threads against `on_one` on a pool of one (where every
-/// split runs on the calling thread), interleaved: the speed-up of the feature `parallel`.
+/// Times `on_two` run on a pool of two threads against `on_one` on a pool of one (where no
+/// pass splits, as in a build without `parallel`), interleaved: the speed-up of the feature
+/// `parallel`.
 #[cfg(feature = "parallel")]
 fn two_threads_against_one(
     t: &Timing,

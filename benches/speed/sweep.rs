@@ -85,7 +85,8 @@ fn shape<const D: usize, const H: usize>(t: &Timing, label: &str) {
 }
 
 /// One row of the two-thread sweep: the Adam step on a pool of two threads against the same
-/// binary's step on a pool of one (where every split runs on the calling thread).
+/// binary's step on a pool of one (where no pass splits: the step of a build without
+/// `parallel`).
 #[cfg(feature = "parallel")]
 fn threads<const N: usize>(t: &Timing) {
     let (mut net2, mut net1) = (model::<N>(11), model::<N>(11));

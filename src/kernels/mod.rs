@@ -127,12 +127,22 @@ pub(crate) const fn blocked(work: usize) -> bool {
 
 /// Work (in multiply-adds) above which a pass is split between two threads, with the feature
 /// `parallel`: far above the cost of handing half of it to another thread.
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) const PARALLEL_MIN_WORK: usize = 1 << 23;
 
-/// Whether a pass of `work` multiply-adds should be split between two threads.
+/// Whether a pass of `work` multiply-adds should be split between two threads: with the
+/// feature `parallel`, when it is large enough and the rayon pool it runs in (the global
+/// one, outside any) has more than one thread. A pool of one would run the halves one after
+/// the other, each packing its own operands, which is slower than the pass whole.
 #[inline(always)]
-pub(crate) const fn split(work: usize) -> bool {
-    cfg!(feature = "parallel") && work >= PARALLEL_MIN_WORK
+pub(crate) fn split(work: usize) -> bool {
+    #[cfg(feature = "parallel")]
+    return work >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1;
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = work;
+        false
+    }
 }
 
 /// Runs `a` and `b`: on two threads of rayon's pool with the feature `parallel`, one after
@@ -219,6 +229,21 @@ mod tests {
     use super::*;
     use alloc::vec;
     use alloc::vec::Vec;
+
+    /// A pass splits from the threshold on, and only in a pool of more than one thread.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn passes_split_from_the_threshold_in_a_pool_of_two_threads_only() {
+        let pool = |threads| {
+            let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+            builder.build().expect("a thread pool")
+        };
+        pool(2).install(|| {
+            assert!(split(PARALLEL_MIN_WORK));
+            assert!(!split(PARALLEL_MIN_WORK - 1));
+        });
+        pool(1).install(|| assert!(!split(PARALLEL_MIN_WORK)));
+    }
 
     /// Runs `f` compiled for every instruction set this machine has, the portable one always.
     fn for_each_level(mut f: impl FnMut(Level)) {
