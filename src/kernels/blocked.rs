@@ -297,8 +297,9 @@ pub(crate) unsafe fn run_split<F: Send + Copy, R: Ord + Default + Send>(
     // update's parameters and moments, in one block of memory: halves of the columns of a
     // weight gradient share a cache line in every row wherever the boundary is not on one
     // (the arrays are only as aligned as a float), and each thread's writes to that line took
-    // it from the other: at N = 1024 each half of the gradient and its Adam update ran half
-    // again as long as a quarter of the whole (a step 1.4x its one-thread speed, 1.7x by rows).
+    // it from the other: at N = 1024 each half of the gradient and its Adam update took
+    // 1.5x-1.8x half the whole's one-thread time (a step 1.4x its one-thread speed; by rows,
+    // 1.7x).
     let (left, right) = if reads_a_in_place(&s) && s.m >= 32 {
         let half = (s.m / 2).next_multiple_of(16);
         // SAFETY: half < m; the halves write disjoint rows.
