@@ -73,9 +73,11 @@
 //! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file
 //!   and, on x86-64, the run-time choice of AVX-512 or AVX2 kernels.
 //! - `parallel`: implies `std`; large layer passes and optimizer steps are split between two
-//!   threads of rayon's pool. Off by default: the default build is single-threaded. Train
-//!   inside the pool (`pool.install(|| trainer.step(..))`) for the full speed-up: from a
-//!   thread outside it each split is handed to the pool and back.
+//!   threads of rayon's pool, when the pool that runs them has more than one (in a pool of
+//!   one, or with `RAYON_NUM_THREADS=1`, they run as without the feature). Off by default:
+//!   the default build is single-threaded. Train inside the pool
+//!   (`pool.install(|| trainer.step(..))`) for the full speed-up: from a thread outside it
+//!   each split is handed to the pool and back.
 //! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
 //!   models and training state built directly on the heap ([`boxed`]); products of large
 //!   layers blocked for the caches, whose scratch space each thread (without `std`, the whole
