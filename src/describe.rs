@@ -357,26 +357,24 @@ fn dot<M: Describe<X>, X>(f: &mut fmt::Formatter<'_>) -> fmt::Result {
             Short(l.layer),
             Short(l.output),
         )?;
-        if !trains {
-            index += 1;
-            return Ok(());
-        }
-        writeln!(
-            f,
-            "  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
-            Short(l.layer),
-            Gradients(learner_before, l)
-        )?;
-        // What the backward step reads of the forward pass.
-        if l.params > 0 {
-            match index {
-                0 => writeln!(f, "  x -> b0 [style=dashed, label=\"input\"];")?,
-                i => writeln!(f, "  f{} -> b{i} [style=dashed, label=\"input\"];", i - 1)?,
+        if trains {
+            writeln!(
+                f,
+                "  b{index} [label=\"backward {index}: {}\\n{}\", style=filled, fillcolor=\"#eeeeee\"];",
+                Short(l.layer),
+                Gradients(learner_before, l)
+            )?;
+            // What the backward step reads of the forward pass.
+            if l.params > 0 {
+                match index {
+                    0 => writeln!(f, "  x -> b0 [style=dashed, label=\"input\"];")?,
+                    i => writeln!(f, "  f{} -> b{i} [style=dashed, label=\"input\"];", i - 1)?,
+                }
+            } else if learner_before {
+                writeln!(f, "  f{index} -> b{index} [style=dashed, label=\"cache\"];")?;
             }
-        } else if learner_before {
-            writeln!(f, "  f{index} -> b{index} [style=dashed, label=\"cache\"];")?;
+            learner_before |= l.params > 0;
         }
-        learner_before |= l.params > 0;
         index += 1;
         Ok(())
     })?;

@@ -300,13 +300,16 @@ pub(crate) unsafe fn run_split<F: Send + Copy, R: Ord + Default + Send>(
     // it from the other: at N = 1024 each half of the gradient and its Adam update took
     // 1.5x-1.8x half the whole's one-thread time (a step 1.4x its one-thread speed; by rows,
     // 1.7x).
-    let (left, right) = if reads_a_in_place(&s) && s.m >= 32 {
-        let half = (s.m / 2).next_multiple_of(16);
-        // SAFETY: half < m; the halves write disjoint rows.
-        unsafe { (s.rows(0, half), s.rows(half, s.m - half)) }
+    // Halves in whole register tiles of every instruction set: 16 rows of the weights read in
+    // place, 6 or 4 rows of a packed operand.
+    let rows_half = if reads_a_in_place(&s) && s.m >= 32 {
+        Some((s.m / 2).next_multiple_of(16))
     } else if s.m >= s.n && s.m >= 96 {
-        // Whole register tiles of every instruction set (6 or 4 rows) on each side.
-        let half = (s.m / 2).next_multiple_of(48);
+        Some((s.m / 2).next_multiple_of(48))
+    } else {
+        None
+    };
+    let (left, right) = if let Some(half) = rows_half {
         // SAFETY: half < m; the halves write disjoint rows.
         unsafe { (s.rows(0, half), s.rows(half, s.m - half)) }
     } else if s.n >= 128 {
