@@ -124,6 +124,7 @@ fn a_bad_hyperparameter_set_by_hand_refuses_the_first_step() {
         err,
         TrainError::Refused {
             step: 1,
+            updates: 0,
             error: StepError::Hyperparameter(_)
         }
     ));
@@ -185,13 +186,16 @@ fn what_overflows_after_updates_names_the_learning_rate() {
         match err {
             TrainError::Refused {
                 step,
+                updates,
                 error: StepError::Gradient { value, .. },
-            } if step > 1 && !value.is_finite() => {
+            } if updates > 0 && !value.is_finite() => {
                 gradients += 1;
-                let updates = if step == 2 {
+                // Every step before it was applied.
+                assert_eq!(updates, step - 1);
+                let updates = if updates == 1 {
                     "1 update".into()
                 } else {
-                    format!("{} updates", step - 1)
+                    format!("{updates} updates")
                 };
                 assert!(
                     message.ends_with(&format!(
@@ -200,7 +204,8 @@ fn what_overflows_after_updates_names_the_learning_rate() {
                     "{message}"
                 );
             }
-            TrainError::NonFiniteLoss { step, .. } if step > 1 => {
+            TrainError::NonFiniteLoss { step, updates, .. } if updates > 0 => {
+                assert_eq!(updates, step - 1);
                 assert!(message.contains("lower the learning rate"), "{message}");
             }
             _ => panic!("seed {seed}: {message}"),

@@ -86,8 +86,58 @@ fn a_nan_loss_is_an_error_and_leaves_the_model_alone() {
     assert!(
         later
             .to_string()
-            .starts_with("loss is inf at step 3: training diverged"),
+            .starts_with("loss is inf at step 3, after 1 update: training diverged"),
         "{later}"
+    );
+}
+
+/// Refused steps apply no update: a loss that overflows after them alone is still met
+/// before any update, and the learning rate is not named.
+#[test]
+fn refused_steps_do_not_count_as_updates() {
+    let mut net = Linear::<1, 2>::from_parts([[1e30], [-1e30]], [0.0, 0.0]);
+    let before = net.clone();
+    let mut trainer = Trainer::new(Sgd::new(0.1));
+    // A class index out of range, then a NaN input: both refused.
+    trainer
+        .step(&mut net, &[1.0], &5usize, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    trainer
+        .step(&mut net, &[f32::NAN], &0usize, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert_eq!((trainer.steps, trainer.updates, &net), (2, 0, &before));
+    let err = trainer
+        .step(&mut net, &[1e10], &0usize, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            TrainError::NonFiniteLoss {
+                step: 3,
+                updates: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains(" at step 3, before any update: the model's weights"),
+        "{err}"
+    );
+    // One applied step, and the same overflow now names divergence first.
+    let mut small = Linear::<1, 2>::ZERO;
+    trainer
+        .step(&mut small, &[1.0], &0usize, &SoftmaxCrossEntropy)
+        .unwrap();
+    assert_eq!((trainer.steps, trainer.updates), (4, 1));
+    let err = trainer
+        .step(&mut net, &[1e10], &0usize, &SoftmaxCrossEntropy)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(" at step 5, after 1 update: training diverged"),
+        "{err}"
     );
 }
 

@@ -29,6 +29,9 @@ pub enum TrainError {
     NonFiniteLoss {
         /// The step (counted from 1) at which it happened.
         step: u64,
+        /// Updates applied before it ([`Trainer::updates`]): with none, the learning rate
+        /// cannot be the cause.
+        updates: u64,
         /// The loss value.
         loss: f64,
     },
@@ -64,6 +67,8 @@ pub enum TrainError {
     Refused {
         /// The step (counted from 1).
         step: u64,
+        /// Updates applied before it ([`Trainer::updates`]).
+        updates: u64,
         /// Why.
         error: StepError,
     },
@@ -101,15 +106,25 @@ pub enum TrainError {
 impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // At the first step no update has happened: the learning rate is not the cause.
-            // Inputs that are not finite have their own error: here they are finite.
-            TrainError::NonFiniteLoss { step: 1, loss } => write!(
+            // Before any update (at the first step, or after refused ones only) the learning
+            // rate is not the cause. Inputs that are not finite have their own error: here
+            // they are finite.
+            TrainError::NonFiniteLoss {
+                step,
+                updates: 0,
+                loss,
+            } => write!(
                 f,
-                "loss is {loss} at step 1, before any update: the model's weights hold a NaN or an infinity, or the inputs, targets or weights are so large that the loss overflows"
+                "loss is {loss} at step {step}, before any update: the model's weights hold a NaN or an infinity, or the inputs, targets or weights are so large that the loss overflows"
             ),
-            TrainError::NonFiniteLoss { step, loss } => write!(
+            TrainError::NonFiniteLoss {
+                step,
+                updates,
+                loss,
+            } => write!(
                 f,
-                "loss is {loss} at step {step}: training diverged (lower the learning rate), or this step's inputs or targets are so large that the loss overflows"
+                "loss is {loss} at step {step}, after {}: training diverged (lower the learning rate), or this step's inputs or targets are so large that the loss overflows",
+                plural(*updates, "update")
             ),
             TrainError::NonFiniteInput {
                 step,
@@ -130,17 +145,22 @@ impl fmt::Display for TrainError {
                     "{inputs} inputs but {targets} targets: each input needs one target"
                 )
             }
-            TrainError::Refused { step, error } => {
+            TrainError::Refused {
+                step,
+                updates,
+                error,
+            } => {
                 write!(f, "step {step} refused, the model unchanged: {error}")?;
                 // After updates, a gradient that overflowed is most often one of weights that
                 // an update too large sent far out: the learning rate, not the data.
                 match error {
-                    StepError::Gradient { value, .. } if *step > 1 && !value.is_finite() => write!(
-                        f,
-                        "; after {} update{}, more likely training diverged: lower the learning rate",
-                        step - 1,
-                        if *step == 2 { "" } else { "s" }
-                    ),
+                    StepError::Gradient { value, .. } if *updates > 0 && !value.is_finite() => {
+                        write!(
+                            f,
+                            "; after {}, more likely training diverged: lower the learning rate",
+                            plural(*updates, "update")
+                        )
+                    }
                     _ => Ok(()),
                 }
             }
@@ -169,6 +189,14 @@ impl fmt::Display for TrainError {
 }
 
 impl core::error::Error for TrainError {}
+
+/// `1 update`, `2 updates`.
+fn plural(count: u64, noun: &str) -> impl fmt::Display + '_ {
+    fmt::from_fn(move |f| {
+        let s = if count == 1 { "" } else { "s" };
+        write!(f, "{count} {noun}{s}")
+    })
+}
 
 /// How an error in the data begins: the step that met it, or the check before training.
 fn when(f: &mut fmt::Formatter<'_>, step: u64, before_training: bool) -> fmt::Result {
@@ -218,6 +246,10 @@ pub struct Trainer<M, X, O, W = BuffersOf<M, X>> {
     pub grads: M,
     /// Steps asked for so far, refused ones included: the step numbers errors name.
     pub steps: u64,
+    /// Steps whose update was applied: [`steps`](Self::steps) less the refused ones. An error
+    /// tells from it whether the learning rate can be the cause (before any update it
+    /// cannot).
+    pub updates: u64,
     buffers: W,
     input: PhantomData<fn(&X)>,
 }
@@ -280,6 +312,7 @@ impl<M: Zero, X, O, C: Zero, Out: Zero> Trainer<M, X, O, StepBuffers<C, Out>> {
             optimizer,
             grads: M::ZERO,
             steps: 0,
+            updates: 0,
             buffers: StepBuffers::ZERO,
             input: PhantomData,
         }
@@ -369,6 +402,7 @@ where
         if !num_traits::Float::is_finite(value) {
             let loss = TrainError::NonFiniteLoss {
                 step: self.steps,
+                updates: self.updates,
                 loss: value.as_f64(),
             };
             return Err(blame_input::<M, X>(x, self.steps, loss));
@@ -424,10 +458,12 @@ where
         if let Err(error) = stepped {
             let refused = TrainError::Refused {
                 step: self.steps,
+                updates: self.updates,
                 error,
             };
             return Err(blame_input::<M, X>(x, self.steps, refused));
         }
+        self.updates += 1;
         Ok(value)
     }
 }
