@@ -301,6 +301,35 @@ fn a_prefix_on_the_models_names_is_named_with_the_naming_that_reads_it() {
     assert!(message.ends_with("read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)"), "{message}");
 }
 
+/// `nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.ReLU()), nn.Linear(4, 2))` names its
+/// tensors `0.0.weight` and `1.weight`: the first layer's name is the model's under `0.`,
+/// the second's is not, so the advice is each layer's path, which reads it.
+#[test]
+fn layers_nested_to_different_depths_are_read_by_their_paths() {
+    let net = (random::<3, 4>(12), ReLU, random::<4, 2>(13));
+    let bytes = st::to_bytes_named(&net, Naming::Layers(&["0.0", "1"])).unwrap();
+    let mut model = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+    let err = st::load(&bytes, &mut model).unwrap_err();
+    assert!(matches!(err, SafetensorsError::Nested { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `0.0.weight` and `1.weight`: its layers sit in modules nested to different depths (an `nn.Sequential` inside another names `0.0.weight` and `1.weight`), so no one prefix reads it; read it with `Naming::Layers`, the path of each layer with parameters in the model's order (here `0.0`, `1`, ...)"
+    );
+    // The advice reads it; the prefix the names share with the first layer's does not.
+    let prefixed = st::load_named(&bytes, &mut model, Naming::Prefixed("0.")).unwrap_err();
+    assert!(prefixed.to_string().contains("missing"), "{prefixed}");
+    st::load_named(&bytes, &mut model, Naming::Layers(&["0.0", "1"])).unwrap();
+    assert_eq!(model, net);
+    // Every layer nested alike is a prefix, as before.
+    let deep = st::to_bytes_named(&net, Naming::Layers(&["0.0", "0.2"])).unwrap();
+    let err = st::load(&deep, &mut model).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("read it with `Naming::Prefixed(\"0.\")`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_normalisation_among_layers_named_one_by_one_is_refused_even_in_part() {
     let (first, second) = (random::<3, 4>(12), random::<4, 2>(13));

@@ -275,6 +275,21 @@ pub enum SafetensorsError {
         /// order, or its first tensor when it holds no weight.
         first: Name,
     },
+    /// The model's first tensor is not in the file, whose names put some of the model's
+    /// layers under a prefix and others not: its layers sit in modules nested to different
+    /// depths (an `nn.Sequential` inside an `nn.Sequential` names `0.0.weight` and
+    /// `1.weight`), so that no [`Naming::Prefixed`](super::Naming::Prefixed) reads it. Read it
+    /// with [`Naming::Layers`](super::Naming::Layers), each layer's path in the model's order.
+    Nested {
+        /// The tensor looked for.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+        /// The file's first weight, which is the model's tensor under a prefix.
+        first: Name,
+        /// A weight of the file that is not under that prefix.
+        other: Name,
+    },
     /// The file holds a tensor under the name of one of the model's layers that the layer
     /// does not read (`1.running_mean` where the model's layer 1 is a `Sigmoid`, `0.weight_g`
     /// beside a `Linear`'s `0.weight`): the file's network has another kind of layer there,
@@ -546,6 +561,21 @@ impl Display for SafetensorsError {
                     ),
                 }
             }
+            Nested {
+                name,
+                layer,
+                first,
+                other,
+            } => {
+                write!(
+                    f,
+                    "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds `{first}` and `{other}`: its layers sit in modules nested to different depths (an `nn.Sequential` inside another names `0.0.weight` and `1.weight`), so no one prefix reads it; read it with `Naming::Layers`, the path of each layer with parameters in the model's order (here `{}`, `{}`, ...)",
+                    layer.0,
+                    Short(layer.1),
+                    layer_path(first),
+                    layer_path(other)
+                )
+            }
             Unread {
                 name,
                 layer,
@@ -735,9 +765,14 @@ fn batch_norm_hint(name: &Name) -> &'static str {
     }
 }
 
+/// A tensor's name without its last part: `0.0` for `0.0.weight`.
+fn layer_path(name: &Name) -> &str {
+    name.as_str().rsplit_once('.').map_or("", |(path, _)| path)
+}
+
 /// The prefix of `held` before the model's tensor name `ours`, ending in a dot: `module.` for
 /// `module.0.weight` and `0.weight`.
-fn prefix_of<'a>(held: &'a str, ours: &str) -> Option<&'a str> {
+pub(super) fn prefix_of<'a>(held: &'a str, ours: &str) -> Option<&'a str> {
     let prefix = held.strip_suffix(ours)?;
     (prefix.len() > 1 && prefix.ends_with('.')).then_some(prefix)
 }

@@ -716,6 +716,25 @@ pub fn load_part<F: Float, M: Params<F> + Tensors>(
     read_tensors::<F, M, true>(bytes, model, naming)
 }
 
+/// When the file's first weight `first` is the model's tensor `ours` under a prefix, a weight
+/// of the file that is not under it: the file's layers sit in modules nested to different
+/// depths, and no prefix reads it. A hint only: firmware, built without an allocator, is
+/// spared its code.
+fn nested_layer(header: &Header<'_>, first: &Name, ours: &Name) -> Option<Name> {
+    if !cfg!(feature = "alloc") {
+        return None;
+    }
+    let prefix = error::prefix_of(first.as_str(), ours.as_str())?;
+    let mut other = None;
+    header.for_each(|t| {
+        let weight = t.name.ends_with("weight") || t.name.ends_with("kernel");
+        if other.is_none() && weight && !t.name.starts_with(prefix) {
+            other = Some(t.name.name());
+        }
+    });
+    other
+}
+
 /// [`load_named`] and, when `PART` (the file may hold tensors no layer of the model claims),
 /// [`load_part`].
 fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
@@ -774,7 +793,15 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                             .unwrap_or(SafetensorsError::Shifted { name, layer, found })
                     }
                     (None, Some(first)) if expected == 1 => {
-                        SafetensorsError::NamedOtherwise { name, layer, first }
+                        match nested_layer(&header, &first, &name) {
+                            Some(other) => SafetensorsError::Nested {
+                                name,
+                                layer,
+                                first,
+                                other,
+                            },
+                            None => SafetensorsError::NamedOtherwise { name, layer, first },
+                        }
                     }
                     (None, _) if is_bias => SafetensorsError::NoBias { name, layer },
                     (None, _) => SafetensorsError::Missing { name, layer },
