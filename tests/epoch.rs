@@ -86,6 +86,11 @@ fn fewer_samples_than_one_batch_is_an_error() {
         err,
         Err(TrainError::SmallerThanBatch { samples: 0, .. })
     ));
+    // No batch size helps: the message says what is wrong.
+    assert_eq!(
+        err.unwrap_err().to_string(),
+        "the data set is empty: an epoch needs at least one sample"
+    );
     assert_eq!(trainer.steps, 0, "no step was taken");
 }
 

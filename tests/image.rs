@@ -149,7 +149,7 @@ fn every_malformed_image_is_an_error_that_says_what_and_leaves_the_model_intact(
     let m = expect_error(&safetensors, ImageError::Safetensors);
     assert_eq!(
         m,
-        "not a typed-nn weights image, but by its first bytes a safetensors file: read it with `io::safetensors::load`"
+        "not a typed-nn weights image, but by its first bytes a safetensors file: read it with `io::safetensors::load_file` (from a path) or `io::safetensors::load` (from bytes)"
     );
     // A header length of 2^32 or more, or no `{` after it: only the magic is wrong.
     let mut long = safetensors.clone();

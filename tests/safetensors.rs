@@ -120,6 +120,19 @@ fn f64_models_and_nested_tuples_count_layers_in_order() {
     );
 }
 
+/// A tensor's description prints its name and dtype quoted, and the length of its data, not
+/// the data.
+#[test]
+fn a_tensors_description_prints_without_its_data() {
+    let bytes = st::to_bytes(&Linear::<3, 4>::ZERO).unwrap();
+    let header = Header::parse(&bytes).unwrap();
+    let weight = header.find("0.weight").unwrap().unwrap();
+    assert_eq!(
+        format!("{weight:?}"),
+        r#"TensorInfo { name: "0.weight", dtype: "F32", shape: [4, 3], data_bytes: 48 }"#
+    );
+}
+
 #[test]
 fn other_names_through_a_prefix_or_one_name_per_layer() {
     let original = net(4);

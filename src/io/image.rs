@@ -77,7 +77,8 @@ pub enum ImageError {
     },
     /// The bytes begin as a safetensors file does (an 8-byte little-endian header length
     /// below 2^32, then the JSON header's `{`), not with [`MAGIC`]: read them with
-    /// [`io::safetensors::load`](crate::io::safetensors::load).
+    /// [`io::safetensors::load`](crate::io::safetensors::load) (or a file of them with
+    /// `io::safetensors::load_file`).
     Safetensors,
     /// The image has a format version this crate cannot read.
     Version {
@@ -295,7 +296,7 @@ impl fmt::Display for ImageError {
             ),
             ImageError::Safetensors => write!(
                 f,
-                "not a typed-nn weights image, but by its first bytes a safetensors file: read it with `io::safetensors::load`"
+                "not a typed-nn weights image, but by its first bytes a safetensors file: read it with `io::safetensors::load_file` (from a path) or `io::safetensors::load` (from bytes)"
             ),
             ImageError::Version { found, supported } => write!(
                 f,

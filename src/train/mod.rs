@@ -83,7 +83,7 @@ pub enum TrainError {
         /// Which value, and why.
         error: TargetError,
     },
-    /// An epoch was asked of a data set with fewer samples than one batch.
+    /// An epoch was asked of a data set with fewer samples than one batch (or of none).
     SmallerThanBatch {
         /// The number of samples given.
         samples: usize,
@@ -171,6 +171,9 @@ impl fmt::Display for TrainError {
             } => {
                 when(f, *step, *before_training)?;
                 write!(f, "{error}")
+            }
+            TrainError::SmallerThanBatch { samples: 0, .. } => {
+                f.write_str("the data set is empty: an epoch needs at least one sample")
             }
             TrainError::SmallerThanBatch { samples, batch } => write!(
                 f,

@@ -93,6 +93,17 @@ impl Display for JsonStr<'_> {
     }
 }
 
+/// Quoted, as a `str`'s `Debug` prints it: `"0.weight"`.
+impl fmt::Debug for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('"')?;
+        self.chars()
+            .flat_map(char::escape_debug)
+            .try_for_each(|c| f.write_char(c))?;
+        f.write_char('"')
+    }
+}
+
 /// Bytes of the UTF-8 character that starts with `first`.
 fn utf8_len(first: u8) -> usize {
     match first {

@@ -162,6 +162,19 @@ pub struct TensorInfo<'a> {
     pub data: &'a [u8],
 }
 
+/// Its name, dtype and shape, and the length of its data (not the bytes themselves, which
+/// may be megabytes).
+impl core::fmt::Debug for TensorInfo<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TensorInfo")
+            .field("name", &self.name)
+            .field("dtype", &self.dtype)
+            .field("shape", &self.shape.as_slice())
+            .field("data_bytes", &self.data.len())
+            .finish()
+    }
+}
+
 /// Whether a header records where its metadata lies, to step over it and to look aliases up
 /// in it: with an allocator. Firmware reads small files, and is spared the code.
 const SKIPS_METADATA: bool = cfg!(feature = "alloc");
