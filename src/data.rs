@@ -83,6 +83,14 @@ pub enum DataError {
     /// tell, and does not guess: either way a guess could drop a sample or read names as
     /// one. From three columns on, `0,1,2,...` is taken for pandas' names.
     NumberedHeader,
+    /// A row ends in a separator that the header does not: the empty field after it makes
+    /// one column more than the header names.
+    RowEndsInSeparator {
+        /// The 1-based line number.
+        line: usize,
+        /// Features plus one target column, as the header names them.
+        expected: usize,
+    },
     /// A row has the wrong number of columns.
     Width {
         /// The 1-based line number.
@@ -307,6 +315,11 @@ impl fmt::Display for DataError {
                 f,
                 "line {line}, column {column}: a quote opens this field and none closes it on its line"
             ),
+            DataError::RowEndsInSeparator { line, expected } => write!(
+                f,
+                "line {line}: the line ends in a comma, and the empty field after it makes {} columns where the header names {expected} (write the file without the trailing separator)",
+                expected + 1
+            ),
             DataError::Width {
                 line,
                 expected,
@@ -512,10 +525,14 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         };
         loop {
             let (mut row, mut target) = ([F::ZERO; D], F::ZERO);
+            // The field just past the last column, when it is empty: a trailing separator if
+            // it ends the line.
+            let mut empty_past_last = false;
             let record = csv.next_record(|line, column, text| {
                 // A field past the last column is the width error that follows, whatever it
                 // holds.
                 if column > D + 1 {
+                    empty_past_last |= column == D + 2 && text.trim().is_empty();
                     return Ok(());
                 }
                 let value = parse_number::<F>(text).map_err(|finite| {
@@ -537,6 +554,12 @@ impl<const D: usize, F: Float> Dataset<D, F> {
                 Ok(())
             })?;
             let Some(record) = record else { break };
+            if record.columns == D + 2 && empty_past_last {
+                return Err(DataError::RowEndsInSeparator {
+                    line: record.line,
+                    expected: D + 1,
+                });
+            }
             if record.columns != D + 1 {
                 return Err(DataError::Width {
                     line: record.line,
@@ -734,9 +757,9 @@ fn marks_missing(text: &str) -> bool {
 /// Whether a column's name is one that data sets give their target (compared without case).
 fn names_a_target(name: &str) -> bool {
     #[rustfmt::skip]
-    const NAMES: [&str; 12] = [
-        "label", "labels", "target", "targets", "class", "classes", "y", "species", "digit",
-        "outcome", "diagnosis", "category",
+    const NAMES: [&str; 13] = [
+        "label", "labels", "target", "targets", "class", "classes", "y", "species", "variety",
+        "digit", "outcome", "diagnosis", "category",
     ];
     NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }

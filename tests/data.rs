@@ -69,13 +69,13 @@ fn header_and_row_widths_are_checked() {
         "line 4: 1 column, expected 3 (2 features and a target)"
     );
     assert_eq!(parse("a,b,y\n\n\n"), Err(DataError::NoSamples));
-    // A trailing comma is a fourth, empty column: a width error, not a number error.
+    // A trailing comma is a fourth, empty column: a width error named as that, not a number
+    // error.
     assert_eq!(
         parse("a,b,y\n1,2,0,\n"),
-        Err(DataError::Width {
+        Err(DataError::RowEndsInSeparator {
             line: 2,
-            expected: 3,
-            found: 4
+            expected: 3
         })
     );
     assert_eq!(parse(""), Err(DataError::Empty));
@@ -572,6 +572,13 @@ fn files_written_by_other_tools_are_named_for_what_they_hold() {
             name: "label".into()
         })
     );
+    // The iris file of R's `datasets` as Kaggle spreads it names its species `variety`.
+    assert_eq!(
+        Dataset::<2>::from_csv("variety,x1,x2\n0,1.5,2\n"),
+        Err(DataError::TargetFirst {
+            name: "variety".into()
+        })
+    );
     // pandas' index read back and written again: by its name, whatever the width.
     for text in [
         "Unnamed: 0,a,b,y\n7,1,2,1\n",
@@ -617,6 +624,37 @@ fn files_written_by_other_tools_are_named_for_what_they_hold() {
     assert_eq!(
         Dataset::<3>::from_csv(trailing),
         Err(DataError::TrailingSeparator)
+    );
+    // Rows ending in a comma under a header that does not: named as that, at the first such
+    // row; a row with a full field there is one column too many.
+    let rows_trailing = "a,b,y\n1,2,0\n3,4,1,\n";
+    let err = Dataset::<2>::from_csv(rows_trailing).unwrap_err();
+    assert_eq!(
+        err,
+        DataError::RowEndsInSeparator {
+            line: 3,
+            expected: 3
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "line 3: the line ends in a comma, and the empty field after it makes 4 columns where the header names 3 (write the file without the trailing separator)"
+    );
+    assert_eq!(
+        Dataset::<2>::from_csv("a,b,y\n1,2,0,5\n"),
+        Err(DataError::Width {
+            line: 2,
+            expected: 3,
+            found: 4
+        })
+    );
+    assert_eq!(
+        Dataset::<2>::from_csv("a,b,y\n1,2,0,,\n"),
+        Err(DataError::Width {
+            line: 2,
+            expected: 3,
+            found: 5
+        })
     );
     // An unnamed target column whose rows are full is read; a first row without a target,
     // in a file without a header, is named as that.
