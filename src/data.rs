@@ -934,9 +934,10 @@ impl<'a> CsvRecords<'a> {
 ///
 /// A model trained on standardised inputs needs its standardizer at inference time. It
 /// implements [`Params`] (its means, then its standard deviations), so it saves and loads
-/// with the model as one value: `io::save(path, &(scaler, model))` writes both in one file
-/// (see [`io::save`](crate::io::save)); and [`Forward`], so that pair is a model of raw
-/// features: `(scaler, model).infer(&raw)`.
+/// with the model as one value: `let deployed = (scaler, model);` then
+/// `io::save(path, &deployed)` writes both in one file (see [`io::save`](crate::io::save));
+/// and [`Forward`], so that pair is a model of raw features: `deployed.infer(&raw)`. The pair
+/// owns both: build it once and use it, or clone the two into it.
 ///
 /// ```
 /// use typed_nn::data::{Dataset, Standardizer};
