@@ -301,3 +301,43 @@ fn a_report_prints_any_loss_readably() {
         "epoch 3: loss 0.500000, 10 samples in 2 steps"
     );
 }
+
+/// Epochs are numbered over the trainer's life: `epoch` alone counts 1, 2, ..., a `fit` after
+/// it goes on from there, and an epoch refused by its data counts nothing.
+#[test]
+fn epochs_are_numbered_over_the_trainers_life() {
+    let mut model = net();
+    let mut trainer = Trainer::<Net, [[f64; 2]; 2], _>::new(Sgd::new(0.3));
+    let numbers: Vec<usize> = (0..3)
+        .map(|_| {
+            let report = trainer.epoch(&mut model, &XS, &CLASSES, &SoftmaxCrossEntropy);
+            report.unwrap().epoch
+        })
+        .collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    let wrong = [1usize, 0, 1, 0, 7];
+    assert!(
+        trainer
+            .epoch(&mut model, &XS, &wrong, &SoftmaxCrossEntropy)
+            .is_err()
+    );
+    assert_eq!(trainer.epochs, 3);
+    let (mut xs, mut cs) = (XS, CLASSES);
+    let mut seen = Vec::new();
+    let last = trainer
+        .fit(
+            &mut model,
+            &mut xs,
+            &mut cs,
+            &SoftmaxCrossEntropy,
+            2,
+            &mut rng(1),
+            |r, _| {
+                seen.push(r.epoch);
+                ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+    assert_eq!((seen, last.epoch, trainer.epochs), (vec![4, 5], 5, 5));
+    assert!(last.to_string().starts_with("epoch 5: loss "), "{last}");
+}

@@ -618,7 +618,8 @@ fn epochs_of_large_batches_fit_a_small_thread_with_a_partial_last_batch() {
                 |_, _| ControlFlow::Continue(()),
             )
             .unwrap();
-        assert_eq!((last.epoch, last.samples), (1, 300));
+        // The trainer's second epoch: `epoch` ran its first.
+        assert_eq!((last.epoch, last.samples), (2, 300));
         assert!(last.mean_loss.is_finite());
     };
     on_a_thread_of(256 << 10, run);

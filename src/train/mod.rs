@@ -253,6 +253,9 @@ pub struct Trainer<M, X, O, W = BuffersOf<M, X>> {
     /// tells from it whether the learning rate can be the cause (before any update it
     /// cannot).
     pub updates: u64,
+    /// Epochs completed so far, by [`epoch`](Self::epoch) or [`fit`](Self::fit): the number
+    /// each [`EpochReport`] carries.
+    pub epochs: usize,
     buffers: W,
     input: PhantomData<fn(&X)>,
 }
@@ -316,6 +319,7 @@ impl<M: Zero, X, O, C: Zero, Out: Zero> Trainer<M, X, O, StepBuffers<C, Out>> {
             grads: M::ZERO,
             steps: 0,
             updates: 0,
+            epochs: 0,
             buffers: StepBuffers::ZERO,
             input: PhantomData,
         }
@@ -566,7 +570,10 @@ fn in_data_set(error: TrainError, start: usize, live: usize) -> TrainError {
 /// callback.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EpochReport<F> {
-    /// The epoch, counted from 1 by [`Trainer::fit`] (0 from [`Trainer::epoch`] alone).
+    /// The epoch, counted from 1 over the trainer's life ([`Trainer::epochs`]): a trainer's
+    /// first epoch is 1, whether [`Trainer::epoch`] or [`Trainer::fit`] runs it, and a
+    /// second `fit` goes on from where the first stopped. 0 in the report of a `fit` of no
+    /// epochs.
     pub epoch: usize,
     /// The mean training loss over the epoch's samples, each sample weighted once (NaN when
     /// no sample took part: [`Trainer::fit`] with 0 epochs).
@@ -709,7 +716,11 @@ where
             let correct = ScoredBy::correct(loss, out, t, live);
             tally.add(value.as_f64(), live, correct);
         }
-        Ok(tally.report())
+        self.epochs += 1;
+        Ok(EpochReport {
+            epoch: self.epochs,
+            ..tally.report()
+        })
     }
 
     /// Trains for up to `epochs` epochs, shuffling inputs and targets together before each
@@ -769,12 +780,9 @@ where
         self.check_targets::<T, L>(targets, loss)?;
         self.check_inputs(inputs)?;
         let mut last = None;
-        for epoch in 1..=epochs {
+        for _ in 0..epochs {
             shuffle_together(inputs, targets, rng)?;
-            let report = EpochReport {
-                epoch,
-                ..self.epoch_checked(model, inputs, targets, loss)?
-            };
+            let report = self.epoch_checked(model, inputs, targets, loss)?;
             last = Some(report);
             if each(&report, model).is_break() {
                 break;
