@@ -64,10 +64,12 @@ fn the_cache_holds_each_inner_activation_and_its_gradient() {
 macro_rules! check_trainer {
     ($model:ty, $x:ty, $opt:ty) => {{
         type T = Trainer<$model, $x, $opt>;
-        // The trainer holds the working set plus the optimizer's settings and a step counter.
+        // The trainer holds the working set plus the optimizer's settings and its counters
+        // (steps and updates, `u64`, and epochs, `usize`).
         let settings =
             size_of::<$opt>() - <$opt as Optimizer<$model>>::STATE_COPIES * size_of::<$model>();
-        assert_eq!(size_of::<T>(), T::STEP_BYTES + settings + size_of::<u64>());
+        let counters = 2 * size_of::<u64>() + size_of::<usize>();
+        assert_eq!(size_of::<T>(), T::STEP_BYTES + settings + counters);
     }};
 }
 
