@@ -313,7 +313,7 @@ fn layers_nested_to_different_depths_are_read_by_their_paths() {
     assert!(matches!(err, SafetensorsError::Nested { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
-        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `0.0.weight` and `1.weight`: its layers sit in modules nested to different depths (an `nn.Sequential` inside another names `0.0.weight` and `1.weight`), so no one prefix reads it; read it with `Naming::Layers`, the path of each layer with parameters in the model's order (here `0.0`, `1`, ...)"
+        "the tensors of layer 0, `Linear<3, 4>`, are missing, and the file holds `0.0.weight` and `1.weight`: its layers sit in modules nested to different depths (an `nn.Sequential` inside another names `0.0.weight` and `1.weight`), so no one prefix reads it; read it with `Naming::Layers`, the path of each layer with parameters in the model's order (here `0.0`, `1`, ...)"
     );
     // The advice reads it; the prefix the names share with the first layer's does not.
     let prefixed = st::load_named(&bytes, &mut model, Naming::Prefixed("0.")).unwrap_err();

@@ -281,9 +281,9 @@ pub enum SafetensorsError {
     /// `1.weight`), so that no [`Naming::Prefixed`](super::Naming::Prefixed) reads it. Read it
     /// with [`Naming::Layers`](super::Naming::Layers), each layer's path in the model's order.
     Nested {
-        /// The tensor looked for.
-        name: Name,
-        /// The layer that holds it (counted from 0) and its type.
+        /// The layer whose tensor was looked for (counted from 0) and its type. (The tensor's
+        /// name is not kept: three names would make every error of firmware's reader a
+        /// hundred bytes larger.)
         layer: (usize, &'static str),
         /// The file's first weight, which is the model's tensor under a prefix.
         first: Name,
@@ -562,14 +562,13 @@ impl Display for SafetensorsError {
                 }
             }
             Nested {
-                name,
                 layer,
                 first,
                 other,
             } => {
                 write!(
                     f,
-                    "tensor `{name}` is missing (layer {}, `{}`, needs it), and the file holds `{first}` and `{other}`: its layers sit in modules nested to different depths (an `nn.Sequential` inside another names `0.0.weight` and `1.weight`), so no one prefix reads it; read it with `Naming::Layers`, the path of each layer with parameters in the model's order (here `{}`, `{}`, ...)",
+                    "the tensors of layer {}, `{}`, are missing, and the file holds `{first}` and `{other}`: its layers sit in modules nested to different depths (an `nn.Sequential` inside another names `0.0.weight` and `1.weight`), so no one prefix reads it; read it with `Naming::Layers`, the path of each layer with parameters in the model's order (here `{}`, `{}`, ...)",
                     layer.0,
                     Short(layer.1),
                     layer_path(first),

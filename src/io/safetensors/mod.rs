@@ -808,7 +808,6 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                     (None, Some(first)) if expected == 1 => {
                         match nested_layer(&header, &first, &name) {
                             Some(other) => SafetensorsError::Nested {
-                                name,
                                 layer,
                                 first,
                                 other,
