@@ -500,6 +500,17 @@ fn malformed_files_are_refused_before_anything_is_allocated_or_read() {
     assert_eq!(refused(&twice), "tensor `0.weight` appears twice");
     let deep = format!("{{\"__metadata__\":{{\"a\":{}}}}}", "[".repeat(100));
     assert!(refused(&raw(&deep, &[])).contains("expected"));
+    // Metadata of numbers, as a hand-written header may hold: named as what the format wants.
+    for value in ["1", "{\"b\":\"c\"}", "null"] {
+        let header = format!("{{\"__metadata__\":{{\"epochs\":{value}}}}}");
+        let message = refused(&raw(&header, &[]));
+        assert!(
+            message.ends_with(
+                "header byte 26: expected a string (every value of `__metadata__` is one)"
+            ),
+            "{message}"
+        );
+    }
     let not_utf8 = {
         let mut b = raw("{\"\u{e9}\":1}", &[]);
         b[10] = 0xff;

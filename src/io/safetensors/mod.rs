@@ -175,6 +175,17 @@ impl core::fmt::Debug for TensorInfo<'_> {
     }
 }
 
+/// One value of `__metadata__`, which maps strings to strings (as the format and its
+/// reference implementation require): a number or a nested object there is named as that.
+fn metadata_value(c: &mut Cursor<'_>) -> Parsed<()> {
+    c.space();
+    if c.peek() == Some(b'"') {
+        c.string().map(|_| ())
+    } else {
+        c.error("a string (every value of `__metadata__` is one)")
+    }
+}
+
 /// Whether a header records where its metadata lies, to step over it and to look aliases up
 /// in it: with an allocator. Firmware reads small files, and is spared the code.
 const SKIPS_METADATA: bool = cfg!(feature = "alloc");
@@ -286,7 +297,7 @@ impl<'a> Header<'a> {
         c.members(|c, name| {
             if name.is("__metadata__") {
                 c.expect(b'{', "")?;
-                return c.members(|c, _| c.string().map(|_| ()));
+                return c.members(|c, _| metadata_value(c));
             }
             let (_, _, (_, last)) = c.entry(name)?;
             end = end.max(last);
@@ -326,7 +337,7 @@ impl<'a> Header<'a> {
                     return Ok(());
                 }
                 c.expect(b'{', "an object for `__metadata__`")?;
-                c.members(|c, _| c.string().map(|_| ()))?;
+                c.members(|c, _| metadata_value(c))?;
                 metadata = SKIPS_METADATA.then_some((start, c.pos));
                 return Ok(());
             }
