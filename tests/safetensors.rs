@@ -155,7 +155,7 @@ fn other_names_through_a_prefix_or_one_name_per_layer() {
     let err = st::load(&named, &mut copy).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `fc1.weight`: if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)"
+        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `fc1.weight`: if the file names its tensors otherwise, read it with a `Naming` (the crate's example `safetensors_info`, `cargo run --example safetensors_info -- FILE` in its source, prints the model and naming that fit a file)"
     );
     assert!(matches!(err, SafetensorsError::NamedOtherwise { .. }));
     // A file of no tensors at all: the first one is plainly missing.
@@ -648,7 +648,7 @@ fn other_formats_and_unknown_dtypes_are_named() {
     zip.resize(200, 0);
     assert_eq!(
         refused(&zip),
-        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays); for Keras, load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the example `safetensors_info` prints them), and their `kernel`s are read transposed"
+        "not a safetensors file, but by its first bytes a zip archive, as PyTorch's `torch.save` (`.pt`, `.pth`, `.bin`), Keras (`.keras`) and NumPy's `np.savez` (`.npz`) write; in Python, load it and write it with `safetensors.torch.save_file(model.state_dict(), path)` (`safetensors.numpy.save_file(arrays, path)` for NumPy's arrays); for Keras, load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the crate's example `safetensors_info` prints them), and their `kernel`s are read transposed"
     );
     // The first entry of an archive names the tool that wrote it: `torch.save` begins with
     // its pickle `<name>/data.pkl`, Keras 3 with `metadata.json`, `np.savez` with an array.

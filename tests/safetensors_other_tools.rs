@@ -298,7 +298,7 @@ fn a_prefix_on_the_models_names_is_named_with_the_naming_that_reads_it() {
     );
     // Names that differ otherwise keep the general advice.
     let message = missing(&named, Naming::Layers(&["dense", "out"]));
-    assert!(message.ends_with("read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)"), "{message}");
+    assert!(message.ends_with("read it with a `Naming` (the crate's example `safetensors_info`, `cargo run --example safetensors_info -- FILE` in its source, prints the model and naming that fit a file)"), "{message}");
 }
 
 /// `nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.ReLU()), nn.Linear(4, 2))` names its

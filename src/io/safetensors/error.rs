@@ -7,7 +7,7 @@ use crate::describe::Short;
 
 /// How to convert Keras's weights (`.h5`, `.weights.h5`, `.keras`): layer by layer, with
 /// the variables' paths (`sequential/dense/kernel`) joined by dots, as [`super::Naming`] does.
-const KERAS: &str = "load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the example `safetensors_info` prints them), and their `kernel`s are read transposed";
+const KERAS: &str = "load the model (`keras.models.load_model(path)`, or `model.load_weights(path)`) and write its weights with `safetensors.numpy.save_file({w.path.replace(\"/\", \".\"): np.asarray(w) for w in model.weights}, path)`: its layers' names are then their paths with dots (`dense`, `dense_1`, or `sequential.dense` for a `Sequential` filled by `load_weights`: the crate's example `safetensors_info` prints them), and their `kernel`s are read transposed";
 
 /// A tensor name, kept without allocating.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -557,7 +557,7 @@ impl Display for SafetensorsError {
                         ": the file joins the parts of its names with `/`, and `Naming` joins them with `.`: save the names with `.` (Flax: `flatten_dict(variables, sep=\".\")`; Keras: `w.path.replace(\"/\", \".\")`)",
                     ),
                     None => f.write_str(
-                        ": if the file names its tensors otherwise, read it with a `Naming` (the example `safetensors_info` prints the model and naming that fit a file)",
+                        ": if the file names its tensors otherwise, read it with a `Naming` (the crate's example `safetensors_info`, `cargo run --example safetensors_info -- FILE` in its source, prints the model and naming that fit a file)",
                     ),
                 }
             }
