@@ -94,6 +94,13 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
         say!(out, "| `{}` | {} | {:?} |", e.name, e.dtype, e.shape);
     }
 
+    // A module's own `mean` and `std` (buffers of the module, outside its layers): the input
+    // standardised in its forward pass, a `Standardizer` in front of the layers here.
+    let standardizer = input_standardisation(&entries);
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .filter(|e| standardizer.is_none() || !matches!(e.name.as_str(), "mean" | "std"))
+        .collect();
     // Tensors that are neither a weight nor a bias, alone under their prefix (a bare
     // `num_batches_tracked`, say), are no layer; a batch normalisation (`running_mean`) is a
     // layer this crate has none of.
@@ -121,6 +128,12 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
     let numbering = numbering(&modules);
     say!(out, "\nThe typed-nn model with these parameters:\n");
     say!(out, "type Model = (");
+    if let Some(width) = standardizer {
+        say!(
+            out,
+            "    typed_nn::data::Standardizer<{width}>, // `mean` and `std`, the module's own: its input standardised, `(x - mean) / std` (check that its forward pass does so, first)"
+        );
+    }
     let mut previous_out: Option<u64> = None;
     let mut next_index = 0;
     for (i, m) in modules.iter().enumerate() {
@@ -231,6 +244,15 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
     }
     // Folded, a batch normalisation leaves no tensors of its own: only strays need `load_part`.
     let holds_more = !strays.is_empty();
+    let (own, strays): (Vec<Module>, Vec<Module>) =
+        strays.into_iter().partition(|m| m.prefix.is_empty());
+    if !own.is_empty() {
+        say!(
+            out,
+            "\nThe module's own, under none of its layers: {}. If its forward pass computes with them, the model above computes something else, and no model of this crate may compute that network; if it does not (a step count, a setting), remove them from the file, or read it with `load_part`, which leaves them.",
+            names(&own).join(", ")
+        );
+    }
     if !strays.is_empty() {
         say!(
             out,
@@ -238,12 +260,26 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
             names(&strays).join(", ")
         );
     }
+    let holds_more = holds_more || !own.is_empty();
     let load = if holds_more {
         "load_part"
     } else {
         "load_named"
     };
     match &numbering {
+        // The standardizer's tensors have no prefix: every layer is named.
+        _ if standardizer.is_some() => {
+            let names: Vec<String> = modules.iter().map(|m| format!("{:?}", m.prefix)).collect();
+            say!(
+                out,
+                "\nThe standardizer's tensors have no module name: load it with"
+            );
+            say!(
+                out,
+                "safetensors::{load}(&bytes, &mut model, Naming::Layers(&[\"\", {}]))",
+                names.join(", ")
+            );
+        }
         Some((Some(prefix), _)) => {
             say!(
                 out,
@@ -273,6 +309,21 @@ pub fn report(path: &str, bytes: &[u8]) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// The width of the input standardisation a module keeps as tensors of its own, outside its
+/// layers: `mean` and `std`, both of one dimension and the same width.
+fn input_standardisation(entries: &[Entry]) -> Option<u64> {
+    let shape = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.shape.as_slice())
+    };
+    match (shape("mean")?, shape("std")?) {
+        (&[mean], &[std]) if mean == std => Some(mean),
+        _ => None,
+    }
 }
 
 /// The layers' nn.Sequential indices and the prefix they share (`net` for `net.0`, `net.2`;

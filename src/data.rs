@@ -72,6 +72,13 @@ pub enum DataError {
     /// found by its byte-order mark or by the zero bytes between its first characters: this
     /// reader reads UTF-8.
     Utf16,
+    /// The file is compressed or an archive, found by its first bytes (gzip, xz, zstd, bzip2,
+    /// zip, which Excel's `.xlsx` is too): it holds a CSV file to extract, or a spreadsheet
+    /// to save as CSV.
+    Compressed {
+        /// What the file is, as the message names it (`gzip-compressed data (`.gz`)`).
+        format: &'static str,
+    },
     /// The file holds a zero byte, which no text does (UTF-16 aside, named as such): it is
     /// binary data, not CSV.
     NotText {
@@ -188,6 +195,31 @@ const SNIFF_BYTES: usize = 256;
 /// a tab, a semicolon, `\n` or `\r`: one unit, its high byte zero, which no UTF-8 text
 /// holds), no zero unit, and nothing but valid UTF-16. Names of any script pass: a CJK
 /// character whose code ends in a zero byte (一, U+4E00) is a unit like any other.
+/// What a compressed file or an archive is, by its first bytes (their formats' magic numbers;
+/// bzip2's with its block header, `1AY&SY`, since `BZh` alone may begin a column's name).
+fn compressed(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x1f, 0x8b, ..] => Some("gzip-compressed data (`.gz`)"),
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Some("xz-compressed data (`.xz`)"),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd-compressed data (`.zst`)"),
+        [
+            b'B',
+            b'Z',
+            b'h',
+            b'1'..=b'9',
+            b'1',
+            b'A',
+            b'Y',
+            b'&',
+            b'S',
+            b'Y',
+            ..,
+        ] => Some("bzip2-compressed data (`.bz2`)"),
+        [b'P', b'K', 3, 4, ..] => Some("a zip archive (`.zip`, or a spreadsheet's `.xlsx`)"),
+        _ => None,
+    }
+}
+
 fn is_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return true;
@@ -279,6 +311,15 @@ impl fmt::Display for DataError {
                 f,
                 "the file is UTF-16 text (as Excel's \"Unicode Text\" and pandas' `encoding=\"utf-16\"` write): this reader reads UTF-8 (save it as \"CSV UTF-8\", write it with `encoding=\"utf-8\"`, or convert it)"
             ),
+            DataError::Compressed { format } => write!(
+                f,
+                "the file is {format}, not CSV text: {}",
+                if format.starts_with("a zip") {
+                    "extract the CSV file from it (or, from a spreadsheet, save the sheet as \"CSV UTF-8\")"
+                } else {
+                    "decompress it first (pandas compresses a file whose name ends in `.gz`, `.xz`, `.zst` or `.bz2`: write it to a name ending in `.csv`)"
+                }
+            ),
             DataError::NotText { offset } => write!(
                 f,
                 "byte {offset} is a zero byte, which no text holds: the file is binary data, not CSV"
@@ -339,6 +380,16 @@ impl fmt::Display for DataError {
                 f,
                 "line {line}, column {column}: an empty field, a missing value (drop or fill such rows before writing the file, as pandas' `dropna()` does)"
             ),
+            DataError::TargetNotANumber { line, column, text }
+                if ["true", "false"]
+                    .iter()
+                    .any(|b| b.eq_ignore_ascii_case(text.trim())) =>
+            {
+                write!(
+                    f,
+                    "line {line}, column {column}: the target {text:?} is a boolean, not a number; a classifier's target is a class index (write it as 0 or 1, as pandas' `astype(int)` does)"
+                )
+            }
             DataError::TargetNotANumber { line, column, text } => write!(
                 f,
                 "line {line}, column {column}: the target {text:?} is not a number; a classifier's target is a class index 0, 1, 2, ... (map class names to indices before writing the file, as pandas' `factorize` does)"
@@ -434,6 +485,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         if is_utf16(bytes) {
             return Err(DataError::Utf16);
         }
+        if let Some(format) = compressed(bytes) {
+            return Err(DataError::Compressed { format });
+        }
         if let Some(offset) = bytes.iter().position(|&b| b == 0) {
             return Err(DataError::NotText { offset });
         }
@@ -509,6 +563,14 @@ impl<const D: usize, F: Float> Dataset<D, F> {
             && (several_numbers(&first_name) || numpy_header)
         {
             return Err(DataError::Separator { separator: ' ' });
+        }
+        // One column too many, the first named as a counter and counting the rows: the row
+        // id is the extra column, and what to drop.
+        if header.columns == D + 2
+            && names_a_counter(&first_bare)
+            && first_column_counts_rows(bytes)
+        {
+            return Err(DataError::RowIdColumn { name: first_bare });
         }
         if header.columns != D + 1 {
             return Err(DataError::HeaderWidth {
@@ -713,6 +775,29 @@ fn count_rows<F: Float>(values: impl Iterator<Item = F> + Clone) -> bool {
             .all(|(i, v)| v == F::from_usize(i + base))
     };
     values.clone().nth(1).is_some() && (from(0) || from(1))
+}
+
+/// Whether the first field of every row below the header counts the rows ([`count_rows`]);
+/// false for text that does not parse.
+fn first_column_counts_rows(bytes: &[u8]) -> bool {
+    let mut csv = CsvRecords::new(bytes);
+    let mut ids: Vec<f64> = Vec::new();
+    if !matches!(csv.next_header(|_, _| Ok(())), Ok(Some(_))) {
+        return false;
+    }
+    loop {
+        let record = csv.next_record(|_, column, text| {
+            if column == 1 {
+                ids.push(text.trim().parse().unwrap_or(f64::NAN));
+            }
+            Ok(())
+        });
+        match record {
+            Ok(Some(_)) => {}
+            Ok(None) => return count_rows(ids.into_iter()),
+            Err(_) => return false,
+        }
+    }
 }
 
 /// The first line after the header that holds anything, as text (`None` when there is none,
@@ -1119,6 +1204,23 @@ impl<X: StandardizerInput<D, F>, const D: usize, F: Float> crate::describe::Desc
     for Standardizer<D, F>
 {
     const FITTED_PARAMS: usize = 2 * D;
+}
+
+/// Its tensors for safetensors, as a PyTorch module that standardises its input keeps them
+/// (`self.register_buffer("mean", ..)`, then `"std"`, each of `D` values, and a forward pass
+/// of `(x - self.mean) / self.std`): such a module's file, its layers named one by one, reads
+/// into `(Standardizer<D>, Linear<D, H>, ...)` with `Naming::Layers(&["", "fc1", ...])`, the
+/// empty name for the buffers at the module's top level. A fitted standardizer in front of a
+/// model saves with it the same way.
+impl<const D: usize, F> crate::io::Tensors for Standardizer<D, F> {
+    fn tensors(layer: &mut dyn FnMut(&'static str, &[crate::io::TensorShape])) {
+        use crate::io::TensorShape;
+        let (mean, std) = (
+            TensorShape::new("mean", &[D]),
+            TensorShape::new("std", &[D]),
+        );
+        layer(core::any::type_name::<Self>(), &[mean, std]);
+    }
 }
 
 /// For saving and loading with [`io`](crate::io); no optimizer should update it.

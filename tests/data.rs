@@ -609,6 +609,32 @@ fn files_written_by_other_tools_are_named_for_what_they_hold() {
             assert!(!err.to_string().contains("index_col"), "{err}");
         }
     }
+    // One column too many for the model: the id is the column too many, and named so.
+    for name in ["id", "index"] {
+        let err = Dataset::<2>::from_csv(&format!("{name},a,b,y\n0,1,2,0\n1,3,4,1\n")).unwrap_err();
+        assert_eq!(err, DataError::RowIdColumn { name: name.into() }, "{err}");
+    }
+    // Unless it does not count the rows, or the width is off by more.
+    assert_eq!(
+        Dataset::<2>::from_csv("id,a,b,y\n7,1,2,0\n3,3,4,1\n"),
+        Err(DataError::HeaderWidth {
+            expected: 3,
+            found: 4
+        })
+    );
+    assert_eq!(
+        Dataset::<1>::from_csv("id,a,b,y\n0,1,2,0\n1,3,4,1\n"),
+        Err(DataError::HeaderWidth {
+            expected: 2,
+            found: 4
+        })
+    );
+    // A boolean target, as pandas writes a column of `bool`.
+    let err = Dataset::<1>::from_csv("x,y\n1,True\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 2, column 2: the target \"True\" is a boolean, not a number; a classifier's target is a class index (write it as 0 or 1, as pandas' `astype(int)` does)"
+    );
     // A feature named so, whose values do not count the rows, is read; so is one row.
     assert!(Dataset::<2>::from_csv("index,x,y\n5.2,1,0\n7.1,2,1\n").is_ok());
     assert!(Dataset::<2>::from_csv("id,x,y\n0,1,0\n2,2,1\n").is_ok());
@@ -789,4 +815,42 @@ fn a_scaler_in_front_of_a_model_runs_on_raw_features() {
     // A standardizer of no features passes its empty rows on.
     let none = Standardizer::<0>::fit(&[]);
     assert_eq!(none.infer(&[[0.0f32; 0]; 2]), [[0.0f32; 0]; 2]);
+}
+
+/// A compressed file or an archive (pandas compresses a file named `.gz`; a spreadsheet's
+/// `.xlsx` is a zip) is named as what it is, with what to do, not as binary data.
+#[test]
+fn compressed_files_and_archives_are_named_as_such() {
+    // `gzip.compress(b"a,b,y\n1,2,0\n", mtime=0)`, as Python writes it.
+    let gzip: [u8; 32] = [
+        31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 75, 212, 73, 210, 169, 228, 50, 212, 49, 210, 49, 224, 2,
+        0, 89, 205, 237, 125, 12, 0, 0, 0,
+    ];
+    let err = Dataset::<2>::from_csv_bytes(&gzip).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the file is gzip-compressed data (`.gz`), not CSV text: decompress it first (pandas compresses a file whose name ends in `.gz`, `.xz`, `.zst` or `.bz2`: write it to a name ending in `.csv`)"
+    );
+    for (start, format) in [
+        (&b"BZh91AY&SY\x16\xc7"[..], "bzip2-compressed data (`.bz2`)"),
+        (b"\xfd7zXZ\x00\x00\x04", "xz-compressed data (`.xz`)"),
+        (b"\x28\xb5\x2f\xfd\x00", "zstd-compressed data (`.zst`)"),
+        (
+            b"PK\x03\x04\x14\x00",
+            "a zip archive (`.zip`, or a spreadsheet's `.xlsx`)",
+        ),
+    ] {
+        let err = Dataset::<2>::from_csv_bytes(start).unwrap_err();
+        assert_eq!(err, DataError::Compressed { format });
+    }
+    let zip = Dataset::<2>::from_csv_bytes(b"PK\x03\x04\x14\x00").unwrap_err();
+    assert!(
+        zip.to_string().ends_with(
+            "extract the CSV file from it (or, from a spreadsheet, save the sheet as \"CSV UTF-8\")"
+        ),
+        "{zip}"
+    );
+    // A column whose name begins as bzip2's magic does is a name.
+    let data = Dataset::<1>::from_csv("BZh9,y\n1,0\n").unwrap();
+    assert_eq!(data.features, vec![[1.0]]);
 }

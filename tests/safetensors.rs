@@ -850,6 +850,12 @@ fn a_lone_linear_reads_and_writes_pytorchs_names_with_an_empty_layer_name() {
     ];
     let file = reference_file(&tensors);
     let mut model = Linear::<3, 4>::ZERO;
+    // Read with `nn.Sequential`'s names, the error says which naming reads it.
+    let err = st::load(&file, &mut model).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `0.weight` is missing (layer 0, `Linear<3, 4>`, needs it), and the file holds `weight`, a lone module's own tensor, without a module name (a lone `nn.Linear` saved by itself): read it with `Naming::Layers(&[\"\"])`, the empty name"
+    );
     st::load_named(&file, &mut model, Naming::Layers(&[""])).unwrap();
     assert_eq!(model, n);
     let written = st::to_bytes_named(&n, Naming::Layers(&[""])).unwrap();
@@ -998,7 +1004,7 @@ fn tied_weights_follow_the_aliases_save_model_writes() {
     )
     .unwrap_err();
     assert!(
-        matches!(&err, SafetensorsError::Extra { name } if name.as_str() == "junk"),
+        matches!(&err, SafetensorsError::TopLevel { name } if name.as_str() == "junk"),
         "{err:?}"
     );
     // The shared weight stored under a name of neither layer, both layers' names aliases of

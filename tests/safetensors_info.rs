@@ -326,3 +326,53 @@ fn numbered_layers_are_listed_in_their_numbers_order_and_others_are_flagged() {
         ],
     );
 }
+
+#[test]
+fn a_modules_own_mean_and_std_are_a_standardizer_in_front() {
+    // `register_buffer("mean", ..)`, `register_buffer("std", ..)`, then `fc1` and `fc2`.
+    let report = reports(
+        &[
+            ("mean", &[4]),
+            ("std", &[4]),
+            ("fc1.weight", &[16, 4]),
+            ("fc1.bias", &[16]),
+            ("fc2.weight", &[3, 16]),
+            ("fc2.bias", &[3]),
+        ],
+        &[
+            "type Model = (\n    typed_nn::data::Standardizer<4>, // `mean` and `std`, the module's own",
+            "safetensors::load_named(&bytes, &mut model, Naming::Layers(&[\"\", \"fc1\", \"fc2\"]))",
+        ],
+    );
+    assert!(!report.contains("atch normalisation"), "{report}");
+    // Under an nn.Sequential attribute, each layer named by its path.
+    reports(
+        &[
+            ("mean", &[4]),
+            ("std", &[4]),
+            ("net.0.weight", &[16, 4]),
+            ("net.0.bias", &[16]),
+            ("net.2.weight", &[3, 16]),
+            ("net.2.bias", &[3]),
+        ],
+        &["Naming::Layers(&[\"\", \"net.0\", \"net.2\"]))"],
+    );
+}
+
+#[test]
+fn a_modules_own_tensors_are_not_offered_as_left_out_safely() {
+    // A temperature the module's forward pass may divide the logits by.
+    reports(
+        &[
+            ("temperature", &[1]),
+            ("0.weight", &[8, 4]),
+            ("0.bias", &[8]),
+            ("2.weight", &[3, 8]),
+            ("2.bias", &[3]),
+        ],
+        &[
+            "The module's own, under none of its layers: temperature. If its forward pass computes with them, the model above computes something else",
+            "safetensors::load_part(&bytes, &mut model, Naming::Sequential)",
+        ],
+    );
+}

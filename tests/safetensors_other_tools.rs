@@ -431,3 +431,145 @@ fn a_normalisation_among_layers_named_one_by_one_is_refused_even_in_part() {
     st::load_part(&owned(both), &mut encoder, naming).unwrap();
     assert_eq!(encoder, (first, ReLU, second.clone()));
 }
+
+/// A PyTorch module that standardises its input with buffers of its own,
+/// `register_buffer("mean", ..)` and `register_buffer("std", ..)`, before `fc1` and `fc2`.
+fn standardising_module(
+    scaler: &typed_nn::data::Standardizer<3>,
+    fc1: &Linear<3, 4>,
+    fc2: &Linear<4, 2>,
+) -> Vec<u8> {
+    let flat = |w: &[[f32; 3]; 4]| w.iter().flatten().copied().collect::<Vec<_>>();
+    file(&[
+        ("fc1.weight", vec![4, 3], flat(&fc1.weight)),
+        ("fc1.bias", vec![4], fc1.bias.to_vec()),
+        (
+            "fc2.weight",
+            vec![2, 4],
+            fc2.weight.iter().flatten().copied().collect(),
+        ),
+        ("fc2.bias", vec![2], fc2.bias.to_vec()),
+        ("mean", vec![3], scaler.mean.to_vec()),
+        ("std", vec![3], scaler.std.to_vec()),
+    ])
+}
+
+#[test]
+fn a_modules_own_mean_and_std_read_into_a_standardizer_in_front() {
+    use typed_nn::data::Standardizer;
+    let scaler = Standardizer::fit(&[[1.0, -2.0, 30.0], [3.0, 5.0, 10.0], [0.5, 1.0, 20.0]]);
+    let (fc1, fc2) = (random::<3, 4>(5), random::<4, 2>(6));
+    let bytes = standardising_module(&scaler, &fc1, &fc2);
+    let mut net = (
+        Standardizer::<3>::ZERO,
+        Linear::<3, 4>::ZERO,
+        ReLU,
+        Linear::<4, 2>::ZERO,
+    );
+    st::load_named(&bytes, &mut net, Naming::Layers(&["", "fc1", "fc2"])).unwrap();
+    assert_eq!(net, (scaler.clone(), fc1.clone(), ReLU, fc2.clone()));
+    // It computes the module's forward pass: the layers on the standardised input.
+    let raw = [2.0, 0.0, 25.0];
+    let expected = (fc1.clone(), ReLU, fc2.clone()).infer(&scaler.transform(&raw));
+    assert_eq!(net.infer(&raw), expected);
+    // Written with the same names, the file holds the same tensors.
+    let written = st::to_bytes_named(&net, Naming::Layers(&["", "fc1", "fc2"])).unwrap();
+    let mut back = (
+        Standardizer::<3>::ZERO,
+        Linear::<3, 4>::ZERO,
+        ReLU,
+        Linear::<4, 2>::ZERO,
+    );
+    st::load(&written, &mut back).unwrap_err();
+    st::load_named(&written, &mut back, Naming::Layers(&["", "fc1", "fc2"])).unwrap();
+    assert_eq!(back, net);
+    // A tensor of the module's own beyond them falls under the standardizer's empty name.
+    let mut stepped = standardising_module(&scaler, &fc1, &fc2);
+    stepped = {
+        let header = st::Header::parse(&stepped).unwrap();
+        let mut tensors: Vec<(String, Vec<usize>, Vec<f32>)> = Vec::new();
+        header.for_each(|t| {
+            let values = t
+                .data
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes(b.try_into().unwrap()));
+            let shape = t.shape.as_slice().iter().map(|&d| d as usize).collect();
+            tensors.push((t.name.to_string(), shape, values.collect()));
+        });
+        tensors.push(("step".into(), vec![], vec![1.0]));
+        let views: Vec<(&str, Vec<usize>, Vec<f32>)> = tensors
+            .iter()
+            .map(|(n, s, v)| (n.as_str(), s.clone(), v.clone()))
+            .collect();
+        file(&views)
+    };
+    let err = st::load_named(&stepped, &mut back, Naming::Layers(&["", "fc1", "fc2"])).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "tensor `step` falls under layer 0, `Standardizer<3>`, which reads only its `mean` and `std`"
+        ),
+        "{err}"
+    );
+    // With `nn.Sequential`'s names the scaler is layer 0: `0.mean`, `0.std`.
+    let sequential = st::to_bytes(&net).unwrap();
+    let header = st::Header::parse(&sequential).unwrap();
+    for name in ["0.mean", "0.std", "1.weight", "3.bias"] {
+        assert!(header.find(name).unwrap().is_some(), "{name}");
+    }
+}
+
+/// Read without the scaler, the module's own tensors are named as what they are, with the
+/// way to read them: they may act before the model's first layer, where reading the layers
+/// as a part of the network would compute something else.
+#[test]
+fn a_modules_own_tensors_are_named_as_its_own_not_as_a_layer_beyond_the_models() {
+    use typed_nn::data::Standardizer;
+    let scaler = Standardizer::fit(&[[1.0, -2.0, 30.0], [3.0, 5.0, 10.0]]);
+    let bytes = standardising_module(&scaler, &random(7), &random(8));
+    let mut net = (Linear::<3, 4>::ZERO, ReLU, Linear::<4, 2>::ZERO);
+    let err = st::load_named(&bytes, &mut net, Naming::Layers(&["fc1", "fc2"])).unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::TopLevel { name } if name.as_str() == "mean"),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.starts_with("tensor `mean` is the saved module's own, under none of its layers"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "`(Standardizer<D>, Linear<D, H>, ...)`, with `Naming::Layers(&[\"\", ...])`"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("load_part"), "{message}");
+    // A step count saved beside a Sequential's weights, a tensor of no dimension.
+    let layer = random::<3, 4>(9);
+    let counted = file(&[
+        (
+            "0.weight",
+            vec![4, 3],
+            layer.weight.iter().flatten().copied().collect(),
+        ),
+        ("0.bias", vec![4], layer.bias.to_vec()),
+        ("step", vec![], vec![100.0]),
+    ]);
+    let err = st::load(&counted, &mut (Linear::<3, 4>::ZERO,)).unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::TopLevel { name } if name.as_str() == "step"),
+        "{err:?}"
+    );
+    // A tensor under a module the model does not have stays a layer beyond the model's.
+    let headed = file(&[
+        (
+            "0.weight",
+            vec![4, 3],
+            layer.weight.iter().flatten().copied().collect(),
+        ),
+        ("0.bias", vec![4], layer.bias.to_vec()),
+        ("head.weight", vec![1, 4], vec![1.0; 4]),
+    ]);
+    let err = st::load(&headed, &mut (Linear::<3, 4>::ZERO,)).unwrap_err();
+    assert!(matches!(&err, SafetensorsError::Extra { .. }), "{err:?}");
+}

@@ -321,6 +321,17 @@ pub enum SafetensorsError {
         /// The tensor.
         name: Name,
     },
+    /// The file holds a tensor at its top level, under none of its modules, that the model
+    /// has no place for (with an allocator; without one it is [`Extra`](Self::Extra)): a
+    /// buffer or parameter registered on the saved module itself (an input normalisation's
+    /// `mean` and `std`, a temperature) or a value saved beside the weights (a step count).
+    /// Unlike a layer beyond the model's last, it may act anywhere in the module's forward
+    /// pass, before the model's first layer too, so that reading the model as a part of the
+    /// file's network ([`load_part`](super::load_part)) is not offered as a way out.
+    TopLevel {
+        /// The tensor.
+        name: Name,
+    },
     /// A tensor has another shape than its layer.
     Shape {
         /// The tensor.
@@ -553,6 +564,16 @@ impl Display for SafetensorsError {
                 let slashes = first.as_str().contains('/') && !first.as_str().contains('.');
                 match prefix.filter(|_| cfg!(feature = "alloc")) {
                     Some(prefix) => prefix_hint(f, prefix, name.as_str()),
+                    // A lone module's own tensors, `weight` (or `kernel`) without a module
+                    // name: a lone `nn.Linear` saved by itself, whose names are the empty one's.
+                    None if cfg!(feature = "alloc")
+                        && layer.0 == 0
+                        && matches!(first.as_str(), "weight" | "kernel") =>
+                    {
+                        f.write_str(
+                            ", a lone module's own tensor, without a module name (a lone `nn.Linear` saved by itself): read it with `Naming::Layers(&[\"\"])`, the empty name",
+                        )
+                    }
                     None if slashes && cfg!(feature = "alloc") => f.write_str(
                         ": the file joins the parts of its names with `/`, and `Naming` joins them with `.`: save the names with `.` (Flax: `flatten_dict(variables, sep=\".\")`; Keras: `w.path.replace(\"/\", \".\")`)",
                     ),
@@ -586,6 +607,12 @@ impl Display for SafetensorsError {
                 Short(layer.1),
                 batch_norm_hint(name)
             ),
+            Unread { name, layer, .. } if layer.1.contains("Standardizer<") => write!(
+                f,
+                "tensor `{name}` falls under layer {}, `{}`, which reads only its `mean` and `std`: the file's module computes with more than the model would; if the tensor is not one it computes with (a count, a setting), remove it from the file",
+                layer.0,
+                Short(layer.1)
+            ),
             Unread { name, layer, .. } => write!(
                 f,
                 "tensor `{name}` falls under layer {}, `{}`, which reads only its weight and bias: the file's layer there is of another kind, or holds more than the weight and bias the model would compute with (a weight split in two, an average of past weights); if the tensor is not one the layer computes with, remove it from the file",
@@ -607,6 +634,10 @@ impl Display for SafetensorsError {
                 f,
                 "tensor `{name}` belongs to no layer of the model: the file's network holds more than the model (another layer, or a layer after the model's last), and the model would compute something else{}; if the model is meant to be part of the file's network (its first layers, or one of its modules), `io::safetensors::load_part` reads that part",
                 batch_norm_hint(name)
+            ),
+            TopLevel { name } => write!(
+                f,
+                "tensor `{name}` is the saved module's own, under none of its layers (a buffer or parameter registered on the module itself, as an input normalisation's `mean` and `std`, or a value saved beside the weights, as a step count), and the model has no place for it. If the module computes with it, the model would compute something else: a standardisation of the input, `(x - mean) / std`, reads into a `data::Standardizer` in front of the model's layers (`(Standardizer<D>, Linear<D, H>, ...)`, with `Naming::Layers(&[\"\", ...])`, the empty name first for the module's own `mean` and `std`); if it does not (a count, a setting), remove it from the file"
             ),
             Shape {
                 name,

@@ -904,6 +904,12 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             }
         });
         if let Some(name) = extra {
+            // A name without a module path: the saved module's own tensor, which may act
+            // before the model's layers as well as after them.
+            #[cfg(feature = "alloc")]
+            if !name.as_str().contains('.') {
+                return Err(SafetensorsError::TopLevel { name });
+            }
             return Err(SafetensorsError::Extra { name });
         }
     }
