@@ -1585,3 +1585,21 @@ fn shifts_names_and_shapes_say_what_to_change() {
         "tensor `0.bias` has shape [1, 4]; layer 0, `Linear<3, 4>`, expects [4] (the same values in another shape: save it reshaped, `.reshape(4)`)"
     );
 }
+
+/// `Naming::Layers` given nn.Sequential's indices counted over the Linears alone (`0`, `1`
+/// for `0`, `2`): the error shows the weight the file holds that no layer reads.
+#[test]
+fn layers_named_by_counting_linears_show_the_files_weight() {
+    let n = net(21);
+    let file = st::to_bytes(&n).unwrap();
+    let mut model = Net::ZERO;
+    let err = st::load_named(&file, &mut model, Naming::Layers(&["0", "1"])).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("tensor `1.weight` is missing (layer 2, `Linear<4, 2>`, needs it), and the file holds `2.weight`"),
+        "{err}"
+    );
+    assert_eq!(model, Net::ZERO);
+    st::load_named(&file, &mut model, Naming::Layers(&["0", "2"])).unwrap();
+    assert_eq!(model, n);
+}

@@ -544,6 +544,15 @@ fn a_modules_own_tensors_are_named_as_its_own_not_as_a_layer_beyond_the_models()
         "{message}"
     );
     assert!(!message.contains("load_part"), "{message}");
+    // Read as a part, the layers alone would leave the standardisation out: refused too.
+    let err = st::load_part(&bytes, &mut net, Naming::Layers(&["fc1", "fc2"])).unwrap_err();
+    assert!(
+        matches!(&err, SafetensorsError::TopLevel { name } if name.as_str() == "mean"),
+        "{err:?}"
+    );
+    // A part that does not start at the input (the second layer alone) reads.
+    let mut second = Linear::<4, 2>::ZERO;
+    st::load_part(&bytes, &mut second, Naming::Layers(&["fc2"])).unwrap();
     // A step count saved beside a Sequential's weights, a tensor of no dimension.
     let layer = random::<3, 4>(9);
     let counted = file(&[

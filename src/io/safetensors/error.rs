@@ -327,7 +327,9 @@ pub enum SafetensorsError {
     /// `mean` and `std`, a temperature) or a value saved beside the weights (a step count).
     /// Unlike a layer beyond the model's last, it may act anywhere in the module's forward
     /// pass, before the model's first layer too, so that reading the model as a part of the
-    /// file's network ([`load_part`](super::load_part)) is not offered as a way out.
+    /// file's network ([`load_part`](super::load_part)) is not offered as a way out; and
+    /// `load_part` refuses a top-level `mean` and `std` of the width of the model's input
+    /// too, a standardisation of its input that it would leave out.
     TopLevel {
         /// The tensor.
         name: Name,

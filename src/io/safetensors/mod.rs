@@ -718,7 +718,11 @@ pub fn load_named<F: Float, M: Params<F> + Tensors>(
 /// A tensor under the name of one of the model's own layers that the layer does not read is
 /// still refused ([`SafetensorsError::Unread`]): `1.running_mean` where the model's layer 1 is
 /// an activation is a normalisation the model lacks, and the Linears around it alone would
-/// compute something else. In a file of the reference writer's, a tensor of any dtype the
+/// compute something else. So is (with an allocator) a `mean` and a `std` of the module's
+/// own, at the file's top level, of the width of the model's input: a standardisation of
+/// the input, which the model would leave out ([`SafetensorsError::TopLevel`]; a
+/// [`Standardizer`](crate::data::Standardizer) in front of the model reads them). In a file
+/// of the reference writer's, a tensor of any dtype the
 /// format defines may sit beside the model's (complex, 8-, 6- and 4-bit floats included).
 ///
 /// ```
@@ -827,6 +831,15 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                         }
                     }
                     (None, _) if is_bias => SafetensorsError::NoBias { name, layer },
+                    // Layers named one by one, and a weight of the file that none of them
+                    // reads: shown, as the name the user most likely meant (`2.weight` for
+                    // `Layers(&["0", "1"])`, nn.Sequential counting its activations).
+                    (None, _) if matches!(naming, Naming::Layers(_)) => {
+                        match unread_weight(&header, &unclaimed) {
+                            Some(first) => SafetensorsError::NamedOtherwise { name, layer, first },
+                            None => SafetensorsError::Missing { name, layer },
+                        }
+                    }
                     (None, _) => SafetensorsError::Missing { name, layer },
                 },
             );
@@ -883,6 +896,12 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
     if header.len() != direct
         && let Some(err) = normalisation_among(&header, naming, &unclaimed)
     {
+        return Err(err);
+    }
+    // An input standardisation the file's module keeps as its own `mean` and `std`: read as
+    // a part, the model would leave out what comes before its first layer.
+    #[cfg(feature = "alloc")]
+    if PART && let Some(err) = input_standardisation::<M>(&header, &unclaimed) {
         return Err(err);
     }
     // A tensor under one of the model's layers that the layer does not read: another kind of
@@ -982,6 +1001,53 @@ fn normalisation_among(
             });
         }
     });
+    found
+}
+
+/// The saved module's own `mean` and `std` at the file's top level, unread by the model, of
+/// the width of the model's input (its first tensor of two dimensions, `[out, in]`): a
+/// standardisation of the input, as a PyTorch module keeps it in buffers, which the model
+/// would leave out ([`SafetensorsError::TopLevel`], naming `mean`).
+#[cfg(feature = "alloc")]
+fn input_standardisation<M: Tensors>(
+    header: &Header<'_>,
+    unclaimed: &dyn Fn(&TensorInfo<'_>) -> bool,
+) -> Option<SafetensorsError> {
+    let mut width = None;
+    M::tensors(&mut |_, tensors| {
+        for t in tensors {
+            if let (None, &[_, input]) = (width, t.dims()) {
+                width = Some(input as u64);
+            }
+        }
+    });
+    let width = width?;
+    let of_input = |name: &str| {
+        header
+            .find(name)
+            .ok()
+            .flatten()
+            .is_some_and(|t| unclaimed(&t) && t.shape.as_slice() == [width])
+    };
+    (of_input("mean") && of_input("std")).then(|| {
+        let mut name = Name::new();
+        name.push_str("mean");
+        SafetensorsError::TopLevel { name }
+    })
+}
+
+/// The file's first weight (or kernel) that no layer of the model reads; none without an
+/// allocator, whose firmware is spared the search.
+fn unread_weight(header: &Header<'_>, unclaimed: &dyn Fn(&TensorInfo<'_>) -> bool) -> Option<Name> {
+    let mut found = None;
+    if cfg!(feature = "alloc") {
+        header.for_each(|t| {
+            let weight = t.name.ends_with("weight") || t.name.ends_with("kernel");
+            if found.is_none() && weight && unclaimed(t) {
+                found = Some(t.name.name());
+            }
+        });
+    }
     found
 }
 
