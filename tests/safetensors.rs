@@ -231,7 +231,7 @@ fn missing_extra_and_non_finite_tensors_are_refused() {
     let t = net_tensors(&n);
     assert_eq!(
         refused(&reference_file(&t[..2])),
-        "tensor `2.weight` is missing; layer 2, `Linear<4, 2>`, needs it"
+        "tensor `2.weight` is missing (layer 2, `Linear<4, 2>`, needs it), and the model's earlier layers read every tensor of the file: the file's network ends before this layer, and the model has more layers than it (take them out of the model, or save the file from the network that has them)"
     );
     // A weight without its bias: PyTorch's `bias=False`.
     assert_eq!(
@@ -1540,7 +1540,7 @@ fn shifts_names_and_shapes_say_what_to_change() {
     );
     assert!(model == TooMany::ZERO);
     // A tensor a layer of the model reads is no sign of a shift: `0.weight` of another
-    // model's first layer is that layer's, and `3.weight` is simply missing.
+    // model's first layer is that layer's, and `3.weight` is past the file's last layer.
     type Deeper = (Linear<3, 4>, ReLU, Linear<4, 2>, Linear<2, 2>);
     let err = st::load_part(
         &reference_file(&net_tensors(&n)),
@@ -1549,7 +1549,7 @@ fn shifts_names_and_shapes_say_what_to_change() {
     )
     .unwrap_err();
     assert!(
-        matches!(err, SafetensorsError::Missing { layer: (3, _), .. }),
+        matches!(err, SafetensorsError::PastTheFile { layer: (3, _), .. }),
         "{err:?}"
     );
     // A name for each layer, activations too: the count is what is wrong.

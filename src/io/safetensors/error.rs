@@ -220,6 +220,15 @@ pub enum SafetensorsError {
         /// The layer that holds it (counted from 0) and its type.
         layer: (usize, &'static str),
     },
+    /// A tensor the model needs is not in the file, whose every tensor the model's earlier
+    /// layers read: the model has more layers than the file's network (with an allocator;
+    /// without one it is [`Missing`](Self::Missing)).
+    PastTheFile {
+        /// The tensor.
+        name: Name,
+        /// The layer that holds it (counted from 0) and its type.
+        layer: (usize, &'static str),
+    },
     /// A tensor the model needs is not in the file, which holds it a few layers later: the
     /// file's network has layers without parameters (`nn.Dropout`) that the model lacks,
     /// which shift its indices. Put an [`Identity`](crate::Identity) in the model there.
@@ -511,6 +520,12 @@ impl Display for SafetensorsError {
             Missing { name, layer } => write!(
                 f,
                 "tensor `{name}` is missing; layer {}, `{}`, needs it",
+                layer.0,
+                Short(layer.1)
+            ),
+            PastTheFile { name, layer } => write!(
+                f,
+                "tensor `{name}` is missing (layer {}, `{}`, needs it), and the model's earlier layers read every tensor of the file: the file's network ends before this layer, and the model has more layers than it (take them out of the model, or save the file from the network that has them)",
                 layer.0,
                 Short(layer.1)
             ),

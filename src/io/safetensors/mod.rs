@@ -840,6 +840,12 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
                             None => SafetensorsError::Missing { name, layer },
                         }
                     }
+                    // Every tensor of the file read, by the layers before this one.
+                    (None, _)
+                        if cfg!(feature = "alloc") && direct > 0 && direct == header.len() =>
+                    {
+                        SafetensorsError::PastTheFile { name, layer }
+                    }
                     (None, _) => SafetensorsError::Missing { name, layer },
                 },
             );
