@@ -99,7 +99,7 @@ const fn product_is(a: usize, b: usize, c: usize, n: usize) -> bool {
 #[diagnostic::on_unimplemented(
     message = "shape mismatch: `Flatten<{N}>` cannot take input `{Self}`",
     label = "`Flatten<{N}>` takes an image `[[F; C]; R]` or a batch of them, with R * C == {N}",
-    note = "for an image with channels, `[[[F; C]; R]; D]`, use `FlattenChannels<N>`"
+    note = "for an image with channels, `[[[F; C]; R]; D]`, use `FlattenChannels<N>`; flat rows `[F; N]` need no `Flatten` (leave it out, or put `Identity` in its place, as for PyTorch's `nn.Flatten` before a `Linear`)"
 )]
 pub trait FlattenInput<const N: usize>: Tensor {
     /// The flattened sample or batch: `[F; N]` or `[[F; N]; B]`.
