@@ -190,18 +190,15 @@ pub enum DataError {
 /// pipe is read to, at least, before a zero byte ends it).
 const SNIFF_BYTES: usize = 256;
 
-/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or, read as 16-bit units in
-/// either byte order, a first [`SNIFF_BYTES`] that hold a separator or a line break (a comma,
-/// a tab, a semicolon, `\n` or `\r`: one unit, its high byte zero, which no UTF-8 text
-/// holds), no zero unit, and nothing but valid UTF-16. Names of any script pass: a CJK
-/// character whose code ends in a zero byte (一, U+4E00) is a unit like any other.
 /// What a compressed file or an archive is, by its first bytes (their formats' magic numbers;
-/// bzip2's with its block header, `1AY&SY`, since `BZh` alone may begin a column's name).
+/// bzip2's with its block header, `1AY&SY`, since `BZh` alone may begin a column's name),
+/// named as the safetensors reader names them.
 fn compressed(bytes: &[u8]) -> Option<&'static str> {
+    use crate::io::safetensors::COMPRESSED;
     match bytes {
-        [0x1f, 0x8b, ..] => Some("gzip-compressed data (`.gz`)"),
-        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Some("xz-compressed data (`.xz`)"),
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd-compressed data (`.zst`)"),
+        [0x1f, 0x8b, ..] => Some(COMPRESSED[0]),
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Some(COMPRESSED[1]),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some(COMPRESSED[2]),
         [
             b'B',
             b'Z',
@@ -214,12 +211,17 @@ fn compressed(bytes: &[u8]) -> Option<&'static str> {
             b'S',
             b'Y',
             ..,
-        ] => Some("bzip2-compressed data (`.bz2`)"),
+        ] => Some(COMPRESSED[3]),
         [b'P', b'K', 3, 4, ..] => Some("a zip archive (`.zip`, or a spreadsheet's `.xlsx`)"),
         _ => None,
     }
 }
 
+/// Whether `bytes` begin as UTF-16 text: a byte-order mark, or, read as 16-bit units in
+/// either byte order, a first [`SNIFF_BYTES`] that hold a separator or a line break (a comma,
+/// a tab, a semicolon, `\n` or `\r`: one unit, its high byte zero, which no UTF-8 text
+/// holds), no zero unit, and nothing but valid UTF-16. Names of any script pass: a CJK
+/// character whose code ends in a zero byte (一, U+4E00) is a unit like any other.
 fn is_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return true;
@@ -564,9 +566,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         {
             return Err(DataError::Separator { separator: ' ' });
         }
-        // One column too many, the first named as a counter and counting the rows: the row
-        // id is the extra column, and what to drop.
-        if header.columns == D + 2
+        // A first column named as a counter whose values count the rows: a row id, which would
+        // be read as a feature at the model's width, and is the column too many at one more.
+        if (header.columns == D + 1 && D > 0 || header.columns == D + 2)
             && names_a_counter(&first_bare)
             && first_column_counts_rows(bytes)
         {
@@ -634,9 +636,6 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         }
         if data.is_empty() {
             return Err(DataError::NoSamples);
-        }
-        if D > 0 && names_a_counter(&first_bare) && count_rows(data.features.iter().map(|r| r[0])) {
-            return Err(DataError::RowIdColumn { name: first_bare });
         }
         Ok(data)
     }

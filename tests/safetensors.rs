@@ -797,7 +797,7 @@ fn a_tensor_under_a_layer_that_does_not_read_it_is_refused_even_in_part() {
     for err in refused_whole_and_in_part(&reference_file(&tensors)) {
         let SafetensorsError::Unread {
             layer: (1, _),
-            has_parameters: false,
+            reads: ["", "", ""],
             ..
         } = err
         else {
@@ -819,7 +819,7 @@ fn a_tensor_under_a_layer_that_does_not_read_it_is_refused_even_in_part() {
             err,
             SafetensorsError::Unread {
                 layer: (0, _),
-                has_parameters: true,
+                reads: ["weight", "bias", ""],
                 ..
             }
         ),
@@ -1484,7 +1484,7 @@ fn a_layer_norm_the_model_lacks_is_named_as_a_layer_with_parameters() {
             err,
             SafetensorsError::Unread {
                 layer: (1, _),
-                has_parameters: false,
+                reads: ["", "", ""],
                 ..
             }
         ),

@@ -506,7 +506,7 @@ fn a_modules_own_mean_and_std_read_into_a_standardizer_in_front() {
     let err = st::load_named(&stepped, &mut back, Naming::Layers(&["", "fc1", "fc2"])).unwrap_err();
     assert!(
         err.to_string().starts_with(
-            "tensor `step` falls under layer 0, `Standardizer<3>`, which reads only its `mean` and `std`"
+            "tensor `step` falls under layer 0, `Standardizer<3>`, which reads only `mean` and `std`: the file's module there computes with more than the model's layer would"
         ),
         "{err}"
     );

@@ -311,8 +311,10 @@ pub enum SafetensorsError {
         name: Name,
         /// The model's layer whose name it falls under (counted from 0) and its type.
         layer: (usize, &'static str),
-        /// Whether that layer has parameters of its own.
-        has_parameters: bool,
+        /// The names of that layer's first tensors, in order, up to three (`""` past its
+        /// last): `["weight", "bias", ""]` for a `Linear`, all empty for a layer without
+        /// parameters.
+        reads: [&'static str; 3],
     },
     /// A normalisation's tensor (PyTorch's `running_mean`, Flax's `scale` or `mean`, Keras's
     /// `gamma` or `moving_mean`, ...) in the module that holds the model's layers, read with
@@ -616,7 +618,7 @@ impl Display for SafetensorsError {
             Unread {
                 name,
                 layer,
-                has_parameters: false,
+                reads: ["", ..],
             } => write!(
                 f,
                 "tensor `{name}` falls under layer {}, `{}`, which has no parameters: the file's network has a layer with parameters there (a normalisation, a learned activation, ...), which this model would leave out and so compute something else{}",
@@ -624,18 +626,36 @@ impl Display for SafetensorsError {
                 Short(layer.1),
                 batch_norm_hint(name)
             ),
-            Unread { name, layer, .. } if layer.1.contains("Standardizer<") => write!(
-                f,
-                "tensor `{name}` falls under layer {}, `{}`, which reads only its `mean` and `std`: the file's module computes with more than the model would; if the tensor is not one it computes with (a count, a setting), remove it from the file",
-                layer.0,
-                Short(layer.1)
-            ),
-            Unread { name, layer, .. } => write!(
+            Unread {
+                name,
+                layer,
+                reads: ["weight", "bias", ""],
+            } => write!(
                 f,
                 "tensor `{name}` falls under layer {}, `{}`, which reads only its weight and bias: the file's layer there is of another kind, or holds more than the weight and bias the model would compute with (a weight split in two, an average of past weights); if the tensor is not one the layer computes with, remove it from the file",
                 layer.0,
                 Short(layer.1)
             ),
+            Unread {
+                name,
+                layer,
+                reads: [first, second, third],
+            } => {
+                write!(
+                    f,
+                    "tensor `{name}` falls under layer {}, `{}`, which reads only `{first}`",
+                    layer.0,
+                    Short(layer.1)
+                )?;
+                match (*second, *third) {
+                    ("", _) => {}
+                    (second, "") => write!(f, " and `{second}`")?,
+                    (second, _) => write!(f, ", `{second}`, ...")?,
+                }
+                f.write_str(
+                    ": the file's module there computes with more than the model's layer would; if the tensor is not one it computes with (a count, a setting), remove it from the file",
+                )
+            }
             Normalisation { name, module } => {
                 write!(f, "tensor `{name}` is a normalisation's, ")?;
                 if module.as_str().is_empty() {

@@ -755,8 +755,7 @@ fn nested_layer(header: &Header<'_>, first: &Name, ours: &Name) -> Option<Name> 
     let prefix = error::prefix_of(first.as_str(), ours.as_str())?;
     let mut other = None;
     header.for_each(|t| {
-        let weight = t.name.ends_with("weight") || t.name.ends_with("kernel");
-        if other.is_none() && weight && !t.name.starts_with(prefix) {
+        if other.is_none() && is_weight(t) && !t.name.starts_with(prefix) {
             other = Some(t.name.name());
         }
     });
@@ -796,8 +795,7 @@ fn read_tensors<F: Float, M: Params<F> + Tensors, const PART: bool>(
             let (mut first, mut weight) = (None, None);
             header.for_each(|t| {
                 first = first.or(Some(t.name));
-                let is_weight = t.name.ends_with("weight") || t.name.ends_with("kernel");
-                weight = weight.or(is_weight.then_some(t.name));
+                weight = weight.or(is_weight(t).then_some(t.name));
             });
             let first = weight.or(first).map(|n| n.name());
             let is_bias = shape.name == "bias" && weight_of == Some(layer.0);
@@ -1042,14 +1040,19 @@ fn input_standardisation<M: Tensors>(
     })
 }
 
+/// Whether a tensor's name makes it a layer's weight: `weight`, or `kernel` as Flax and Keras
+/// name it.
+fn is_weight(t: &TensorInfo<'_>) -> bool {
+    t.name.ends_with("weight") || t.name.ends_with("kernel")
+}
+
 /// The file's first weight (or kernel) that no layer of the model reads; none without an
 /// allocator, whose firmware is spared the search.
 fn unread_weight(header: &Header<'_>, unclaimed: &dyn Fn(&TensorInfo<'_>) -> bool) -> Option<Name> {
     let mut found = None;
     if cfg!(feature = "alloc") {
         header.for_each(|t| {
-            let weight = t.name.ends_with("weight") || t.name.ends_with("kernel");
-            if found.is_none() && weight && unclaimed(t) {
+            if found.is_none() && is_weight(t) && unclaimed(t) {
                 found = Some(t.name.name());
             }
         });
@@ -1162,18 +1165,14 @@ fn first_unread<M: Tensors>(
             unread = owner::<M>(naming, t.name).map(|owner| (t.name.name(), owner));
         }
     });
-    let (name, (layer, has_parameters)) = unread?;
-    Some(SafetensorsError::Unread {
-        name,
-        layer,
-        has_parameters,
-    })
+    let (name, (layer, reads)) = unread?;
+    Some(SafetensorsError::Unread { name, layer, reads })
 }
 
-/// A layer that owns a tensor's name: its index and type, and whether it has parameters.
-type Owner = ((usize, &'static str), bool);
+/// A layer that owns a tensor's name: its index and type, and its first tensors' names.
+type Owner = ((usize, &'static str), [&'static str; 3]);
 
-/// The layer of model `M` (its index and type, and whether it has parameters) under whose
+/// The layer of model `M` (its index and type, and its first tensors' names) under whose
 /// name the tensor `name` falls: `1.` for the model's layer 1 with [`Naming::Sequential`],
 /// `fc1.` for its first layer with parameters with `Naming::Layers(&["fc1", ..])` (which
 /// names no layer without parameters).
@@ -1192,7 +1191,8 @@ fn owner<M: Tensors>(naming: Naming<'_>, name: JsonStr<'_>) -> Option<Owner> {
             && let Ok(prefix) = naming.name(layer, with_params, "")
             && under(prefix.as_str())
         {
-            found = Some(((layer, ty), has_parameters));
+            let reads = [0, 1, 2].map(|i| tensors.get(i).map_or("", |t| t.name));
+            found = Some(((layer, ty), reads));
         }
         with_params += usize::from(has_parameters);
         layer += 1;
