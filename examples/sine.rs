@@ -1,7 +1,8 @@
 //! Universal approximation in practice: a 1-16-16-1 tanh network learns sin(x) on [0, 2 pi].
-//! Then it writes what the firmware needs: the weights as a byte image (`sine.bin`), and test
-//! inputs with this host's outputs for them (`sine_expected.bin`), which the device must
-//! reproduce.
+//! Then it writes what the firmware needs: the weights as a byte image (`sine.bin`) and as
+//! safetensors with PyTorch's names (`sine.safetensors`), the int8 model's image
+//! (`sine_int8.bin`), and test inputs with this host's outputs for them (`sine_expected.bin`,
+//! `sine_int8_expected.bin`), which the device must reproduce.
 //!
 //! Run: `cargo run --release --example sine -- firmware/weights` (the weights are trained from
 //! seed 11; `-- DIR SEED` trains from another, as the check below was measured).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every loader's fuzz target for SECONDS each (default 60) and prints the executions each
 # reached without a failure. Needs nightly and cargo-fuzz (`cargo install cargo-fuzz`).
-# The corpora grow in fuzz/corpus/<target>; only the seeds are committed.
+# Each run starts from a copy of the committed seeds in fuzz/corpus/<target>, in a temporary
+# directory that is removed afterwards: the committed corpora never change.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

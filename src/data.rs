@@ -460,10 +460,10 @@ impl<const D: usize, F: Float> Dataset<D, F> {
     /// (`label`, `target`, `class`, `y`, `species`, ...) while its last does not is refused
     /// ([`DataError::TargetFirst`]): its target would be read as a feature. A first row of pandas' default names `0,1,2,...` (a frame built from an
     /// array) is a header from three columns on; `0,1` could as well be a first sample, and
-    /// is refused ([`DataError::NumberedHeader`]). Blank lines are skipped. Every error names
-    /// its line (from 1) and
-    /// column (from 1): a field that is not a number, or not a finite one in `F`, a row or a
-    /// header of another width, and a file with a header and no samples.
+    /// is refused ([`DataError::NumberedHeader`]). Blank lines are skipped. An error in a field
+    /// (not a number, or not a finite one in `F`, missing, not UTF-8, an unclosed quote) names
+    /// its line and column (both from 1), a row of another width its line; a header of another
+    /// width and a file with a header and no samples are errors of their own.
     ///
     /// ```
     /// use typed_nn::data::{DataError, Dataset};
@@ -1064,26 +1064,29 @@ impl<const D: usize, F: Float> Standardizer<D, F> {
                 .zip(&mut mean)
                 .for_each(|(v, m)| *m += v.as_f64() / n);
         }
-        // Deviations are summed in units of the largest, so that features near f64's range
-        // (1e200) do not overflow their squares.
+        // Deviations are taken in halves (exact: a difference of halves cannot overflow, where
+        // one of a feature spanning -1.7e308 to 1.7e308 would) and summed in units of the
+        // largest, so that features near f64's range (1e200) do not overflow their squares.
+        let half_deviation = |v: &F, m: &f64| v.as_f64() / 2.0 - m / 2.0;
         let mut largest = [0.0f64; D];
         for row in features {
             for ((v, m), l) in row.iter().zip(&mean).zip(&mut largest) {
-                *l = l.max((v.as_f64() - m).abs());
+                *l = l.max(half_deviation(v, m).abs());
             }
         }
         let mut var = [0.0f64; D];
         for row in features {
             for (((v, m), s), &l) in row.iter().zip(&mean).zip(&mut var).zip(&largest) {
                 if l > 0.0 {
-                    let d = (v.as_f64() - m) / l;
+                    let d = half_deviation(v, m) / l;
                     *s += d * d / n;
                 }
             }
         }
-        // The standard deviation, back in the features' units.
+        // The standard deviation, back in the features' units (infinite past f64's range,
+        // which the scale below bounds).
         let deviation: [f64; D] =
-            core::array::from_fn(|i| num_traits::Float::sqrt(var[i]) * largest[i]);
+            core::array::from_fn(|i| num_traits::Float::sqrt(var[i]) * largest[i] * 2.0);
         Standardizer {
             // A constant feature's own value, so that it becomes exactly 0.
             mean: core::array::from_fn(|i| constant[i].unwrap_or(F::from_f64(mean[i]))),
@@ -1190,7 +1193,14 @@ where
         // Each row's features meet the means and deviations in turn (none at all for D = 0).
         let stats = self.mean.iter().zip(&self.std).cycle();
         for ((y, &v), (&m, &s)) in out.flat_mut().iter_mut().zip(x.flat()).zip(stats) {
-            *y = (v - m) / s;
+            let difference = v - m;
+            // A finite value and mean further apart than `F` holds (-3e38 from a mean of 1e38
+            // in f32) are divided first: the quotient is finite where the difference is not.
+            *y = if difference.is_finite() || !v.is_finite() {
+                difference / s
+            } else {
+                v / s - m / s
+            };
         }
     }
 

@@ -47,9 +47,10 @@ pub enum EvalError {
         /// The sample's index (0-based).
         sample: usize,
     },
-    /// The result is not finite though every output is: it overflows `f64` (outputs or
-    /// targets beyond about 1e154, whose squares overflow), or, for a loss, the model's
-    /// float type.
+    /// The result is not finite though every output is: it overflows `f64` (for [`mse`],
+    /// outputs or targets beyond about 1e154, whose squares overflow; for [`r_squared`],
+    /// which measures in units of the targets' spread, predictions off by more than about
+    /// 1e154 spreads), or, for a loss, the model's float type.
     Overflow,
     /// The model has one output: the argmax of one score is always class 0, so it classifies
     /// nothing. A single logit (trained with
@@ -228,8 +229,9 @@ fn two_classes<M: Classifier<X>, X>() -> Result<(), EvalError> {
 /// The fraction of samples that a model of one output classifies as their target does: a
 /// sample is predicted positive when the output is a logit `z > 0` (a probability
 /// `sigmoid(z)` above one half), or, for a model that ends in [`Sigmoid`](crate::Sigmoid)
-/// (followed by nothing but layers that pass values on, [`Identity`](crate::Identity) or
-/// [`Flatten`](crate::Flatten)), a probability above one half; and is positive when its
+/// (followed by nothing but layers that leave probabilities as they are:
+/// [`Identity`](crate::Identity), [`Flatten`](crate::Flatten), [`ReLU`](crate::ReLU) or
+/// [`LeakyReLU`](crate::LeakyReLU)), a probability above one half; and is positive when its
 /// target, a probability in `[0, 1]` as
 /// [`BinaryCrossEntropy`](crate::loss::BinaryCrossEntropy) takes, is above one half.
 ///
@@ -459,23 +461,32 @@ pub fn r_squared<M: Forward<X>, X>(
         };
         // Compared exactly: the mean of a constant 0.1 in f64 is not 0.1 to the last bit, and
         // the squares of those differences would make R^2 a number like -7e33.
-        let mut values = targets.iter().flat_map(|t| {
-            let flat = t.flat();
-            (0..flat.len() / row).map(move |r| flat[r * row + output])
-        });
-        let first = values.next();
-        if values.all(|v| Some(v) == first) {
+        let values = || {
+            targets.iter().flat_map(|t| {
+                let flat = t.flat();
+                (0..flat.len() / row).map(move |r| flat[r * row + output])
+            })
+        };
+        let first = values().next();
+        if values().all(|v| Some(v) == first) {
             return Err(EvalError::ConstantTarget { output });
         }
         let mean = targets.iter().map(column).sum::<f64>() / samples;
+        // Differences are squared in units of the largest deviation from the mean (R^2 does
+        // not depend on the unit), so that targets of 1e-170 do not square to zero, nor
+        // targets of 1e170 to infinity.
+        let unit = values()
+            .map(|v| (v.as_f64() - mean).abs())
+            .fold(0.0, f64::max);
         let (mut res, mut tot) = (0.0, 0.0);
         for (sample, (x, t)) in inputs.iter().zip(targets).enumerate() {
             let y = finite(sample, model.infer(x))?;
             let (y, t) = (y.flat(), t.flat());
             for r in 0..t.len() / row {
                 let (p, v) = (y[r * row + output].as_f64(), t[r * row + output].as_f64());
-                res += (v - p) * (v - p);
-                tot += (v - mean) * (v - mean);
+                let (miss, spread) = ((v - p) / unit, (v - mean) / unit);
+                res += miss * miss;
+                tot += spread * spread;
             }
         }
         total += 1.0 - res / tot;

@@ -104,8 +104,13 @@ impl GradCheck {
         let scale = 1f64.max(analytic.abs()).max(numeric.abs());
         let error = (analytic - numeric).abs() / scale;
         self.checked += 1;
-        // The first NaN stays: it is the one nearest its cause.
-        if (error.is_nan() && !self.worst_error.is_nan()) || error > self.worst_error {
+        // The first NaN stays: it is the one nearest its cause. The first gradient is recorded
+        // whatever its error, so that a check where every gradient agrees exactly still says
+        // where it looked.
+        if self.worst_at.is_none()
+            || (error.is_nan() && !self.worst_error.is_nan())
+            || error > self.worst_error
+        {
             *self = GradCheck {
                 worst_error: error,
                 worst_at: Some(at),

@@ -70,7 +70,8 @@
 //!
 //! ## Features
 //!
-//! - `std` (default): implies `alloc`; adds [`Dataset::load`](data::Dataset::load) from a file
+//! - `std` (default): implies `alloc`; adds files: [`Dataset::load`](data::Dataset::load),
+//!   [`io::save`] and [`io::load`], [`io::safetensors::save`], `save_named` and `load_file*`;
 //!   and, on x86-64, the run-time choice of AVX-512 or AVX2 kernels.
 //! - `parallel`: implies `std`; large layer passes and optimizer steps are split between two
 //!   threads of rayon's pool, when the pool that runs them has more than one (in a pool of
@@ -79,7 +80,9 @@
 //!   (`pool.install(|| trainer.step(..))`) for the full speed-up: from a thread outside it
 //!   each split is handed to the pool and back.
 //! - `alloc`: growable data sets ([`data`]): CSV parsing, the train/test split, standardisation;
-//!   models and training state built directly on the heap ([`boxed`]); products of large
+//!   models and training state built directly on the heap ([`boxed`]); weights written to
+//!   bytes in memory ([`io::safetensors::to_bytes`], `Quantized::to_bytes`); Flax `kernel`s
+//!   and metadata aliases read from safetensors files; products of large
 //!   layers blocked for the caches, whose scratch space each thread (without `std`, the whole
 //!   program) allocates once and keeps.
 //!

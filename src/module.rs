@@ -50,6 +50,22 @@ pub trait Forward<X> {
 
     /// Inference: computes the output and keeps nothing. Takes `&self`, so a model can be a
     /// `static` in flash.
+    ///
+    /// Each layer's output is a value on the stack while the next layer reads it. For a batch
+    /// of wide layers that is more than a spawned thread's 2 MiB holds (64 samples through a
+    /// layer of 4096 outputs: 1 MiB each, for the layer and for its activation); run such a
+    /// batch through [`forward`](Self::forward) with a cache on the heap, which holds those
+    /// outputs there:
+    ///
+    /// ```
+    /// use typed_nn::{Forward, Linear, ReLU, boxed::zeroed};
+    /// type Wide = (Linear<64, 4096>, ReLU, Linear<4096, 3>);
+    /// type Batch = [[f32; 64]; 64];
+    /// let (net, x): (Box<Wide>, Box<Batch>) = (zeroed(), zeroed());
+    /// let mut cache: Box<<Wide as Forward<Batch>>::Cache> = zeroed();
+    /// let mut y = [[0.0; 3]; 64];
+    /// net.forward(&*x, &mut y, &mut cache);
+    /// ```
     fn infer(&self, x: &X) -> Self::Output;
 
     /// Training forward pass: writes the output into `out` and what backward needs into

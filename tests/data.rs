@@ -854,3 +854,28 @@ fn compressed_files_and_archives_are_named_as_such() {
     let data = Dataset::<1>::from_csv("BZh9,y\n1,0\n").unwrap();
     assert_eq!(data.features, vec![[1.0]]);
 }
+
+/// A feature whose values lie further from their mean than the float type holds (-3e38 from
+/// a mean of 1e38 in f32; -1.7e308 from 5.7e307 in f64) standardises to finite values with its
+/// own deviation: neither the fit nor the transform overflows on the difference.
+#[test]
+fn values_further_from_the_mean_than_the_type_holds_standardise() {
+    use typed_nn::data::Standardizer;
+    let s = Standardizer::fit(&[[-3e38f32], [3e38], [3e38]]);
+    let std = 6e38 * 2f64.sqrt() / 3.0;
+    assert!((f64::from(s.std[0]) / std - 1.0).abs() < 1e-6, "{:?}", s);
+    let low = s.transform(&[-3e38])[0];
+    assert!((low + 2f32.sqrt()).abs() < 1e-5, "{low}");
+    assert!((s.transform(&[3e38])[0] - 1.0 / 2f32.sqrt()).abs() < 1e-5);
+    // A value outside the fitted range, the same distance past it.
+    let wide = Standardizer::fit(&[[3e38f32], [2e38]]);
+    let past = wide.transform(&[-3e38])[0];
+    assert!(past.is_finite() && (past + 11.0).abs() < 1e-4, "{past}");
+
+    let s = Standardizer::fit(&[[-1.7e308f64], [1.7e308], [1.7e308]]);
+    // The deviation, 1.6e308, is within f64's range and is kept.
+    let std = 1.7e308f64 / 3.0 * 2.0 * 2f64.sqrt();
+    assert!((s.std[0] / std - 1.0).abs() < 1e-12, "{:?} {std}", s);
+    let low = s.transform(&[-1.7e308])[0];
+    assert!((low + 2f64.sqrt()).abs() < 1e-12, "{low}");
+}

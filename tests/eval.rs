@@ -185,8 +185,11 @@ fn a_nan_model_and_undefined_targets_are_errors_not_scores() {
 fn scores_that_overflow_are_errors() {
     let zero = Linear::<1, 1, f64>::from_parts([[0.0]], [0.0]);
     assert_eq!(mse(&zero, &[[1.0]], &[[1e200]]), Err(EvalError::Overflow));
+    // R^2 is taken in units of the targets' spread: its ratio overflows only for predictions
+    // off by more than about 1e154 spreads.
+    let far = Linear::<1, 1, f64>::from_parts([[0.0]], [1e200]);
     assert_eq!(
-        r_squared(&zero, &[[1.0], [2.0]], &[[1e200], [-1e200]]),
+        r_squared(&far, &[[1.0], [2.0]], &[[1.0], [2.0]]),
         Err(EvalError::Overflow)
     );
     let zero32 = Linear::<1, 1>::from_parts([[0.0]], [0.0]);
@@ -285,4 +288,20 @@ fn binary_accuracy_reads_probabilities_through_layers_that_pass_values_on() {
         binary_accuracy(&(logit(), Sigmoid, rescaled), &xs, &ts),
         expected
     );
+}
+
+/// R^2 does not depend on the targets' unit: targets of 1e-200 (whose squares are zero in
+/// f64) and of 1e200 (whose squares overflow) score as the same targets of order one.
+#[test]
+fn r_squared_is_the_same_at_every_scale() {
+    let half = Linear::<1, 1, f64>::from_parts([[0.5]], [0.0]);
+    let xs = [[0.0], [2.0], [4.0]];
+    let exact = r_squared(&half, &xs, &xs).unwrap();
+    // SS_res = 1 + 4, SS_tot = 4 + 0 + 4.
+    assert!((exact - (1.0 - 5.0 / 8.0)).abs() < 1e-15, "{exact}");
+    for scale in [1e-300, 1e-200, 1e-162, 1e-100, 1e100, 1e200, 1e300] {
+        let scaled = xs.map(|[x]| [x * scale]);
+        let r2 = r_squared(&half, &scaled, &scaled).unwrap();
+        assert!((r2 - exact).abs() < 1e-12, "{scale}: {r2}");
+    }
 }

@@ -436,3 +436,18 @@ fn the_first_gradient_compared_as_nan_is_the_one_reported() {
         Some(typed_nn::gradcheck::Location::Param(0))
     );
 }
+
+/// A check where every gradient agrees exactly (a model at zero loss: every gradient is 0,
+/// and so is each finite difference) reports the gradients it compared, not "no gradient
+/// compared".
+#[test]
+fn a_check_without_any_error_still_names_where_it_looked() {
+    let mut exact = Linear::<1, 1, f64>::from_parts([[2.0]], [0.0]);
+    let report = gradcheck(&mut exact, &[0.0], &[0.0], &Mse);
+    assert_eq!(report.worst_error, 0.0);
+    assert_eq!(report.checked, 3);
+    assert!(report.worst_at.is_some(), "{report:?}");
+    let line = report.to_string();
+    assert!(line.starts_with("worst error 0 at "), "{line}");
+    assert!(line.ends_with("(3 gradients compared)"), "{line}");
+}

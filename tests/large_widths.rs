@@ -246,3 +246,33 @@ fn a_leaky_model_past_the_stack_bound_trains_from_the_heap() {
         loss(&model)
     );
 }
+
+/// A batch whose layers' outputs are 1 MiB each (64 samples of 4096 features): `infer` keeps
+/// every layer's output on the stack, more than a 2 MiB thread holds, while `forward` into a
+/// cache built on the heap keeps them there (the way the `Forward::infer` docs give), and
+/// computes what inference of each sample does.
+#[test]
+fn a_batch_of_wide_outputs_runs_on_a_small_thread_through_a_boxed_cache() {
+    type Wide = (Linear<64, 4096>, ReLU, Linear<4096, 3>);
+    type Batch = [[f32; 64]; 64];
+    let run = || {
+        let mut rng = SmallRng::seed_from_u64(5);
+        let mut net: Box<Wide> = zeroed();
+        net.init(Scheme::Glorot, &mut rng);
+        let mut x: Box<Batch> = zeroed();
+        x.iter_mut()
+            .flatten()
+            .for_each(|v| *v = rng.random_range(-1.0..1.0));
+        let mut cache: Box<<Wide as Forward<Batch>>::Cache> = zeroed();
+        let mut y = [[0.0f32; 3]; 64];
+        net.forward(&*x, &mut y, &mut cache);
+        for (row, sample) in y.iter().zip(x.iter()) {
+            let alone = net.infer(sample);
+            for (a, b) in row.iter().zip(&alone) {
+                assert!((a - b).abs() <= 1e-5 * (1.0 + b.abs()), "{a} vs {b}");
+            }
+        }
+    };
+    let thread = std::thread::Builder::new().stack_size(2 << 20);
+    thread.spawn(run).unwrap().join().unwrap();
+}

@@ -12,7 +12,7 @@
 //! when a row is a multiple of 4 KiB) are never read side by side in the inner loop.
 //!
 //! One product reads `a` where it is: the forward product of a batch of at most
-//! [`IN_PLACE_MAX_N`] samples with at least three inputs a sample, computed weights first
+//! [`IN_PLACE_MAX_N`] samples with at least three times as many inputs as samples, computed weights first
 //! (`W x^T`, then copied transposed by [`transpose_with_bias`]; see
 //! [`weights_first`](super::weights_first)). Its `b` (the batch) is small enough to stay packed in the
 //! second-level cache while each tile of the weights' rows, read once from memory, meets all

@@ -15,7 +15,7 @@
 //! Large products (from [`BLOCKED_MIN_WORK`] multiply-adds, with an allocator) run a third
 //! shape, blocked for the caches with both operands packed (`blocked`), which serves all
 //! three passes of a layer; the forward product of a batch of up to 128 samples, with at least
-//! three inputs a sample, runs weights first there, with the weights read in place.
+//! three times as many inputs as samples, runs weights first there, with the weights read in place.
 //!
 //! Compile time is part of the design: a product of at most [`INLINE_MAX_WORK`]
 //! multiply-adds is compiled into its call site, where its sizes are constants (tiny layers
@@ -64,10 +64,10 @@ pub(crate) const FUSED_MIN_PARAMS: usize = 1 << 20;
 
 /// Whether a blocked forward product of `batch` samples of `inputs` features runs weights
 /// first ([`Compiled::blocked_weights_first`]): for a batch of at most
-/// [`IN_PLACE_MAX_N`](blocked::IN_PLACE_MAX_N) samples and at least three inputs a sample.
+/// [`IN_PLACE_MAX_N`](blocked::IN_PLACE_MAX_N) samples and at least three times as many inputs as samples.
 /// Weights first spares the copy of the weights' transpose (inputs x outputs values) and adds
 /// the copy of the transposed result (batch x outputs); timed against the packed product at
-/// batches of 32, 64 and 128, it won from about three inputs a sample (at 64: 7% slower at
+/// batches of 32, 64 and 128, it won from about three times as many inputs as samples (at 64: 7% slower at
 /// 128 inputs, 6% faster at 192, 13% at 384) and lost up to 75% on shallow layers (16
 /// inputs).
 #[cfg(feature = "alloc")]

@@ -91,7 +91,9 @@ impl<F: Float, M: Zero> Adam<M, F> {
     }
 
     /// Adam with learning rate `lr` and PyTorch's other defaults. They are checked before
-    /// every step ([`Optimizer::check`]); [`try_new`](Self::try_new) checks them now.
+    /// every step a [`Trainer`](crate::train::Trainer) takes ([`Optimizer::checked_step`];
+    /// the bare [`Optimizer::step`] does not check); [`try_new`](Self::try_new) checks them
+    /// now.
     pub fn new(lr: F) -> Self {
         Self {
             lr,

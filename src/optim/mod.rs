@@ -220,6 +220,11 @@ pub trait Optimizer<M> {
 
     /// One update step from the gradients, which it then resets to zero, ready for the next
     /// backward pass to add into: PyTorch's `step()` and `zero_grad()` in one pass over memory.
+    ///
+    /// Unchecked, as PyTorch's: hyperparameters out of range or gradients that are not finite
+    /// write NaN or infinities into the model. Call [`checked_step`](Self::checked_step), as
+    /// [`Trainer`](crate::train::Trainer) does, for a step that refuses them and changes
+    /// nothing.
     fn step(&mut self, model: &mut M, grads: &mut M);
 
     /// [`step`](Self::step), except that the gradients need not be set back to zero: for a

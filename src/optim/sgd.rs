@@ -26,8 +26,9 @@ pub struct Sgd<F = f32> {
 }
 
 impl<F: Float> Sgd<F> {
-    /// SGD with learning rate `lr`. It is checked before every step
-    /// ([`Optimizer::check`]); [`try_new`](Self::try_new) checks it now.
+    /// SGD with learning rate `lr`. It is checked before every step a
+    /// [`Trainer`](crate::train::Trainer) takes ([`Optimizer::checked_step`]; the bare
+    /// [`Optimizer::step`] does not check); [`try_new`](Self::try_new) checks it now.
     pub const fn new(lr: F) -> Self {
         Self { lr }
     }
@@ -194,8 +195,9 @@ pub struct SgdMomentum<M, F = f32> {
 // model, as one error.
 impl<F: Float, M: Zero> SgdMomentum<M, F> {
     /// SGD with learning rate `lr` and momentum factor `momentum`, starting at rest. Both are
-    /// checked before every step ([`Optimizer::check`]); [`try_new`](Self::try_new) checks
-    /// them now.
+    /// checked before every step a [`Trainer`](crate::train::Trainer) takes
+    /// ([`Optimizer::checked_step`]; the bare [`Optimizer::step`] does not check);
+    /// [`try_new`](Self::try_new) checks them now.
     pub const fn new(lr: F, momentum: F) -> Self {
         Self {
             lr,
