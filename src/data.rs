@@ -68,6 +68,13 @@ pub enum DataError {
     /// The first row holds numbers, not column names (other than pandas' default names 0, 1,
     /// 2, ...): the file has no header row, and its first sample would be taken for one.
     NoHeader,
+    /// The first line is `sep=,` (or another separator after `sep=`): the line by which Excel
+    /// is told a file's separator, which no other reader (pandas, R) takes for one, and this
+    /// reader would read as the header. The header row must come first.
+    SeparatorLine {
+        /// The separator the line names.
+        separator: char,
+    },
     /// The file is UTF-16 text (as Excel's "Unicode Text" and Windows' PowerShell write),
     /// found by its byte-order mark or by the zero bytes between its first characters: this
     /// reader reads UTF-8.
@@ -186,6 +193,19 @@ pub enum DataError {
     },
 }
 
+/// The separator `X` of a first line `sep=X` (Excel's, any case), if the text starts with one.
+fn excel_separator_line(bytes: &[u8]) -> Option<char> {
+    let line = bytes.split(|&b| b == b'\n' || b == b'\r').next()?;
+    let rest = line
+        .get(..4)?
+        .eq_ignore_ascii_case(b"sep=")
+        .then(|| &line[4..])?;
+    let text = core::str::from_utf8(rest).ok()?;
+    let mut chars = text.chars();
+    let separator = chars.next()?;
+    chars.next().is_none().then_some(separator)
+}
+
 /// Bytes at the start of a file that tell UTF-16 from UTF-8 and binary data (and that a
 /// pipe is read to, at least, before a zero byte ends it).
 const SNIFF_BYTES: usize = 256;
@@ -294,6 +314,19 @@ impl fmt::Display for DataError {
             DataError::TrailingSeparator => write!(
                 f,
                 "line 1: the last column has no name: every line ends in a comma, and the empty field after it would be read as a column (write the file without the trailing separators)"
+            ),
+            DataError::SeparatorLine { separator: ',' } => write!(
+                f,
+                "line 1 is `sep=,`, the line that tells Excel a file's separator: no other reader takes it for one, and this one would read it as the header (delete the line, so that the header row comes first)"
+            ),
+            DataError::SeparatorLine { separator } => write!(
+                f,
+                "line 1 is `sep={separator}`, the line that tells Excel a file's separator: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`{}, without the `sep=` line)",
+                if *separator == ';' {
+                    ", and decimals with a point: `decimal=\".\"`"
+                } else {
+                    ""
+                }
             ),
             DataError::Separator { separator: ' ' } => write!(
                 f,
@@ -492,6 +525,9 @@ impl<const D: usize, F: Float> Dataset<D, F> {
         }
         if let Some(offset) = bytes.iter().position(|&b| b == 0) {
             return Err(DataError::NotText { offset });
+        }
+        if let Some(separator) = excel_separator_line(bytes) {
+            return Err(DataError::SeparatorLine { separator });
         }
         let mut csv = CsvRecords::new(bytes);
         // What the header's fields say about the file: a first column without a name is

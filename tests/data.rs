@@ -879,3 +879,29 @@ fn values_further_from_the_mean_than_the_type_holds_standardise() {
     let low = s.transform(&[-1.7e308])[0];
     assert!((low + 2f64.sqrt()).abs() < 1e-12, "{low}");
 }
+
+/// Excel's `sep=` first line is named as such, with the separator it declares, rather than
+/// read as a header of two columns (`sep=` and an empty name) or one.
+#[test]
+fn an_excel_separator_line_is_named() {
+    let err = Dataset::<2>::from_csv("sep=,\na,b,y\n1,2,0\n").unwrap_err();
+    assert_eq!(err, DataError::SeparatorLine { separator: ',' });
+    let message = err.to_string();
+    assert!(message.starts_with("line 1 is `sep=,`"), "{message}");
+    assert!(message.contains("delete the line"), "{message}");
+    for (text, separator) in [
+        ("SEP=;\r\na;b;y\r\n1;2;0\r\n", ';'),
+        ("sep=\t\na\tb\ty\n", '\t'),
+    ] {
+        let err = Dataset::<2>::from_csv(text).unwrap_err();
+        assert_eq!(err, DataError::SeparatorLine { separator }, "{text:?}");
+    }
+    let semicolons = Dataset::<2>::from_csv("sep=;\na;b;y\n1,5;2;0\n").unwrap_err();
+    assert!(
+        semicolons.to_string().contains("decimal=\".\""),
+        "{semicolons}"
+    );
+    // A header whose first name begins with `sep=` is a header.
+    let data = Dataset::<2>::from_csv("sep=a,b,y\n1,2,0\n").unwrap();
+    assert_eq!(data.features, vec![[1.0, 2.0]]);
+}
