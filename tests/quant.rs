@@ -382,6 +382,32 @@ fn parameters_saturate_instead_of_wrapping() {
     assert_eq!(positive.zero_point, -128);
 }
 
+/// Quantizing multiplies by the scale's reciprocal: the step is `round(x / scale)`'s, half away
+/// from zero, except where `x / scale` lies within an `f32` rounding of a half-step, and then
+/// one step off at most. Checked over scales from 1e-30 to 1e30 and inputs across each range.
+#[test]
+fn quantizing_by_the_reciprocal_rounds_as_dividing_does() {
+    let mut rng = SmallRng::seed_from_u64(17);
+    let mut compared = 0;
+    for _ in 0..20_000 {
+        let scale = 10f32.powf(rng.random_range(-30.0..30.0));
+        let p = QuantParams::covering(-100.0 * scale, 155.0 * scale);
+        let x = rng.random_range(-140.0..140.0) * p.scale;
+        let exact = x as f64 / p.scale as f64;
+        let expected = (exact.abs() + 0.5).floor().copysign(exact) + p.zero_point as f64;
+        let expected = expected.clamp(-128.0, 127.0);
+        let got = p.quantize(x) as f64;
+        let from_tie = (exact.abs().fract() - 0.5).abs();
+        if from_tie > 1e-6 {
+            assert_eq!(got, expected, "{x} / {}", p.scale);
+            compared += 1;
+        } else {
+            assert!((got - expected).abs() <= 1.0, "{x} / {}", p.scale);
+        }
+    }
+    assert!(compared > 19_000, "{compared}");
+}
+
 /// A linear layer at widths 1 to 300, against the same arithmetic in `f64`: each output
 /// within one step of `zp + (s_in s_w / s_out) (b + sum w x)`.
 #[test]
