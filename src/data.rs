@@ -285,6 +285,16 @@ fn features(n: usize) -> &'static str {
 /// Bytes a field may have: far more than any number needs.
 pub const MAX_FIELD_BYTES: usize = 128;
 
+/// What a file separated by `separator` is told about its decimals: spreadsheets separate
+/// with `;` where a comma marks decimals.
+fn decimal_hint(separator: char) -> &'static str {
+    if separator == ';' {
+        ", and decimals with a point: `decimal=\".\"`"
+    } else {
+        ""
+    }
+}
+
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -322,11 +332,7 @@ impl fmt::Display for DataError {
             DataError::SeparatorLine { separator } => write!(
                 f,
                 "line 1 is `sep={separator}`, the line that tells Excel a file's separator: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`{}, without the `sep=` line)",
-                if *separator == ';' {
-                    ", and decimals with a point: `decimal=\".\"`"
-                } else {
-                    ""
-                }
+                decimal_hint(*separator)
             ),
             DataError::Separator { separator: ' ' } => write!(
                 f,
@@ -335,12 +341,7 @@ impl fmt::Display for DataError {
             DataError::Separator { separator } => write!(
                 f,
                 "line 1: the header is one column holding {separator:?}: the file separates its columns with {separator:?}, and this reader with commas (write it with `sep=\",\"`{})",
-                if *separator == ';' {
-                    // Spreadsheets separate with `;` where a comma marks decimals.
-                    ", and decimals with a point: `decimal=\".\"`"
-                } else {
-                    ""
-                }
+                decimal_hint(*separator)
             ),
             DataError::Utf16 => write!(
                 f,
