@@ -110,13 +110,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let closed = |x: &[f64; D]| x.iter().zip(&exact).map(|(a, b)| a * b).sum::<f64>() + exact[D];
     let descent = |x: &[f64; D]| model.infer(x)[0];
     println!(
-        "\n{:>8}  {:>14.3}  {:>14.3}",
+        "\n{:>9} {:>14.3}  {:>14.3}",
         "train MSE",
         mse(descent, &train),
         mse(closed, &train)
     );
     println!(
-        "{:>8}  {:>14.3}  {:>14.3}",
+        "{:>9} {:>14.3}  {:>14.3}",
         "test MSE",
         mse(descent, &test),
         mse(closed, &test)
